@@ -1,0 +1,114 @@
+"""The domain model: people, undirected relationships with evidence and provenance.
+
+Records are frozen dataclasses so they can be shared between the store, the
+planner and the API without defensive copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Sharing(StrEnum):
+    """How much of a member's network teammates may use (see PRODUCT.md)."""
+
+    PRIVATE = "private"  # ties serve only the member's own queries
+    PATHS = "paths"  # teammates may route through the ties; people shown only on paths
+    FULL = "full"  # teammates may browse the member's contacts
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One real person after identity resolution.
+
+    ``url`` is the normalised LinkedIn profile URL and ``email`` the lower-cased
+    address; either may be empty. ``id`` is stable across re-imports.
+    """
+
+    id: str
+    name: str
+    company: str = ""
+    position: str = ""
+    email: str = ""
+    url: str = ""
+    schools: tuple[str, ...] = ()
+    employers: tuple[str, ...] = ()  # past and present, for shared-employer evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What one owner's data says about the tie between ``a`` and ``b``.
+
+    Direction-specific counts use the relationship's canonical order: ``ab`` means
+    messages from ``a`` to ``b``. ``owner`` is the provenance: the member (person
+    id) whose export, or the source label of the file, that showed the tie.
+    """
+
+    owner: str
+    connected_on: date | None = None
+    messages_ab: int = 0
+    messages_ba: int = 0
+    first_contact: datetime | None = None
+    last_contact: datetime | None = None
+    shared_employers: tuple[str, ...] = ()
+    shared_schools: tuple[str, ...] = ()
+    invited_with_note: bool | None = None  # None: no invitation seen
+    endorsements: int = 0
+    recommendations: int = 0
+    rating: float | None = None  # explicit strength in (0, 1]; overrides the model
+    notes: tuple[tuple[str, str], ...] = ()  # extra source columns kept verbatim
+
+
+def canonical_pair(x: str, y: str) -> tuple[str, str]:
+    """Order two person ids the way relationships store them.
+
+    >>> canonical_pair("b", "a")
+    ('a', 'b')
+    """
+    return (x, y) if x <= y else (y, x)
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """An undirected tie; ``a < b``; one ``Evidence`` per owner that saw it."""
+
+    a: str
+    b: str
+    evidence: tuple[Evidence, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.a >= self.b:
+            raise ValueError(f"relationship ends must be ordered and distinct: {self.a!r}, {self.b!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """A recorded identity-resolution decision: ``merged`` was folded into ``kept``."""
+
+    kept: str
+    merged: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A workspace member: a person who brought data, with a sharing level."""
+
+    person_id: str
+    sharing: Sharing = Sharing.PATHS
+
+
+@dataclass(slots=True)
+class ImportBatch:
+    """Everything one import writes, applied by a store in one transaction.
+
+    Evidence in a batch replaces the same owner's earlier evidence for the same
+    pair, which is what makes re-importing an export idempotent.
+    """
+
+    people: list[Person] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
