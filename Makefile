@@ -1,0 +1,73 @@
+# warmintro tasks. `make help` lists them. Every target does its own set-up.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export WARMINTRO_DATA_DIR ?= $(CURDIR)/data
+
+.DEFAULT_GOAL := help
+.PHONY: help install run demo test check lint typecheck pytest neo4j-start neo4j-stop neo4j-provision \
+        compose-check browser bench bench-planner bench-import eval-lint schema clean
+
+help: ## List the targets and what they do
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 (e.g. apt-get install python3.11 python3.11-venv)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## Create the virtualenv and install warmintro with its dev tools
+
+run: $(STAMP) ## Build the demo workspace (first time) and serve the API at http://$(HOST):$(PORT)
+	$(BIN)/warmintro demo --host $(HOST) --port $(PORT)
+
+test: check ## Everything CI runs: set-up, ruff, mypy --strict, pytest (real Neo4j, real Chromium)
+
+check: $(STAMP) neo4j-provision browser compose-check lint typecheck pytest
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP) ## mypy --strict over every package
+	$(BIN)/mypy
+
+pytest: $(STAMP) ## The pytest suite (starts and stops its own Neo4j)
+	$(BIN)/pytest -p tests.neo4j_harness
+
+neo4j-provision: $(STAMP) ## Download and unpack Neo4j 5.26 from Maven Central (cached)
+	$(BIN)/python scripts/neo4j_server.py provision
+
+neo4j-start: $(STAMP) ## Start a dev Neo4j on a free loopback port; prints WARMINTRO_NEO4J_* lines
+	@$(BIN)/python scripts/neo4j_server.py start --name dev
+
+neo4j-stop: $(STAMP) ## Stop the dev Neo4j and remove its run directory
+	@$(BIN)/python scripts/neo4j_server.py stop --name dev
+
+browser: ## Make sure Debian's Chromium is installed for the browser tests
+	@bash scripts/ensure_chromium.sh
+
+compose-check: ## Validate docker-compose.yml (needs only the compose client, no engine)
+	@bash scripts/compose_check.sh
+
+bench: bench-planner bench-import ## All benchmarks (figures go to BENCHMARKS.md by hand)
+
+bench-planner: $(STAMP) ## Planner latency vs networkx.bidirectional_dijkstra at 10k/100k/1M edges
+	$(BIN)/python scripts/bench_planner.py --edges 10000 100000 1000000
+
+bench-import: $(STAMP) ## LinkedIn import rate on a 30k-connection, 100k-message export
+	$(BIN)/python scripts/bench_import.py
+
+eval-lint: $(STAMP) ## Precision and recall of the outreach linter on the labelled set
+	$(BIN)/python scripts/eval_lint.py
+
+schema: $(STAMP) ## Re-export schema.graphql from the Strawberry schema
+	$(BIN)/strawberry export-schema api.schema:schema --output schema.graphql
+
+clean: ## Remove caches and the virtualenv (keeps data/ and the Neo4j download)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

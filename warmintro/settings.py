@@ -1,0 +1,56 @@
+"""One typed settings object, read from the environment once and injected.
+
+Every knob is a ``WARMINTRO_*`` variable; nested strength weights use a double
+underscore, e.g. ``WARMINTRO_STRENGTH__RECENCY_MAX=0.5``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.strength import StrengthWeights
+
+
+class Backend(StrEnum):
+    EMBEDDED = "embedded"
+    NEO4J = "neo4j"
+
+
+class Settings(BaseSettings):
+    """Process-wide configuration (see README "Configuration")."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WARMINTRO_", env_nested_delimiter="__", frozen=True, extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="embedded store and key files")
+    workspace: str = "default"
+    backend: Backend = Backend.EMBEDDED
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    environment: str = Field(default="production", description="'development' enables suggestions")
+    strength: StrengthWeights = StrengthWeights()
+    max_hops_limit: int = 6
+    default_max_hops: int = 3
+    import_max_bytes: int = 200 * 1024 * 1024
+    introducer_fatigue_days: int = 30
+    introducer_fatigue_factor: float = 0.6
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "warmintro.db"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings built from the environment, once per process."""
+    return Settings()
