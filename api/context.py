@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from strawberry.types import Info as StrawberryInfo
 
-from warmintro.services import Planner, Viewer
+from warmintro.runtime import Services
+from warmintro.services import Viewer
 
 
 @dataclass
 class RequestContext:
-    planner: Planner
+    services: Services
     viewer: Viewer
 
 

@@ -1,27 +1,195 @@
-"""The GraphQL schema. Resolvers are thin: resolve arguments, call a service, map results."""
+"""The GraphQL schema. Resolvers are thin: call a service, map results and errors."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from pathlib import Path as FilePath
+from typing import Any, TypeVar, cast
+
 import strawberry
+from strawberry.file_uploads import Upload
 
+from api import types as t
 from api.context import Info
+from graph.errors import Forbidden as ForbiddenError
+from graph.errors import InvalidInput as InvalidInputError
+from graph.errors import WarmintroError
+from graph.model import Person as PersonRecord
+from graph.strength import estimate_strength, merge_evidence
+from warmintro.imports import ImportJob, ImportKind, ImportRequest
+
+R = TypeVar("R")
+MAX_FIRST = 100
 
 
-@strawberry.type(description="Size of the caller's workspace.")
-class NetworkStats:
-    people: int
-    relationships: int
-    interactions: int
-    members: int
-    merges: int
+async def guarded(info: Info, call: Callable[[], Awaitable[R]]) -> Any:
+    """Run a service call; expected domain failures become union members."""
+    try:
+        return await call()
+    except WarmintroError as err:
+        return t.problem_of(err)
+
+
+def capped(first: int) -> int:
+    if not 1 <= first <= MAX_FIRST:
+        raise InvalidInputError(f"first must be between 1 and {MAX_FIRST}", field="first")
+    return first
+
+
+def job_of(job: ImportJob) -> t.ImportJob:
+    report = job.report
+    err = job.error
+    return t.ImportJob(
+        id=strawberry.ID(job.id),
+        status=job.status,
+        rows_processed=job.rows_processed,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        report=None
+        if report is None
+        else t.ImportReport(
+            source=report.source,
+            people=report.people,
+            relationships=report.relationships,
+            interactions=report.interactions,
+            merges=report.merges,
+            skipped=[t.SkippedRow(file=s.file, line=s.line, field=s.field, reason=s.reason) for s in report.skipped],
+            notes=list(report.notes),
+        ),
+        error=None
+        if err is None
+        else t.InvalidInput(message=str(err), field=err.field, file=err.file, line=err.line),
+    )
+
+
+async def relationship_view(info: Info, a: str, b: str) -> t.Relationship:
+    s = info.context.services
+    rel = await s.store.relationship(info.context.viewer.workspace, a, b)
+    assert rel is not None
+    est = estimate_strength(merge_evidence(list(rel.evidence)), as_of=s.planner.today, weights=s.planner.weights)
+    return t.Relationship.of(rel, est.strength, est.lines)
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Counts of people, relationships and interactions.")
-    async def network_stats(self, info: Info) -> NetworkStats:
-        s = await info.context.planner.stats(info.context.viewer)
-        return NetworkStats(
+    @strawberry.field(description="Look up one person by PersonRef (id, LinkedIn URL or email).")
+    async def person(self, info: Info, ref: str) -> t.PersonResult:
+        c = info.context
+
+        async def call() -> t.Person:
+            return t.Person.of(await c.services.planner.resolve(c.viewer, ref, browse=True))
+
+        return cast(t.PersonResult, await guarded(info, call))
+
+    @strawberry.field(description="People whose name, company, position, email or URL contain text.")
+    async def search_people(
+        self, info: Info, text: str, first: int = 20, after: str | None = None
+    ) -> t.SearchResult:
+        c = info.context
+
+        async def call() -> t.PersonConnection:
+            offset = t.decode_cursor(after)
+            people, more = await c.services.planner.search(c.viewer, text, limit=capped(first), offset=offset)
+            edges = [t.PersonEdge(cursor=t.encode_cursor(offset + i), node=t.Person.of(p)) for i, p in enumerate(people)]
+            return t.PersonConnection(
+                edges=edges,
+                page_info=t.PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+            )
+
+        return cast(t.SearchResult, await guarded(info, call))
+
+    @strawberry.field(description="The most trusted path (max product of strengths) within maxHops.")
+    async def trusted_path(
+        self,
+        info: Info,
+        to: str,
+        from_: str | None = strawberry.argument(name="from", default=None),
+        max_hops: int = 3,
+        min_strength: float = 0.0,
+        avoid: list[str] | None = None,
+    ) -> t.PathResult:
+        c = info.context
+
+        async def call() -> t.Path:
+            found = await c.services.planner.trusted_path(
+                c.viewer, from_, to, max_hops=max_hops, min_strength=min_strength, avoid=avoid or ()
+            )
+            return t.Path.of(found)
+
+        return cast(t.PathResult, await guarded(info, call))
+
+    @strawberry.field(description="The k best paths, each through a different first hop.")
+    async def alternative_paths(
+        self,
+        info: Info,
+        to: str,
+        from_: str | None = strawberry.argument(name="from", default=None),
+        k: int = 3,
+        max_hops: int = 3,
+        diverse_first_hops: bool = True,
+    ) -> t.PathsResult:
+        c = info.context
+
+        async def call() -> t.PathList:
+            paths = await c.services.planner.alternative_paths(
+                c.viewer, from_, to, k=k, max_hops=max_hops, diverse_first_hops=diverse_first_hops
+            )
+            return t.PathList(paths=[t.Path.of(p) for p in paths])
+
+        return cast(t.PathsResult, await guarded(info, call))
+
+    @strawberry.field(description="The requester's contacts best placed to introduce them to the target.")
+    async def introducers(
+        self,
+        info: Info,
+        to: str,
+        from_: str | None = strawberry.argument(name="from", default=None),
+        limit: int = 5,
+    ) -> t.IntroducersResult:
+        c = info.context
+
+        async def call() -> t.IntroducerList:
+            ranked = await c.services.planner.introducers(c.viewer, to, from_ref=from_, limit=capped(limit))
+            return t.IntroducerList(introducers=[t.Introducer.of(i) for i in ranked])
+
+        return cast(t.IntroducersResult, await guarded(info, call))
+
+    @strawberry.field(description="Who we can reach at a company (and/or with a title), warmest first.")
+    async def reach(
+        self,
+        info: Info,
+        company: str | None = None,
+        title: str | None = None,
+        from_: str | None = strawberry.argument(name="from", default=None),
+        first: int = 20,
+        after: str | None = None,
+        max_hops: int = 3,
+    ) -> t.ReachResult:
+        c = info.context
+
+        async def call() -> t.ReachConnection:
+            offset = t.decode_cursor(after)
+            n = capped(first)
+            paths = await c.services.planner.reach(
+                c.viewer, company=company, title=title, from_ref=from_, limit=offset + n + 1, max_hops=max_hops
+            )
+            page = paths[offset : offset + n]
+            edges = [t.PathEdge(cursor=t.encode_cursor(offset + i), node=t.Path.of(p)) for i, p in enumerate(page)]
+            return t.ReachConnection(
+                edges=edges,
+                page_info=t.PageInfo(
+                    has_next_page=len(paths) > offset + n, end_cursor=edges[-1].cursor if edges else None
+                ),
+            )
+
+        return cast(t.ReachResult, await guarded(info, call))
+
+    @strawberry.field(description="Counts of people, relationships and interactions in the workspace.")
+    async def network_stats(self, info: Info) -> t.NetworkStats:
+        s = await info.context.services.planner.stats(info.context.viewer)
+        return t.NetworkStats(
             people=s.people,
             relationships=s.relationships,
             interactions=s.interactions,
@@ -29,5 +197,164 @@ class Query:
             merges=s.merges,
         )
 
+    @strawberry.field(description="Progress and report of a background import.")
+    def import_job(self, info: Info, id: strawberry.ID) -> t.ImportJobResult:  # noqa: A002
+        job = info.context.services.imports.get(info.context.viewer.workspace, str(id))
+        if job is None:
+            return t.NotFound(message=f"no import job {id!r}")
+        return job_of(job)
 
-schema = strawberry.Schema(query=Query)
+
+@strawberry.input
+class PersonInput:
+    id: strawberry.ID
+    name: str
+    company: str = ""
+    position: str = ""
+    email: str = ""
+    url: str = ""
+
+
+def save_upload(upload: Any, max_bytes: int) -> FilePath:
+    """Spool an uploaded file to a private temp file, refusing oversized ones."""
+    name = FilePath(getattr(upload, "filename", None) or "upload").name
+    folder = FilePath(tempfile.mkdtemp(prefix="warmintro-upload-"))
+    target = folder / name
+    source = upload.file
+    total = 0
+    with target.open("wb") as out:
+        while chunk := source.read(1 << 20):
+            total += len(chunk)
+            if total > max_bytes:
+                raise InvalidInputError(f"upload larger than {max_bytes} bytes", file=name, field="file")
+            out.write(chunk)
+    return target
+
+
+def _remove(path: FilePath) -> Callable[[], None]:
+    def cleanup() -> None:
+        for child in path.parent.iterdir():
+            child.unlink(missing_ok=True)
+        path.parent.rmdir()
+
+    return cleanup
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Upload a LinkedIn export (.zip or Connections.csv); runs in the background.")
+    async def import_linked_in(
+        self, info: Info, file: Upload, owner: str | None = None
+    ) -> t.ImportResult:
+        c = info.context
+        s = c.services
+
+        async def call() -> t.ImportJob:
+            owner_ref = owner or c.viewer.member
+            owner_person: PersonRecord | None = None
+            if owner_ref:
+                if c.viewer.member and owner_ref != c.viewer.member:
+                    raise ForbiddenError("members may import only their own export")
+                owner_person = await s.planner.resolve(c.viewer, owner_ref)
+            path = save_upload(file, s.settings.import_max_bytes)
+            request = ImportRequest(ImportKind.LINKEDIN, path, owner=owner_person)
+            return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=_remove(path)))
+
+        return cast(t.ImportResult, await guarded(info, call))
+
+    @strawberry.mutation(description="Upload a generic edge list (CSV or JSON) and an optional people CSV.")
+    async def import_edges(self, info: Info, file: Upload, people: Upload | None = None) -> t.ImportResult:
+        c = info.context
+        s = c.services
+
+        async def call() -> t.ImportJob:
+            path = save_upload(file, s.settings.import_max_bytes)
+            people_path = save_upload(people, s.settings.import_max_bytes) if people else None
+            request = ImportRequest(ImportKind.EDGES, path, people_path=people_path)
+
+            def cleanup() -> None:
+                _remove(path)()
+                if people_path:
+                    _remove(people_path)()
+
+            return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=cleanup))
+
+        return cast(t.ImportResult, await guarded(info, call))
+
+    @strawberry.mutation(description="Create or update a person (new non-empty fields win).")
+    async def upsert_person(self, info: Info, person: PersonInput) -> t.UpsertPersonResult:
+        c = info.context
+
+        async def call() -> t.Person:
+            record = PersonRecord(
+                id=str(person.id),
+                name=person.name,
+                company=person.company,
+                position=person.position,
+                email=person.email,
+                url=person.url,
+            )
+            return t.Person.of(await c.services.network.upsert_person(c.viewer, record))
+
+        return cast(t.UpsertPersonResult, await guarded(info, call))
+
+    @strawberry.mutation(description="Create or update the caller's evidence for a tie.")
+    async def upsert_relationship(
+        self,
+        info: Info,
+        a: str,
+        b: str,
+        connected_on: date | None = None,
+        shared_employers: list[str] | None = None,
+        rating: float | None = None,
+    ) -> t.RelationshipResult:
+        c = info.context
+
+        async def call() -> t.Relationship:
+            rel = await c.services.network.upsert_relationship(
+                c.viewer, a, b, connected_on=connected_on, shared_employers=shared_employers or (), rating=rating
+            )
+            return await relationship_view(info, rel.a, rel.b)
+
+        return cast(t.RelationshipResult, await guarded(info, call))
+
+    @strawberry.mutation(description="Count messages from one person to another (metadata only).")
+    async def record_interaction(
+        self,
+        info: Info,
+        to: str,
+        at: datetime,
+        from_: str = strawberry.argument(name="from"),
+        count: int = 1,
+    ) -> t.RelationshipResult:
+        c = info.context
+
+        async def call() -> t.Relationship:
+            rel = await c.services.network.record_interaction(c.viewer, from_, to, at=at, count=count)
+            return await relationship_view(info, rel.a, rel.b)
+
+        return cast(t.RelationshipResult, await guarded(info, call))
+
+    @strawberry.mutation(description="Set (or clear with null) your explicit rating of a tie; it overrides the model.")
+    async def rate_relationship(self, info: Info, a: str, b: str, rating: float | None) -> t.RelationshipResult:
+        c = info.context
+
+        async def call() -> t.Relationship:
+            rel = await c.services.network.rate_relationship(c.viewer, a, b, rating)
+            return await relationship_view(info, rel.a, rel.b)
+
+        return cast(t.RelationshipResult, await guarded(info, call))
+
+    @strawberry.mutation(description="Remove a person, every relationship touching them and their evidence.")
+    async def erase_person(self, info: Info, ref: str) -> t.EraseResult:
+        c = info.context
+
+        async def call() -> t.ErasedPerson:
+            erased = await c.services.network.erase(c.viewer, ref)
+            return t.ErasedPerson(
+                person_id=strawberry.ID(erased.person_id),
+                relationships=erased.relationships,
+                evidence=erased.evidence,
+            )
+
+        return cast(t.EraseResult, await guarded(info, call))

@@ -15,10 +15,17 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from graph.errors import NoPath, WarmintroError
+from graph.errors import NoPath, PersonNotFound, WarmintroError
+from graph.model import ImportBatch, Member, Person
 from graph.store import GraphStore
+from loaders.identity import normalize_linkedin_url, person_id_for
+from loaders.report import ImportReport
 from warmintro import render
+from warmintro.appdb import AppDB
+from warmintro.imports import ImportKind, ImportRequest, run_import
 from warmintro.runtime import make_planner, open_store
 from warmintro.services import Planner, Viewer
 from warmintro.settings import Settings
@@ -35,6 +42,10 @@ app = typer.Typer(
 )
 import_app = typer.Typer(help="Load connection data into the workspace.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+workspace_app = typer.Typer(help="Workspaces: isolated team graphs.", no_args_is_help=True)
+app.add_typer(workspace_app, name="workspace")
+key_app = typer.Typer(help="API keys (stored hashed; shown once).", no_args_is_help=True)
+app.add_typer(key_app, name="key")
 
 T = TypeVar("T")
 
@@ -234,6 +245,160 @@ def erase(
         )
 
     run(ctx, body, as_json=as_json)
+
+
+# -- imports -----------------------------------------------------------------------------
+def _import(ctx: typer.Context, request_for: Callable[[Planner, Viewer], Awaitable[ImportRequest]], as_json: bool) -> None:
+    """Run one import with a progress bar; print its report."""
+
+    async def body(planner: Planner, viewer: Viewer) -> ImportReport:
+        request = await request_for(planner, viewer)
+        with Progress(
+            TextColumn("[bold]importing"),
+            SpinnerColumn(),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=as_json or not sys.stderr.isatty(),
+        ) as bar:
+            task = bar.add_task("import", total=None)
+            return await run_import(planner, viewer, request, lambda n: bar.update(task, completed=n))
+
+    report = run(ctx, body, as_json=as_json)
+    if as_json:
+        emit(report.as_dict())
+        return
+    typer.echo(
+        f"imported {report.source}: {report.people} people, {report.relationships} relationships, "
+        f"{report.interactions} interactions, {report.merges} merges, {len(report.skipped)} skipped rows"
+    )
+    for note in report.notes:
+        typer.echo(f"  note: {note}")
+    for row in report.skipped[:50]:
+        typer.echo(f"  skipped {row}")
+    if len(report.skipped) > 50:
+        typer.echo(f"  ... and {len(report.skipped) - 50} more skipped rows (use --json for all)")
+
+
+@import_app.command("linkedin")
+def import_linkedin(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Export folder, its .zip, or a Connections.csv.")],
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Whose export (PersonRef); default: Profile.csv.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a LinkedIn data export (every known format variant)."""
+
+    async def request(planner: Planner, viewer: Viewer) -> ImportRequest:
+        return ImportRequest(ImportKind.LINKEDIN, path, owner=await owner_person(planner, viewer, owner))
+
+    _import(ctx, request, as_json)
+
+
+@import_app.command("edges")
+def import_edges(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="CSV (source,target[,strength]) or JSON edge list.")],
+    people: Annotated[Path | None, typer.Option("--people", help="id,name,company,position,email,url")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a generic edge list; a bad row aborts the whole import (exit 2)."""
+
+    async def request(planner: Planner, viewer: Viewer) -> ImportRequest:
+        return ImportRequest(ImportKind.EDGES, path, people_path=people)
+
+    _import(ctx, request, as_json)
+
+
+@import_app.command("graphml")
+def import_graphml(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A GraphML file.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a GraphML graph (node name/company/position/email/url, edge strength)."""
+
+    async def request(planner: Planner, viewer: Viewer) -> ImportRequest:
+        return ImportRequest(ImportKind.GRAPHML, path)
+
+    _import(ctx, request, as_json)
+
+
+async def owner_person(planner: Planner, viewer: Viewer, ref: str | None) -> Person | None:
+    """The export's owner: a known person, or a new one named by a LinkedIn URL."""
+    if not ref:
+        return None
+    try:
+        return await planner.resolve(viewer, ref)
+    except PersonNotFound:
+        url = normalize_linkedin_url(ref)
+        if not url:
+            raise
+        return Person(id=person_id_for(url, "", "", ""), name=url.rsplit("/", 1)[-1], url=url)
+
+
+# -- workspaces and keys ------------------------------------------------------------------
+def _appdb(ctx: typer.Context) -> AppDB:
+    return AppDB(settings_of(ctx).data_dir / "app.db")
+
+
+@workspace_app.command("create")
+def workspace_create(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="lower-case letters, digits, - and _")]
+) -> None:
+    """Create a workspace and print a new admin API key for it."""
+    db = _appdb(ctx)
+    try:
+        db.create_workspace(name)
+        typer.echo(db.create_key(name, None))
+    except WarmintroError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        db.close()
+
+
+@key_app.command("create")
+def key_create(
+    ctx: typer.Context,
+    workspace: Annotated[str, typer.Option("--workspace", help="The workspace the key belongs to.")],
+    member: Annotated[str, typer.Option("--member", help="The member (PersonRef) the key speaks for.")],
+) -> None:
+    """Create an API key for a member of a workspace and print it (shown once)."""
+
+    async def body(planner: Planner, viewer: Viewer) -> str:
+        person = await planner.resolve(Viewer(workspace), member)
+        await planner.store.apply(workspace, ImportBatch(members=[Member(person.id)]))
+        db = _appdb(ctx)
+        try:
+            return db.create_key(workspace, person.id)
+        finally:
+            db.close()
+
+    typer.echo(run(ctx, body))
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option("--host")] = None,
+    port: Annotated[int | None, typer.Option("--port")] = None,
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after building.")] = True,
+) -> None:
+    """Build the demo workspace from generated LinkedIn exports, print its key, and serve."""
+    from warmintro.demo import build_demo
+
+    settings = settings_of(ctx)
+    result = asyncio.run(build_demo(settings))
+    typer.echo(result.summary)
+    typer.echo(f"API key for {result.member_name} in workspace {result.workspace!r}:")
+    typer.echo(result.key)
+    if serve_api:
+        ctx.obj = Context(settings.model_copy(update={"workspace": result.workspace}))
+        serve(ctx, host=host, port=port)
 
 
 @app.command()

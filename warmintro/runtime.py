@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from graph.embedded import EmbeddedStore
 from graph.store import GraphStore
-from warmintro.services import Planner
+from warmintro.appdb import AppDB
+from warmintro.imports import ImportJobs
+from warmintro.services import Network, Planner
 from warmintro.settings import Backend, Settings
 
 
 def open_store(settings: Settings) -> GraphStore:
     """The configured backend, ready to use (the Neo4j one verifies connectivity lazily)."""
     if settings.backend is Backend.NEO4J:
-        from graph.neo4j_store import Neo4jStore  # imported lazily: the driver is heavy
+        from graph.neo4j_store import Neo4jStore  # imported lazily: only this backend needs it
 
         return Neo4jStore.from_settings(
             uri=settings.neo4j_uri,
@@ -25,3 +29,32 @@ def open_store(settings: Settings) -> GraphStore:
 
 def make_planner(settings: Settings, store: GraphStore) -> Planner:
     return Planner(store, weights=settings.strength, max_hops_limit=settings.max_hops_limit)
+
+
+@dataclass
+class Services:
+    """Everything a request handler may call, built once per process."""
+
+    settings: Settings
+    store: GraphStore
+    planner: Planner
+    network: Network
+    appdb: AppDB
+    imports: ImportJobs
+
+    @classmethod
+    def build(cls, settings: Settings, store: GraphStore | None = None) -> Services:
+        store = store or open_store(settings)
+        planner = make_planner(settings, store)
+        return cls(
+            settings=settings,
+            store=store,
+            planner=planner,
+            network=Network(planner),
+            appdb=AppDB(settings.data_dir / "app.db"),
+            imports=ImportJobs(),
+        )
+
+    async def close(self) -> None:
+        await self.store.close()
+        self.appdb.close()

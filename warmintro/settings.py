@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     import_max_bytes: int = 200 * 1024 * 1024
     introducer_fatigue_days: int = 30
     introducer_fatigue_factor: float = 0.6
+    # GraphQL hardening (graphql-armor's defaults as the anchor).
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 15
+    graphql_max_tokens: int = 1000
+    graphql_cost_budget: int = 60
+    graphql_introspection: bool = True
+    rate_limit_per_minute: int = 600  # per API key; 0 disables
+    query_timeout_seconds: float = 10.0
+    max_json_body_bytes: int = 256 * 1024
 
     @property
     def db_path(self) -> Path:

@@ -1,0 +1,297 @@
+"""GraphQL types. Expected failures are union members, never exceptions."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from graph import errors
+from graph.model import Person as PersonRecord
+from graph.model import Relationship as RelationshipRecord
+from warmintro.imports import JobStatus
+from warmintro.services import IntroducerView, PathView
+
+NoPathReason = strawberry.enum(errors.NoPathReason, name="NoPathReason")
+
+
+@strawberry.type(description="One real person after identity resolution.")
+class Person:
+    id: strawberry.ID
+    name: str
+    company: str
+    position: str
+    url: str
+
+    @staticmethod
+    def of(p: PersonRecord) -> Person:
+        return Person(id=strawberry.ID(p.id), name=p.name, company=p.company, position=p.position, url=p.url)
+
+
+@strawberry.type(description="One hop of a path with the evidence behind its strength.")
+class Step:
+    from_: strawberry.ID = strawberry.field(name="from")
+    to: strawberry.ID
+    strength: float
+    evidence: list[str]
+
+
+@strawberry.type(description="A path from requester to target; probability = product of strengths.")
+class Path:
+    found: bool
+    probability: float
+    hops: int
+    people: list[Person]
+    steps: list[Step]
+
+    @staticmethod
+    def of(v: PathView) -> Path:
+        return Path(
+            found=True,
+            probability=v.probability,
+            hops=v.hops,
+            people=[Person.of(p) for p in v.people],
+            steps=[
+                Step(
+                    from_=strawberry.ID(s.source),
+                    to=strawberry.ID(s.target),
+                    strength=s.strength,
+                    evidence=list(s.evidence),
+                )
+                for s in v.steps
+            ],
+        )
+
+
+@strawberry.type(description="No path within the constraints; reason says which one bites.")
+class NoPath:
+    found: bool
+    reason: NoPathReason
+    message: str
+
+
+@strawberry.type(description="The reference matched nobody the caller may see.")
+class PersonNotFound:
+    ref: str
+    message: str
+
+
+@strawberry.type(description="The reference matched several people; retry with an id.")
+class AmbiguousPerson:
+    ref: str
+    candidates: list[strawberry.ID]
+    message: str
+
+
+@strawberry.type(description="Bad input, located as exactly as possible.")
+class InvalidInput:
+    message: str
+    field: str | None
+    file: str | None
+    line: int | None
+
+
+@strawberry.type(description="The key's member or sharing level does not allow this.")
+class Forbidden:
+    message: str
+
+
+@strawberry.type(description="An intro request id that does not exist in this workspace.")
+class NotFound:
+    message: str
+
+
+Problem = PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden | NotFound
+
+
+def problem_of(err: errors.WarmintroError) -> Problem | NoPath:
+    """Translate a domain error into its union member (the only place that does)."""
+    if isinstance(err, errors.NoPath):
+        return NoPath(found=False, reason=err.reason, message=str(err))
+    if isinstance(err, errors.PersonNotFound):
+        return PersonNotFound(ref=err.ref, message=str(err))
+    if isinstance(err, errors.AmbiguousPerson):
+        return AmbiguousPerson(
+            ref=err.ref, candidates=[strawberry.ID(c) for c in err.candidates], message=str(err)
+        )
+    if isinstance(err, errors.InvalidInput):
+        return InvalidInput(message=str(err), field=err.field, file=err.file, line=err.line)
+    if isinstance(err, errors.Forbidden):
+        return Forbidden(message=str(err))
+    if isinstance(err, errors.InvalidTransition):
+        return InvalidInput(message=str(err), field="status", file=None, line=None)
+    return NotFound(message=str(err))
+
+
+@strawberry.type
+class PathList:
+    paths: list[Path]
+
+
+@strawberry.type(description="A first-hop contact ranked by the best path through them.")
+class Introducer:
+    person: Person
+    score: float
+    path_probability: float
+    reasons: list[str]
+    path: Path
+
+    @staticmethod
+    def of(v: IntroducerView) -> Introducer:
+        return Introducer(
+            person=Person.of(v.person),
+            score=v.score,
+            path_probability=v.path_probability,
+            reasons=list(v.reasons),
+            path=Path.of(v.path),
+        )
+
+
+@strawberry.type
+class IntroducerList:
+    introducers: list[Introducer]
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """Offset after ``cursor`` (Relay: the next page starts after it)."""
+    if not cursor:
+        return 0
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "offset":
+            raise ValueError(kind)
+        return int(value) + 1
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise errors.InvalidInput("malformed cursor", field="after") from exc
+
+
+@strawberry.type
+class PersonEdge:
+    cursor: str
+    node: Person
+
+
+@strawberry.type
+class PersonConnection:
+    edges: list[PersonEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class PathEdge:
+    cursor: str
+    node: Path
+
+
+@strawberry.type(description="People reachable at a company, warmest path first.")
+class ReachConnection:
+    edges: list[PathEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="A relationship as the caller may see it.")
+class Relationship:
+    a: strawberry.ID
+    b: strawberry.ID
+    strength: float
+    evidence: list[str]
+    sources: int
+
+    @staticmethod
+    def of(r: RelationshipRecord, strength: float, lines: tuple[str, ...]) -> Relationship:
+        return Relationship(
+            a=strawberry.ID(r.a),
+            b=strawberry.ID(r.b),
+            strength=strength,
+            evidence=list(lines),
+            sources=len(r.evidence),
+        )
+
+
+@strawberry.type
+class NetworkStats:
+    people: int
+    relationships: int
+    interactions: int
+    members: int
+    merges: int
+
+
+@strawberry.type
+class ErasedPerson:
+    person_id: strawberry.ID
+    relationships: int
+    evidence: int
+
+
+ImportStatus = strawberry.enum(JobStatus, name="ImportStatus")
+
+
+@strawberry.type
+class SkippedRow:
+    file: str
+    line: int
+    field: str | None
+    reason: str
+
+
+@strawberry.type(description="What an import wrote (or would have: failed imports write nothing).")
+class ImportReport:
+    source: str
+    people: int
+    relationships: int
+    interactions: int
+    merges: int
+    skipped: list[SkippedRow]
+    notes: list[str]
+
+
+@strawberry.type(description="A background import; poll importJob(id) for progress.")
+class ImportJob:
+    id: strawberry.ID
+    status: ImportStatus
+    rows_processed: int
+    started_at: datetime
+    finished_at: datetime | None
+    report: ImportReport | None
+    error: InvalidInput | None
+
+
+PersonResult = Annotated[Person | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("PersonResult")]
+PathResult = Annotated[
+    Path | NoPath | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("PathResult")
+]
+PathsResult = Annotated[
+    PathList | NoPath | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("PathsResult")
+]
+IntroducersResult = Annotated[
+    IntroducerList | PersonNotFound | AmbiguousPerson | InvalidInput,
+    strawberry.union("IntroducersResult"),
+]
+ReachResult = Annotated[
+    ReachConnection | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("ReachResult")
+]
+SearchResult = Annotated[PersonConnection | InvalidInput, strawberry.union("SearchResult")]
+RelationshipResult = Annotated[
+    Relationship | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden,
+    strawberry.union("RelationshipResult"),
+]
+UpsertPersonResult = Annotated[Person | InvalidInput | Forbidden, strawberry.union("UpsertPersonResult")]
+EraseResult = Annotated[
+    ErasedPerson | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden,
+    strawberry.union("EraseResult"),
+]
+ImportResult = Annotated[ImportJob | InvalidInput | Forbidden, strawberry.union("ImportResult")]
+ImportJobResult = Annotated[ImportJob | NotFound, strawberry.union("ImportJobResult")]
