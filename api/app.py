@@ -129,7 +129,9 @@ def edge_middleware(settings: Settings) -> Any:
                 await app(scope, receive, send)
                 return
             headers = dict(scope.get("headers", ()))
-            request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+            request_id = (
+                headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+            )
             started = time.perf_counter()
             status_seen = 0
             owner: KeyOwner | None = None
@@ -138,7 +140,10 @@ def edge_middleware(settings: Settings) -> Any:
                 nonlocal status_seen
                 if message["type"] == "http.response.start":
                     status_seen = message["status"]
-                    message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        (b"x-request-id", request_id.encode()),
+                    ]
                 await send(message)
 
             try:
@@ -148,11 +153,19 @@ def edge_middleware(settings: Settings) -> Any:
                     owner = services.appdb.authenticate(key) if key else None
                     if owner is None:
                         status_seen = 401
-                        await send_json(send, 401, {"error": "a valid API key is required (Authorization: Bearer <key>)"}, request_id)
+                        await send_json(
+                            send,
+                            401,
+                            {"error": "a valid API key is required (Authorization: Bearer <key>)"},
+                            request_id,
+                        )
                         return
                     content_type = headers.get(b"content-type", b"")
                     length = int(headers.get(b"content-length", b"0") or 0)
-                    if not content_type.startswith(b"multipart/") and length > settings.max_json_body_bytes:
+                    if (
+                        not content_type.startswith(b"multipart/")
+                        and length > settings.max_json_body_bytes
+                    ):
                         status_seen = 413
                         await send_json(send, 413, {"error": "request body too large"}, request_id)
                         return
@@ -223,7 +236,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     async def context_getter(request: Request[Any, Any, State]) -> RequestContext:
         owner: KeyOwner = request.scope["state"]["key_owner"]
-        return RequestContext(services=request.app.state.services, viewer=Viewer(owner.workspace, owner.member))
+        return RequestContext(
+            services=request.app.state.services, viewer=Viewer(owner.workspace, owner.member)
+        )
 
     graphql = make_graphql_controller(
         build_schema(settings),

@@ -58,7 +58,9 @@ def document_cost(
         elif isinstance(node, FragmentSpreadNode):
             name = node.name.value
             if name in fragments and name not in seen:
-                total += document_cost(fragments[name].selection_set, fragments, costs, seen | {name})
+                total += document_cost(
+                    fragments[name].selection_set, fragments, costs, seen | {name}
+                )
     return total
 
 
@@ -71,7 +73,9 @@ class CostLimiter(AddValidationRules):
                 super().__init__(context)
                 doc = context.document
                 fragments = {
-                    d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)
+                    d.name.value: d
+                    for d in doc.definitions
+                    if isinstance(d, FragmentDefinitionNode)
                 }
                 for op in doc.definitions:
                     if isinstance(op, OperationDefinitionNode):

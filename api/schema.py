@@ -55,7 +55,10 @@ def job_of(job: ImportJob) -> t.ImportJob:
             relationships=report.relationships,
             interactions=report.interactions,
             merges=report.merges,
-            skipped=[t.SkippedRow(file=s.file, line=s.line, field=s.field, reason=s.reason) for s in report.skipped],
+            skipped=[
+                t.SkippedRow(file=s.file, line=s.line, field=s.field, reason=s.reason)
+                for s in report.skipped
+            ],
             notes=list(report.notes),
         ),
         error=None
@@ -68,7 +71,9 @@ async def relationship_view(info: Info, a: str, b: str) -> t.Relationship:
     s = info.context.services
     rel = await s.store.relationship(info.context.viewer.workspace, a, b)
     assert rel is not None
-    est = estimate_strength(merge_evidence(list(rel.evidence)), as_of=s.planner.today, weights=s.planner.weights)
+    est = estimate_strength(
+        merge_evidence(list(rel.evidence)), as_of=s.planner.today, weights=s.planner.weights
+    )
     return t.Relationship.of(rel, est.strength, est.lines)
 
 
@@ -83,7 +88,9 @@ class Query:
 
         return cast(t.PersonResult, await guarded(info, call))
 
-    @strawberry.field(description="People whose name, company, position, email or URL contain text.")
+    @strawberry.field(
+        description="People whose name, company, position, email or URL contain text."
+    )
     async def search_people(
         self, info: Info, text: str, first: int = 20, after: str | None = None
     ) -> t.SearchResult:
@@ -91,16 +98,25 @@ class Query:
 
         async def call() -> t.PersonConnection:
             offset = t.decode_cursor(after)
-            people, more = await c.services.planner.search(c.viewer, text, limit=capped(first), offset=offset)
-            edges = [t.PersonEdge(cursor=t.encode_cursor(offset + i), node=t.Person.of(p)) for i, p in enumerate(people)]
+            people, more = await c.services.planner.search(
+                c.viewer, text, limit=capped(first), offset=offset
+            )
+            edges = [
+                t.PersonEdge(cursor=t.encode_cursor(offset + i), node=t.Person.of(p))
+                for i, p in enumerate(people)
+            ]
             return t.PersonConnection(
                 edges=edges,
-                page_info=t.PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+                page_info=t.PageInfo(
+                    has_next_page=more, end_cursor=edges[-1].cursor if edges else None
+                ),
             )
 
         return cast(t.SearchResult, await guarded(info, call))
 
-    @strawberry.field(description="The most trusted path (max product of strengths) within maxHops.")
+    @strawberry.field(
+        description="The most trusted path (max product of strengths) within maxHops."
+    )
     async def trusted_path(
         self,
         info: Info,
@@ -140,7 +156,9 @@ class Query:
 
         return cast(t.PathsResult, await guarded(info, call))
 
-    @strawberry.field(description="The requester's contacts best placed to introduce them to the target.")
+    @strawberry.field(
+        description="The requester's contacts best placed to introduce them to the target."
+    )
     async def introducers(
         self,
         info: Info,
@@ -151,12 +169,16 @@ class Query:
         c = info.context
 
         async def call() -> t.IntroducerList:
-            ranked = await c.services.planner.introducers(c.viewer, to, from_ref=from_, limit=capped(limit))
+            ranked = await c.services.planner.introducers(
+                c.viewer, to, from_ref=from_, limit=capped(limit)
+            )
             return t.IntroducerList(introducers=[t.Introducer.of(i) for i in ranked])
 
         return cast(t.IntroducersResult, await guarded(info, call))
 
-    @strawberry.field(description="Who we can reach at a company (and/or with a title), warmest first.")
+    @strawberry.field(
+        description="Who we can reach at a company (and/or with a title), warmest first."
+    )
     async def reach(
         self,
         info: Info,
@@ -173,20 +195,31 @@ class Query:
             offset = t.decode_cursor(after)
             n = capped(first)
             paths = await c.services.planner.reach(
-                c.viewer, company=company, title=title, from_ref=from_, limit=offset + n + 1, max_hops=max_hops
+                c.viewer,
+                company=company,
+                title=title,
+                from_ref=from_,
+                limit=offset + n + 1,
+                max_hops=max_hops,
             )
             page = paths[offset : offset + n]
-            edges = [t.PathEdge(cursor=t.encode_cursor(offset + i), node=t.Path.of(p)) for i, p in enumerate(page)]
+            edges = [
+                t.PathEdge(cursor=t.encode_cursor(offset + i), node=t.Path.of(p))
+                for i, p in enumerate(page)
+            ]
             return t.ReachConnection(
                 edges=edges,
                 page_info=t.PageInfo(
-                    has_next_page=len(paths) > offset + n, end_cursor=edges[-1].cursor if edges else None
+                    has_next_page=len(paths) > offset + n,
+                    end_cursor=edges[-1].cursor if edges else None,
                 ),
             )
 
         return cast(t.ReachResult, await guarded(info, call))
 
-    @strawberry.field(description="Counts of people, relationships and interactions in the workspace.")
+    @strawberry.field(
+        description="Counts of people, relationships and interactions in the workspace."
+    )
     async def network_stats(self, info: Info) -> t.NetworkStats:
         s = await info.context.services.planner.stats(info.context.viewer)
         return t.NetworkStats(
@@ -198,7 +231,7 @@ class Query:
         )
 
     @strawberry.field(description="Progress and report of a background import.")
-    def import_job(self, info: Info, id: strawberry.ID) -> t.ImportJobResult:  # noqa: A002
+    def import_job(self, info: Info, id: strawberry.ID) -> t.ImportJobResult:
         job = info.context.services.imports.get(info.context.viewer.workspace, str(id))
         if job is None:
             return t.NotFound(message=f"no import job {id!r}")
@@ -226,7 +259,9 @@ def save_upload(upload: Any, max_bytes: int) -> FilePath:
         while chunk := source.read(1 << 20):
             total += len(chunk)
             if total > max_bytes:
-                raise InvalidInputError(f"upload larger than {max_bytes} bytes", file=name, field="file")
+                raise InvalidInputError(
+                    f"upload larger than {max_bytes} bytes", file=name, field="file"
+                )
             out.write(chunk)
     return target
 
@@ -242,7 +277,9 @@ def _remove(path: FilePath) -> Callable[[], None]:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Upload a LinkedIn export (.zip or Connections.csv); runs in the background.")
+    @strawberry.mutation(
+        description="Upload a LinkedIn export (.zip or Connections.csv); runs in the background."
+    )
     async def import_linked_in(
         self, info: Info, file: Upload, owner: str | None = None
     ) -> t.ImportResult:
@@ -262,8 +299,12 @@ class Mutation:
 
         return cast(t.ImportResult, await guarded(info, call))
 
-    @strawberry.mutation(description="Upload a generic edge list (CSV or JSON) and an optional people CSV.")
-    async def import_edges(self, info: Info, file: Upload, people: Upload | None = None) -> t.ImportResult:
+    @strawberry.mutation(
+        description="Upload a generic edge list (CSV or JSON) and an optional people CSV."
+    )
+    async def import_edges(
+        self, info: Info, file: Upload, people: Upload | None = None
+    ) -> t.ImportResult:
         c = info.context
         s = c.services
 
@@ -312,7 +353,12 @@ class Mutation:
 
         async def call() -> t.Relationship:
             rel = await c.services.network.upsert_relationship(
-                c.viewer, a, b, connected_on=connected_on, shared_employers=shared_employers or (), rating=rating
+                c.viewer,
+                a,
+                b,
+                connected_on=connected_on,
+                shared_employers=shared_employers or (),
+                rating=rating,
             )
             return await relationship_view(info, rel.a, rel.b)
 
@@ -330,13 +376,19 @@ class Mutation:
         c = info.context
 
         async def call() -> t.Relationship:
-            rel = await c.services.network.record_interaction(c.viewer, from_, to, at=at, count=count)
+            rel = await c.services.network.record_interaction(
+                c.viewer, from_, to, at=at, count=count
+            )
             return await relationship_view(info, rel.a, rel.b)
 
         return cast(t.RelationshipResult, await guarded(info, call))
 
-    @strawberry.mutation(description="Set (or clear with null) your explicit rating of a tie; it overrides the model.")
-    async def rate_relationship(self, info: Info, a: str, b: str, rating: float | None) -> t.RelationshipResult:
+    @strawberry.mutation(
+        description="Set (or clear with null) your rating of a tie; it overrides the model."
+    )
+    async def rate_relationship(
+        self, info: Info, a: str, b: str, rating: float | None
+    ) -> t.RelationshipResult:
         c = info.context
 
         async def call() -> t.Relationship:
@@ -345,7 +397,9 @@ class Mutation:
 
         return cast(t.RelationshipResult, await guarded(info, call))
 
-    @strawberry.mutation(description="Remove a person, every relationship touching them and their evidence.")
+    @strawberry.mutation(
+        description="Remove a person, every relationship touching them and their evidence."
+    )
     async def erase_person(self, info: Info, ref: str) -> t.EraseResult:
         c = info.context
 

@@ -27,7 +27,9 @@ class Person:
 
     @staticmethod
     def of(p: PersonRecord) -> Person:
-        return Person(id=strawberry.ID(p.id), name=p.name, company=p.company, position=p.position, url=p.url)
+        return Person(
+            id=strawberry.ID(p.id), name=p.name, company=p.company, position=p.position, url=p.url
+        )
 
 
 @strawberry.type(description="One hop of a path with the evidence behind its strength.")
@@ -269,26 +271,32 @@ class ImportJob:
     error: InvalidInput | None
 
 
-PersonResult = Annotated[Person | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("PersonResult")]
+PersonResult = Annotated[
+    Person | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("PersonResult")
+]
 PathResult = Annotated[
     Path | NoPath | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("PathResult")
 ]
 PathsResult = Annotated[
-    PathList | NoPath | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("PathsResult")
+    PathList | NoPath | PersonNotFound | AmbiguousPerson | InvalidInput,
+    strawberry.union("PathsResult"),
 ]
 IntroducersResult = Annotated[
     IntroducerList | PersonNotFound | AmbiguousPerson | InvalidInput,
     strawberry.union("IntroducersResult"),
 ]
 ReachResult = Annotated[
-    ReachConnection | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("ReachResult")
+    ReachConnection | PersonNotFound | AmbiguousPerson | InvalidInput,
+    strawberry.union("ReachResult"),
 ]
 SearchResult = Annotated[PersonConnection | InvalidInput, strawberry.union("SearchResult")]
 RelationshipResult = Annotated[
     Relationship | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden,
     strawberry.union("RelationshipResult"),
 ]
-UpsertPersonResult = Annotated[Person | InvalidInput | Forbidden, strawberry.union("UpsertPersonResult")]
+UpsertPersonResult = Annotated[
+    Person | InvalidInput | Forbidden, strawberry.union("UpsertPersonResult")
+]
 EraseResult = Annotated[
     ErasedPerson | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden,
     strawberry.union("EraseResult"),

@@ -125,8 +125,9 @@ class _Workspace:
 def merge_person(old: Person, new: Person) -> Person:
     """Upsert semantics for people: new non-empty values win, empty ones keep the old.
 
-    >>> merge_person(Person("x", "Ann", company="A"), Person("x", "Ann B", email="a@b.c"))
-    Person(id='x', name='Ann B', company='A', position='', email='a@b.c', url='', schools=(), employers=())
+    >>> p = merge_person(Person("x", "Ann", company="A"), Person("x", "Ann B", email="a@b.c"))
+    >>> (p.name, p.company, p.email)
+    ('Ann B', 'A', 'a@b.c')
     """
     return Person(
         id=old.id,
@@ -285,7 +286,9 @@ class EmbeddedStore:
             for member in batch.members:
                 ws.members.setdefault(member.person_id, member.sharing)
             ws.view = None
-            return ApplyResult(len(merged_people), len({pair for pair, _ in evidence}), len(batch.merges))
+            return ApplyResult(
+                len(merged_people), len({pair for pair, _ in evidence}), len(batch.merges)
+            )
 
     @staticmethod
     def _rewrite_merged(
@@ -320,7 +323,13 @@ class EmbeddedStore:
                 moved = _flip(e) if (old_pair[0] == m.merged) != (new_pair[0] == m.kept) else e
                 self._conn.execute(
                     "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)",
-                    (workspace, *new_pair, moved.owner, interactions_in(moved), evidence_to_json(moved)),
+                    (
+                        workspace,
+                        *new_pair,
+                        moved.owner,
+                        interactions_in(moved),
+                        evidence_to_json(moved),
+                    ),
                 )
         self._conn.execute("DELETE FROM people WHERE workspace=? AND id=?", (workspace, m.merged))
 
@@ -345,7 +354,8 @@ class EmbeddedStore:
         with self._lock:
             ws = self._ws(workspace)
             self._conn.execute(
-                "INSERT OR REPLACE INTO members VALUES (?,?,?)", (workspace, person_id, sharing.value)
+                "INSERT OR REPLACE INTO members VALUES (?,?,?)",
+                (workspace, person_id, sharing.value),
             )
             ws.members[person_id] = sharing
 
@@ -359,7 +369,9 @@ class EmbeddedStore:
                     "DELETE FROM evidence WHERE workspace=? AND (a=? OR b=? OR owner=?)",
                     (workspace, person_id, person_id, person_id),
                 ).rowcount
-                conn.execute("DELETE FROM people WHERE workspace=? AND id=?", (workspace, person_id))
+                conn.execute(
+                    "DELETE FROM people WHERE workspace=? AND id=?", (workspace, person_id)
+                )
                 conn.execute(
                     "DELETE FROM members WHERE workspace=? AND person_id=?", (workspace, person_id)
                 )
@@ -385,9 +397,7 @@ class EmbeddedStore:
             ws.neighbours.pop(person_id, None)
             ws.unindex(person_id)
             ws.members.pop(person_id, None)
-            ws.merges = {
-                k: m for k, m in ws.merges.items() if person_id not in (m.kept, m.merged)
-            }
+            ws.merges = {k: m for k, m in ws.merges.items() if person_id not in (m.kept, m.merged)}
             ws.view = None
             return Erased(person_id, n_rel, n_ev)
 
@@ -463,7 +473,9 @@ class EmbeddedStore:
         view = ws.view
         if view is None or ws.view_day != today:
             with self._lock:
-                view = build_view(ws.people, ws.evidence, ws.members, as_of=today, weights=self._weights)
+                view = build_view(
+                    ws.people, ws.evidence, ws.members, as_of=today, weights=self._weights
+                )
                 ws.view, ws.view_day = view, today
         return view
 

@@ -80,7 +80,9 @@ class Relationship:
 
     def __post_init__(self) -> None:
         if self.a >= self.b:
-            raise ValueError(f"relationship ends must be ordered and distinct: {self.a!r}, {self.b!r}")
+            raise ValueError(
+                f"relationship ends must be ordered and distinct: {self.a!r}, {self.b!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,7 +210,10 @@ def estimate_strength(
         since = evidence.connected_on.strftime("%b %Y")
         span = f" ({int(years)} year{'s' if int(years) != 1 else ''})" if years >= 1 else ""
         contributions.append(
-            (w.duration_max * _saturating(years, w.duration_scale_years), f"connected since {since}{span}")
+            (
+                w.duration_max * _saturating(years, w.duration_scale_years),
+                f"connected since {since}{span}",
+            )
         )
 
     keep = 1.0 - w.base

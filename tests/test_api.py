@@ -52,7 +52,9 @@ def team_network() -> ImportBatch:
         Person("bob", "Bob B", company="Team"),
         Person("carol", "Carol C", company="Team"),
         Person("xavier", "Xavier X", company="Acme", position="CTO", email="xavier@acme.test"),
-        Person("yara", "Yara Y", company="Acme", position="CFO", url="https://www.linkedin.com/in/yara"),
+        Person(
+            "yara", "Yara Y", company="Acme", position="CFO", url="https://www.linkedin.com/in/yara"
+        ),
         Person("zed", "Zed Z", company="Acme", position="VP Sales"),
         Person("tina", "Tina T", company="Target Co", position="Head of Payments"),
     ]
@@ -65,7 +67,11 @@ def team_network() -> ImportBatch:
         rel("xavier", "tina", owner="alice", rating=0.5),
         rel("yara", "tina", owner="bob", rating=0.9),
     ]
-    members = [Member("alice", Sharing.PATHS), Member("bob", Sharing.PRIVATE), Member("carol", Sharing.FULL)]
+    members = [
+        Member("alice", Sharing.PATHS),
+        Member("bob", Sharing.PRIVATE),
+        Member("carol", Sharing.FULL),
+    ]
     return ImportBatch(people=people, relationships=rels, members=members)
 
 
@@ -119,8 +125,15 @@ def test_graphql_needs_a_valid_key(api: Api) -> None:
 
 
 async def test_network_stats(api: Api) -> None:
-    data = await api.query("admin", "{ networkStats { people relationships interactions members } }")
-    assert data["networkStats"] == {"people": 7, "relationships": 5, "interactions": 21, "members": 1}
+    data = await api.query(
+        "admin", "{ networkStats { people relationships interactions members } }"
+    )
+    assert data["networkStats"] == {
+        "people": 7,
+        "relationships": 5,
+        "interactions": 21,
+        "members": 1,
+    }
 
 
 # -- planning ------------------------------------------------------------------------------
@@ -136,13 +149,17 @@ async def test_trusted_path_found(api: Api) -> None:
 
 
 async def test_trusted_path_expected_failures_are_union_members(api: Api) -> None:
-    q = f"query($to: String!, $hops: Int!) {{ trustedPath(from: \"me\", to: $to, maxHops: $hops) {{ {PATH_FIELDS} }} }}"
+    q = f'query($to: String!, $hops: Int!) {{ trustedPath(from: "me", to: $to, maxHops: $hops) {{ {PATH_FIELDS} }} }}'
     none = (await api.query("admin", q, to="eve", hops=3))["trustedPath"]
     assert none["__typename"] == "NoPath" and none["reason"] == "DISCONNECTED"
     beyond = (await api.query("admin", q, to="cy", hops=1))["trustedPath"]
     assert beyond["__typename"] == "NoPath" and beyond["reason"] == "BEYOND_HOP_LIMIT"
     unknown = (await api.query("admin", q, to="nobody@example.com", hops=3))["trustedPath"]
-    assert unknown == {"__typename": "PersonNotFound", "ref": "nobody@example.com", "message": unknown["message"]}
+    assert unknown == {
+        "__typename": "PersonNotFound",
+        "ref": "nobody@example.com",
+        "message": unknown["message"],
+    }
     bad = (await api.query("admin", q, to="cy", hops=9))["trustedPath"]
     assert bad["__typename"] == "InvalidInput" and bad["field"] == "maxHops"
 
@@ -153,7 +170,10 @@ async def test_ambiguous_reference(api: Api) -> None:
         'mutation { a: upsertPerson(person: {id: "twin-a", name: "Twin", email: "twin@x.test"}) { __typename }'
         ' b: upsertPerson(person: {id: "twin-b", name: "Twin", email: "TWIN@x.test"}) { __typename } }',
     )
-    data = await api.query("admin", '{ person(ref: "twin@x.test") { __typename ... on AmbiguousPerson { candidates } } }')
+    data = await api.query(
+        "admin",
+        '{ person(ref: "twin@x.test") { __typename ... on AmbiguousPerson { candidates } } }',
+    )
     assert data["person"] == {"__typename": "AmbiguousPerson", "candidates": ["twin-a", "twin-b"]}
 
 
@@ -176,7 +196,10 @@ async def test_reach_is_a_connection(api: Api) -> None:
     first = (await api.query("admin", q))["reach"]
     assert first["pageInfo"]["hasNextPage"] is True
     second = (await api.query("admin", q, after=first["pageInfo"]["endCursor"]))["reach"]
-    got = [first["edges"][0]["node"]["people"][-1]["id"], second["edges"][0]["node"]["people"][-1]["id"]]
+    got = [
+        first["edges"][0]["node"]["people"][-1]["id"],
+        second["edges"][0]["node"]["people"][-1]["id"],
+    ]
     assert got == ["bo", "cy"]
 
 
@@ -200,24 +223,44 @@ async def test_search_people_pages_and_caps_first(api: Api) -> None:
 # -- mutations -----------------------------------------------------------------------------
 async def test_relationship_mutations(api: Api) -> None:
     rel_fields = "__typename ... on Relationship { a b strength evidence sources } ... on InvalidInput { field }"
-    up = await api.query("admin", f'mutation {{ upsertRelationship(a: "eve", b: "dee", sharedEmployers: ["Initech"]) {{ {rel_fields} }} }}')
+    up = await api.query(
+        "admin",
+        f'mutation {{ upsertRelationship(a: "eve", b: "dee", sharedEmployers: ["Initech"]) {{ {rel_fields} }} }}',
+    )
     assert up["upsertRelationship"]["evidence"][0] == "worked at Initech at the same time"
     rec = await api.query(
         "admin",
         f'mutation {{ recordInteraction(from: "eve", to: "dee", at: "2026-10-30T10:00:00", count: 3) {{ {rel_fields} }} }}',
     )
     assert any("3 messages one way" in e for e in rec["recordInteraction"]["evidence"])
-    rated = await api.query("admin", f'mutation {{ rateRelationship(a: "dee", b: "eve", rating: 0.42) {{ {rel_fields} }} }}')
+    rated = await api.query(
+        "admin",
+        f'mutation {{ rateRelationship(a: "dee", b: "eve", rating: 0.42) {{ {rel_fields} }} }}',
+    )
     assert rated["rateRelationship"]["strength"] == pytest.approx(0.42)
-    bad = await api.query("admin", f'mutation {{ rateRelationship(a: "dee", b: "eve", rating: 1.5) {{ {rel_fields} }} }}')
+    bad = await api.query(
+        "admin",
+        f'mutation {{ rateRelationship(a: "dee", b: "eve", rating: 1.5) {{ {rel_fields} }} }}',
+    )
     assert bad["rateRelationship"] == {"__typename": "InvalidInput", "field": "rating"}
 
 
 async def test_erase_person(api: Api) -> None:
-    await api.query("admin", 'mutation { upsertPerson(person: {id: "gone", name: "Gone Soon"}) { __typename } }')
-    await api.query("admin", 'mutation { upsertRelationship(a: "gone", b: "eve", rating: 0.5) { __typename } }')
-    data = await api.query("admin", 'mutation { erasePerson(ref: "gone") { __typename ... on ErasedPerson { personId relationships } } }')
-    assert data["erasePerson"] == {"__typename": "ErasedPerson", "personId": "gone", "relationships": 1}
+    await api.query(
+        "admin", 'mutation { upsertPerson(person: {id: "gone", name: "Gone Soon"}) { __typename } }'
+    )
+    await api.query(
+        "admin", 'mutation { upsertRelationship(a: "gone", b: "eve", rating: 0.5) { __typename } }'
+    )
+    data = await api.query(
+        "admin",
+        'mutation { erasePerson(ref: "gone") { __typename ... on ErasedPerson { personId relationships } } }',
+    )
+    assert data["erasePerson"] == {
+        "__typename": "ErasedPerson",
+        "personId": "gone",
+        "relationships": 1,
+    }
     again = await api.query("admin", '{ person(ref: "gone") { __typename } }')
     assert again["person"]["__typename"] == "PersonNotFound"
 
@@ -225,20 +268,24 @@ async def test_erase_person(api: Api) -> None:
 # -- privacy -------------------------------------------------------------------------------
 async def test_workspaces_are_isolated(api: Api) -> None:
     for ref in ("ana", "ana@example.com", "https://www.linkedin.com/in/bo-brandt", "alice"):
-        data = await api.query("other", "query($r: String!) { person(ref: $r) { __typename } }", r=ref)
+        data = await api.query(
+            "other", "query($r: String!) { person(ref: $r) { __typename } }", r=ref
+        )
         assert data["person"]["__typename"] == "PersonNotFound", ref
     stats = await api.query("other", "{ networkStats { people } }")
     assert stats["networkStats"]["people"] == 0
 
 
 async def test_private_member_ties_serve_only_their_owner(api: Api) -> None:
-    q = f'query($to: String!) {{ trustedPath(to: $to) {{ {PATH_FIELDS} }} }}'
+    q = f"query($to: String!) {{ trustedPath(to: $to) {{ {PATH_FIELDS} }} }}"
     bob = (await api.query("bob", q, to="tina"))["trustedPath"]
     assert [p["id"] for p in bob["people"]] == ["bob", "yara", "tina"]
     alice = (await api.query("alice", q, to="tina"))["trustedPath"]
     assert [p["id"] for p in alice["people"]] == ["alice", "xavier", "tina"]  # not via bob's yara
     for ref in ("yara", "https://www.linkedin.com/in/yara"):
-        probe = await api.query("alice", "query($r: String!) { person(ref: $r) { __typename } }", r=ref)
+        probe = await api.query(
+            "alice", "query($r: String!) { person(ref: $r) { __typename } }", r=ref
+        )
         assert probe["person"]["__typename"] == "PersonNotFound"
         path = (await api.query("alice", q, to=ref))["trustedPath"]
         assert path["__typename"] == "PersonNotFound"
@@ -246,19 +293,26 @@ async def test_private_member_ties_serve_only_their_owner(api: Api) -> None:
 
 async def test_paths_member_contacts_show_only_on_paths(api: Api) -> None:
     # xavier is known only through alice (sharing: paths): carol may route through him...
-    q = f'query($to: String!) {{ trustedPath(to: $to) {{ {PATH_FIELDS} }} }}'
+    q = f"query($to: String!) {{ trustedPath(to: $to) {{ {PATH_FIELDS} }} }}"
     path = (await api.query("carol", q, to="tina"))["trustedPath"]
     assert [p["id"] for p in path["people"]] == ["carol", "alice", "xavier", "tina"]
     # ...but cannot browse him.
     for ref in ("xavier", "xavier@acme.test"):
-        probe = await api.query("carol", "query($r: String!) { person(ref: $r) { __typename } }", r=ref)
+        probe = await api.query(
+            "carol", "query($r: String!) { person(ref: $r) { __typename } }", r=ref
+        )
         assert probe["person"]["__typename"] == "PersonNotFound"
-    search = await api.query("carol", '{ searchPeople(text: "acme") { ... on PersonConnection { edges { node { id } } } } }')
+    search = await api.query(
+        "carol",
+        '{ searchPeople(text: "acme") { ... on PersonConnection { edges { node { id } } } } }',
+    )
     assert [e["node"]["id"] for e in search["searchPeople"]["edges"]] == ["zed"]
 
 
 async def test_full_member_contacts_are_browsable(api: Api) -> None:
-    probe = await api.query("alice", '{ person(ref: "zed") { __typename ... on Person { company } } }')
+    probe = await api.query(
+        "alice", '{ person(ref: "zed") { __typename ... on Person { company } } }'
+    )
     assert probe["person"] == {"__typename": "Person", "company": "Acme"}
 
 
@@ -298,7 +352,11 @@ def test_token_limit(api: Api) -> None:
 
 
 def test_cost_limit(api: Api) -> None:
-    expensive = "{ " + " ".join(f'p{i}: trustedPath(to: "cy", from: "me") {{ __typename }}' for i in range(7)) + " }"
+    expensive = (
+        "{ "
+        + " ".join(f'p{i}: trustedPath(to: "cy", from: "me") {{ __typename }}' for i in range(7))
+        + " }"
+    )
     errors = api.raw("admin", {"query": expensive}).json()["errors"]
     assert "cost" in errors[0]["message"]
 
@@ -327,25 +385,36 @@ def test_rate_limit_and_timeouts_and_introspection(tmp_path: Path) -> None:
     with serve(settings) as url:
         headers = {"Authorization": f"Bearer {key}"}
         body = {"query": "{ networkStats { people } }"}
-        codes = [httpx.post(url + "/graphql", json=body, headers=headers).status_code for _ in range(5)]
+        codes = [
+            httpx.post(url + "/graphql", json=body, headers=headers).status_code for _ in range(5)
+        ]
         assert codes[:3] == [200, 200, 200]
         assert codes[3:] == [429, 429]
         assert httpx.get(url + "/healthz").status_code == 200  # health is never limited
     settings = Settings(data_dir=tmp_path, rate_limit_per_minute=0, graphql_introspection=False)
     with serve(settings) as url:
         headers = {"Authorization": f"Bearer {key}"}
-        intro = httpx.post(url + "/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers)
+        intro = httpx.post(
+            url + "/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers
+        )
         assert "introspection" in intro.json()["errors"][0]["message"].lower()
     settings = Settings(data_dir=tmp_path, rate_limit_per_minute=0, query_timeout_seconds=1e-6)
     with serve(settings) as url:
         headers = {"Authorization": f"Bearer {key}"}
-        slow = httpx.post(url + "/graphql", json={"query": "{ networkStats { people } }"}, headers=headers)
+        slow = httpx.post(
+            url + "/graphql", json={"query": "{ networkStats { people } }"}, headers=headers
+        )
         assert slow.status_code == 504
 
 
 def test_bad_cursor_is_invalid_input(api: Api) -> None:
-    body = {"query": '{ searchPeople(text: "a", after: "!!!") { __typename ... on InvalidInput { field } } }'}
-    assert api.raw("admin", body).json()["data"]["searchPeople"] == {"__typename": "InvalidInput", "field": "after"}
+    body = {
+        "query": '{ searchPeople(text: "a", after: "!!!") { __typename ... on InvalidInput { field } } }'
+    }
+    assert api.raw("admin", body).json()["data"]["searchPeople"] == {
+        "__typename": "InvalidInput",
+        "field": "after",
+    }
 
 
 def test_unexpected_errors_are_masked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -361,6 +430,8 @@ def test_unexpected_errors_are_masked(tmp_path: Path, monkeypatch: pytest.Monkey
     db.close()
     with serve(Settings(data_dir=tmp_path, rate_limit_per_minute=0)) as url:
         body = {"query": "{ networkStats { people } }"}
-        reply = httpx.post(url + "/graphql", json=body, headers={"Authorization": f"Bearer {key}"}).json()
+        reply = httpx.post(
+            url + "/graphql", json=body, headers={"Authorization": f"Bearer {key}"}
+        ).json()
         assert reply["errors"][0]["message"] == "Unexpected error."
         assert "secret" not in str(reply)

@@ -28,7 +28,9 @@ async def test_apply_then_read(store: GraphStore, ws: str) -> None:
     bo = await store.person(ws, "bo")
     assert bo is not None and bo.company == "Acme"
     assert await store.person(ws, "nobody") is None
-    assert [p.id for p in await store.people_by_url(ws, "https://www.linkedin.com/in/bo-brandt")] == ["bo"]
+    assert [
+        p.id for p in await store.people_by_url(ws, "https://www.linkedin.com/in/bo-brandt")
+    ] == ["bo"]
     assert [p.id for p in await store.people_by_email(ws, "ana@example.com")] == ["ana"]
     assert await store.people_by_email(ws, "ghost@example.com") == []
     assert {p.id for p in await store.people(ws)} == {"me", "ana", "bo", "cy", "dee", "eve"}
@@ -65,7 +67,10 @@ async def test_relationship_is_undirected(store: GraphStore, ws: str) -> None:
     assert forward == backward
     assert forward is not None and (forward.a, forward.b) == ("ana", "me")
     assert await store.relationship(ws, "me", "cy") is None
-    assert {(r.a, r.b) for r in await store.relationships_of(ws, "cy")} == {("bo", "cy"), ("cy", "dee")}
+    assert {(r.a, r.b) for r in await store.relationships_of(ws, "cy")} == {
+        ("bo", "cy"),
+        ("cy", "dee"),
+    }
 
 
 async def test_people_upsert_keeps_known_fields(store: GraphStore, ws: str) -> None:

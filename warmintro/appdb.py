@@ -24,7 +24,8 @@ from graph.intro import IntroRequest, IntroStatus, check_transition
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS workspaces (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_keys (
-    key_hash TEXT PRIMARY KEY, prefix TEXT NOT NULL, workspace TEXT NOT NULL REFERENCES workspaces(name),
+    key_hash TEXT PRIMARY KEY, prefix TEXT NOT NULL,
+    workspace TEXT NOT NULL REFERENCES workspaces(name),
     member TEXT, created_at TEXT NOT NULL, revoked_at TEXT
 );
 CREATE TABLE IF NOT EXISTS intro_requests (
@@ -142,7 +143,8 @@ class AppDB:
     def intro_request(self, workspace: str, request_id: str) -> IntroRequest:
         with self._lock:
             row = self._conn.execute(
-                "SELECT * FROM intro_requests WHERE workspace = ? AND id = ?", (workspace, request_id)
+                "SELECT * FROM intro_requests WHERE workspace = ? AND id = ?",
+                (workspace, request_id),
             ).fetchone()
         if row is None:
             raise IntroRequestNotFound(request_id)
@@ -166,8 +168,14 @@ class AppDB:
                 check_transition(current.status, status)
                 asked_at = at if status is IntroStatus.ASKED else current.asked_at
                 self._conn.execute(
-                    "UPDATE intro_requests SET status = ?, updated_at = ?, asked_at = ? WHERE id = ?",
-                    (status.value, at.isoformat(), asked_at.isoformat() if asked_at else None, request_id),
+                    "UPDATE intro_requests SET status = ?, updated_at = ?, asked_at = ?"
+                    " WHERE id = ?",
+                    (
+                        status.value,
+                        at.isoformat(),
+                        asked_at.isoformat() if asked_at else None,
+                        request_id,
+                    ),
                 )
                 self._conn.execute("COMMIT")
             except BaseException:

@@ -66,7 +66,9 @@ def main(
     ctx: typer.Context,
     data_dir: Annotated[
         Path | None,
-        typer.Option("--data-dir", envvar="WARMINTRO_DATA_DIR", help="Where the embedded store lives."),
+        typer.Option(
+            "--data-dir", envvar="WARMINTRO_DATA_DIR", help="Where the embedded store lives."
+        ),
     ] = None,
     workspace: Annotated[
         str | None,
@@ -139,12 +141,23 @@ def path(
     async def body(planner: Planner, viewer: Viewer) -> None:
         if k == 1:
             found = await planner.trusted_path(
-                viewer, from_ref, to_ref, max_hops=max_hops, min_strength=min_strength, avoid=avoid or ()
+                viewer,
+                from_ref,
+                to_ref,
+                max_hops=max_hops,
+                min_strength=min_strength,
+                avoid=avoid or (),
             )
             emit(render.path_dict(found)) if as_json else typer.echo(render.path_text(found))
             return
         paths = await planner.alternative_paths(
-            viewer, from_ref, to_ref, k=k, max_hops=max_hops, min_strength=min_strength, avoid=avoid or ()
+            viewer,
+            from_ref,
+            to_ref,
+            k=k,
+            max_hops=max_hops,
+            min_strength=min_strength,
+            avoid=avoid or (),
         )
         if as_json:
             emit({"paths": [render.path_dict(p) for p in paths]})
@@ -204,7 +217,9 @@ def reach(
             return
         for p in paths:
             t = p.people[-1]
-            typer.echo(f"{p.probability:.3f}  {t.name} ({t.position}, {t.company}) via {p.hops} hop(s)")
+            typer.echo(
+                f"{p.probability:.3f}  {t.name} ({t.position}, {t.company}) via {p.hops} hop(s)"
+            )
 
     run(ctx, body, as_json=as_json)
 
@@ -248,7 +263,11 @@ def erase(
 
 
 # -- imports -----------------------------------------------------------------------------
-def _import(ctx: typer.Context, request_for: Callable[[Planner, Viewer], Awaitable[ImportRequest]], as_json: bool) -> None:
+def _import(
+    ctx: typer.Context,
+    request_for: Callable[[Planner, Viewer], Awaitable[ImportRequest]],
+    as_json: bool,
+) -> None:
     """Run one import with a progress bar; print its report."""
 
     async def body(planner: Planner, viewer: Viewer) -> ImportReport:
@@ -263,15 +282,18 @@ def _import(ctx: typer.Context, request_for: Callable[[Planner, Viewer], Awaitab
             disable=as_json or not sys.stderr.isatty(),
         ) as bar:
             task = bar.add_task("import", total=None)
-            return await run_import(planner, viewer, request, lambda n: bar.update(task, completed=n))
+            return await run_import(
+                planner, viewer, request, lambda n: bar.update(task, completed=n)
+            )
 
     report = run(ctx, body, as_json=as_json)
     if as_json:
         emit(report.as_dict())
         return
     typer.echo(
-        f"imported {report.source}: {report.people} people, {report.relationships} relationships, "
-        f"{report.interactions} interactions, {report.merges} merges, {len(report.skipped)} skipped rows"
+        f"imported {report.source}: {report.people} people, "
+        f"{report.relationships} relationships, {report.interactions} interactions, "
+        f"{report.merges} merges, {len(report.skipped)} skipped rows"
     )
     for note in report.notes:
         typer.echo(f"  note: {note}")
@@ -293,7 +315,9 @@ def import_linkedin(
     """Import a LinkedIn data export (every known format variant)."""
 
     async def request(planner: Planner, viewer: Viewer) -> ImportRequest:
-        return ImportRequest(ImportKind.LINKEDIN, path, owner=await owner_person(planner, viewer, owner))
+        return ImportRequest(
+            ImportKind.LINKEDIN, path, owner=await owner_person(planner, viewer, owner)
+        )
 
     _import(ctx, request, as_json)
 
@@ -302,7 +326,9 @@ def import_linkedin(
 def import_edges(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="CSV (source,target[,strength]) or JSON edge list.")],
-    people: Annotated[Path | None, typer.Option("--people", help="id,name,company,position,email,url")] = None,
+    people: Annotated[
+        Path | None, typer.Option("--people", help="id,name,company,position,email,url")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a generic edge list; a bad row aborts the whole import (exit 2)."""
@@ -347,7 +373,8 @@ def _appdb(ctx: typer.Context) -> AppDB:
 
 @workspace_app.command("create")
 def workspace_create(
-    ctx: typer.Context, name: Annotated[str, typer.Argument(help="lower-case letters, digits, - and _")]
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="lower-case letters, digits, - and _")],
 ) -> None:
     """Create a workspace and print a new admin API key for it."""
     db = _appdb(ctx)
@@ -364,8 +391,12 @@ def workspace_create(
 @key_app.command("create")
 def key_create(
     ctx: typer.Context,
-    workspace: Annotated[str, typer.Option("--workspace", help="The workspace the key belongs to.")],
-    member: Annotated[str, typer.Option("--member", help="The member (PersonRef) the key speaks for.")],
+    workspace: Annotated[
+        str, typer.Option("--workspace", help="The workspace the key belongs to.")
+    ],
+    member: Annotated[
+        str, typer.Option("--member", help="The member (PersonRef) the key speaks for.")
+    ],
 ) -> None:
     """Create an API key for a member of a workspace and print it (shown once)."""
 
@@ -386,7 +417,9 @@ def demo(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option("--host")] = None,
     port: Annotated[int | None, typer.Option("--port")] = None,
-    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after building.")] = True,
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after building.")
+    ] = True,
 ) -> None:
     """Build the demo workspace from generated LinkedIn exports, print its key, and serve."""
     from warmintro.demo import build_demo

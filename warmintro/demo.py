@@ -45,9 +45,13 @@ async def build_demo(settings: Settings, *, workspace: str = DEMO_WORKSPACE) -> 
             report = await run_import(
                 services.planner,
                 viewer,
-                ImportRequest(ImportKind.EDGES, manifest.edges_csv, people_path=manifest.people_csv),
+                ImportRequest(
+                    ImportKind.EDGES, manifest.edges_csv, people_path=manifest.people_csv
+                ),
             )
-            lines.append(f"imported known ties between contacts: {report.relationships} relationships")
+            lines.append(
+                f"imported known ties between contacts: {report.relationships} relationships"
+            )
         stats = await services.store.stats(workspace)
         lines.append(
             f"demo workspace {workspace!r}: {stats.people} people, {stats.relationships} "

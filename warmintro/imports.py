@@ -44,7 +44,9 @@ def build_batch(
         from loaders.linkedin_export import build_linkedin_batch, read_linkedin_export
 
         export = read_linkedin_export(request.path, progress=progress)
-        return build_linkedin_batch(export, owner=request.owner, existing=existing, progress=progress)
+        return build_linkedin_batch(
+            export, owner=request.owner, existing=existing, progress=progress
+        )
     if request.kind is ImportKind.EDGES:
         from loaders.edges import load_edges
 
@@ -89,6 +91,7 @@ class ImportJobs:
     def __init__(self) -> None:
         self._jobs: dict[str, ImportJob] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._done: dict[str, asyncio.Event] = {}
 
     def get(self, workspace: str, job_id: str) -> ImportJob | None:
         job = self._jobs.get(job_id)
@@ -104,6 +107,7 @@ class ImportJobs:
     ) -> ImportJob:
         job = ImportJob(id=uuid.uuid4().hex, workspace=viewer.workspace)
         self._jobs[job.id] = job
+        done = self._done[job.id] = asyncio.Event()
 
         def progress(rows: int) -> None:
             job.rows_processed = rows
@@ -120,15 +124,14 @@ class ImportJobs:
                 job.finished_at = datetime.now(UTC)
                 if cleanup:
                     cleanup()
+                done.set()
 
         task = asyncio.create_task(work())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return job
 
-    async def wait(self, job_id: str, timeout: float = 60.0) -> ImportJob:
-        """Wait for a job (tests and the synchronous CLI path use this)."""
-        async with asyncio.timeout(timeout):
-            while self._jobs[job_id].status in (JobStatus.QUEUED, JobStatus.RUNNING):
-                await asyncio.sleep(0.02)
+    async def wait(self, job_id: str) -> ImportJob:
+        """Wait for a job to finish (callers bound it with ``asyncio.timeout``)."""
+        await self._done[job_id].wait()
         return self._jobs[job_id]

@@ -179,7 +179,9 @@ class Planner:
         if viewer.member:
             return [await self.resolve(viewer, viewer.member)]
         members = await self.store.members(viewer.workspace)
-        people = [p for m in members if (p := await self.store.person(viewer.workspace, m.person_id))]
+        people = [
+            p for m in members if (p := await self.store.person(viewer.workspace, m.person_id))
+        ]
         if not people:
             raise InvalidInput(
                 "nobody to plan from: this workspace has no members yet; pass --from", field="from"
@@ -383,7 +385,9 @@ class Network:
 
     async def upsert_person(self, viewer: Viewer, person: Person) -> Person:
         if not person.id.strip() or not person.name.strip():
-            raise InvalidInput("a person needs an id and a name", field="id" if not person.id else "name")
+            raise InvalidInput(
+                "a person needs an id and a name", field="id" if not person.id else "name"
+            )
         email = normalize_email(person.email) if person.email else ""
         url = normalize_linkedin_url(person.url) if person.url else ""
         if person.email and not email:
@@ -396,7 +400,9 @@ class Network:
         assert stored is not None
         return stored
 
-    async def _own_evidence(self, viewer: Viewer, a: Person, b: Person) -> tuple[str, str, Evidence]:
+    async def _own_evidence(
+        self, viewer: Viewer, a: Person, b: Person
+    ) -> tuple[str, str, Evidence]:
         if a.id == b.id:
             raise InvalidInput("a relationship needs two different people", field="b")
         x, y = canonical_pair(a.id, b.id)
@@ -457,7 +463,9 @@ class Network:
         return await self._write(viewer, x, y, replace(ev, rating=rating))
 
     async def _write(self, viewer: Viewer, x: str, y: str, ev: Evidence) -> Relationship:
-        await self.store.apply(viewer.workspace, ImportBatch(relationships=[Relationship(x, y, (ev,))]))
+        await self.store.apply(
+            viewer.workspace, ImportBatch(relationships=[Relationship(x, y, (ev,))])
+        )
         rel = await self.store.relationship(viewer.workspace, x, y)
         assert rel is not None
         return rel
