@@ -1,0 +1,643 @@
+"""Planning algorithms: most trusted paths, alternatives, introducers and reach.
+
+A path's probability is the product of its strengths; maximising it is a shortest
+path on cost ``-ln strength``. Every algorithm here is exact under a hop limit,
+which plain Dijkstra is not (the cheapest path may have too many hops), so the
+searches keep Pareto labels of (cost, hops) per node: a label is dropped only
+when the node was already settled with no more hops at no more cost.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from graph.errors import InvalidInput, NoPath, NoPathReason, PersonNotFound
+from graph.trustgraph import TrustGraph
+
+INF = math.inf
+MAX_HOPS = 6
+MAX_MULTIPLIER = 1.5
+"""Largest score multiplier a penalty hook may return (a reliable introducer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedPath:
+    """A path from a requester to a target; ``probability`` is the product of strengths."""
+
+    nodes: tuple[str, ...]
+    strengths: tuple[float, ...]
+    probability: float
+
+    @property
+    def hops(self) -> int:
+        return len(self.strengths)
+
+
+@dataclass(frozen=True, slots=True)
+class IntroducerAdjustment:
+    """What the outreach history says about an introducer: a score multiplier
+    in (0, ``MAX_MULTIPLIER``] and the reasons for it."""
+
+    multiplier: float = 1.0
+    reasons: tuple[str, ...] = ()
+
+
+PenaltyHook = Callable[[str], IntroducerAdjustment]
+
+
+@dataclass(frozen=True, slots=True)
+class IntroducerRank:
+    introducer: str
+    score: float
+    path_probability: float
+    path: TrustedPath
+    reasons: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class _Filter:
+    max_cost: float
+    mask: int | None
+    blocked: frozenset[int]
+
+
+def _filter(
+    g: TrustGraph, min_strength: float, avoid: Iterable[str], owner_mask: int | None
+) -> _Filter:
+    if not 0.0 <= min_strength <= 1.0:
+        raise InvalidInput(
+            f"min strength must be in [0, 1], got {min_strength}", field="minStrength"
+        )
+    max_cost = INF if min_strength <= 0.0 else -math.log(min_strength) + 1e-12
+    blocked = frozenset(g.index[a] for a in avoid if a in g.index)
+    return _Filter(max_cost, owner_mask, blocked)
+
+
+def _check_hops(max_hops: int) -> None:
+    if not 1 <= max_hops <= MAX_HOPS:
+        raise InvalidInput(
+            f"max hops must be between 1 and {MAX_HOPS}, got {max_hops}", field="maxHops"
+        )
+
+
+def _sources(g: TrustGraph, sources: str | Iterable[str]) -> list[int]:
+    names = [sources] if isinstance(sources, str) else list(sources)
+    if not names:
+        raise InvalidInput("at least one source is needed", field="from")
+    return sorted({g.idx(s) for s in names})
+
+
+def _make_path(g: TrustGraph, idxs: list[int]) -> TrustedPath:
+    # Cut any loop (possible only through zero-cost ties); it never lowers probability.
+    seen: dict[int, int] = {}
+    out: list[int] = []
+    for i in idxs:
+        if i in seen:
+            del out[seen[i] + 1 :]
+            seen = {n: k for k, n in enumerate(out)}
+            continue
+        seen[i] = len(out)
+        out.append(i)
+    strengths = []
+    for a, b in zip(out, out[1:], strict=False):
+        s = g.strength(g.ids[a], g.ids[b])
+        assert s is not None
+        strengths.append(s)
+    return TrustedPath(tuple(g.ids[i] for i in out), tuple(strengths), math.prod(strengths))
+
+
+class _Side:
+    """One direction of a hop-bounded label-setting search.
+
+    ``labels[node][hops]`` is the best cost found so far for reaching ``node`` in
+    exactly ``hops`` hops; ``best_h[node]`` the fewest hops with which ``node`` was
+    settled (popped), which dominates every later label with as many hops or more.
+    """
+
+    __slots__ = ("best_h", "heap", "labels", "parent")
+
+    def __init__(self, starts: Iterable[int]) -> None:
+        self.labels: dict[int, dict[int, float]] = {}
+        self.parent: dict[tuple[int, int], tuple[int, int] | None] = {}
+        self.best_h: dict[int, int] = {}
+        self.heap: list[tuple[float, int, int]] = []
+        for s in starts:
+            self.labels[s] = {0: 0.0}
+            self.parent[(s, 0)] = None
+            self.heap.append((0.0, 0, s))
+        heapq.heapify(self.heap)
+
+    def stale(self, u: int, h: int, c: float, max_hops: int) -> bool:
+        """Is a popped entry outdated or dominated?"""
+        return self.labels[u].get(h, INF) < c or self.best_h.get(u, max_hops + 1) <= h
+
+    def relax(self, w: int, hops: int, cost: float, u: int, hu: int) -> bool:
+        """Offer a label; True when it improved (and was queued)."""
+        row = self.labels.get(w)
+        if row is None:
+            row = self.labels[w] = {}
+        elif cost >= row.get(hops, INF):
+            return False
+        row[hops] = cost
+        self.parent[(w, hops)] = (u, hu)
+        heapq.heappush(self.heap, (cost, hops, w))
+        return True
+
+    def trace(self, node: int, hops: int) -> list[int]:
+        out = [node]
+        key: tuple[int, int] | None = (node, hops)
+        while key is not None:
+            key = self.parent[key]
+            if key is not None:
+                out.append(key[0])
+        return out
+
+
+def _best(
+    g: TrustGraph,
+    sources: list[int],
+    target: int,
+    max_hops: int,
+    flt: _Filter,
+    banned_nodes: frozenset[int] = frozenset(),
+    banned_edges: frozenset[tuple[int, int]] = frozenset(),
+) -> tuple[float, list[int]] | None:
+    """Bidirectional hop-bounded search; stops once the two frontiers' minimum
+    keys together reach the best meeting cost found (the classic criterion)."""
+    fwd, bwd = _Side(sources), _Side([target])
+    source_set = set(sources)
+    nbrs, costs, masks = g.nbrs, g.costs, g.masks
+    blocked = flt.blocked | banned_nodes
+    mask, max_cost = flt.mask, flt.max_cost
+    mu = INF
+    meet: tuple[int, int, int] | None = None  # node, forward hops, backward hops
+    while fwd.heap or bwd.heap:
+        # Each side's minimum key is a lower bound on its part of any unfound path;
+        # an exhausted side contributes 0 (its labels are all settled already).
+        top_f = fwd.heap[0][0] if fwd.heap else 0.0
+        top_b = bwd.heap[0][0] if bwd.heap else 0.0
+        if top_f + top_b >= mu:
+            break
+        forward = bool(fwd.heap) and (not bwd.heap or len(fwd.heap) <= len(bwd.heap))
+        side, other = (fwd, bwd) if forward else (bwd, fwd)
+        c, h, u = heapq.heappop(side.heap)
+        if side.stale(u, h, c, max_hops):
+            continue
+        side.best_h[u] = h
+        for ho, co in other.labels.get(u, {}).items():
+            if h + ho <= max_hops and c + co < mu:
+                mu = c + co
+                meet = (u, h, ho) if forward else (u, ho, h)
+        if h == max_hops or (not forward and u in source_set):
+            continue  # a path starts at one source and passes through no other
+        hn = h + 1
+        row_c, row_m = costs[u], masks[u]
+        for k, w in enumerate(nbrs[u]):
+            ec = row_c[k]
+            nc = c + ec
+            if ec > max_cost or nc >= mu:
+                break
+            if w in blocked or (mask is not None and not row_m[k] & mask):
+                continue
+            if banned_edges and ((u, w) if forward else (w, u)) in banned_edges:
+                continue
+            if side.best_h.get(w, max_hops + 1) <= hn:
+                continue
+            if side.relax(w, hn, nc, u, h):
+                # Meet any label the other side holds at w, settled or tentative.
+                for ho, co in other.labels.get(w, {}).items():
+                    if hn + ho <= max_hops and nc + co < mu:
+                        mu = nc + co
+                        meet = (w, hn, ho) if forward else (w, ho, hn)
+    if meet is None:
+        return None
+    node, hf, hb = meet
+    head = fwd.trace(node, hf)[::-1]
+    tail = bwd.trace(node, hb)
+    return mu, head + tail[1:]
+
+
+def _bfs_within(
+    g: TrustGraph, sources: list[int], target: int, max_hops: int | None, mask: int | None
+) -> bool:
+    """Is ``target`` reachable (ignoring strength and avoid filters) within ``max_hops``?"""
+    seen = set(sources)
+    frontier = list(sources)
+    depth = 0
+    while frontier and (max_hops is None or depth < max_hops):
+        depth += 1
+        nxt = []
+        for u in frontier:
+            for k, w in enumerate(g.nbrs[u]):
+                if w in seen or (mask is not None and not g.masks[u][k] & mask):
+                    continue
+                if w == target:
+                    return True
+                seen.add(w)
+                nxt.append(w)
+        frontier = nxt
+    return False
+
+
+def _no_path_reason(
+    g: TrustGraph, sources: list[int], target: int, max_hops: int, mask: int | None
+) -> NoPathReason:
+    # Privacy: edges outside the caller's mask are treated as absent, never as "blocked".
+    if _bfs_within(g, sources, target, max_hops, mask):
+        return NoPathReason.BLOCKED
+    if mask is None:
+        connected = any(g.component(s) == g.component(target) for s in sources)
+    else:
+        connected = _bfs_within(g, sources, target, None, mask)
+    return NoPathReason.BEYOND_HOP_LIMIT if connected else NoPathReason.DISCONNECTED
+
+
+def _endpoints(
+    g: TrustGraph, sources: str | Iterable[str], target: str, avoid: Iterable[str]
+) -> tuple[list[int], int, list[str]]:
+    src = _sources(g, sources)
+    tgt = g.idx(target)
+    avoid_list = list(avoid)
+    if target in avoid_list:
+        raise InvalidInput("the target cannot be in the avoid list", field="avoid")
+    return src, tgt, [a for a in avoid_list if g.index.get(a) not in src]
+
+
+def most_trusted_path(
+    g: TrustGraph,
+    sources: str | Iterable[str],
+    target: str,
+    *,
+    max_hops: int = 3,
+    min_strength: float = 0.0,
+    avoid: Iterable[str] = (),
+    owner_mask: int | None = None,
+) -> TrustedPath:
+    """The path to ``target`` with the highest product of strengths, within ``max_hops``.
+
+    Parameters
+    ----------
+    g : TrustGraph
+        The graph to search.
+    sources : str or iterable of str
+        The requester, or a team: the path starts at one of them and passes
+        through no other (starting there would be at least as good).
+    target : str
+        Who to reach.
+    max_hops : int
+        Hop limit, 1 to 6 (LinkedIn's "3rd degree" is 3).
+    min_strength : float
+        Edges weaker than this are not used.
+    avoid : iterable of str
+        People never used as intermediaries (sources in it are ignored).
+    owner_mask : int, optional
+        Only edges whose owner mask shares a bit with it are used (privacy).
+
+    Returns
+    -------
+    TrustedPath
+
+    Raises
+    ------
+    PersonNotFound
+        A source or the target is not in the graph.
+    NoPath
+        With the reason: ``same_person``, ``disconnected``, ``beyond_hop_limit`` or
+        ``blocked`` (a path within the limit exists but filters remove it).
+
+    Examples
+    --------
+    >>> g = TrustGraph.from_edges([("me", "ana", 0.9, 1), ("ana", "cy", 0.8, 1),
+    ...                            ("me", "bo", 0.5, 1), ("bo", "cy", 0.99, 1)])
+    >>> p = most_trusted_path(g, "me", "cy")
+    >>> p.nodes, round(p.probability, 2)
+    (('me', 'ana', 'cy'), 0.72)
+    >>> most_trusted_path(g, "me", "cy", avoid=["ana"]).nodes
+    ('me', 'bo', 'cy')
+    >>> most_trusted_path(g, "me", "cy", max_hops=1)
+    Traceback (most recent call last):
+    ...
+    graph.errors.NoPath: the target is only reachable beyond the hop limit
+    """
+    _check_hops(max_hops)
+    g.ready()
+    src, tgt, avoid_list = _endpoints(g, sources, target, avoid)
+    if tgt in src:
+        raise NoPath(NoPathReason.SAME_PERSON)
+    flt = _filter(g, min_strength, avoid_list, owner_mask)
+    found = _best(g, src, tgt, max_hops, flt)
+    if found is None:
+        raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
+    return _make_path(g, found[1])
+
+
+def _first_hops(g: TrustGraph, src: list[int], flt: _Filter) -> dict[int, tuple[float, int]]:
+    """Each usable neighbour of the sources: (cheapest first-edge cost, via which source)."""
+    out: dict[int, tuple[float, int]] = {}
+    source_set = set(src)
+    for s in src:
+        for k, n in enumerate(g.nbrs[s]):
+            c = g.costs[s][k]
+            if c > flt.max_cost:
+                break
+            if n in source_set or n in flt.blocked:
+                continue
+            if flt.mask is not None and not g.masks[s][k] & flt.mask:
+                continue
+            if c < out.get(n, (INF, -1))[0]:
+                out[n] = (c, s)
+    return out
+
+
+def _via_first_hops(
+    g: TrustGraph,
+    src: list[int],
+    tgt: int,
+    max_hops: int,
+    flt: _Filter,
+    k: int,
+    adjust: Callable[[int], float] | None = None,
+    include_target: bool = True,
+) -> list[tuple[float, list[int]]]:
+    """Best path through each distinct first hop, top ``k`` by (adjusted) cost.
+
+    One backward search from the target (sources banned as intermediaries, at most
+    ``max_hops - 1`` hops) meets the requester's first-hop contacts; it stops once
+    no unsettled contact could still enter the top ``k``.
+    """
+    first = _first_hops(g, src, flt)
+    if not first:
+        return []
+    min_first = min(c for c, _ in first.values())
+    slack = math.log(MAX_MULTIPLIER) if adjust else 0.0
+    side = _Side([tgt])
+    banned = flt.blocked | set(src)
+    found: dict[int, tuple[float, float, int]] = {}  # first hop -> (score cost, raw cost, hops)
+    best: list[float] = []  # max-heap (negated) of the k best score costs
+
+    def kth() -> float:
+        return -best[0] if len(best) >= k else INF
+
+    limit = max_hops - 1
+    while side.heap:
+        c, h, u = heapq.heappop(side.heap)
+        if c + min_first - slack >= kth():
+            break
+        if side.stale(u, h, c, limit):
+            continue
+        side.best_h[u] = h
+        if u in first and u not in found and (include_target or u != tgt):
+            raw = c + first[u][0]
+            score = raw - (math.log(adjust(u)) if adjust else 0.0)
+            found[u] = (score, raw, h)
+            heapq.heappush(best, -score)
+            if len(best) > k:
+                heapq.heappop(best)
+        if h == limit:
+            continue
+        for j, w in enumerate(g.nbrs[u]):
+            ec = g.costs[u][j]
+            if ec > flt.max_cost:
+                break
+            if w in banned or (flt.mask is not None and not g.masks[u][j] & flt.mask):
+                continue
+            if side.best_h.get(w, limit + 1) <= h + 1:
+                continue
+            side.relax(w, h + 1, c + ec, u, h)
+    ranked = sorted(found.items(), key=lambda kv: (kv[1][0], g.ids[kv[0]]))[:k]
+    out = []
+    for n, (score, _raw, h) in ranked:
+        # The first settle of n is its cheapest label within the hop budget.
+        out.append((score, [first[n][1], *side.trace(n, h)]))
+    return out
+
+
+def alternative_paths(
+    g: TrustGraph,
+    sources: str | Iterable[str],
+    target: str,
+    *,
+    k: int = 3,
+    max_hops: int = 3,
+    min_strength: float = 0.0,
+    avoid: Iterable[str] = (),
+    diverse_first_hops: bool = True,
+    owner_mask: int | None = None,
+) -> list[TrustedPath]:
+    """The ``k`` most trusted simple paths, best first.
+
+    With ``diverse_first_hops`` (the default) every path goes through a different
+    first hop, so the user is never sent to the same introducer twice; without it,
+    Yen's algorithm lists the k best simple paths within the hop limit.
+
+    Examples
+    --------
+    >>> g = TrustGraph.from_edges([("me", "ana", 0.9, 1), ("ana", "cy", 0.8, 1),
+    ...                            ("me", "bo", 0.5, 1), ("bo", "cy", 0.99, 1),
+    ...                            ("ana", "bo", 0.7, 1)])
+    >>> [p.nodes for p in alternative_paths(g, "me", "cy", k=2)]
+    [('me', 'ana', 'cy'), ('me', 'bo', 'cy')]
+    >>> [p.nodes for p in alternative_paths(g, "me", "cy", k=2, diverse_first_hops=False)]
+    [('me', 'ana', 'cy'), ('me', 'ana', 'bo', 'cy')]
+    """
+    _check_hops(max_hops)
+    if k < 1:
+        raise InvalidInput(f"k must be at least 1, got {k}", field="k")
+    g.ready()
+    src, tgt, avoid_list = _endpoints(g, sources, target, avoid)
+    if tgt in src:
+        raise NoPath(NoPathReason.SAME_PERSON)
+    flt = _filter(g, min_strength, avoid_list, owner_mask)
+    if diverse_first_hops:
+        paths = [_make_path(g, p) for _, p in _via_first_hops(g, src, tgt, max_hops, flt, k)]
+    else:
+        paths = _yen(g, src, tgt, max_hops, flt, k)
+    if not paths:
+        raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
+    return paths
+
+
+def _cost(g: TrustGraph, nodes: list[int]) -> float:
+    total = 0.0
+    for a, b in zip(nodes, nodes[1:], strict=False):
+        s = g.strength(g.ids[a], g.ids[b])
+        assert s is not None
+        total += -math.log(s)
+    return total
+
+
+def _yen(
+    g: TrustGraph, src: list[int], tgt: int, max_hops: int, flt: _Filter, k: int
+) -> list[TrustedPath]:
+    """Yen's k shortest simple paths with a hop limit and a set of sources."""
+    first = _best(g, src, tgt, max_hops, flt)
+    if first is None:
+        return []
+    accepted: list[list[int]] = [first[1]]
+    candidates: list[tuple[float, list[int]]] = []
+    seen = {tuple(first[1])}
+    while len(accepted) < k:
+        last = accepted[-1]
+        # Spur at "before the first node": another source.
+        used_starts = {p[0] for p in accepted}
+        others = [s for s in src if s not in used_starts]
+        if others:
+            found = _best(g, others, tgt, max_hops, flt, banned_nodes=frozenset(src) - set(others))
+            if found and tuple(found[1]) not in seen:
+                seen.add(tuple(found[1]))
+                heapq.heappush(candidates, (found[0], found[1]))
+        for i in range(len(last) - 1):
+            root = last[: i + 1]
+            spur = root[-1]
+            banned_edges = set()
+            for p in accepted:
+                if p[: i + 1] == root:
+                    banned_edges.add((p[i], p[i + 1]))
+            banned_nodes = frozenset(root[:-1]) | (frozenset(src) - {spur})
+            found = _best(
+                g,
+                [spur],
+                tgt,
+                max_hops - i,
+                flt,
+                banned_nodes=banned_nodes,
+                banned_edges=frozenset(banned_edges),
+            )
+            if found is None:
+                continue
+            path = root[:-1] + found[1]
+            if tuple(path) in seen:
+                continue
+            seen.add(tuple(path))
+            heapq.heappush(candidates, (_cost(g, path), path))
+        if not candidates:
+            break
+        accepted.append(heapq.heappop(candidates)[1])
+    return [_make_path(g, p) for p in accepted]
+
+
+def rank_introducers(
+    g: TrustGraph,
+    requester: str | Iterable[str],
+    target: str,
+    *,
+    max_hops: int = 3,
+    limit: int = 5,
+    min_strength: float = 0.0,
+    avoid: Iterable[str] = (),
+    owner_mask: int | None = None,
+    penalty: PenaltyHook | None = None,
+) -> list[IntroducerRank]:
+    """The requester's contacts ranked by the best path probability through them.
+
+    ``penalty`` (introducer fatigue, acceptance history) multiplies each score and
+    adds its reasons. The target is never its own introducer.
+
+    Examples
+    --------
+    >>> g = TrustGraph.from_edges([("me", "ana", 0.9, 1), ("ana", "cy", 0.8, 1),
+    ...                            ("me", "bo", 0.5, 1), ("bo", "cy", 0.99, 1)])
+    >>> [(r.introducer, round(r.score, 3)) for r in rank_introducers(g, "me", "cy")]
+    [('ana', 0.72), ('bo', 0.495)]
+    >>> tired = lambda who: IntroducerAdjustment(0.5, ("asked twice this month",))
+    >>> [r.introducer for r in rank_introducers(g, "me", "cy", penalty=tired)][:1]
+    ['ana']
+    """
+    _check_hops(max_hops)
+    if limit < 1:
+        raise InvalidInput(f"limit must be at least 1, got {limit}", field="limit")
+    g.ready()
+    src, tgt, avoid_list = _endpoints(g, requester, target, avoid)
+    if tgt in src:
+        raise NoPath(NoPathReason.SAME_PERSON)
+    flt = _filter(g, min_strength, avoid_list, owner_mask)
+    if max_hops < 2:
+        return []
+    adjustments: dict[int, IntroducerAdjustment] = {}
+
+    def adjust(n: int) -> float:
+        adj = penalty(g.ids[n]) if penalty else IntroducerAdjustment()
+        mult = min(max(adj.multiplier, 1e-9), MAX_MULTIPLIER)
+        adjustments[n] = IntroducerAdjustment(mult, adj.reasons)
+        return mult
+
+    found = _via_first_hops(
+        g, src, tgt, max_hops, flt, limit, adjust if penalty else None, include_target=False
+    )
+    out = []
+    for _score, nodes in found:
+        path = _make_path(g, nodes)
+        n = nodes[1]
+        adj = adjustments.get(n, IntroducerAdjustment())
+        reasons = (
+            f"best path probability {path.probability:.3f} in {path.hops} hops",
+            *adj.reasons,
+        )
+        out.append(
+            IntroducerRank(
+                g.ids[n], path.probability * adj.multiplier, path.probability, path, reasons
+            )
+        )
+    out.sort(key=lambda r: (-r.score, r.introducer))
+    return out
+
+
+def reach(
+    g: TrustGraph,
+    sources: str | Iterable[str],
+    *,
+    matches: Callable[[str], bool],
+    max_hops: int = 3,
+    limit: int = 20,
+    min_strength: float = 0.0,
+    avoid: Iterable[str] = (),
+    owner_mask: int | None = None,
+) -> list[TrustedPath]:
+    """People for whom ``matches`` holds, reachable within the hop limit, best path first.
+
+    Avoided people are neither used nor listed. One multi-target search from the
+    sources; it stops as soon as ``limit`` matching people are settled, so each returned path is the best one to its person and the
+    list is the true top ``limit``.
+
+    Examples
+    --------
+    >>> g = TrustGraph.from_edges([("me", "ana", 0.9, 1), ("ana", "cy", 0.8, 1),
+    ...                            ("me", "bo", 0.5, 1), ("bo", "dee", 0.99, 1)])
+    >>> acme = {"cy", "dee"}
+    >>> [p.nodes[-1] for p in reach(g, "me", matches=acme.__contains__)]
+    ['cy', 'dee']
+    """
+    _check_hops(max_hops)
+    if limit < 1:
+        raise InvalidInput(f"limit must be at least 1, got {limit}", field="first")
+    g.ready()
+    src = _sources(g, sources)
+    flt = _filter(g, min_strength, [a for a in avoid if g.index.get(a) not in src], owner_mask)
+    source_set = set(src)
+    side = _Side(src)
+    out: list[TrustedPath] = []
+    done: set[int] = set()
+    while side.heap and len(out) < limit:
+        c, h, u = heapq.heappop(side.heap)
+        if side.stale(u, h, c, max_hops):
+            continue
+        side.best_h[u] = h
+        if u not in done and u not in source_set:
+            done.add(u)
+            if matches(g.ids[u]):
+                out.append(_make_path(g, side.trace(u, h)[::-1]))
+        if h == max_hops:
+            continue
+        for j, w in enumerate(g.nbrs[u]):
+            ec = g.costs[u][j]
+            if ec > flt.max_cost:
+                break
+            if w in flt.blocked or (flt.mask is not None and not g.masks[u][j] & flt.mask):
+                continue
+            if side.best_h.get(w, max_hops + 1) <= h + 1:
+                continue
+            side.relax(w, h + 1, c + ec, u, h)
+    return out
