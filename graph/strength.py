@@ -165,7 +165,8 @@ def estimate_strength(
     w = weights or StrengthWeights()
     if evidence.rating is not None:
         rating = min(max(evidence.rating, w.floor), 1.0)
-        return StrengthEstimate(rating, (f"rated {rating:.2f} by hand",), rated=True)
+        context = tuple(f"{k}: {v}" for k, v in evidence.notes if v)
+        return StrengthEstimate(rating, (f"rated {rating:.2f}", *context), rated=True)
 
     contributions: list[tuple[float, str]] = []
     sent, received = evidence.messages_ab, evidence.messages_ba

@@ -120,6 +120,7 @@ def parse_edges_json(text: str, file: str, owner: str) -> tuple[list[Relationshi
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno) from exc
     people: list[Person] = []
+    edges: object
     if isinstance(doc, dict):
         raw_people, edges = doc.get("people", []), doc.get("edges")
         if not isinstance(raw_people, list) or not isinstance(edges, list):
@@ -159,7 +160,7 @@ def load_edges(
     if path.suffix.casefold() == ".json" or text.lstrip().startswith(("[", "{")):
         rels, people = parse_edges_json(text, path.name, owner)
     else:
-        rels, people = parse_edges_csv(text, path.name, owner)
+        rels, people = parse_edges_csv(text, path.name, owner), []
     if people_path is not None:
         people += read_people_csv(people_path)
     known = {p.id: p for p in existing}

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from rapidfuzz import fuzz
@@ -20,10 +21,12 @@ from graph.model import Merge, Person
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SLUG_OK = re.compile(r"^[\w\-.%~]+$", re.UNICODE)
+_CANONICAL = re.compile(r"^https://www\.linkedin\.com/in/[a-z0-9\-]+$")
 NAME_THRESHOLD = 95.0
 COMPANY_THRESHOLD = 90.0
 
 
+@lru_cache(maxsize=1 << 17)  # exports repeat the same URLs on every message row
 def normalize_linkedin_url(raw: str) -> str:
     """Canonical ``https://www.linkedin.com/in/<slug>``, or "" if not a profile URL.
 
@@ -40,6 +43,8 @@ def normalize_linkedin_url(raw: str) -> str:
     text = (raw or "").strip()
     if not text:
         return ""
+    if _CANONICAL.match(text):
+        return text
     if "://" not in text:
         text = "https://" + text
     try:
@@ -72,6 +77,7 @@ def normalize_email(raw: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_name(raw: str) -> str:
     """Name folded for comparison: accents, case, punctuation and suffixes dropped.
 

@@ -142,33 +142,39 @@ def parse_messages(
     owner_key = owner_name.casefold().strip()
     impersonal = 0
     drafts = 0
+    get_draft, get_folder = table.getter("is message draft"), table.getter("folder")
+    get_date, get_from = table.getter("date"), table.getter("from")
+    get_sender_url, get_direction = table.getter("sender profile url"), table.getter("direction")
+    get_to, get_to_urls = table.getter("to"), table.getter("recipient profile urls")
     for n, (line, rec) in enumerate(table.records, 1):
         if progress and n % 20000 == 0:
             progress(n)
-        if _yes(table.get(rec, "is message draft")):
+        if get_draft(rec) and _yes(get_draft(rec)):
             drafts += 1
             continue
-        folder = table.get(rec, "folder").upper()
+        folder = get_folder(rec).upper()
         if folder in ("INMAIL", "SPONSORED", "SPAM", "SPONSORED_INBOX"):
             impersonal += 1
             continue
-        raw_date = table.get(rec, "date")
+        raw_date = get_date(rec)
         try:
             at = parse_datetime(raw_date)
         except ValueError:
             _skip(out, table, line, f"unrecognised date {raw_date!r}", "DATE")
             continue
-        sender = html.unescape(table.get(rec, "from"))
-        sender_url = normalize_linkedin_url(table.get(rec, "sender profile url"))
+        sender = get_from(rec)
+        if "&" in sender:
+            sender = html.unescape(sender)
+        sender_url = normalize_linkedin_url(get_sender_url(rec))
         if has_direction:
-            outgoing = table.get(rec, "direction").upper() == "OUTGOING"
+            outgoing = get_direction(rec).upper() == "OUTGOING"
         elif owner_url and sender_url:
             outgoing = sender_url == owner_url
         else:
             outgoing = bool(owner_key) and sender.casefold() == owner_key
         if outgoing:
-            names = [html.unescape(x).strip() for x in table.get(rec, "to").split(",")]
-            urls = [normalize_linkedin_url(u) for u in table.get(rec, "recipient profile urls").split(",")]
+            names = [html.unescape(x).strip() for x in get_to(rec).split(",")]
+            urls = [normalize_linkedin_url(u) for u in get_to_urls(rec).split(",")]
             if len(urls) != len(names):
                 urls = [""] * len(names)
             for name, url in zip(names, urls, strict=True):

@@ -133,7 +133,7 @@ def _infer_owner_url(export: LinkedInExport, owner_name: str) -> str:
     if "messages" not in export.files or not owner_name:
         return ""
     name, text = export.files["messages"]
-    table = find_table(text, name, ("from", "to", "date"))
+    table = find_table(text, name, ("from", "to", "date"), limit=5000)  # enough to vote
     if "sender profile url" not in table.columns:
         return ""
     key = owner_name.casefold()

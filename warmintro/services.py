@@ -362,11 +362,11 @@ class Planner:
             if person is None:
                 raise PersonNotFound(pid)
             people.append(person)
-        steps = tuple(
+        steps = [
             Step(a, b, s, await self.evidence_lines(viewer, a, b))
-            for a, b, s in zip(nodes, nodes[1:], strengths, strict=True)
-        )
-        return PathView(tuple(people), steps, probability)
+            for a, b, s in zip(nodes, nodes[1:], strengths, strict=False)
+        ]
+        return PathView(tuple(people), tuple(steps), probability)
 
 
 API_OWNER = "api"
