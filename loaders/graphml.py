@@ -1,0 +1,199 @@
+"""GraphML graphs (Gephi, Cytoscape, yEd, networkx) as people and relationships.
+
+Node attributes ``name``, ``company``, ``position``, ``email``, ``url`` become the
+person (``label`` and ``title`` are accepted for ``name`` and ``position``, since
+Gephi and yEd write those). An edge's ``strength`` is its explicit rating and must
+lie in (0, 1]; a ``weight`` is taken as the rating only when it does, because
+tools also use ``weight`` for counts; every other edge attribute is kept as an
+evidence note. Like edge lists, the file is all-or-nothing.
+
+GraphML has no useful line numbers after parsing, so errors name the node or
+edge id as the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from graph.errors import InvalidInput
+from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
+from loaders.edges import parse_person, parse_strength
+from loaders.report import ImportReport
+
+NODE_FIELDS = {
+    "name": "name",
+    "label": "name",
+    "company": "company",
+    "position": "position",
+    "title": "position",
+    "email": "email",
+    "url": "url",
+}
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _read(path: Path) -> Any:
+    """The networkx graph, with every parser failure as ``InvalidInput``."""
+    import networkx as nx
+
+    if not path.is_file():
+        raise InvalidInput("no such file", file=str(path))
+    data = path.read_bytes()
+    if _DTD.search(data[:65536]):  # GraphML never needs a DTD; entities are a DoS vector
+        raise InvalidInput("DOCTYPE/ENTITY declarations are not allowed", file=path.name, line=1)
+    try:
+        return nx.read_graphml(path)
+    except ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        raise InvalidInput(f"not well-formed XML: {exc}", file=path.name, line=line) from exc
+    except (nx.NetworkXError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidInput(f"not valid GraphML: {exc}", file=path.name) from exc
+
+
+def graph_to_batch(
+    g: Any, *, file: str, owner: str, existing: Iterable[Person] = (), report: ImportReport
+) -> ImportBatch:
+    """A networkx graph (as read from GraphML) to a batch; fills ``report``.
+
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_node("a", label="Ana", title="CTO")
+    >>> g.add_edge("a", "b", weight=3.0, since="2019")
+    >>> report = ImportReport("g.graphml")
+    >>> batch = graph_to_batch(g, file="g.graphml", owner="file:g.graphml", report=report)
+    >>> [(p.id, p.name, p.position) for p in batch.people]
+    [('a', 'Ana', 'CTO'), ('b', 'b', '')]
+    >>> batch.relationships[0].evidence[0].notes
+    (('weight', '3.0'), ('since', '2019'))
+    """
+    people = _people(g, file, {p.id: p for p in existing}, report)
+    edges: dict[tuple[str, str], Relationship] = {}
+    for u, v, eid, data in _edges(g):
+        where = f"edge[{eid}]" if eid is not None else f"edge[{u}-{v}]"
+        if u == v:
+            raise InvalidInput(f"self-loop on {u!r}", file=file, field=where)
+        rating, notes = _rating_and_notes(data, file, where)
+        a, b = canonical_pair(str(u), str(v))
+        if (a, b) in edges:
+            report.notes.append(f"{file}: {where} repeats the edge {a} - {b}: the later one wins")
+        edges[(a, b)] = Relationship(a, b, (Evidence(owner=owner, rating=rating, notes=notes),))
+    report.people = len(people)
+    report.relationships = len(edges)
+    return ImportBatch(people=people, relationships=list(edges.values()))
+
+
+def _people(g: Any, file: str, known: dict[str, Person], report: ImportReport) -> list[Person]:
+    people = []
+    ignored: set[str] = set()
+    for node, data in g.nodes(data=True):
+        nid = str(node)
+        values = {"id": nid}
+        for key, value in data.items():
+            target = NODE_FIELDS.get(str(key).casefold())
+            if target is None:
+                ignored.add(str(key))
+            elif value is not None and not values.get(target):
+                values[target] = str(value)
+        p = parse_person(values, file=file, line=None, prefix=f"node[{nid}].")
+        if not p.name:  # never blank out a name the store already knows
+            name = known[nid].name if nid in known else nid
+            p = Person(p.id, name, p.company, p.position, p.email, p.url)
+        people.append(p)
+    if ignored:
+        report.notes.append(f"{file}: node attributes not used: {', '.join(sorted(ignored))}")
+    return people
+
+
+def _rating_and_notes(
+    data: dict[str, Any], file: str, where: str
+) -> tuple[float | None, tuple[tuple[str, str], ...]]:
+    rating = parse_strength(data.get("strength"), file=file, line=None, field=f"{where}.strength")
+    notes = []
+    for key, value in data.items():
+        if key in ("strength", "id") or value is None:
+            continue
+        if key == "weight" and "strength" not in data:
+            rating = _weight_rating(value)
+            if rating is not None:
+                continue
+        notes.append((str(key), str(value)))
+    return rating, tuple(notes)
+
+
+def _edges(g: Any) -> Iterable[tuple[Any, Any, object, dict[str, Any]]]:
+    """Edges with their GraphML id (a multigraph keeps it as the edge key)."""
+    if g.is_multigraph():
+        for u, v, key, data in g.edges(keys=True, data=True):
+            yield u, v, key if isinstance(key, str) else data.get("id"), data
+    else:
+        for u, v, data in g.edges(data=True):
+            yield u, v, data.get("id"), data
+
+
+def _weight_rating(value: object) -> float | None:
+    """A ``weight`` in (0, 1] is a strength; anything else is a count or cost."""
+    if isinstance(value, bool):
+        return None
+    try:
+        w = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return w if 0.0 < w <= 1.0 else None
+
+
+def load_graphml(
+    path: Path, *, owner: str | None = None, existing: Iterable[Person] = ()
+) -> tuple[ImportBatch, ImportReport]:
+    """Read a GraphML file into one batch.
+
+    Parameters
+    ----------
+    path : Path
+        The GraphML file (directed graphs are read as undirected ties).
+    owner : str, optional
+        Provenance label; default ``file:<basename>``.
+    existing : iterable of Person
+        People already known, so a node without a name does not blank theirs.
+
+    Raises
+    ------
+    InvalidInput
+        Bad XML (with its line), invalid GraphML, a bad strength, email or URL
+        (naming the node or edge id as the field), or a self-loop.
+    """
+    g = _read(path)
+    report = ImportReport(source=str(path))
+    if g.is_directed():
+        report.notes.append(f"{path.name}: directed edges read as undirected ties")
+    batch = graph_to_batch(
+        g,
+        file=path.name,
+        owner=owner or f"file:{path.name}",
+        existing=existing,
+        report=report,
+    )
+    return batch, report
+
+
+class GraphMLLoader:
+    """The :class:`loaders.base.Loader` for GraphML (``import graphml``)."""
+
+    name = "graphml"
+
+    def detect(self, path: Path) -> bool:
+        """A ``.graphml`` file, or XML whose head mentions ``<graphml``."""
+        if not path.is_file():
+            return False
+        if path.suffix.casefold() == ".graphml":
+            return True
+        with path.open("rb") as f:
+            return b"<graphml" in f.read(4096)
+
+    def load(
+        self, path: Path, *, owner: str | None = None, existing: Iterable[Person] = ()
+    ) -> tuple[ImportBatch, ImportReport]:
+        return load_graphml(path, owner=owner, existing=existing)
