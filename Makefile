@@ -38,7 +38,7 @@ typecheck: $(STAMP) ## mypy --strict over every package
 	$(BIN)/mypy
 
 pytest: $(STAMP) ## The pytest suite (starts and stops its own Neo4j)
-	$(BIN)/pytest -p tests.neo4j_harness
+	$(BIN)/pytest
 
 neo4j-provision: $(STAMP) ## Download and unpack Neo4j 5.26 from Maven Central (cached)
 	$(BIN)/python scripts/neo4j_server.py provision
