@@ -14,6 +14,8 @@ and a file name for error messages; :func:`load_edges` reads files.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -23,7 +25,7 @@ from typing import Any
 
 from graph.errors import InvalidInput
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
-from loaders.csvsource import decode, norm_header, rows
+from loaders.csvsource import decode, norm_header
 from loaders.identity import normalize_email, normalize_linkedin_url, person_id_for
 from loaders.report import ImportReport
 
@@ -109,6 +111,29 @@ def parse_person(
         email=email,
         url=url,
     )
+
+
+def strict_rows(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with their physical starting line, refusing sloppy quoting.
+
+    Strict because an unterminated quote would otherwise swallow the rest of
+    the file into one field and import a different graph without a word.
+
+    >>> list(strict_rows('source,target\\n"a\\nb",c\\n', "e.csv"))
+    [(1, ['source', 'target']), (2, ['a\\nb', 'c'])]
+    >>> list(strict_rows('source,target\\na,"b\\n', "e.csv"))
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidInput: e.csv:2: malformed CSV: unexpected end of data
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    previous = 0
+    try:
+        for record in reader:
+            yield previous + 1, record
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise InvalidInput(f"malformed CSV: {exc}", file=file, line=previous + 1) from exc
 
 
 def _records(records: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
@@ -433,9 +458,11 @@ def load_edges(
     if _looks_like_json(path, text):
         edges, people = parse_edges_json(text, path.name)
     else:
-        edges, people = parse_edges_csv(rows(text, path.name), path.name), []
+        edges, people = parse_edges_csv(strict_rows(text, path.name), path.name), []
     if people_path is not None:
-        people += parse_people_csv(rows(_text(people_path), people_path.name), people_path.name)
+        people += parse_people_csv(
+            strict_rows(_text(people_path), people_path.name), people_path.name
+        )
     report = ImportReport(source=str(path))
     batch = assemble_batch(
         edges, people, file=path.name, owner=owner, existing=existing, report=report

@@ -13,6 +13,7 @@ edge id as the field.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,15 +44,40 @@ def _read(path: Path) -> Any:
     if not path.is_file():
         raise InvalidInput("no such file", file=str(path))
     data = path.read_bytes()
-    if _DTD.search(data[:65536]):  # GraphML never needs a DTD; entities are a DoS vector
-        raise InvalidInput("DOCTYPE/ENTITY declarations are not allowed", file=path.name, line=1)
+    dtd = _DTD.search(data)
+    if dtd:  # GraphML never needs a DTD, and entity expansion is a denial-of-service vector
+        line = data[: dtd.start()].count(b"\n") + 1
+        raise InvalidInput("DOCTYPE/ENTITY declarations are not allowed", file=path.name, line=line)
     try:
-        return nx.read_graphml(path)
+        return nx.read_graphml(io.BytesIO(data))
     except ParseError as exc:
-        line = exc.position[0] if exc.position else None
-        raise InvalidInput(f"not well-formed XML: {exc}", file=path.name, line=line) from exc
+        at: int | None = exc.position[0] if exc.position else None
+        raise InvalidInput(f"not well-formed XML: {exc}", file=path.name, line=at) from exc
     except (nx.NetworkXError, ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput(f"not valid GraphML: {exc}", file=path.name) from exc
+        place, field = _locate(str(exc), data)
+        raise InvalidInput(
+            f"not valid GraphML: {exc}", file=path.name, line=place, field=field
+        ) from exc
+
+
+def _locate(message: str, data: bytes) -> tuple[int | None, str | None]:
+    """Best-effort line/field for networkx's errors, which name a value or key but no place.
+
+    >>> _locate("could not convert string to float: 'x'", b"<a>\\n<data key='w'>x</data>")
+    (2, 'w')
+    >>> _locate("Bad GraphML data: no key nope", b"")
+    (None, 'nope')
+    """
+    if key := re.search(r"no key (\S+)", message):
+        return None, key.group(1)
+    value = re.search(r": '(.*)'$", message)
+    if value is None:
+        return None, None
+    needle = re.escape(f">{value.group(1)}<".encode())
+    hit = re.search(rb"<data key=[\"']([^\"']*)[\"']\s*" + needle, data)
+    if hit is None:
+        return None, None
+    return data[: hit.start()].count(b"\n") + 1, hit.group(1).decode(errors="replace")
 
 
 def graph_to_batch(
