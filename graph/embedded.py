@@ -14,7 +14,7 @@ import json
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -232,7 +232,8 @@ class EmbeddedStore:
                 pid: merge_person(ws.people[pid], p) if pid in ws.people else p
                 for pid, p in people.items()
             }
-            evidence = self._rewrite_merged(ws, batch)
+            known = {m.merged: m.kept for m in ws.merges.values()}
+            evidence = rewrite_merged(batch, known)
             conn = self._conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -290,23 +291,6 @@ class EmbeddedStore:
                 len(merged_people), len({pair for pair, _ in evidence}), len(batch.merges)
             )
 
-    @staticmethod
-    def _rewrite_merged(
-        ws: _Workspace, batch: ImportBatch
-    ) -> list[tuple[tuple[str, str], Evidence]]:
-        """The batch's evidence keyed by canonical pair, with merged ids folded in."""
-        kept = {m.merged: m.kept for m in batch.merges}
-        kept.update({m.merged: m.kept for m in ws.merges.values() if m.merged not in kept})
-        out: list[tuple[tuple[str, str], Evidence]] = []
-        for rel in batch.relationships:
-            a, b = kept.get(rel.a, rel.a), kept.get(rel.b, rel.b)
-            if a == b:
-                continue
-            pair = canonical_pair(a, b)
-            flipped = pair[0] != a  # "ab" counts run from the first end to the second
-            out.extend((pair, _flip(e) if flipped else e) for e in rel.evidence)
-        return out
-
     def _repoint_sql(self, workspace: str, ws: _Workspace, m: Merge) -> None:
         """Move a merged person's stored evidence onto the kept person."""
         if m.merged not in ws.people:
@@ -320,7 +304,7 @@ class EmbeddedStore:
                 continue
             new_pair = canonical_pair(m.kept, other)
             for e in ws.evidence.get(old_pair, {}).values():
-                moved = _flip(e) if (old_pair[0] == m.merged) != (new_pair[0] == m.kept) else e
+                moved = flip(e) if (old_pair[0] == m.merged) != (new_pair[0] == m.kept) else e
                 self._conn.execute(
                     "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)",
                     (
@@ -345,8 +329,8 @@ class EmbeddedStore:
                 continue
             new_pair = canonical_pair(m.kept, other)
             for e in owners.values():
-                flip = (old_pair[0] == m.merged) != (new_pair[0] == m.kept)
-                ws.put_evidence(new_pair, _flip(e) if flip else e)
+                swap = (old_pair[0] == m.merged) != (new_pair[0] == m.kept)
+                ws.put_evidence(new_pair, flip(e) if swap else e)
         ws.neighbours.pop(m.merged, None)
         ws.unindex(m.merged)
 
@@ -480,6 +464,23 @@ class EmbeddedStore:
         return view
 
 
+def rewrite_merged(
+    batch: ImportBatch, known_merges: Mapping[str, str]
+) -> list[tuple[tuple[str, str], Evidence]]:
+    """The batch's evidence keyed by canonical pair, with merged ids folded into kept ones."""
+    kept = dict(known_merges)
+    kept.update({m.merged: m.kept for m in batch.merges})
+    out: list[tuple[tuple[str, str], Evidence]] = []
+    for rel in batch.relationships:
+        a, b = kept.get(rel.a, rel.a), kept.get(rel.b, rel.b)
+        if a == b:
+            continue
+        pair = canonical_pair(a, b)
+        flipped = pair[0] != a  # "ab" counts run from the first end to the second
+        out.extend((pair, flip(e) if flipped else e) for e in rel.evidence)
+    return out
+
+
 def owner_bits_for(members: Iterable[str]) -> dict[str, int]:
     """Give every member its own mask bit after the public bit, in a stable order."""
     return {m: 1 << (i + 1) for i, m in enumerate(sorted(members))}
@@ -507,6 +508,6 @@ def build_view(
     return PlanningView(TrustGraph.from_edges(edges(), people), bits)
 
 
-def _flip(e: Evidence) -> Evidence:
+def flip(e: Evidence) -> Evidence:
     """The same evidence seen from the other end (swap the directional counts)."""
     return replace(e, messages_ab=e.messages_ba, messages_ba=e.messages_ab)

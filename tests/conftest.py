@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from warmintro.services import Planner
 
 TODAY = date(2026, 11, 1)
-BACKENDS = ["embedded"]
+BACKENDS = ["embedded", "neo4j"]
 
 
 def rel(a: str, b: str, **evidence: object) -> Relationship:
@@ -62,8 +62,14 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     factory: Callable[[], GraphStore]
     if request.param == "embedded":
         factory = lambda: EmbeddedStore(tmp_path / "db.sqlite", today=lambda: TODAY)  # noqa: E731
-    else:  # pragma: no cover - added with the Neo4j backend
-        raise AssertionError(request.param)
+    else:
+        from neo4j import AsyncGraphDatabase
+
+        from graph.neo4j_store import Neo4jStore
+
+        server = request.getfixturevalue("neo4j_server")
+        driver = AsyncGraphDatabase.driver(server.uri, auth=(server.user, server.password))
+        factory = lambda: Neo4jStore(driver, today=lambda: TODAY, owns_driver=True)  # noqa: E731
     s = factory()
     try:
         yield s

@@ -177,3 +177,19 @@ async def test_dates_round_trip(store: GraphStore, ws: str) -> None:
     assert r is not None
     assert r.evidence[0].connected_on == date(2019, 5, 1)
     assert r.evidence[0].shared_employers == ("Acme",)
+
+
+async def test_merge_flips_direction_when_the_end_order_changes(store: GraphStore, ws: str) -> None:
+    # "zz" talks to "m" (zz -> m is b -> a); after folding "zz" into "aa" the
+    # pair becomes (aa, m) and the directional counts must follow the people.
+    batch = ImportBatch(
+        people=[Person("aa", "Al"), Person("m", "Mo"), Person("zz", "Al")],
+        relationships=[rel("m", "zz", owner="me", messages_ab=1, messages_ba=7)],
+    )
+    await store.apply(ws, batch)
+    await store.apply(ws, ImportBatch(merges=[Merge("aa", "zz", "same email")]))
+    moved = await store.relationship(ws, "aa", "m")
+    assert moved is not None
+    assert (moved.a, moved.b) == ("aa", "m")
+    assert (moved.evidence[0].messages_ab, moved.evidence[0].messages_ba) == (7, 1)
+    assert await store.person(ws, "zz") is None

@@ -1,0 +1,485 @@
+"""Paths and ego networks as standard graph files: GraphML, GEXF, Cytoscape.js JSON, Mermaid.
+
+Everything here is pure: the input is plain data (the path dicts of
+``warmintro.render.path_dict``, or edges handed over by a callback), the output
+is text or a JSON-ready dict. Two steps, so each writer sees one shape:
+
+1. :func:`paths_graph` or :func:`ego_graph` build an :class:`ExportGraph`;
+2. :func:`render` (or one writer) turns it into a format.
+
+GraphML and GEXF go through networkx's own writers, so networkx's readers (and
+Gephi, Cytoscape desktop, yEd, Neo4j's ``apoc.import.graphml``) load them back.
+Those formats only hold scalars, so a step's evidence lines are joined with
+``EVIDENCE_SEPARATOR`` there and kept as a list in Cytoscape.js JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import InvalidInput
+
+EVIDENCE_SEPARATOR = " | "
+PERSON_FIELDS = ("name", "company", "position", "url")
+
+
+class ExportFormat(StrEnum):
+    """The formats :func:`render` writes (the CLI's and GraphQL's ``format`` values)."""
+
+    GRAPHML = "graphml"
+    GEXF = "gexf"
+    CYTOSCAPE = "cytoscape"
+    MERMAID = "mermaid"
+
+
+class Role(StrEnum):
+    """Where a person sits on the exported paths (drives colours in the page and Mermaid)."""
+
+    REQUESTER = "requester"
+    INTRODUCER = "introducer"
+    TARGET = "target"
+    INTERMEDIARY = "intermediary"
+    CENTER = "center"  # the person an ego network is drawn around
+    CONTACT = "contact"
+
+
+@dataclass(slots=True)
+class ExportNode:
+    id: str
+    name: str
+    company: str = ""
+    position: str = ""
+    url: str = ""
+    role: Role = Role.CONTACT
+    distance: int = 0  # hops from the requester (paths) or the centre (ego network)
+    paths: list[int] = field(default_factory=list)  # 1-based ranks of the paths through it
+
+    @property
+    def label(self) -> str:
+        """Name, then position and company, the way the page labels a node."""
+        role = ", ".join(x for x in (self.position, self.company) if x)
+        return f"{self.name}\n{role}" if role else self.name
+
+
+@dataclass(slots=True)
+class ExportEdge:
+    source: str
+    target: str
+    strength: float
+    evidence: list[str] = field(default_factory=list)
+    paths: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ExportGraph:
+    """People and ties in insertion order (writers keep it, so output is stable)."""
+
+    kind: str  # "paths" or "ego"
+    nodes: dict[str, ExportNode] = field(default_factory=dict)
+    edges: dict[tuple[str, str], ExportEdge] = field(default_factory=dict)
+    truncated: bool = False
+
+    def edge(self, a: str, b: str) -> ExportEdge | None:
+        return self.edges.get((a, b)) or self.edges.get((b, a))
+
+
+# -- building --------------------------------------------------------------------------
+def _text(person: Mapping[str, Any], key: str) -> str:
+    value = person.get(key)
+    return "" if value is None else str(value)
+
+
+def _strength(value: Any, where: str) -> float:
+    try:
+        strength = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"strength must be a number, got {value!r}", field=where) from None
+    if not 0.0 <= strength <= 1.0:
+        raise InvalidInput(f"strength must be in [0, 1], got {strength}", field=where)
+    return strength
+
+
+def paths_graph(paths: Sequence[Mapping[str, Any]]) -> ExportGraph:
+    """Merge paths (best first) into one graph, remembering which paths use what.
+
+    Parameters
+    ----------
+    paths : sequence of mappings
+        Each as ``warmintro.render.path_dict`` makes it: ``people`` (dicts with
+        ``id``, ``name``, ``company``, ``position``, ``url``) in order from the
+        requester to the target, and ``steps`` (``from``, ``to``, ``strength``,
+        ``evidence``). Paths with ``found`` false are skipped.
+
+    Returns
+    -------
+    ExportGraph
+        Nodes carry a role (requester, introducer, intermediary, target), their
+        distance from the requester and the 1-based ranks of the paths through
+        them; edges carry strength, evidence lines and path ranks.
+
+    Raises
+    ------
+    InvalidInput
+        When a step names someone not on its path or a strength is not in [0, 1].
+
+    Examples
+    --------
+    >>> people = [{"id": "me", "name": "Me"}, {"id": "ana", "name": "Ana"},
+    ...           {"id": "cy", "name": "Cy", "company": "Acme"}]
+    >>> steps = [{"from": "me", "to": "ana", "strength": 0.9, "evidence": ["rated 0.9"]},
+    ...          {"from": "ana", "to": "cy", "strength": 0.5, "evidence": []}]
+    >>> g = paths_graph([{"found": True, "people": people, "steps": steps}])
+    >>> [(n.id, n.role.value) for n in g.nodes.values()]
+    [('me', 'requester'), ('ana', 'introducer'), ('cy', 'target')]
+    >>> g.edge("cy", "ana").strength
+    0.5
+    """
+    graph = ExportGraph(kind="paths")
+    for rank, path in enumerate((p for p in paths if p.get("found", True)), 1):
+        people = list(path.get("people") or [])
+        ids = [str(p["id"]) for p in people]
+        last = len(people) - 1
+        for i, person in enumerate(people):
+            pid = ids[i]
+            role = _role_at(i, last)
+            node = graph.nodes.get(pid)
+            if node is None:
+                node = graph.nodes[pid] = ExportNode(
+                    pid, _text(person, "name") or pid, distance=i, role=role
+                )
+                for key in ("company", "position", "url"):
+                    setattr(node, key, _text(person, key))
+            else:
+                node.distance = min(node.distance, i)
+                node.role = min(node.role, role, key=ROLE_PRECEDENCE.index)
+            if rank not in node.paths:
+                node.paths.append(rank)
+        on_path = set(ids)
+        for j, step in enumerate(path.get("steps") or []):
+            a, b = str(step["from"]), str(step["to"])
+            if a not in on_path or b not in on_path:
+                raise InvalidInput(
+                    f"path {rank} step {j + 1} joins {a!r} and {b!r}, not both on the path",
+                    field="steps",
+                )
+            strength = _strength(step.get("strength"), f"paths[{rank}].steps[{j + 1}].strength")
+            edge = graph.edge(a, b)
+            if edge is None:
+                edge = graph.edges[(a, b)] = ExportEdge(
+                    a, b, strength, [str(e) for e in step.get("evidence") or []]
+                )
+            edge.paths.append(rank)
+    return graph
+
+
+def _role_at(i: int, last: int) -> Role:
+    if i == 0:
+        return Role.REQUESTER
+    if i == last:
+        return Role.TARGET
+    return Role.INTRODUCER if i == 1 else Role.INTERMEDIARY
+
+
+ROLE_PRECEDENCE = [
+    Role.REQUESTER,
+    Role.TARGET,
+    Role.INTRODUCER,
+    Role.INTERMEDIARY,
+    Role.CENTER,
+    Role.CONTACT,
+]
+"""When paths disagree about someone's role, the earlier role in this list wins."""
+
+
+Neighbours = Callable[[str], Iterable[Mapping[str, Any]]]
+"""person id -> that person's ties, each ``{"from", "to", "strength", "evidence"}``."""
+
+
+def ego_graph(
+    center: str,
+    ties: Neighbours | Iterable[Mapping[str, Any]],
+    *,
+    hops: int,
+    people: Mapping[str, Mapping[str, Any]] | None = None,
+    max_nodes: int = 500,
+) -> ExportGraph:
+    """The people within ``hops`` ties of ``center`` and every tie among them.
+
+    Like ``networkx.ego_graph``: ties between two people at the rim are kept too.
+
+    Parameters
+    ----------
+    center : str
+        The person id the network is drawn around.
+    ties : callable or iterable
+        Either a callback returning a person's ties, or a plain list of every tie.
+        A tie is a mapping with ``from``, ``to``, ``strength`` and optional
+        ``evidence`` (a list of lines).
+    hops : int
+        Radius, at least 1.
+    people : mapping, optional
+        Person id -> person dict (``name``, ``company``, ``position``, ``url``);
+        people missing from it are labelled with their id.
+    max_nodes : int
+        Stop adding people beyond this many (``truncated`` is then set): a
+        3-hop ego network of a well-connected person is most of the graph.
+
+    Returns
+    -------
+    ExportGraph
+
+    Raises
+    ------
+    InvalidInput
+        When ``hops`` is below 1 or a strength is not in [0, 1].
+
+    Examples
+    --------
+    >>> ties = [{"from": "a", "to": "b", "strength": 0.8},
+    ...         {"from": "b", "to": "c", "strength": 0.4},
+    ...         {"from": "c", "to": "d", "strength": 0.9}]
+    >>> g = ego_graph("a", ties, hops=2)
+    >>> sorted(g.nodes), [(e.source, e.target) for e in g.edges.values()]
+    (['a', 'b', 'c'], [('a', 'b'), ('b', 'c')])
+    """
+    if hops < 1:
+        raise InvalidInput(f"hops must be at least 1, got {hops}", field="hops")
+    if callable(ties):
+        neighbours: Neighbours = ties
+    else:
+        index: dict[str, list[Mapping[str, Any]]] = {}
+        for tie in ties:
+            index.setdefault(str(tie["from"]), []).append(tie)
+            index.setdefault(str(tie["to"]), []).append(tie)
+        neighbours = lambda pid: index.get(pid, ())  # noqa: E731
+    people = people or {}
+    graph = ExportGraph(kind="ego")
+
+    def add(pid: str, distance: int) -> None:
+        person = people.get(pid, {})
+        graph.nodes[pid] = ExportNode(
+            pid,
+            _text(person, "name") or pid,
+            company=_text(person, "company"),
+            position=_text(person, "position"),
+            url=_text(person, "url"),
+            role=Role.CENTER if distance == 0 else Role.CONTACT,
+            distance=distance,
+        )
+
+    add(center, 0)
+    queue = deque([center])
+    while queue:
+        pid = queue.popleft()
+        distance = graph.nodes[pid].distance
+        for tie in neighbours(pid):
+            a, b = str(tie["from"]), str(tie["to"])
+            other = b if a == pid else a
+            if other not in graph.nodes:
+                if distance >= hops:
+                    continue  # beyond the rim
+                if len(graph.nodes) >= max_nodes:
+                    graph.truncated = True
+                    continue
+                add(other, distance + 1)
+                queue.append(other)
+            if graph.edge(a, b) is None:
+                strength = _strength(tie.get("strength"), f"ties[{a}-{b}].strength")
+                evidence = [str(e) for e in tie.get("evidence") or []]
+                graph.edges[(a, b)] = ExportEdge(a, b, strength, evidence)
+    return graph
+
+
+# -- writers ---------------------------------------------------------------------------
+def to_networkx(graph: ExportGraph) -> nx.Graph[str]:
+    """An undirected networkx graph with scalar attributes only (what GraphML/GEXF hold).
+
+    Node attributes: ``label``, ``name``, ``company``, ``position``, ``url``,
+    ``role``, ``distance``, ``paths`` (comma-separated ranks). Edge attributes:
+    ``strength``, ``weight`` (the same number, which Gephi draws as thickness),
+    ``evidence`` (lines joined by ``EVIDENCE_SEPARATOR``) and ``paths``.
+    """
+    g: nx.Graph[str] = nx.Graph(kind=graph.kind, truncated=graph.truncated)
+    for n in graph.nodes.values():
+        g.add_node(
+            n.id,
+            label=n.name,
+            name=n.name,
+            company=n.company,
+            position=n.position,
+            url=n.url,
+            role=n.role.value,
+            distance=n.distance,
+            paths=",".join(map(str, n.paths)),
+        )
+    for e in graph.edges.values():
+        g.add_edge(
+            e.source,
+            e.target,
+            strength=e.strength,
+            weight=e.strength,
+            evidence=EVIDENCE_SEPARATOR.join(e.evidence),
+            paths=",".join(map(str, e.paths)),
+        )
+    return g
+
+
+def to_graphml(graph: ExportGraph) -> str:
+    """GraphML text (networkx's writer; load back with ``networkx.read_graphml``)."""
+    body = "\n".join(nx.generate_graphml(to_networkx(graph)))
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
+
+
+def to_gexf(graph: ExportGraph) -> str:
+    """GEXF 1.2 text for Gephi (networkx's writer; ``networkx.read_gexf`` loads it)."""
+    g = to_networkx(graph)
+    g.graph.clear()  # GEXF's graph element takes only mode and edge type
+    buffer = io.BytesIO()
+    nx.write_gexf(g, buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def to_cytoscape(graph: ExportGraph) -> dict[str, Any]:
+    """Cytoscape.js ``elements`` JSON: ``{"elements": {"nodes": [...], "edges": [...]}}``.
+
+    Every element has a ``data`` dict, so ``cy.add(doc["elements"])`` or
+    Cytoscape desktop's "Import network from JSON" takes it as is.
+
+    Examples
+    --------
+    >>> g = ego_graph("a", [{"from": "a", "to": "b", "strength": 0.5}], hops=1)
+    >>> to_cytoscape(g)["elements"]["edges"][0]["data"]["id"]
+    'a--b'
+    """
+    nodes = [
+        {
+            "data": {
+                "id": n.id,
+                "label": n.label,
+                "name": n.name,
+                "company": n.company,
+                "position": n.position,
+                "url": n.url,
+                "role": n.role.value,
+                "distance": n.distance,
+                "paths": list(n.paths),
+            }
+        }
+        for n in graph.nodes.values()
+    ]
+    edges = [
+        {
+            "data": {
+                "id": f"{e.source}--{e.target}",
+                "source": e.source,
+                "target": e.target,
+                "strength": e.strength,
+                "evidence": list(e.evidence),
+                "paths": list(e.paths),
+            }
+        }
+        for e in graph.edges.values()
+    ]
+    return {
+        "data": {"kind": graph.kind, "truncated": graph.truncated},
+        "elements": {"nodes": nodes, "edges": edges},
+    }
+
+
+_MERMAID_UNSAFE = re.compile(r"[\"#&<>\[\](){}|`;\\]")
+
+
+def mermaid_escape(text: str) -> str:
+    """Make text safe inside a quoted Mermaid label (entity codes, one line).
+
+    Examples
+    --------
+    >>> mermaid_escape('Grace "Amazing" [Hopper] (Ph.D.)')
+    'Grace #quot;Amazing#quot; #91;Hopper#93; #40;Ph.D.#41;'
+    """
+    flat = " ".join(text.split())
+
+    def code(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        return "#quot;" if ch == '"' else f"#{ord(ch)};"
+
+    return _MERMAID_UNSAFE.sub(code, flat)
+
+
+MERMAID_CLASSES = {
+    Role.REQUESTER: "fill:#e8f0fe,stroke:#1a56db",
+    Role.TARGET: "fill:#fdecea,stroke:#b42318",
+    Role.INTRODUCER: "fill:#e7f6ec,stroke:#1a7f37",
+    Role.CENTER: "fill:#e8f0fe,stroke:#1a56db",
+}
+
+
+def to_mermaid(graph: ExportGraph) -> str:
+    """A Mermaid flowchart (``graph LR``): people left to right, ties labelled by strength.
+
+    Node ids are generated (``p0``, ``p1``...), so no person id or name can
+    break the syntax; labels go through :func:`mermaid_escape`.
+
+    Examples
+    --------
+    >>> g = ego_graph("a", [{"from": "a", "to": "b", "strength": 0.5}], hops=1,
+    ...               people={"b": {"name": 'Bo "B" [x]'}})
+    >>> print(to_mermaid(g))
+    graph LR
+      p0["a"]
+      p1["Bo #quot;B#quot; #91;x#93;"]
+      p0 ---|"0.50"| p1
+      classDef center fill:#e8f0fe,stroke:#1a56db
+      class p0 center
+    """
+    ids = {pid: f"p{i}" for i, pid in enumerate(graph.nodes)}
+    lines = ["graph LR"]
+    for n in graph.nodes.values():
+        parts = [mermaid_escape(n.name)]
+        role = ", ".join(x for x in (n.position, n.company) if x)
+        if role:
+            parts.append(mermaid_escape(role))
+        lines.append(f'  {ids[n.id]}["{"<br/>".join(parts)}"]')
+    arrow = "-->" if graph.kind == "paths" else "---"
+    for e in graph.edges.values():
+        a, b = e.source, e.target
+        if graph.kind == "paths" and graph.nodes[a].distance > graph.nodes[b].distance:
+            a, b = b, a  # draw towards the target
+        lines.append(f'  {ids[a]} {arrow}|"{e.strength:.2f}"| {ids[b]}')
+    for role, style in MERMAID_CLASSES.items():
+        members = [ids[n.id] for n in graph.nodes.values() if n.role is role]
+        if members:
+            lines.append(f"  classDef {role.value} {style}")
+            lines.append(f"  class {','.join(members)} {role.value}")
+    return "\n".join(lines)
+
+
+def render(graph: ExportGraph, fmt: ExportFormat | str) -> str:
+    """The graph in ``fmt`` as text (Cytoscape.js JSON is serialised, indented).
+
+    Raises
+    ------
+    InvalidInput
+        For an unknown format name.
+    """
+    try:
+        kind = ExportFormat(fmt)
+    except ValueError:
+        names = ", ".join(f.value for f in ExportFormat)
+        raise InvalidInput(f"unknown format {fmt!r}; use one of {names}", field="format") from None
+    if kind is ExportFormat.GRAPHML:
+        return to_graphml(graph)
+    if kind is ExportFormat.GEXF:
+        return to_gexf(graph)
+    if kind is ExportFormat.CYTOSCAPE:
+        return json.dumps(to_cytoscape(graph), ensure_ascii=False, indent=2) + "\n"
+    return to_mermaid(graph) + "\n"

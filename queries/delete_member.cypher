@@ -1,0 +1,2 @@
+MATCH (m:Member {workspace: $workspace, person_id: $id})
+DELETE m

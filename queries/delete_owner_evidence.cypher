@@ -1,0 +1,2 @@
+MATCH (:Person {workspace: $workspace})-[k:KNOWS {owner: $owner}]->(:Person)
+DELETE k

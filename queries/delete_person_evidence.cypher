@@ -1,0 +1,2 @@
+MATCH (p:Person {workspace: $workspace, id: $id})-[k:KNOWS]-(:Person)
+DELETE k

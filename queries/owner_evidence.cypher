@@ -1,0 +1,4 @@
+MATCH (a:Person {workspace: $workspace})-[k:KNOWS {owner: $owner}]->(b:Person)
+OPTIONAL MATCH (a)-[other:KNOWS]->(b)
+WHERE other.owner <> $owner
+RETURN a.id AS a, b.id AS b, count(other) AS others

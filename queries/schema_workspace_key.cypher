@@ -1,0 +1,1 @@
+CREATE CONSTRAINT workspace_key IF NOT EXISTS FOR (w:Workspace) REQUIRE w.name IS UNIQUE
