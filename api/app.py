@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
 from litestar.middleware.rate_limit import RateLimitConfig
@@ -44,6 +45,12 @@ log = logging.getLogger("warmintro.http")
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
 
 
+def is_unexpected(error: GraphQLError) -> bool:
+    """Mask resolver crashes; validation and limit errors keep their message."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the hardening extensions the settings ask for."""
     extensions: list[Any] = [
@@ -53,7 +60,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         CostLimiter(budget=settings.graphql_cost_budget),
         ParserCache(maxsize=512),
         ValidationCache(maxsize=512),
-        MaskErrors(),
+        MaskErrors(should_mask_error=is_unexpected),
     ]
     if not settings.graphql_introspection:
         extensions.append(DisableIntrospection())

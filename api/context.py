@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
+from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from warmintro.runtime import Services
 from warmintro.services import Viewer
 
 
-@dataclass
-class RequestContext:
-    services: Services
-    viewer: Viewer
+class RequestContext(BaseContext, kw_only=True):  # type: ignore[misc,call-arg]
+    """Strawberry's Litestar context (request, response) plus our services and viewer."""
+
+    services: Any  # Services; msgspec cannot type-check arbitrary classes
+    viewer: Any  # Viewer
 
 
 Info = StrawberryInfo[RequestContext, None]
+
+__all__ = ["Info", "RequestContext", "Services", "Viewer"]

@@ -45,22 +45,23 @@ def document_cost(
     costs: Mapping[str, int],
     seen: frozenset[str] = frozenset(),
 ) -> int:
-    """Sum field costs through fields, inline fragments and named fragments."""
+    """Sum the costs of root fields, including those reached through fragments.
+
+    Only root (Query/Mutation) fields are priced: nested fields that share a name
+    (``IntroducerList.introducers``) cost nothing extra.
+    """
     if selection is None:
         return 0
     total = 0
     for node in selection.selections:
         if isinstance(node, FieldNode):
             total += costs.get(node.name.value, 0)
-            total += document_cost(node.selection_set, fragments, costs, seen)
         elif isinstance(node, InlineFragmentNode):
             total += document_cost(node.selection_set, fragments, costs, seen)
         elif isinstance(node, FragmentSpreadNode):
             name = node.name.value
             if name in fragments and name not in seen:
-                total += document_cost(
-                    fragments[name].selection_set, fragments, costs, seen | {name}
-                )
+                total += document_cost(fragments[name].selection_set, fragments, costs, seen | {name})
     return total
 
 

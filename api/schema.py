@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path as FilePath
-from typing import Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -121,7 +121,7 @@ class Query:
         self,
         info: Info,
         to: str,
-        from_: str | None = strawberry.argument(name="from", default=None),
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
         max_hops: int = 3,
         min_strength: float = 0.0,
         avoid: list[str] | None = None,
@@ -141,7 +141,7 @@ class Query:
         self,
         info: Info,
         to: str,
-        from_: str | None = strawberry.argument(name="from", default=None),
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
         k: int = 3,
         max_hops: int = 3,
         diverse_first_hops: bool = True,
@@ -163,7 +163,7 @@ class Query:
         self,
         info: Info,
         to: str,
-        from_: str | None = strawberry.argument(name="from", default=None),
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
         limit: int = 5,
     ) -> t.IntroducersResult:
         c = info.context
@@ -184,7 +184,7 @@ class Query:
         info: Info,
         company: str | None = None,
         title: str | None = None,
-        from_: str | None = strawberry.argument(name="from", default=None),
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
         first: int = 20,
         after: str | None = None,
         max_hops: int = 3,
@@ -370,7 +370,7 @@ class Mutation:
         info: Info,
         to: str,
         at: datetime,
-        from_: str = strawberry.argument(name="from"),
+        from_: Annotated[str, strawberry.argument(name="from")],
         count: int = 1,
     ) -> t.RelationshipResult:
         c = info.context

@@ -327,7 +327,7 @@ def test_depth_limit(tmp_path: Path) -> None:
     db.create_workspace("w")
     key = db.create_key("w", None)
     db.close()
-    with serve(Settings(data_dir=tmp_path, rate_limit_per_minute=0, graphql_max_depth=4)) as url:
+    with serve(Settings(data_dir=tmp_path, rate_limit_per_minute=0, graphql_max_depth=3)) as url:
         headers = {"Authorization": f"Bearer {key}"}
         shallow = '{ introducers(to: "x") { ... on IntroducerList { introducers { score } } } }'
         deep = '{ introducers(to: "x") { ... on IntroducerList { introducers { path { people { id } } } } } }'
