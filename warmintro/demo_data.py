@@ -1,76 +1,257 @@
 """Deterministic LinkedIn-format exports for the demo team and for benchmarks.
 
-Everything is invented. The files follow the 2025 export formats (Connections.csv
-with its preamble, messages.csv with every field quoted, Invitations.csv with
-profile URLs), so the demo goes through the same loader as real data.
+Everything is invented. The files follow the 2025 export formats byte for byte
+where it matters (Connections.csv with its preamble, messages.csv with every
+field quoted, Invitations.csv with profile URLs), so the demo goes through the
+same loader as real data and exercises its quirks: emoji, non-Latin names,
+commas inside quoted fields, percent-encoded profile URLs, multi-line messages.
+
+LinkedIn exports only show each member's star (member to contact). Ties among
+contacts are what make multi-hop paths, so the demo also writes the team's
+"known ties" as a generic edge list (``team_edges.csv`` + ``people.csv``) with
+ids in the LinkedIn loader's ``li:<slug>`` scheme, so both sources meet on the
+same people.
+
+Randomness comes from one seeded :class:`random.Random` and dates from the
+``today`` argument, never the clock: the same arguments give the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import random
-import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
-FIRST = (
+from loaders.identity import person_id_for
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FIRST = _words(
     "Maya Daniel Priya Ana Bo Chen Dana Elif Farah Gabriel Hana Ivan Jonas Kenji Lea Marta Nikhil "
     "Olga Pablo Qiang Rosa Sven Tomás Uma Victor Wen Xavier Yara Zoë Amara Björn Chiara Dmitri "
-    "Esther Fatima Giulia Hiroshi Ingrid Jamal Kwame Lucía Mateo Nadia Oren Péter Rania Sofia Tariq "
-    "Ulla Valentina William Yusuf Zainab Aiko Bongani Camila Diego Emeka Freya Goran Hamid Isla"
-).split()
-LAST = (
-    "Chen Okafor Raman Pérez Brandt Dunn Yilmaz Haddad Moreau Sato Ivanova Lindqvist Tanaka Novak "
-    "García Kowalski Mehta Petrova Romero Zhang Silva Berg Álvarez Rao Dubois Liu Mendes Farouk "
-    "Müller Nakamura O'Neill Adeyemi Larsen Rossi Schmidt Nguyen Kim Haas Costa Wójcik Bianchi "
-    "Fischer Santos Kaur Hughes Abebe Jensen Lopez Ito Katz Osei Popescu Horvat Nilsen Reyes"
-).split()
-SPECIAL_NAMES = [("李", "伟"), ("Алексей", "Смирнов"), ("Sam 🚀", "Lee"), ("Grace", "Hopper, Ph.D."), ("محمد", "علي")]
-INDUSTRIES = {
-    "fintech": ["Acme Payments", "Northwind Bank", "Ledgerly", "Paystream", "Coinfield", "Fairlend"],
-    "health": ["Northwind Health", "Carewell", "Medisync", "Vitalis Labs", "Pulsepoint"],
-    "saas": ["Cloudkite", "Datadrift", "Tasklane", "Formstack Labs", "Quiverly", "Stackfield"],
-    "retail": ["Brightcart", "Urban Goods", "Shelfwise", "Freshbox"],
-    "climate": ["Gridshift", "Solaria Energy", "Carbonless", "Windrow"],
-    "vc": ["Seedling Ventures", "Northstar Capital", "Granite Partners"],
+    "Esther Fatima Giulia Hiroshi Ingrid Jamal Kwame Lucía Mateo Nadia Oren Péter Rania Sofia "
+    "Tariq Ulla Valentina William Yusuf Zainab Aiko Bongani Camila Diego Emeka Freya Goran Hamid "
+    "Isla Jun Kofi Laila Malik Noor Oskar Paula Quentin Rahul Saanvi Teodora Ugo Vera Wanjiru "
+    "Ximena Yosef Zofia Aaron Beatriz Ciaran Deepa Elena Felipe Grace Hugo Imani Jakub Keiko "
+    "Liam Mei Nia Omar Patrick Rin Sebastián Thandiwe Vikram Wei Yasmin Zeynep Adaeze Arjun "
+    "Chloé Dominik Eun-ji Fernando Hyun-woo Ioana Joaquín Kateryna Lars Mariam Nils Precious"
+)
+LAST = _words(
+    "Chen Okafor Raman Pérez Brandt Dunn Yilmaz Haddad Moreau Sato Ivanova Lindqvist Tanaka "
+    "Novak García Kowalski Mehta Petrova Romero Zhang Silva Berg Álvarez Rao Dubois Liu Mendes "
+    "Farouk Müller Nakamura O'Neill Adeyemi Larsen Rossi Schmidt Nguyen Kim Haas Costa Wójcik "
+    "Bianchi Fischer Santos Kaur Hughes Abebe Jensen Lopez Ito Katz Osei Popescu Horvat Nilsen "
+    "Reyes Achebe Bakker Castillo Dimitrov Eriksson Fernandes Gupta Hoffmann Iyer Jovanović "
+    "Kariuki Laurent Mwangi Nowak Ortiz Park Quispe Rahman Sørensen Thompson Usman Vargas "
+    "Walsh Xu Yamamoto Zieliński Banerjee Cohen Delgado Egwu Fontaine Grünberg Hernández "
+    "Ibrahim Johansson Kuznetsov Lambert MacLeod Nair Okonkwo Patel Richter Sandoval Tran"
+)
+# Names in other scripts (given names, family names), as people write them on LinkedIn.
+SCRIPTS = (
+    (("伟", "芳", "娜", "静", "磊"), ("李", "王", "张", "刘")),
+    (("Алексей", "Мария", "Дмитрий", "Ольга"), ("Смирнов", "Иванова", "Кузнецов")),
+    (("محمد", "فاطمة", "علي", "ليلى"), ("حسن", "العلي", "منصور")),
+    (("花子", "健", "陽菜"), ("佐藤", "鈴木", "高橋")),
+    (("민준", "서연", "지호"), ("김", "이", "박")),
+    (("Νίκος", "Ελένη", "Γιώργος"), ("Παπαδόπουλος", "Κωνσταντίνου")),
+)
+SUFFIXES = ("Ph.D.", "MBA", "CPA", "Jr.", "MD", "PMP")
+EMOJI = ("🚀", "✨", "🌱", "☕", "🇺🇦")
+
+
+# Industry -> companies with a relative size. Invented but plausible.
+COMPANIES: dict[str, tuple[tuple[str, int], ...]] = {
+    "fintech": (
+        ("Northwind Bank", 9),
+        ("Ledgerly", 6),
+        ("Paystream", 6),
+        ("Fairlend", 4),
+        ("Coinfield", 3),
+        ("Tallybook", 3),
+        ("Brightwire Payments", 4),
+        ("Clearmint", 2),
+    ),
+    "health": (
+        ("Northwind Health", 8),
+        ("Carewell", 5),
+        ("Medisync", 4),
+        ("Vitalis Labs", 3),
+        ("Pulsepoint Health", 3),
+        ("Harborview Clinics", 4),
+    ),
+    "saas": (
+        ("Cloudkite", 6),
+        ("Datadrift", 5),
+        ("Tasklane", 4),
+        ("Quiverly", 3),
+        ("Stackfield", 4),
+        ("Beacon Analytics", 3),
+        ("Loopwise", 2),
+    ),
+    "retail": (
+        ("Brightcart", 6),
+        ("Urban Goods", 4),
+        ("Shelfwise", 3),
+        ("Freshbox", 4),
+        ("Kettle & Co.", 2),
+    ),
+    "climate": (
+        ("Gridshift", 4),
+        ("Solaria Energy", 5),
+        ("Carbonless", 3),
+        ("Windrow", 2),
+        ("Tidewater Power", 3),
+    ),
+    "vc": (
+        ("Seedling Ventures", 2),
+        ("Northstar Capital", 2),
+        ("Granite Partners", 2),
+        ("Lighthouse Ventures", 1),
+    ),
+    "services": (
+        ("Baxter & Hale", 4),
+        ("Meridian Advisory", 3),
+        ("University of Eastbridge", 3),
+        ("Freelance", 2),
+    ),
 }
-TITLES = [
-    "Software Engineer", "Senior Software Engineer", "Engineering Manager", "Product Manager",
-    "Head of Product", "Designer", "Data Scientist", "Account Executive", "Head of Sales",
-    "Marketing Lead", "Recruiter", "CFO", "CTO", "VP Engineering", "Founder", "Partner",
-    "Head of Payments", "Operations Lead", "Customer Success Manager", "Analyst",
-]
-MEMBERS = [
-    ("Maya", "Chen", "Founder & CEO", "Cloudkite", ["saas", "vc", "fintech"]),
-    ("Daniel", "Okafor", "Advisor", "Seedling Ventures", ["vc", "fintech", "health"]),
-    ("Priya", "Raman", "Head of Sales", "Cloudkite", ["saas", "retail", "climate"]),
-]
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-PREAMBLE = [
-    ["Notes:"],
-    [
-        "Email addresses are included only for connections who allow their connections "
-        "to download them; most are blank on purpose."
-    ],
-    [],
-]
-CONNECTION_HEADER = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
-MESSAGE_HEADER = [
-    "CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO",
-    "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER", "ATTACHMENTS",
-]
-INVITATION_HEADER = ["From", "To", "Sent At", "Message", "Direction", "inviterProfileUrl", "inviteeProfileUrl"]
+ACME = "Acme"  # fintech; nobody on the team knows anyone there directly: the 3-hop story
+TITLES: dict[str, tuple[tuple[str, int], ...]] = {
+    "common": (
+        ("Software Engineer", 14),
+        ("Senior Software Engineer", 10),
+        ("Staff Engineer", 3),
+        ("Engineering Manager", 4),
+        ("VP Engineering", 1),
+        ("CTO", 1),
+        ("Product Manager", 6),
+        ("Senior Product Manager", 3),
+        ("Head of Product", 1),
+        ("Product Designer", 4),
+        ("Data Scientist", 4),
+        ("Analytics Engineer", 2),
+        ("Account Executive", 5),
+        ("Sales Development Representative", 3),
+        ("Head of Sales", 1),
+        ("Marketing Manager", 3),
+        ("Growth Lead", 1),
+        ("Recruiter", 3),
+        ("Head of People", 1),
+        ("Finance Manager", 2),
+        ("CFO", 1),
+        ("Operations Lead", 2),
+        ("Customer Success Manager", 4),
+        ("Co-Founder & CEO", 1),
+    ),
+    "fintech": (
+        ("Payments Engineer", 4),
+        ("Risk Analyst", 3),
+        ("Compliance Officer", 2),
+        ("Head of Payments", 1),
+    ),
+    "health": (("Clinical Lead", 3), ("Medical Director", 1), ("Nurse Practitioner", 2)),
+    "vc": (("Partner", 4), ("Principal", 3), ("Associate", 5), ("Venture Partner", 2)),
+    "climate": (("Energy Analyst", 3), ("Grid Engineer", 3)),
+    "retail": (("Category Manager", 3), ("Supply Chain Lead", 2)),
+    "services": (("Consultant", 6), ("Professor", 1), ("Independent Consultant", 2)),
+}
+CITIES = ("Berlin", "London", "Lagos", "Bengaluru", "Toronto", "Lisbon", "Singapore", "Austin")
+
+MONTHS = _words("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec")
+NOTICE = (
+    "When exporting your connection data, you may notice that some of the email addresses are "
+    "missing. You will only see email addresses for connections who have allowed their "
+    "connections to see or download their email address using this setting "
+    "https://www.linkedin.com/psettings/privacy/email. You can learn more about why this may be "
+    "happening here: https://www.linkedin.com/help/linkedin/answer/261"
+)
+CONNECTION_HEADER = (
+    "First Name",
+    "Last Name",
+    "URL",
+    "Email Address",
+    "Company",
+    "Position",
+    "Connected On",
+)
+MESSAGE_HEADER = (
+    "CONVERSATION ID",
+    "CONVERSATION TITLE",
+    "FROM",
+    "SENDER PROFILE URL",
+    "TO",
+    "RECIPIENT PROFILE URLS",
+    "DATE",
+    "SUBJECT",
+    "CONTENT",
+    "FOLDER",
+    "ATTACHMENTS",
+)
+INVITATION_HEADER = (
+    "From",
+    "To",
+    "Sent At",
+    "Message",
+    "Direction",
+    "inviterProfileUrl",
+    "inviteeProfileUrl",
+)
+PROFILE_HEADER = (
+    "First Name",
+    "Last Name",
+    "Maiden Name",
+    "Address",
+    "Birth Date",
+    "Headline",
+    "Summary",
+    "Industry",
+    "Zip Code",
+    "Geo Location",
+    "Twitter Handles",
+    "Websites",
+    "Instant Messengers",
+)
+POSITION_HEADER = ("Company Name", "Title", "Description", "Location", "Started On", "Finished On")
+LINES = (
+    "Thanks, talk soon!",
+    "Great seeing you yesterday.",
+    "Could you send me the deck?",
+    "Congrats on the new role 🎉",
+    "Happy to help — let me know.",
+    "Are you around next week for a coffee?",
+    "Sounds good, see you then.",
+    "Loved your post about onboarding, we had the same problem.",
+    'He said "let\'s do it", so we are moving ahead.',
+    "Quick one: who runs partnerships at your place these days?",
+)
+NOTES = (
+    "Enjoyed your talk on payments infrastructure, would love to stay in touch.",
+    "Hi! We met at the Lisbon founders dinner.",
+    "Fellow Ledgerly alum here, let's connect.",
+    "Saw your post on hiring, great points.",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class FakePerson:
+    """An invented person as LinkedIn shows them to a connection."""
+
     first: str
     last: str
     company: str
     position: str
     industry: str
-    slug: str
+    slug: str  # as it appears in the URL (percent-encoded for non-Latin names)
+    past: str = ""  # a previous employer: colleagues there know each other
+    email: str = ""
 
     @property
     def name(self) -> str:
@@ -80,186 +261,546 @@ class FakePerson:
     def url(self) -> str:
         return f"https://www.linkedin.com/in/{self.slug}"
 
+    @property
+    def id(self) -> str:
+        """The id the LinkedIn loader gives this person (``li:<normalised slug>``)."""
+        return person_id_for(self.url, "", "", "")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoTarget:
+    """Someone worth asking the planner about, and why."""
+
+    name: str
+    url: str
+    headline: str
+
 
 @dataclass(frozen=True, slots=True)
 class DemoManifest:
+    """Where the demo files are and whom to try them on."""
+
     member_dirs: list[Path]
     member_urls: list[str]
-    targets: list[str]
+    targets: list[str]  # profile URLs of suggested targets, best story first
     edges_csv: Path
     people_csv: Path
+    target_details: list[DemoTarget] = field(default_factory=list)
 
 
-def _slug(first: str, last: str, n: int) -> str:
-    text = unicodedata.normalize("NFKD", f"{first}-{last}")
-    ascii_ = "".join(ch for ch in text if ch.isascii() and (ch.isalnum() or ch == "-")).lower()
-    return f"{ascii_.strip('-') or 'member'}-{n:05d}"
+@dataclass(frozen=True, slots=True)
+class _Member:
+    person: FakePerson
+    home: tuple[str, ...]  # industries whose people they tend to know
+    positions: tuple[tuple[str, str, str, str], ...]  # company, title, started, finished
+
+
+MEMBERS = (
+    _Member(
+        FakePerson("Maya", "Chen", "Cloudkite", "Co-Founder & CEO", "saas", "maya-chen-cloudkite"),
+        ("saas", "fintech", "vc"),
+        (
+            ("Cloudkite", "Co-Founder & CEO", "Mar 2021", ""),
+            ("Ledgerly", "Product Lead", "Jan 2016", "Feb 2021"),
+        ),
+    ),
+    _Member(
+        FakePerson("Daniel", "Okafor", "Seedling Ventures", "Partner", "vc", "danielokafor"),
+        ("vc", "fintech", "health"),
+        (
+            ("Seedling Ventures", "Partner", "Sep 2019", ""),
+            ("Northwind Bank", "VP Strategy", "Jun 2012", "Aug 2019"),
+        ),
+    ),
+    _Member(
+        FakePerson("Priya", "Raman", "Cloudkite", "Head of Sales", "saas", "priya-raman-b2b"),
+        ("saas", "retail", "climate"),
+        (
+            ("Cloudkite", "Head of Sales", "Jul 2021", ""),
+            ("Brightcart", "Sales Director", "Apr 2017", "Jun 2021"),
+        ),
+    ),
+)
 
 
 def _li_date(d: date) -> str:
+    """``16 Dec 2024``, as Connections.csv writes dates since 2020."""
     return f"{d.day:02d} {MONTHS[d.month - 1]} {d.year}"
 
 
-def _people(rng: random.Random, n: int) -> list[FakePerson]:
+def _utc(at: datetime) -> str:
+    """``2025-11-17 22:05:06 UTC``, as messages.csv writes timestamps."""
+    return f"{at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _invitation_time(at: datetime) -> str:
+    """``11/17/25, 10:05 PM``, as Invitations.csv writes timestamps."""
+    return f"{at.month}/{at.day}/{at:%y}, {int(at.strftime('%I'))}:{at:%M %p}"
+
+
+def _weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
+    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+
+
+def _slug(rng: random.Random, first: str, last: str) -> str:
+    """A profile slug the way LinkedIn mints them: names plus a random suffix."""
+    base = f"{first}-{last}".replace(",", "").replace(".", "").replace("'", "")
+    words = [w for w in base.replace(" ", "-").split("-") if w and w.isalnum()]
+    text = "-".join(words).lower()
+    suffix = f"{rng.getrandbits(32):08x}"[: rng.choice((6, 7, 8))]
+    if text.isascii():
+        return f"{text}-{suffix}" if rng.random() < 0.85 else text + suffix[:3]
+    return quote(f"{text}-{suffix}", safe="-")  # LinkedIn percent-encodes non-Latin slugs
+
+
+def _name(rng: random.Random) -> tuple[str, str]:
+    """Mostly Latin-script names; a few in other scripts, with emoji or with suffixes."""
+    roll = rng.random()
+    if roll < 0.03:
+        firsts, lasts = rng.choice(SCRIPTS)
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        # Chinese, Japanese and Korean names are often written family name first.
+        return (last, first) if rng.random() < 0.3 else (first, last)
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    if roll < 0.045:
+        return first, f"{last}, {rng.choice(SUFFIXES)}"  # the comma forces CSV quoting
+    if roll < 0.055:
+        return f"{first} {rng.choice(EMOJI)}", last
+    return first, last
+
+
+def _person(
+    rng: random.Random, n: int, industry: str, *, company: str = "", position: str = ""
+) -> FakePerson:
+    first, last = _name(rng)
+    if not company:
+        company = _weighted(rng, COMPANIES[industry])
+    if not position:
+        extra = TITLES.get(industry, ())
+        position = _weighted(rng, TITLES["common"] + extra + extra)
+        if company == ACME and position == "Head of Payments":
+            position = "Payments Engineer"  # Acme has exactly one, the demo target
+    other = rng.choice(list(COMPANIES))
+    past = _weighted(rng, COMPANIES[other]) if rng.random() < 0.6 else ""
+    slug = _slug(rng, first, last)
+    email = ""
+    if rng.random() < 0.04:  # most connections hide their email address
+        local = slug.split("-")[0] if slug.isascii() else f"user{n}"
+        domain = "".join(ch for ch in company.lower() if ch.isalnum()) or "mail"
+        email = f"{local}@{domain}.example"
+    return FakePerson(first, last, company, position, industry, slug, past, email)
+
+
+def _unique_slugs(people: list[FakePerson]) -> None:
+    """One profile, one slug: rename the rare random collision in place."""
+    seen: set[str] = set()
+    for n, p in enumerate(people):
+        if p.slug in seen:
+            people[n] = replace(p, slug=f"{p.slug}-{n}")
+        seen.add(people[n].slug)
+
+
+@dataclass(slots=True)
+class _World:
+    """The invented population, who on the team knows whom, and known ties."""
+
+    people: list[FakePerson]
+    known_by: list[tuple[int, ...]]  # per person: indices of the members connected to them
+    acme: list[FakePerson]
+    targets: list[DemoTarget]
+
+
+def _industry_for(rng: random.Random, members: tuple[int, ...]) -> str:
+    """People cluster by industry: someone known by a member is likely in their field."""
+    if not members:
+        return rng.choice(list(COMPANIES))
+    homes = [ind for m in members for ind in MEMBERS[m].home]
+    return rng.choice(homes) if rng.random() < 0.85 else rng.choice(list(COMPANIES))
+
+
+def _world(rng: random.Random, per_member: int, overlap: float) -> _World:
+    # Per member: (1 - overlap) exclusive contacts; the shared rest is split between
+    # people two members know and people all three know.
+    exclusive = round(per_member * (1 - overlap))
+    shared = per_member - exclusive
+    all_three = shared // 4
+    pairs = round((shared - all_three) * 3 / 2)
+    circles: list[tuple[int, ...]] = [(m,) for m in range(3) for _ in range(exclusive)]
+    pair_kinds = ((0, 1), (0, 2), (1, 2))
+    circles += [pair_kinds[i % 3] for i in range(pairs)]
+    circles += [(0, 1, 2)] * all_three
+    circles += [()] * (per_member // 10)  # friends of friends nobody on the team knows
+    rng.shuffle(circles)
+    people = [_person(rng, n, _industry_for(rng, c)) for n, c in enumerate(circles)]
+    _unique_slugs(people)
+    # Acme: a payments company nobody on the team knows directly.
+    acme_roles = ["Head of Payments", "CTO", "CFO", "VP Engineering", "Head of Product"]
+    acme_roles += [_weighted(rng, TITLES["common"] + TITLES["fintech"]) for _ in range(30)]
+    acme = [
+        _person(rng, 90_000 + i, "fintech", company=ACME, position=role)
+        for i, role in enumerate(acme_roles)
+    ]
+    acme[0] = FakePerson(
+        "Dana", "Whitfield", ACME, "Head of Payments", "fintech", "dana-whitfield-acme"
+    )
+    # Ex-Acme people the team does know: the bridges of the 3-hop paths.
+    for i in range(0, len(people), max(1, len(people) // 12))[:12]:
+        if circles[i]:
+            p = people[i]
+            people[i] = replace(p, past=ACME)
+    health_cmo = next(
+        i for i, p in enumerate(people) if p.company == "Northwind Health" and not circles[i]
+    )
+    people[health_cmo] = FakePerson(
+        "Ngozi", "Eze", "Northwind Health", "Chief Medical Officer", "health", "ngozi-eze-md"
+    )
+    targets = [
+        DemoTarget("Dana Whitfield", acme[0].url, "Head of Payments at Acme"),
+        DemoTarget(acme[1].name, acme[1].url, "CTO at Acme"),
+        DemoTarget(
+            "Ngozi Eze", people[health_cmo].url, "Chief Medical Officer at Northwind Health"
+        ),
+    ]
+    return _World(people + acme, circles + [()] * len(acme), acme, targets)
+
+
+def _known_ties(
+    rng: random.Random, world: _World
+) -> list[tuple[FakePerson, FakePerson, float, str]]:
+    """Ties between contacts: colleagues, former colleagues, and a few weak event ties."""
+    by_company: dict[str, list[FakePerson]] = {}
+    by_past: dict[str, list[FakePerson]] = {}
+    for p in world.people:
+        by_company.setdefault(p.company, []).append(p)
+        if p.past:
+            by_past.setdefault(p.past, []).append(p)
+    ties: dict[tuple[str, str], tuple[FakePerson, FakePerson, float, str]] = {}
+
+    def tie(p: FakePerson, q: FakePerson, strength: float, context: str) -> None:
+        if p.slug != q.slug:
+            key = (p.slug, q.slug) if p.slug < q.slug else (q.slug, p.slug)
+            ties.setdefault(key, (p, q, round(strength, 2), context))
+
+    for company, staff in by_company.items():
+        for p in staff:
+            for q in rng.sample(staff, min(len(staff), rng.randint(2, 5))):
+                tie(p, q, rng.uniform(0.3, 0.85), f"colleagues at {company}")
+    for company, alumni in by_past.items():
+        # Alumni never know the Head of Payments directly: her path stays three hops.
+        current = [q for q in by_company.get(company, []) if q is not world.acme[0]]
+        for p in alumni:
+            for q in rng.sample(current, min(len(current), rng.randint(1, 3))):
+                tie(p, q, rng.uniform(0.35, 0.75), f"worked together at {company}")
+    outsiders = [p for p in world.people if p.company != ACME]
+    for _ in range(len(world.people) // 2):
+        p, q = rng.sample(outsiders, 2)
+        tie(p, q, rng.uniform(0.08, 0.35), "met at an industry event")
+    dana, rest = world.acme[0], world.acme[1:]
+    for q in rest[:6]:
+        tie(dana, q, rng.uniform(0.6, 0.9), f"colleagues at {ACME}")
+    return list(ties.values())
+
+
+def _csv_text(rows: Sequence[Sequence[str]], *, quote_all: bool = False) -> str:
+    buf = io.StringIO()
+    csv.writer(
+        buf, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL, lineterminator="\n"
+    ).writerows(rows)
+    return buf.getvalue()
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_bytes(text.encode("utf-8"))
+
+
+def connections_csv(rows: Sequence[Sequence[str]]) -> str:
+    """Connections.csv as LinkedIn writes it since 2023: notice preamble, blank line, table."""
+    return f'Notes:\n"{NOTICE}"\n\n' + _csv_text([CONNECTION_HEADER, *rows])
+
+
+def _connection_row(p: FakePerson, on: date) -> list[str]:
+    return [p.first, p.last, p.url, p.email, p.company, p.position, _li_date(on)]
+
+
+def _content(rng: random.Random) -> str:
+    text = rng.choice(LINES)
+    if rng.random() < 0.2:  # real messages span lines
+        text += "\n\n" + rng.choice(LINES)
+    return text
+
+
+def _conversation_id(rng: random.Random) -> str:
+    return (
+        "2-"
+        + "".join(
+            rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", k=22)
+        )
+        + "=="
+    )
+
+
+def _thread(
+    rng: random.Random,
+    me: FakePerson,
+    other: FakePerson,
+    n: int,
+    *,
+    last: datetime,
+    spread_days: int,
+) -> list[list[str]]:
+    """``n`` messages between two people, both ways, ending at ``last``."""
+    conv = _conversation_id(rng)
     out = []
-    industries = list(INDUSTRIES)
-    for i in range(n):
-        if i % 97 == 5:
-            first, last = SPECIAL_NAMES[(i // 97) % len(SPECIAL_NAMES)]
-        else:
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-        industry = industries[i % len(industries)] if i % 3 else rng.choice(industries)
-        company = rng.choice(INDUSTRIES[industry])
-        out.append(FakePerson(first, last, company, rng.choice(TITLES), industry, _slug(first, last, i)))
+    for _ in range(n):
+        at = last - timedelta(seconds=rng.randint(0, spread_days * 86_400))
+        sender, recipient = (me, other) if rng.random() < 0.5 else (other, me)
+        out.append(
+            [
+                conv,
+                "",
+                sender.name,
+                sender.url,
+                recipient.name,
+                recipient.url,
+                _utc(at),
+                "",
+                _content(rng),
+                "INBOX",
+                "",
+            ]
+        )
     return out
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]], *, preamble: bool = False, quote_all: bool = False) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
-        if preamble:
-            for line in PREAMBLE:
-                if line:
-                    csv.writer(f, quoting=csv.QUOTE_NONNUMERIC if line != ["Notes:"] else csv.QUOTE_MINIMAL).writerow(line)
-                else:
-                    f.write("\r\n")
-        w.writerow(header)
-        w.writerows(rows)
-
-
-def _member_export(
+def _member_files(
     folder: Path,
     rng: random.Random,
-    member: FakePerson,
-    contacts: list[FakePerson],
+    member: _Member,
+    contacts: list[tuple[FakePerson, date]],
+    threads: list[list[str]],
     *,
     today: date,
-    messaged: int,
-    max_messages: int,
-    decay: bool = True,
 ) -> None:
+    me = member.person
     folder.mkdir(parents=True, exist_ok=True)
-    _write(
-        folder / "Profile.csv",
-        ["First Name", "Last Name", "Maiden Name", "Address", "Birth Date", "Headline", "Summary", "Industry", "Zip Code", "Geo Location", "Twitter Handles", "Websites", "Instant Messengers"],
-        [[member.first, member.last, "", "", "", f"{member.position} at {member.company}", "", "Technology", "", "Berlin", "", "", ""]],
-    )
+    city = rng.choice(CITIES)
+    profile = [
+        me.first,
+        me.last,
+        "",
+        "",
+        "",
+        f"{me.position} at {me.company}",
+        "Building things with good people.",
+        "Technology, Information and Internet",
+        "",
+        f"{city}, Germany" if city == "Berlin" else city,
+        "",
+        "",
+        "",
+    ]
+    _write(folder / "Profile.csv", _csv_text([PROFILE_HEADER, profile]))
     _write(
         folder / "Positions.csv",
-        ["Company Name", "Title", "Description", "Location", "Started On", "Finished On"],
-        [
-            [member.company, member.position, "", "Berlin", "Mar 2021", ""],
-            [rng.choice(INDUSTRIES["fintech"]), "Product Manager", "", "London", "Jan 2016", "Feb 2021"],
-        ],
+        _csv_text([POSITION_HEADER, *([c, t, "", city, s, f] for c, t, s, f in member.positions)]),
     )
-    rows = []
-    for p in contacts:
-        connected = today - timedelta(days=rng.randint(30, 365 * 9))
-        email = f"{p.slug.split('-')[0]}@{p.company.split()[0].lower()}.example" if rng.random() < 0.08 else ""
-        rows.append([p.first, p.last, p.url, email, p.company, p.position, _li_date(connected)])
-    _write(folder / "Connections.csv", CONNECTION_HEADER, rows, preamble=True)
-    msgs = []
-    close = rng.sample(contacts, min(messaged, len(contacts)))
-    for rank, p in enumerate(close):
-        n = max(1, int(max_messages / (1 + rank * 0.35))) if decay else max_messages
-        conv = f"2-{rng.getrandbits(48):012x}"
-        last_day = rng.randint(1, 700) if rank > 10 else rng.randint(1, 40)
-        for k in range(n):
-            at = datetime.combine(today, datetime.min.time()) - timedelta(
-                days=last_day + k * rng.randint(1, 9), seconds=rng.randint(0, 86399)
-            )
-            outgoing = rng.random() < (0.5 if rank < 40 else 0.8)
-            sender, recipient = (member, p) if outgoing else (p, member)
-            body = "Thanks, talk soon." if k % 3 else "Great seeing you.\nLet's catch up next week?"
-            msgs.append(
-                [conv, "", sender.name, sender.url, recipient.name, recipient.url,
-                 at.strftime("%Y-%m-%d %H:%M:%S UTC"), "", body, "INBOX", ""]
-            )
-    msgs.append(["2-sponsored", "", "Acme Webinars", "", member.name, member.url,
-                 f"{today - timedelta(days=3):%Y-%m-%d} 09:00:00 UTC", "Join us", "Promo", "INBOX", ""])
-    msgs.sort(key=lambda r: r[6], reverse=True)
-    _write(folder / "messages.csv", MESSAGE_HEADER, msgs, quote_all=True)
-    invites = []
-    for p in rng.sample(contacts, min(120, len(contacts))):
-        outgoing = rng.random() < 0.5
-        note = "Enjoyed your talk on payments infrastructure." if rng.random() < 0.4 else ""
-        at = datetime.combine(today, datetime.min.time()) - timedelta(days=rng.randint(10, 900))
-        src, dst = (member, p) if outgoing else (p, member)
-        invites.append([src.name, dst.name, at.strftime("%m/%d/%y, %I:%M %p"), note,
-                        "OUTGOING" if outgoing else "INCOMING", src.url, dst.url])
-    _write(folder / "Invitations.csv", INVITATION_HEADER, invites)
+    contacts = sorted(contacts, key=lambda pc: (pc[1], pc[0].slug), reverse=True)
+    _write(
+        folder / "Connections.csv", connections_csv([_connection_row(p, on) for p, on in contacts])
+    )
+
+    now = datetime.combine(today, datetime.min.time())
+    rows = list(threads)
+    people = [p for p, _ in contacts]
+    ranked = rng.sample(people, min(len(people), 220))
+    for rank, p in enumerate(ranked):  # skew: a few close contacts, a long tail, most none
+        if rank < 10:
+            n, last, spread = rng.randint(25, 90), now - timedelta(days=rng.randint(0, 20)), 700
+        elif rank < 60:
+            n, last, spread = rng.randint(3, 15), now - timedelta(days=rng.randint(5, 200)), 400
+        else:
+            n, last, spread = rng.randint(1, 2), now - timedelta(days=rng.randint(30, 900)), 30
+        rows += _thread(rng, me, p, n, last=last, spread_days=spread)
+    group = ranked[:3]
+    rows.append(
+        [
+            _conversation_id(rng),
+            "Offsite planning",
+            me.name,
+            me.url,
+            ", ".join(p.name for p in group),
+            ", ".join(p.url for p in group),
+            _utc(now - timedelta(days=3, hours=5)),
+            "",
+            "Dates for the offsite?\nFriday works for me.",
+            "INBOX",
+            "",
+        ]
+    )
+    rows.append(
+        [
+            _conversation_id(rng),
+            "",
+            "Acme Webinars",
+            "",
+            me.name,
+            me.url,
+            _utc(now - timedelta(days=2, hours=9)),
+            "Join our payments webinar",
+            "Sponsored content",
+            "INBOX",
+            "",
+        ]
+    )
+    rows.sort(key=lambda r: r[6], reverse=True)
+    _write(folder / "messages.csv", _csv_text([MESSAGE_HEADER, *rows], quote_all=True))
+
+    invitations = []
+    recent = [(p, on) for p, on in contacts if (today - on).days < 365][:60]
+    for p, on in recent:
+        outgoing = rng.random() < 0.55
+        src, dst = (me, p) if outgoing else (p, me)
+        at = datetime.combine(on, datetime.min.time()) - timedelta(minutes=rng.randint(10, 4000))
+        note = rng.choice(NOTES) if rng.random() < 0.35 else ""
+        invitations.append(
+            [
+                src.name,
+                dst.name,
+                _invitation_time(at),
+                note,
+                "OUTGOING" if outgoing else "INCOMING",
+                src.url,
+                dst.url,
+            ]
+        )
+    _write(folder / "Invitations.csv", _csv_text([INVITATION_HEADER, *invitations]))
+
+
+def _connected_on(rng: random.Random, today: date) -> date:
+    # Networks grow over years, faster recently.
+    days = int(rng.triangular(10, 365 * 12, 200))
+    return today - timedelta(days=days)
 
 
 def write_demo_exports(out_dir: Path, *, seed: int = 7, today: date) -> DemoManifest:
-    """Three members' exports with ~30% overlap plus known ties between contacts.
+    """Write three members' LinkedIn exports plus the team's known ties between contacts.
 
+    Each member has about 2,000 connections, about 30% of them shared with a
+    teammate; the members are connected to each other and message each other.
+    Nobody on the team knows anyone at Acme directly, so its Head of Payments is
+    three hops away (member, a former Acme employee, an Acme colleague).
+
+    Parameters
+    ----------
+    out_dir : Path
+        Created if missing; one folder per member, ``team_edges.csv`` and
+        ``people.csv`` (the generic edge-list format, ids ``li:<slug>``).
+    seed : int
+        The same seed and ``today`` give byte-identical files.
+    today : date
+        The export date; every timestamp is before it.
+
+    Examples
+    --------
     >>> import tempfile
     >>> m = write_demo_exports(Path(tempfile.mkdtemp()), today=date(2026, 11, 1))
-    >>> [d.name for d in m.member_dirs]
-    ['maya-chen', 'daniel-okafor', 'priya-raman']
+    >>> [d.name for d in m.member_dirs], m.target_details[0].headline
+    (['maya-chen', 'daniel-okafor', 'priya-raman'], 'Head of Payments at Acme')
     """
     rng = random.Random(seed)
-    pool = _people(rng, 4200)
-    members = [
-        FakePerson(f, last, company, title, industries[0], _slug(f, last, 90000 + i))
-        for i, (f, last, title, company, industries) in enumerate(MEMBERS)
-    ]
-    target = FakePerson("Dana", "Whitfield", "Acme Payments", "Head of Payments", "fintech", "dana-whitfield-acme")
-    bridge = FakePerson("Elif", "Yilmaz", "Acme Payments", "VP Engineering", "fintech", "elif-yilmaz-acme")
-    pool = [p for p in pool if p.slug not in (target.slug, bridge.slug)] + [target, bridge]
-    dirs, urls = [], []
-    shared = rng.sample(pool[:-2], 700)  # people most members know (about 30% overlap)
-    for i, member in enumerate(members):
-        home = set(MEMBERS[i][4])
-        mine = [p for p in pool[:-2] if p.industry in home and rng.random() < 0.55][:1300]
-        contacts = list(dict.fromkeys([*mine, *shared, *(m for m in members if m != member)]))
-        folder = out_dir / member.slug.rsplit("-", 1)[0]
-        _member_export(folder, rng, member, contacts, today=today, messaged=160, max_messages=40)
+    world = _world(rng, per_member=2000, overlap=0.3)
+    members = [m.person for m in MEMBERS]
+    contacts: list[list[tuple[FakePerson, date]]] = [[], [], []]
+    for p, circle in zip(world.people, world.known_by, strict=True):
+        for m in circle:
+            contacts[m].append((p, _connected_on(rng, today)))
+    now = datetime.combine(today, datetime.min.time())
+    threads: list[list[list[str]]] = [[], [], []]
+    for i, j in ((0, 1), (0, 2), (1, 2)):  # teammates: connected, and talking a lot
+        on = today - timedelta(days=400 + 300 * (i + j))
+        contacts[i].append((members[j], on))
+        contacts[j].append((members[i], on))
+        thread = _thread(
+            rng, members[i], members[j], 40 + 20 * i, last=now - timedelta(hours=6), spread_days=300
+        )
+        threads[i] += thread
+        threads[j] += thread
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dirs = []
+    for i, member in enumerate(MEMBERS):
+        folder = out_dir / f"{member.person.first}-{member.person.last}".lower()
+        _member_files(folder, rng, member, contacts[i], threads[i], today=today)
         dirs.append(folder)
-        urls.append(member.url)
-    # Known ties between contacts: colleagues, plus a few across companies.
-    by_company: dict[str, list[FakePerson]] = {}
-    for p in pool:
-        by_company.setdefault(p.company, []).append(p)
-    edges: dict[tuple[str, str], tuple[float, str]] = {}
-    for company, staff in sorted(by_company.items()):
-        for p in staff:
-            for q in rng.sample(staff, min(4, len(staff))):
-                if p.slug < q.slug:
-                    edges[(p.slug, q.slug)] = (round(rng.uniform(0.25, 0.85), 2), f"colleagues at {company}")
-    for _ in range(3000):
-        p, q = rng.sample(pool, 2)
-        if p.slug < q.slug:
-            edges.setdefault((p.slug, q.slug), (round(rng.uniform(0.08, 0.4), 2), "met at an event"))
-    # The demo story: Maya reaches Dana through Elif, via a contact who worked with her.
-    friend = shared[0]
-    edges[tuple(sorted((friend.slug, bridge.slug)))] = (0.8, "worked together at Ledgerly")  # type: ignore[index]
-    edges[tuple(sorted((bridge.slug, target.slug)))] = (0.9, "same team at Acme Payments")  # type: ignore[index]
-    edges_csv = out_dir / "team_edges.csv"
+    ties = _known_ties(rng, world)
+    edges_csv, people_csv = out_dir / "team_edges.csv", out_dir / "people.csv"
     _write(
         edges_csv,
-        ["source", "target", "strength", "context"],
-        [[f"li:{a}", f"li:{b}", f"{s}", ctx] for (a, b), (s, ctx) in sorted(edges.items())],
+        _csv_text(
+            [("source", "target", "strength", "context")]
+            + [(p.id, q.id, f"{s:.2f}", ctx) for p, q, s, ctx in ties]
+        ),
     )
-    people_csv = out_dir / "people.csv"
     _write(
         people_csv,
-        ["id", "name", "company", "position", "email", "url"],
-        [[f"li:{p.slug}", p.name, p.company, p.position, "", p.url] for p in pool],
+        _csv_text(
+            [("id", "name", "company", "position", "email", "url")]
+            + [(p.id, p.name, p.company, p.position, p.email, p.url) for p in world.people]
+        ),
     )
-    return DemoManifest(dirs, urls, [target.url, bridge.url], edges_csv, people_csv)
+    return DemoManifest(
+        member_dirs=dirs,
+        member_urls=[m.url for m in members],
+        targets=[t.url for t in world.targets],
+        edges_csv=edges_csv,
+        people_csv=people_csv,
+        target_details=list(world.targets),
+    )
 
 
 def write_synthetic_export(
     out_dir: Path, *, connections: int, messages: int, seed: int, today: date
 ) -> Path:
-    """One member's large export (benchmarks): ``connections`` rows, ``messages`` rows."""
+    """One member's large export in the 2025 formats, for the import benchmark.
+
+    Exactly ``connections`` connection rows and ``messages`` message rows, with
+    the same skew as real inboxes (a Zipf-like few contacts get most messages).
+    Returns ``out_dir``.
+    """
     rng = random.Random(seed)
-    pool = _people(rng, connections)
-    member = FakePerson("Bench", "Owner", "Cloudkite", "Founder", "saas", "bench-owner")
-    folder = out_dir
-    per = max(1, messages // max(1, connections // 10))
-    _member_export(
-        folder, rng, member, pool, today=today, messaged=max(1, messages // per), max_messages=per, decay=False
-    )
-    return folder
+    me = FakePerson("Bench", "Owner", "Cloudkite", "Founder", "saas", "bench-owner")
+    member = _Member(me, ("saas",), (("Cloudkite", "Founder", "Jan 2020", ""),))
+    industries = list(COMPANIES)
+    people = [_person(rng, n, industries[n % len(industries)]) for n in range(connections)]
+    _unique_slugs(people)
+    contacts = [(p, _connected_on(rng, today)) for p in people]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _member_files(out_dir, rng, member, contacts, [], today=today)
+    # Replace the demo-sized inbox with a benchmark-sized one of exactly ``messages`` rows.
+    talked = people[: max(1, min(len(people), messages // 4))]
+    weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(talked))]
+    picks = rng.choices(range(len(talked)), weights=weights, k=messages)
+    now = datetime.combine(today, datetime.min.time())
+    convs = [_conversation_id(rng) for _ in talked]
+    rows = []
+    for k in picks:
+        p = talked[k]
+        at = now - timedelta(seconds=rng.randint(0, 700 * 86_400))
+        sender, recipient = (me, p) if rng.random() < 0.5 else (p, me)
+        rows.append(
+            [
+                convs[k],
+                "",
+                sender.name,
+                sender.url,
+                recipient.name,
+                recipient.url,
+                _utc(at),
+                "",
+                _content(rng),
+                "INBOX",
+                "",
+            ]
+        )
+    rows.sort(key=lambda r: r[6], reverse=True)
+    _write(out_dir / "messages.csv", _csv_text([MESSAGE_HEADER, *rows], quote_all=True))
+    return out_dir
