@@ -1,27 +1,32 @@
 """A LinkedIn data export on disk (folder, .zip or lone Connections.csv) to a batch.
 
-File handling lives here; parsing is in :mod:`loaders.linkedin`. Zip archives are
-read defensively: no path escapes, and sizes are capped while streaming, so a zip
-bomb or an oversized member is refused before it fills memory.
+File handling lives here; parsing is in :mod:`loaders.linkedin`. Archives are read
+defensively and nothing is ever extracted to disk: member paths that could escape
+are refused, and sizes are capped while streaming (header sizes are checked first
+but never trusted), so a zip bomb or an oversized member is refused before it
+fills memory.
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from graph.errors import InvalidInput
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, canonical_pair
 from loaders import linkedin as li
-from loaders.csvsource import decode, find_table
-from loaders.identity import IdentityResolver, normalize_name, person_id_for
+from loaders.identity import IdentityResolver, normalize_linkedin_url, person_id_for
 from loaders.report import ImportReport, SkippedRow
 
 Progress = Callable[[int], None]
 
+MIB = 1024 * 1024
 KNOWN_FILES = {
     "connections.csv": "connections",
     "messages.csv": "messages",
@@ -34,133 +39,289 @@ KNOWN_FILES = {
     "recommendations_received.csv": "recommendations_received",
     "recommendations_given.csv": "recommendations_given",
 }
-MAX_MEMBER_BYTES = 150 * 1024 * 1024
-MAX_TOTAL_BYTES = 300 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed/compressed; CSV compresses ~5-10x, bombs ~1000x
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLimits:
+    """Caps on what an export may expand to; a breach is an ``InvalidInput``.
+
+    Real exports are a few MiB; the defaults leave room for decades of messages
+    while refusing bombs. A ratio only counts for members over ``ratio_floor``
+    bytes, since tiny files compress absurdly well.
+    """
+
+    max_total_bytes: int = 200 * MIB
+    max_file_bytes: int = 150 * MIB
+    max_ratio: float = 100.0
+    ratio_floor: int = 1 * MIB
+    max_members: int = 20_000
+
+
+DEFAULT_LIMITS = ExportLimits()
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    """One known file of the export, decoded; ``name`` is how errors refer to it."""
+
+    name: str
+    text: str
+    encoding: str
 
 
 @dataclass(slots=True)
 class LinkedInExport:
-    """The export's known files as decoded text, keyed by kind."""
+    """The export's known files, keyed by kind (``connections``, ``messages`` …)."""
 
     source: str
-    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # kind -> (name, text)
-    encodings: dict[str, str] = field(default_factory=dict)
+    files: dict[str, ExportFile] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def _kind_of(name: str) -> str | None:
-    return KNOWN_FILES.get(PurePosixPath(name).name.casefold())
+    return KNOWN_FILES.get(PurePosixPath(name.replace("\\", "/")).name.casefold())
 
 
-def _read_zip(path: Path, max_total: int) -> dict[str, tuple[str, bytes]]:
+def _unsafe(name: str) -> bool:
+    path = name.replace("\\", "/")
+    return (
+        path.startswith("/")
+        or (len(path) > 1 and path[1] == ":")  # C:/… drive paths
+        or ".." in PurePosixPath(path).parts
+        or "\x00" in path
+    )
+
+
+def _read_capped(stream: IO[bytes], cap: int) -> bytes | None:
+    """Read at most ``cap`` bytes from a binary stream; None if it holds more."""
+    read = stream.read
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := read(min(1 * MIB, cap + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            return None
+    return b"".join(chunks)
+
+
+def _read_zip(path: Path, limits: ExportLimits) -> tuple[dict[str, tuple[str, bytes]], list[str]]:
+    label = path.name
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InvalidInput(f"not a readable zip archive: {exc}", file=path.name) from exc
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InvalidInput(
+            f"not a readable zip archive (truncated or corrupt): {exc}", file=label
+        ) from exc
     out: dict[str, tuple[str, bytes]] = {}
-    total = 0
+    notes: list[str] = []
     with archive:
-        for info in archive.infolist():
-            name = info.filename
-            if name.startswith(("/", "\\")) or ".." in PurePosixPath(name.replace("\\", "/")).parts:
-                raise InvalidInput(f"unsafe path in archive: {name!r}", file=path.name, field=name)
-            kind = _kind_of(name)
-            if info.is_dir() or kind is None or kind in out:
-                continue
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise InvalidInput(f"{name} is too large ({info.file_size} bytes)", file=path.name, field=name)
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > 1_000_000 and ratio > MAX_RATIO:
+        infos = archive.infolist()
+        if len(infos) > limits.max_members:
+            raise InvalidInput(
+                f"archive has {len(infos)} members (limit {limits.max_members})", file=label
+            )
+        for info in infos:  # refuse the whole archive if any member could escape
+            if _unsafe(info.filename):
                 raise InvalidInput(
-                    f"{name} expands {ratio:.0f}x: refusing a likely zip bomb", file=path.name, field=name
+                    f"unsafe path in archive: {info.filename!r}", file=label, field=info.filename
                 )
-            chunks = []
-            size = 0
+        # Shallowest copy of each known file wins (some exports nest a folder).
+        wanted: dict[str, zipfile.ZipInfo] = {}
+        for info in sorted(infos, key=lambda i: (i.filename.count("/"), i.filename)):
+            kind = _kind_of(info.filename)
+            if info.is_dir() or kind is None:
+                continue
+            if kind in wanted:
+                notes.append(f"{label}: ignored a second copy at {info.filename}")
+                continue
+            wanted[kind] = info
+        declared = sum(i.file_size for i in wanted.values())
+        if declared > limits.max_total_bytes:
+            raise InvalidInput(
+                f"archive would expand to {declared} bytes (limit {limits.max_total_bytes})",
+                file=label,
+            )
+        total = 0
+        for kind, info in wanted.items():
+            name = info.filename
+            if info.file_size > limits.max_file_bytes:
+                raise InvalidInput(
+                    f"{name} is too large ({info.file_size} bytes, limit {limits.max_file_bytes})",
+                    file=label,
+                    field=name,
+                )
+            # Headers can lie: cap the stream by file size, total budget and ratio.
+            ratio_cap = max(limits.ratio_floor, int(limits.max_ratio * max(info.compress_size, 1)))
+            cap = min(limits.max_file_bytes, limits.max_total_bytes - total, ratio_cap)
             try:
                 with archive.open(info) as stream:
-                    while chunk := stream.read(1 << 20):
-                        size += len(chunk)
-                        total += len(chunk)
-                        if size > MAX_MEMBER_BYTES or total > max_total:
-                            raise InvalidInput(
-                                f"archive expands beyond {max_total} bytes", file=path.name, field=name
-                            )
-                        chunks.append(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise InvalidInput(f"corrupt archive member {name}: {exc}", file=path.name, field=name) from exc
-            out[kind] = (f"{path.name}!{name}", b"".join(chunks))
-    return out
+                    data = _read_capped(stream, cap)
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                EOFError,
+                zlib.error,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
+                raise InvalidInput(
+                    f"corrupt or unreadable archive member: {exc}", file=label, field=name
+                ) from exc
+            if data is None:
+                why = (
+                    f"expands more than {limits.max_ratio:.0f}x: refusing a likely zip bomb"
+                    if cap == ratio_cap
+                    else f"expands beyond the size limit ({cap} bytes)"
+                )
+                raise InvalidInput(f"{name} {why}", file=label, field=name)
+            total += len(data)
+            out[kind] = (f"{label}!{name}", data)
+    return out, notes
 
 
-def _read_folder(path: Path) -> dict[str, tuple[str, bytes]]:
+def _read_file(path: Path, limits: ExportLimits, label: str) -> bytes:
+    try:
+        with path.open("rb") as f:
+            data = _read_capped(f, limits.max_file_bytes)
+    except OSError as exc:
+        raise InvalidInput(f"cannot read: {exc.strerror}", file=label) from exc
+    if data is None:
+        raise InvalidInput(f"file is larger than {limits.max_file_bytes} bytes", file=label)
+    return data
+
+
+def _read_folder(
+    path: Path, limits: ExportLimits
+) -> tuple[dict[str, tuple[str, bytes]], list[str]]:
     out: dict[str, tuple[str, bytes]] = {}
-    for f in sorted(path.rglob("*")):
+    notes: list[str] = []
+    total = 0
+    found = sorted(
+        (f for f in path.rglob("*") if _kind_of(f.name) and f.is_file()),
+        key=lambda f: (len(f.relative_to(path).parts), str(f)),
+    )
+    for f in found:
         kind = _kind_of(f.name)
-        if kind and f.is_file() and kind not in out:
-            if f.stat().st_size > MAX_MEMBER_BYTES:
-                raise InvalidInput(f"{f.name} is too large", file=str(f))
-            out[kind] = (str(f), f.read_bytes())
-    return out
+        assert kind is not None
+        label = str(f)
+        if kind in out:
+            notes.append(f"ignored a second {f.name} at {label}")
+            continue
+        data = _read_file(f, limits, label)
+        total += len(data)
+        if total > limits.max_total_bytes:
+            raise InvalidInput(
+                f"export is larger than {limits.max_total_bytes} bytes", file=str(path)
+            )
+        out[kind] = (label, data)
+    return out, notes
 
 
 def read_linkedin_export(
-    path: Path, *, progress: Progress | None = None, max_total: int = MAX_TOTAL_BYTES
+    path: Path,
+    *,
+    limits: ExportLimits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> LinkedInExport:
-    """Read the known files of an export folder, its .zip, or a single CSV."""
+    """Read and decode the known files of an export folder, its .zip, or a lone CSV.
+
+    Parameters
+    ----------
+    path
+        A folder (files may sit in subfolders), a .zip, or one Connections.csv.
+        File names are matched case-insensitively.
+    limits
+        Size, ratio and member-count caps for untrusted archives.
+    progress
+        Unused while reading (reading is fast); accepted so callers can pass one
+        callback to every stage.
+
+    Raises
+    ------
+    InvalidInput
+        Unsafe or oversized archive, undecodable or binary file, or no Connections.csv.
+    """
+    del progress
     if not path.exists():
         raise InvalidInput("no such file or folder", file=str(path))
     if path.is_dir():
-        raw = _read_folder(path)
-    elif zipfile.is_zipfile(path):
-        raw = _read_zip(path, max_total)
+        raw, notes = _read_folder(path, limits)
     else:
-        if path.stat().st_size > MAX_MEMBER_BYTES:
-            raise InvalidInput("file is too large", file=str(path))
-        kind = _kind_of(path.name) or "connections"
-        raw = {kind: (str(path), path.read_bytes())}
+        try:
+            with path.open("rb") as f:
+                magic = f.read(4)
+        except OSError as exc:
+            raise InvalidInput(f"cannot read: {exc.strerror}", file=str(path)) from exc
+        if path.suffix.casefold() == ".zip" or magic in _ZIP_MAGIC:
+            raw, notes = _read_zip(path, limits)
+        else:
+            kind = _kind_of(path.name) or "connections"  # a renamed lone Connections.csv
+            raw, notes = {kind: (str(path), _read_file(path, limits, str(path)))}, []
     if "connections" not in raw:
-        raise InvalidInput("the export has no Connections.csv", file=str(path), field="Connections.csv")
-    export = LinkedInExport(source=str(path))
+        raise InvalidInput(
+            f"{path.name} has no Connections.csv", file=str(path), field="Connections.csv"
+        )
+    export = LinkedInExport(source=str(path), notes=notes)
     for kind, (name, data) in raw.items():
-        text, encoding = decode(data, name)
-        export.files[kind] = (name, text)
-        export.encodings[kind] = encoding
+        text, encoding = li.decode_text(data, name)
+        export.files[kind] = ExportFile(name, text, encoding)
+        if encoding not in ("utf-8-sig", "utf-8"):
+            export.notes.append(f"{name}: decoded as {encoding} (not UTF-8; an Excel re-save?)")
     return export
 
 
+# -- building the batch -------------------------------------------------------------------
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def _infer_owner_url(export: LinkedInExport, owner_name: str) -> str:
-    """The owner's profile URL from their own sent messages (newer exports carry it)."""
-    if "messages" not in export.files or not owner_name:
+    """The owner's profile URL from their own sent messages (2022+ exports carry it)."""
+    f = export.files.get("messages")
+    if f is None or not owner_name:
         return ""
-    name, text = export.files["messages"]
-    table = find_table(text, name, ("from", "to", "date"), limit=5000)  # enough to vote
-    if "sender profile url" not in table.columns:
+    try:
+        table = li.find_table(f.text, f.name, ("from", "to", "date"))
+    except InvalidInput:
+        return ""  # reported when the file is parsed for real
+    i_from, i_url = table.columns["from"], table.columns.get("sender profile url")
+    if i_url is None:
         return ""
-    key = owner_name.casefold()
-    votes = Counter(
-        table.get(rec, "sender profile url")
-        for _line, rec in table.records
-        if table.get(rec, "from").casefold() == key
+    key = _fold(owner_name)
+    votes: Counter[str] = Counter()
+    for n, (_line, rec) in enumerate(table.records):
+        if n >= 5000:  # plenty to vote
+            break
+        if len(rec) > max(i_from, i_url) and _fold(rec[i_from]) == key:
+            url = normalize_linkedin_url(rec[i_url])
+            if url:
+                votes[url] += 1
+    return votes.most_common(1)[0][0] if votes else ""
+
+
+def _owner_of(export: LinkedInExport, owner: Person | None) -> tuple[Person, list[str]]:
+    """The owner with employers and schools from their own files, and those schools."""
+    positions = (
+        li.parse_positions(export.files["positions"].text, export.files["positions"].name)
+        if "positions" in export.files
+        else []
     )
-    for raw, _n in votes.most_common(3):
-        url = li.normalize_linkedin_url(raw)
-        if url:
-            return url
-    return ""
-
-
-def _owner(export: LinkedInExport, owner: Person | None) -> tuple[Person, list[li.Position], list[str]]:
-    positions = li.parse_positions(*reversed(export.files["positions"])) if "positions" in export.files else []
-    schools = li.parse_education(*reversed(export.files["education"])) if "education" in export.files else []
+    schools = (
+        li.parse_education(export.files["education"].text, export.files["education"].name)
+        if "education" in export.files
+        else []
+    )
     if owner is None:
-        if "profile" not in export.files:
+        profile_file = export.files.get("profile")
+        if profile_file is None:
             raise InvalidInput(
-                "cannot tell whose export this is: no Profile.csv; pass --owner", file=export.source, field="owner"
+                "cannot tell whose export this is: no Profile.csv; pass --owner",
+                file=export.source,
+                field="owner",
             )
-        name, text = export.files["profile"]
-        profile = li.parse_profile(text, name)
-        if not profile.name:
-            raise InvalidInput("Profile.csv has no name", file=name, line=2, field="First Name")
+        profile = li.parse_profile(profile_file.text, profile_file.name)
         url = profile.url or _infer_owner_url(export, profile.name)
         current = next((p for p in positions if p.current), None)
         company = current.company if current else ""
@@ -171,17 +332,212 @@ def _owner(export: LinkedInExport, owner: Person | None) -> tuple[Person, list[l
             position=current.title if current else profile.headline,
             url=url,
         )
-    employers = tuple(dict.fromkeys(p.company for p in positions))
-    return Person(
-        id=owner.id,
-        name=owner.name,
-        company=owner.company,
-        position=owner.position,
-        email=owner.email,
-        url=owner.url,
-        schools=tuple(schools) or owner.schools,
-        employers=employers or owner.employers,
-    ), positions, schools
+    elif not owner.url:
+        owner = replace(owner, url=_infer_owner_url(export, owner.name))
+    employers = tuple(dict.fromkeys((*owner.employers, *(p.company for p in positions))))
+    all_schools = tuple(dict.fromkeys((*owner.schools, *schools)))
+    return replace(owner, schools=all_schools, employers=employers), list(all_schools)
+
+
+@dataclass(slots=True)
+class _Tie:
+    """What the owner's export says about one contact, before it becomes Evidence."""
+
+    person: Person
+    line: int
+    connected_on: date | None = None
+    contact: li.Contact | None = None
+
+    def add(self, contact: li.Contact) -> None:
+        if self.contact is None:
+            self.contact = contact
+        else:
+            self.contact.absorb(contact)
+
+
+@dataclass(slots=True)
+class _Ties:
+    """The owner's contacts by person id, with lookups to attach counterparts."""
+
+    owner: Person
+    by_id: dict[str, _Tie] = field(default_factory=dict)
+    by_url: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, list[str]] = field(default_factory=dict)
+
+    def find(self, contact: li.Contact) -> str | None:
+        """The connection a counterpart is: by URL, else by a name only one of them has.
+
+        Raises ``LookupError`` when several connections share the name.
+        """
+        pid = self.by_url.get(contact.url) if contact.url else None
+        if pid is not None or not contact.name:
+            return pid
+        # A URL-bearing counterpart never lands on a connection with another URL.
+        ids = [
+            i
+            for i in self.by_name.get(li.name_key(contact.name), ())
+            if not (contact.url and self.by_id[i].person.url)
+        ]
+        if len(ids) > 1:
+            raise LookupError(contact.name)
+        return ids[0] if ids else None
+
+
+def _folded(values: Iterable[str]) -> dict[str, str]:
+    return {_fold(v): v for v in values if v.strip()}
+
+
+def _shared(mine: dict[str, str], theirs: Iterable[str]) -> tuple[str, ...]:
+    """Owner's values equal (case/whitespace-insensitive) to one of theirs, owner's spelling."""
+    found: list[str] = []
+    if mine:
+        for t in theirs:
+            v = mine.get(_fold(t)) if t else None
+            if v is not None and v not in found:
+                found.append(v)
+    return tuple(found)
+
+
+def _parse_counterparts(
+    export: LinkedInExport,
+    owner: Person,
+    contacts: li.Contacts,
+    progress: Progress | None,
+    rows: int,
+) -> tuple[list[li.Parsed], int]:
+    """Messages, invitations, endorsements, recommendations into ``contacts``."""
+    results: list[li.Parsed] = []
+    for kind, f in export.files.items():
+        if kind == "messages":
+            sub = li.parse_messages(
+                f.text,
+                f.name,
+                owner_name=owner.name,
+                owner_url=owner.url,
+                contacts=contacts,
+                progress=progress,
+                progress_base=rows,
+            )
+        elif kind == "invitations":
+            sub = li.parse_invitations(
+                f.text, f.name, owner_name=owner.name, owner_url=owner.url, contacts=contacts
+            )
+        elif kind.startswith("endorsements_"):
+            received = kind.endswith("received")
+            sub = li.parse_endorsements(f.text, f.name, received=received, contacts=contacts)
+        elif kind.startswith("recommendations_"):
+            sub = li.parse_recommendations(f.text, f.name, contacts=contacts)
+        else:
+            continue
+        results.append(sub)
+        rows += sub.rows
+    # The owner appears in their own group threads and endorsement lists.
+    if owner.url:
+        contacts.pop(owner.url, None)
+    contacts.pop(li.name_key(owner.name), None)
+    return results, rows
+
+
+def _connection_ties(
+    parsed: li.Parsed, owner: Person, resolver: IdentityResolver, report: ImportReport
+) -> _Ties:
+    """One tie per distinct person among the connections; self-connections skipped."""
+    ties = _Ties(owner)
+    for c in parsed.connections:
+        incoming = Person(
+            id=person_id_for(c.url, c.email, c.name, c.company),
+            name=c.name,
+            company=c.company,
+            position=c.position,
+            email=c.email,
+            url=c.url,
+        )
+        is_self = bool(owner.url and c.url == owner.url) or bool(
+            owner.email and c.email == owner.email
+        )
+        person = owner if is_self else resolver.resolve(incoming)
+        if person.id == owner.id:
+            column = "URL" if c.url else "First Name"
+            report.skipped.append(
+                SkippedRow(parsed.file, c.line, "self-connection: the owner", column)
+            )
+            continue
+        earlier = ties.by_id.get(person.id)
+        if earlier is not None:
+            reason = f"same person as line {earlier.line} ({person.id}): merged"
+            report.skipped.append(SkippedRow(parsed.file, c.line, reason, None))
+            continue
+        ties.by_id[person.id] = _Tie(person, c.line, c.connected_on)
+        if c.url:
+            ties.by_url[c.url] = person.id
+        ties.by_name.setdefault(li.name_key(c.name), []).append(person.id)
+    return ties
+
+
+def _attach_counterparts(
+    contacts: li.Contacts, ties: _Ties, resolver: IdentityResolver, report: ImportReport
+) -> None:
+    """Counterparts onto connections; non-connections only if messages went both ways."""
+    strangers: list[li.Contact] = []
+    ambiguous = one_way = 0
+    for contact in contacts.values():
+        try:
+            pid = ties.find(contact)
+        except LookupError:
+            ambiguous += 1
+            continue
+        if pid is not None:
+            ties.by_id[pid].add(contact)
+        elif contact.sent and contact.received:
+            strangers.append(contact)
+        else:
+            one_way += 1
+    added = 0
+    for contact in strangers:
+        pid = person_id_for(contact.url, "", contact.name, "")
+        person = resolver.resolve(Person(pid, contact.name, url=contact.url))
+        if person.id == ties.owner.id:
+            continue
+        if person.id not in ties.by_id:
+            ties.by_id[person.id] = _Tie(person, 0)
+            added += 1
+        ties.by_id[person.id].add(contact)
+    if added:
+        report.notes.append(
+            f"{added} people who are not connections exchanged messages both ways: "
+            "added with a relationship"
+        )
+    if one_way:
+        report.notes.append(
+            f"{one_way} message/invitation counterparts are not connections and did not "
+            "write both ways: no relationship"
+        )
+    if ambiguous:
+        report.notes.append(
+            f"{ambiguous} counterparts known only by a name several connections share: not attached"
+        )
+
+
+def _evidence(
+    tie: _Tie, owner: Person, employers: dict[str, str], schools: dict[str, str]
+) -> Relationship:
+    a, b = canonical_pair(owner.id, tie.person.id)
+    ct = tie.contact or li.Contact(name=tie.person.name)
+    owner_is_a = a == owner.id
+    evidence = Evidence(
+        owner=owner.id,
+        connected_on=tie.connected_on,
+        messages_ab=ct.sent if owner_is_a else ct.received,  # ab: from a to b
+        messages_ba=ct.received if owner_is_a else ct.sent,
+        first_contact=ct.first,
+        last_contact=ct.last,
+        shared_employers=_shared(employers, (tie.person.company, *tie.person.employers)),
+        shared_schools=_shared(schools, tie.person.schools),
+        invited_with_note=ct.invited_with_note,
+        endorsements=ct.endorsements,
+        recommendations=ct.recommendations,
+    )
+    return Relationship(a, b, (evidence,))
 
 
 def build_linkedin_batch(
@@ -191,141 +547,67 @@ def build_linkedin_batch(
     existing: Iterable[Person],
     progress: Progress | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
-    """Turn an export into one batch whose evidence all carries the owner's provenance."""
-    owner_person, positions, _schools = _owner(export, owner)
+    """Turn an export into one batch whose evidence all carries the owner's provenance.
+
+    Parameters
+    ----------
+    export
+        From :func:`read_linkedin_export`.
+    owner
+        Whose export it is (``--owner``); None reads Profile.csv.
+    existing
+        The workspace's people, for identity resolution; re-building the same
+        export against the people of a first run gives the same ids and evidence.
+    progress
+        Called with the cumulative number of rows processed, every few thousand.
+
+    Returns
+    -------
+    tuple[ImportBatch, ImportReport]
+        People (owner first), one relationship per contact with ONE evidence owned
+        by the owner, merges, the owner as a member; and the report.
+
+    Raises
+    ------
+    InvalidInput
+        No owner, or a file-level problem (no header, empty Connections.csv …).
+    """
+    owner_person, owner_schools = _owner_of(export, owner)
     resolver = IdentityResolver(existing)
     owner_person = resolver.resolve(owner_person)
-    report = ImportReport(source=export.source)
-    for kind, enc in export.encodings.items():
-        if enc == "cp1252":
-            report.notes.append(f"{export.files[kind][0]}: decoded as Windows-1252 (Excel re-save)")
+    report = ImportReport(source=export.source, notes=list(export.notes))
 
-    name, text = export.files["connections"]
-    parsed = li.parse_connections(text, name, progress)
-    report.skipped += parsed.skipped
-    report.notes += parsed.notes
-
-    contacts: dict[str, li.Contact] = {}
-    for kind, parse in (
-        ("messages", "m"),
-        ("invitations", "i"),
-        ("endorsements_received", "er"),
-        ("endorsements_given", "eg"),
-        ("recommendations_received", "r"),
-        ("recommendations_given", "r"),
-    ):
-        if kind not in export.files:
-            continue
-        fname, ftext = export.files[kind]
-        if parse == "m":
-            sub = li.parse_messages(
-                ftext, fname, owner_name=owner_person.name, owner_url=owner_person.url, contacts=contacts, progress=progress
-            )
-        elif parse == "i":
-            sub = li.parse_invitations(
-                ftext, fname, owner_name=owner_person.name, owner_url=owner_person.url, contacts=contacts
-            )
-        elif parse in ("er", "eg"):
-            sub = li.parse_endorsements(ftext, fname, received=parse == "er", contacts=contacts)
-        else:
-            sub = li.parse_recommendations(ftext, fname, contacts=contacts)
+    conn_file = export.files["connections"]
+    parsed = li.parse_connections(conn_file.text, conn_file.name, progress=progress)
+    contacts: li.Contacts = {}
+    others, rows = _parse_counterparts(export, owner_person, contacts, progress, parsed.rows)
+    for sub in (parsed, *others):
         report.skipped += sub.skipped
         report.notes += sub.notes
-    # Drop the owner talking to themselves (group threads list them too).
-    if owner_person.url:
-        contacts.pop(owner_person.url, None)
-    contacts.pop("name:" + owner_person.name.casefold(), None)
 
-    employers = {normalize_name(p.company): p.company for p in positions}
+    ties = _connection_ties(parsed, owner_person, resolver, report)
+    _attach_counterparts(contacts, ties, resolver, report)
+
     people: dict[str, Person] = {owner_person.id: owner_person}
-    evidence: dict[tuple[str, str], Evidence] = {}
-    by_name: dict[str, list[str]] = {}
-    by_url: dict[str, str] = {}
+    relationships: list[Relationship] = []
     interactions = 0
-
-    def add(pid: str, ev_kwargs: dict[str, object], contact: li.Contact | None) -> None:
-        nonlocal interactions
-        a, b = canonical_pair(owner_person.id, pid)
-        sent = contact.sent if contact else 0
-        received = contact.received if contact else 0
-        owner_first = a == owner_person.id
-        if contact:
-            interactions += sent + received + (contact.invited_with_note is not None)
-        evidence[(a, b)] = Evidence(
-            owner=owner_person.id,
-            messages_ab=sent if owner_first else received,
-            messages_ba=received if owner_first else sent,
-            first_contact=contact.first if contact else None,
-            last_contact=contact.last if contact else None,
-            invited_with_note=contact.invited_with_note if contact else None,
-            endorsements=contact.endorsements if contact else 0,
-            recommendations=contact.recommendations if contact else 0,
-            **ev_kwargs,  # type: ignore[arg-type]
-        )
-
-    for c in parsed.connections:
-        if (owner_person.url and c.url == owner_person.url) or (
-            not c.url and c.name.casefold() == owner_person.name.casefold() and c.company == owner_person.company
-        ):
-            report.skipped.append(SkippedRow(name, c.line, "self-connection", "URL"))
-            continue
-        incoming = Person(
-            id=person_id_for(c.url, c.email, c.name, c.company),
-            name=c.name,
-            company=c.company,
-            position=c.position,
-            email=c.email,
-            url=c.url,
-        )
-        person = resolver.resolve(incoming)
-        if person.id == owner_person.id:
-            report.skipped.append(SkippedRow(name, c.line, "self-connection", "URL"))
-            continue
-        people[person.id] = person
-        if c.url:
-            by_url[c.url] = person.id
-        by_name.setdefault(c.name.casefold(), []).append(person.id)
-        contact = contacts.pop(c.url, None) if c.url else None
-        if contact is None:
-            contact = contacts.pop("name:" + c.name.casefold(), None)
-        shared = employers.get(normalize_name(c.company))
-        add(
-            person.id,
-            {"connected_on": c.connected_on, "shared_employers": (shared,) if shared else ()},
-            contact,
-        )
-
-    # Counterparts matched by name only after connections were read, or not connections at all.
-    strangers = 0
-    for contact in contacts.values():
-        pid = by_url.get(contact.url) if contact.url else None
-        if pid is None:
-            ids = by_name.get(contact.name.casefold(), [])
-            pid = ids[0] if len(ids) == 1 else None
-        if pid is not None:
-            a, b = canonical_pair(owner_person.id, pid)
-            old = evidence.pop((a, b))
-            add(pid, {"connected_on": old.connected_on, "shared_employers": old.shared_employers}, contact)
-            continue
-        if contact.sent and contact.received:
-            person = resolver.resolve(
-                Person(id=person_id_for(contact.url, "", contact.name, ""), name=contact.name, url=contact.url)
-            )
-            if person.id != owner_person.id:
-                people[person.id] = person
-                add(person.id, {}, contact)
-                strangers += 1
-    if strangers:
-        report.notes.append(f"{strangers} people who are not connections exchanged messages both ways: kept")
+    employers, schools = _folded(owner_person.employers), _folded(owner_schools)
+    for pid, tie in ties.by_id.items():
+        people[pid] = tie.person
+        relationships.append(_evidence(tie, owner_person, employers, schools))
+        if tie.contact is not None:
+            interactions += tie.contact.sent + tie.contact.received + tie.contact.invitations
+    if progress is not None:
+        progress(rows)
 
     batch = ImportBatch(
         people=list(people.values()),
-        relationships=[Relationship(a, b, (e,)) for (a, b), e in evidence.items()],
+        relationships=relationships,
         merges=list(resolver.merges),
         members=[Member(owner_person.id)],
     )
     report.people = len(people)
-    report.relationships = len(evidence)
+    report.relationships = len(relationships)
     report.interactions = interactions
     report.merges = len(resolver.merges)
     return batch, report
