@@ -24,6 +24,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from urllib.parse import quote
 
@@ -338,8 +340,14 @@ def _invitation_time(at: datetime) -> str:
     return f"{at.month}/{at.day}/{at:%y}, {int(at.strftime('%I'))}:{at:%M %p}"
 
 
-def _weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
-    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+@lru_cache(maxsize=64)
+def _cumulative(options: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]:
+    return [o for o, _ in options], list(accumulate(w for _, w in options))
+
+
+def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
+    values, cumulative = _cumulative(options)
+    return rng.choices(values, cum_weights=cumulative)[0]
 
 
 def _slug(rng: random.Random, first: str, last: str) -> str:
