@@ -67,7 +67,7 @@ eval-lint: $(STAMP) ## Precision and recall of the outreach linter on the labell
 	$(BIN)/python scripts/eval_lint.py
 
 schema: $(STAMP) ## Re-export schema.graphql from the Strawberry schema
-	$(BIN)/strawberry export-schema api.schema:schema --output schema.graphql
+	$(BIN)/python scripts/export_schema.py
 
 clean: ## Remove caches and the virtualenv (keeps data/ and the Neo4j download)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
