@@ -103,14 +103,16 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
 
 def _records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the physical line each starts on (multi-line fields counted)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a stray or unclosed quote is an error, not rows silently swallowed
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     previous = 0
     try:
         for record in reader:
             yield previous + 1, record
             previous = reader.line_num
     except csv.Error as exc:
-        raise InvalidInput(f"malformed CSV: {exc}", file=file, line=previous + 1) from exc
+        hint = " (a quote is never closed)" if "end of data" in str(exc) else ""
+        raise InvalidInput(f"malformed CSV: {exc}{hint}", file=file, line=previous + 1) from exc
 
 
 def _norm_header(cell: str) -> str:
