@@ -6,11 +6,17 @@ import io
 import itertools
 import json
 import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
+import strawberry
 
+from api.context import RequestContext
+from api.export_schema import ExportResult, export_paths
+from graph.embedded import EmbeddedStore
 from graph.errors import InvalidInput
 from graph.exports import (
     EVIDENCE_SEPARATOR,
@@ -24,6 +30,10 @@ from graph.exports import (
     to_cytoscape,
     to_mermaid,
 )
+from tests.conftest import TODAY, small_network
+from warmintro.runtime import Services
+from warmintro.services import Viewer
+from warmintro.settings import Settings
 
 
 def person(pid: str, name: str, company: str = "", position: str = "") -> dict[str, Any]:
@@ -269,3 +279,89 @@ def test_ego_graph_caps_its_size() -> None:
 def test_ego_graph_needs_a_positive_radius() -> None:
     with pytest.raises(InvalidInput, match="hops"):
         ego_graph("c", RING, hops=0)
+
+
+# -- GraphQL: the exportPaths resolver through strawberry, without HTTP ------------------
+EXPORT_QUERY = """
+query ($to: String!, $format: ExportFormat!, $k: Int!) {
+  exportPaths(to: $to, format: $format, k: $k, from: "me") {
+    __typename
+    ... on GraphExport { format mediaType content people ties }
+    ... on NoPath { reason message }
+    ... on PersonNotFound { ref }
+    ... on InvalidInput { message field }
+  }
+}
+"""
+
+
+@strawberry.type
+class ExportQuery:
+    export_paths: ExportResult = strawberry.field(resolver=export_paths)
+
+
+@pytest.fixture
+async def export_schema_run(
+    tmp_path: Path,
+) -> AsyncIterator[Callable[..., Awaitable[dict[str, Any]]]]:
+    schema = strawberry.Schema(query=ExportQuery)
+    store = EmbeddedStore(tmp_path / "db.sqlite", today=lambda: TODAY)
+    await store.apply("main", small_network())
+    services = Services.build(Settings(data_dir=tmp_path), store)
+    context = RequestContext(services=services, viewer=Viewer("main"))
+
+    async def run(**variables: Any) -> dict[str, Any]:
+        result = await schema.execute(
+            EXPORT_QUERY, variable_values=variables, context_value=context
+        )
+        assert result.errors is None, result.errors
+        assert result.data is not None
+        data: dict[str, Any] = result.data["exportPaths"]
+        return data
+
+    try:
+        yield run
+    finally:
+        await services.close()
+
+
+async def test_export_paths_field_returns_loadable_files(
+    export_schema_run: Callable[..., Awaitable[dict[str, Any]]],
+) -> None:
+    graphml = await export_schema_run(to="cy", format="GRAPHML", k=2)
+    assert graphml["__typename"] == "GraphExport"
+    assert graphml["mediaType"] == "application/graphml+xml"
+    g = nx.read_graphml(io.BytesIO(graphml["content"].encode()))
+    assert {"me", "ana", "bo", "cy", "dee"} == set(g.nodes)
+    assert g.nodes["cy"]["role"] == "target"
+    assert (graphml["people"], graphml["ties"]) == (5, 5)
+
+    gexf = await export_schema_run(to="cy", format="GEXF", k=1)
+    assert set(nx.read_gexf(io.BytesIO(gexf["content"].encode())).nodes) == {
+        "me",
+        "ana",
+        "bo",
+        "cy",
+    }
+    cyto = await export_schema_run(to="cy", format="CYTOSCAPE", k=1)
+    assert [n["data"]["id"] for n in json.loads(cyto["content"])["elements"]["nodes"]] == [
+        "me",
+        "ana",
+        "bo",
+        "cy",
+    ]
+    mermaid = await export_schema_run(to="cy", format="MERMAID", k=1)
+    assert mermaid["content"].startswith("graph LR\n")
+
+
+async def test_export_paths_failures_are_union_members(
+    export_schema_run: Callable[..., Awaitable[dict[str, Any]]],
+) -> None:
+    assert (await export_schema_run(to="nobody", format="MERMAID", k=1))[
+        "__typename"
+    ] == "PersonNotFound"
+    no_path = await export_schema_run(to="eve", format="MERMAID", k=1)
+    assert no_path["__typename"] == "NoPath"
+    assert no_path["reason"] == "DISCONNECTED"
+    bad = await export_schema_run(to="cy", format="MERMAID", k=0)
+    assert (bad["__typename"], bad["field"]) == ("InvalidInput", "k")
