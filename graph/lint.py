@@ -200,6 +200,8 @@ EASY_OUT = _rx(
     r"\bno need to\b",
     r"\bif (?:you're|you are) (?:swamped|busy|slammed)",
     r"\bskip it\b",
+    r"\bignore (?:this|it|me)\b",
+    r"\bno harm done\b",
 )
 
 FAMILIAR = _rx(
@@ -252,13 +254,13 @@ PURPOSE = _rx(
     r"looking into|about to|launching|raising)",
     r"\bwanted (?:you )?to (?:let you know|say|tell|share|ask|thank|know)",
     r"\bwanted you to know\b",
-    r"\b(?:happy|glad) to (?:help|share|introduce|send|ask|talk|answer|forward)",
+    r"\b(?:happy|glad) to (?!have\b|add\b|connect\b|be\b|meet\b)\w+",
     r"\bwant me to\b",
     r"\bwonder(?:ed|ing)? (?:if|whether)\b",
     r"\b(?:was |am )?hoping (?:you|to|that)\b",
     r"\blet's\b",
     r"\b(?:let you two|you two should|introduc\w+ you (?:two|both))\b",
-    r"\b(?:floating|following up|follow up|checking (?:in|whether|if)|circling back)\b",
+    r"\b(?:floating|following up|follow up|checking (?:in|whether|if)|circling back|nudge)\b",
     r"\b(?:please|kindly) (?:contact|call|reply|let me know)\b",
     r"\blet me know\b",
     r"\bI(?:'ll| will) (?:send|share|forward|introduce)",
@@ -298,6 +300,8 @@ _PITCH_STRONG = _rx(
     r"\b(?:cuts|reduces|saves|slashes) (?:\w+ ){0,3}(?:by \d+|\d+ ?%|\d+ hours)",
     r"\b\d+ ?% (?:faster|cheaper|more|less|fewer|better|lower|higher)\b",
     r"\b\d+x (?:more|faster|better|cheaper)\b",
+    r"\bwe (?:typically|usually|often|reliably) (?:double|triple|increase|boost|cut|reduce|save|"
+    r"grow)\b",
     r"\b(?:tell|show) you (?:about|how) (?:our|my|we)\b",
     r"\b(?:introduce|present) (?:you to )?our (?:\w+ ){0,2}(?:services|products?|solutions?|"
     r"platform|software|offerings?)\b",
@@ -310,14 +314,19 @@ _PITCH_STRONG = _rx(
     r"\bpilot program(?:me)? (?:with|at) (?:reduced|special|discounted)\b",
     r"\b(?:special|exclusive|introductory) (?:offer|pricing|rate|discount)\b",
 )
-_PITCH_WEAK = _rx(
-    r"\b(?:our|my) (?:[\w-]+ ){0,2}(?:product|platform|tool|software|services?|solutions?|app|"
-    r"suite|agency)\b",
-    r"\bwe offer\b",
-    r"\bwe(?:'ve| have) built\b",
-    r"\bwe provide\b",
-    r"\bpricing\b",
-    r"\bour customers\b",
+# Distinct weak cues are counted, so "pricing" said twice is still one cue.
+_PITCH_WEAK = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(?:our|my) (?:[\w-]+ ){0,2}(?:product|platform|tool|software|services?|solutions?|"
+        r"app|suite|agency)\b",
+        r"\bwe offer\b",
+        r"\bwe(?:'ve| have) built\b",
+        r"\bwe provide\b",
+        r"\bpricing\b",
+        r"\bour customers\b",
+        r"\b(?:we|our (?:team|company|agency|firm)) speciali[sz]e",
+    )
 )
 _PITCH_CTA = _rx(
     r"\binterested\?",
@@ -334,7 +343,9 @@ def _check_pitch(msg: Message) -> list[Hit]:
     strong = msg.search(_PITCH_STRONG)
     if strong:
         return [(strong.start(), strong.end(), "this reads as a sales pitch.")]
-    weak = list(_PITCH_WEAK.finditer(msg.norm))
+    weak = sorted(
+        (m for m in (p.search(msg.norm) for p in _PITCH_WEAK) if m), key=lambda m: m.start()
+    )
     if len(weak) >= 2 or (weak and msg.has(_PITCH_CTA)):
         first = weak[0]
         return [(first.start(), first.end(), "the message promotes your product or service.")]
@@ -346,6 +357,8 @@ _APOLOGY = _rx(
     r"interrupt|bug|impos)\w*",
     r"\bsorry for (?:the )?(?:intrusion|interruption|reaching out|(?:this )?(?:cold|random|"
     r"unsolicited) (?:message|note|email))",
+    r"\bapologies for (?:the )?(?:intru|bother|disturb|interrupt|reaching out|contacting|"
+    r"writing|cold)\w*",
     r"\b(?:I )?apologi[sz]e (?:for|to) (?:the )?(?:bother|disturb|intrusion|intrud|interrupt|"
     r"reaching out|taking up|contacting|writing)\w*",
     r"\b(?:forgive|pardon|excuse) (?:me )?(?:for )?(?:the |this )?(?:intrusion|bother|reaching out|"
@@ -462,6 +475,7 @@ _FOLLOW_UP = _rx(
     r"\bfollow(?:ing)? up\b",
     r"\bchecking in\b",
     r"\bfloating this\b",
+    r"\b(?:gentle |quick |friendly )?nudge\b",
     r"\bdid you (?:get|have) a chance\b",
     r"\bin case (?:it|this|my \w+) (?:slipped|got buried|got lost)",
 )
