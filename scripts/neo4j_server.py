@@ -128,9 +128,9 @@ exec "${{JAVA_HOME:+$JAVA_HOME/bin/}}java" -Xmx128m -XX:TieredStopAtLevel=1 \\
 """
 
 
-def require_tools() -> None:
-    """Raise :class:`ToolsMissing` naming what to install when java or mvn is absent."""
-    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+def require_tools(*tools: str) -> None:
+    """Raise :class:`ToolsMissing` naming what to install when one of ``tools`` is absent."""
+    missing = [tool for tool in tools or ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         raise ToolsMissing(f"{' and '.join(missing)} not found: {INSTALL_HINT}")
 
@@ -460,6 +460,7 @@ def start(name: str = "dev") -> ServerInfo:
         if current is not None:
             return current
         _stop_unlocked(name)  # a dead instance's leftovers
+        require_tools("java")
         home = provision()
         for attempt in range(3):
             try:
