@@ -28,13 +28,16 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.dataloader import DataLoader
 from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
 
 from api.context import RequestContext
 from api.cost import CostLimiter
 from api.schema import Mutation, Query
+from api.web import WEB_HANDLERS
 from graph.errors import StoreUnavailable
+from graph.model import Person
 from graph.store import GraphStore
 from warmintro.appdb import KeyOwner, hash_key
 from warmintro.runtime import Services
@@ -243,8 +246,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     async def context_getter(request: Request[Any, Any, State]) -> RequestContext:
         owner: KeyOwner = request.scope["state"]["key_owner"]
+        services: Services = request.app.state.services
+        viewer = Viewer(owner.workspace, owner.member)
+
+        async def load_people(ids: list[str]) -> list[Person | None]:
+            return [await services.store.person(viewer.workspace, pid) for pid in ids]
+
         return RequestContext(
-            services=request.app.state.services, viewer=Viewer(owner.workspace, owner.member)
+            services=services, viewer=viewer, person_loader=DataLoader(load_fn=load_people)
         )
 
     graphql = make_graphql_controller(
@@ -264,7 +273,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             ).middleware
         )
     return Litestar(
-        route_handlers=[healthz, readyz, graphql],
+        route_handlers=[healthz, readyz, graphql, *WEB_HANDLERS],
         lifespan=[lifespan],
         middleware=middleware,
         request_max_body_size=settings.import_max_bytes,

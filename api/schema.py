@@ -13,9 +13,11 @@ from strawberry.file_uploads import Upload
 
 from api import types as t
 from api.context import Info
+from api.export_schema import ExportResult, export_paths
 from graph.errors import Forbidden as ForbiddenError
 from graph.errors import InvalidInput as InvalidInputError
 from graph.errors import WarmintroError
+from graph.intro import IntroRequest as IntroRecord
 from graph.model import Person as PersonRecord
 from graph.strength import estimate_strength, merge_evidence
 from warmintro.imports import ImportJob, ImportKind, ImportRequest
@@ -230,6 +232,37 @@ class Query:
             merges=s.merges,
         )
 
+    export_paths: ExportResult = strawberry.field(
+        resolver=export_paths,
+        description="The best paths to a target as GraphML, GEXF, Cytoscape.js JSON or Mermaid.",
+    )
+
+    @strawberry.field(description="Lint any outreach text for cold-pitch habits (ETIQUETTE.md).")
+    def lint_outreach(self, info: Info, text: str) -> t.LintReport:
+        if len(text) > 20_000:
+            return t.LintReport(clean=False, findings=[])
+        return t.lint_report(info.context.services.outreach.lint(text))
+
+    @strawberry.field(description="Your intro requests (all of the workspace's for an admin key).")
+    async def intro_requests(
+        self, info: Info, status: t.IntroStatusEnum | None = None, first: int = 50, after: str | None = None  # type: ignore[valid-type]
+    ) -> t.IntroRequestConnection:
+        c = info.context
+        offset = t.decode_cursor(after)
+        items = c.services.outreach.requests(c.viewer, status)
+        n = min(max(first, 1), MAX_FIRST)
+        page = items[offset : offset + n]
+        edges = [
+            t.IntroRequestEdge(cursor=t.encode_cursor(offset + i), node=await intro_of(info, r))
+            for i, r in enumerate(page)
+        ]
+        return t.IntroRequestConnection(
+            edges=edges,
+            page_info=t.PageInfo(
+                has_next_page=len(items) > offset + n, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
     @strawberry.field(description="Progress and report of a background import.")
     def import_job(self, info: Info, id: strawberry.ID) -> t.ImportJobResult:
         job = info.context.services.imports.get(info.context.viewer.workspace, str(id))
@@ -273,6 +306,30 @@ def _remove(path: FilePath) -> Callable[[], None]:
         path.parent.rmdir()
 
     return cleanup
+
+
+async def intro_of(info: Info, r: IntroRecord) -> t.IntroRequest:
+    """Map a stored request; people come through the request's DataLoader (no N+1)."""
+    load = info.context.person_loader.load
+
+    async def person(pid: str) -> t.Person:
+        found = await load(pid)
+        if found is None:  # erased since: keep the id, say so
+            return t.Person(id=strawberry.ID(pid), name="(erased)", company="", position="", url="")
+        return t.Person.of(found)
+
+    return t.IntroRequest(
+        id=strawberry.ID(r.id),
+        status=r.status,
+        goal=r.goal,
+        requester=await person(r.requester),
+        introducer=await person(r.introducer),
+        target=await person(r.target),
+        draft=r.draft,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        asked_at=r.asked_at,
+    )
 
 
 @strawberry.type

@@ -9,6 +9,8 @@ from typing import Annotated
 import strawberry
 
 from graph import errors
+from graph.intro import IntroStatus
+from graph.lint import LintResult
 from graph.model import Person as PersonRecord
 from graph.model import Relationship as RelationshipRecord
 from warmintro.imports import JobStatus
@@ -303,3 +305,102 @@ EraseResult = Annotated[
 ]
 ImportResult = Annotated[ImportJob | InvalidInput | Forbidden, strawberry.union("ImportResult")]
 ImportJobResult = Annotated[ImportJob | NotFound, strawberry.union("ImportJobResult")]
+
+
+@strawberry.type(description="One cold-pitch habit found in a message, with where and why.")
+class LintFinding:
+    rule: str
+    severity: str
+    start: int
+    end: int
+    excerpt: str
+    explanation: str
+    suggestion: str
+
+
+@strawberry.type(description="The outreach linter's verdict.")
+class LintReport:
+    clean: bool
+    findings: list[LintFinding]
+
+
+IntroStatusEnum = strawberry.enum(IntroStatus, name="IntroStatus")
+
+
+@strawberry.type(description="A planned ask with its lifecycle.")
+class IntroRequest:
+    id: strawberry.ID
+    status: IntroStatusEnum  # type: ignore[valid-type]
+    goal: str
+    requester: Person
+    introducer: Person
+    target: Person
+    draft: str
+    created_at: datetime
+    updated_at: datetime
+    asked_at: datetime | None
+
+
+@strawberry.type
+class IntroRequestEdge:
+    cursor: str
+    node: IntroRequest
+
+
+@strawberry.type
+class IntroRequestConnection:
+    edges: list[IntroRequestEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="The follow-up policy for a draft.")
+class FollowUp:
+    nudge_after_days: int
+    text: str
+    to_target_before_agreement: bool
+
+
+@strawberry.type(description="A sentence of the draft and the evidence it rests on.")
+class GroundedSentence:
+    sentence: str
+    evidence: list[str]
+
+
+@strawberry.type(description="A double-opt-in referral request plus a forwardable blurb.")
+class Draft:
+    subject: str
+    ask: str
+    blurb: str
+    follow_up: FollowUp
+    sentences: list[GroundedSentence]
+    requester: Person
+    introducer: Person
+    target: Person
+    lint: LintReport
+
+
+DraftResult = Annotated[
+    Draft | PersonNotFound | AmbiguousPerson | InvalidInput | NoPath, strawberry.union("DraftResult")
+]
+IntroRequestResult = Annotated[
+    IntroRequest | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden | NotFound,
+    strawberry.union("IntroRequestResult"),
+]
+
+
+def lint_report(result: LintResult) -> LintReport:
+    return LintReport(
+        clean=result.clean,
+        findings=[
+            LintFinding(
+                rule=f.rule,
+                severity=f.severity.value,
+                start=f.start,
+                end=f.end,
+                excerpt=f.excerpt,
+                explanation=f.explanation,
+                suggestion=f.suggestion,
+            )
+            for f in result.findings
+        ],
+    )

@@ -23,9 +23,12 @@ from graph.model import ImportBatch, Member, Person
 from graph.store import GraphStore
 from loaders.identity import normalize_linkedin_url, person_id_for
 from loaders.report import ImportReport
+from graph.lint import lint_outreach
 from warmintro import render
+from warmintro.cli_export import FormatOpt, register, render_paths
 from warmintro.appdb import AppDB
 from warmintro.imports import ImportKind, ImportRequest, run_import
+from warmintro.outreach import Outreach
 from warmintro.runtime import make_planner, open_store
 from warmintro.services import Planner, Viewer
 from warmintro.settings import Settings
@@ -135,10 +138,21 @@ def path(
     min_strength: Annotated[float, typer.Option("--min-strength", min=0.0, max=1.0)] = 0.0,
     avoid: Annotated[list[str] | None, typer.Option("--avoid", help="Never route via.")] = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """The most trusted path from FROM to TO (with --k, alternatives with different first hops)."""
 
     async def body(planner: Planner, viewer: Viewer) -> None:
+        if fmt is not None:
+            paths = await planner.alternative_paths(
+                viewer, from_ref, to_ref, k=k, max_hops=max_hops, min_strength=min_strength, avoid=avoid or ()
+            ) if k > 1 else [
+                await planner.trusted_path(
+                    viewer, from_ref, to_ref, max_hops=max_hops, min_strength=min_strength, avoid=avoid or ()
+                )
+            ]
+            typer.echo(render_paths(paths, fmt))
+            return
         if k == 1:
             found = await planner.trusted_path(
                 viewer,
@@ -176,13 +190,22 @@ def introducers(
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 5,
     max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=6)] = 3,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
-    """The best people to ask for an introduction to TO, best first."""
+    """The best people to ask for an introduction to TO, best first (asking history counts)."""
 
     async def body(planner: Planner, viewer: Viewer) -> None:
-        ranked = await planner.introducers(
-            viewer, to_ref, from_ref=from_ref, limit=limit, max_hops=max_hops
-        )
+        db = _appdb(ctx)
+        try:
+            outreach = Outreach(planner, db)
+            ranked = await outreach.introducers(
+                viewer, to_ref, from_ref=from_ref, limit=limit, max_hops=max_hops
+            )
+        finally:
+            db.close()
+        if fmt is not None:
+            typer.echo(render_paths([i.path for i in ranked], fmt))
+            return
         if as_json:
             emit(render.introducers_dict(ranked))
             return
@@ -434,6 +457,48 @@ def demo(
         serve(ctx, host=host, port=port)
 
 
+# -- outreach -------------------------------------------------------------------------------
+@app.command()
+def lint(
+    source: Annotated[str, typer.Argument(metavar="[FILE|-]", help="A file, or - for stdin.")] = "-",
+    as_json: JsonOpt = False,
+) -> None:
+    """Flag cold-pitch habits in an outreach message (exit 1 when it finds any)."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"error: cannot read {source}: {exc.strerror}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    result = lint_outreach(text)
+    if as_json:
+        emit(
+            {
+                "clean": result.clean,
+                "findings": [
+                    {
+                        "rule": f.rule,
+                        "severity": f.severity.value,
+                        "start": f.start,
+                        "end": f.end,
+                        "excerpt": f.excerpt,
+                        "explanation": f.explanation,
+                        "suggestion": f.suggestion,
+                    }
+                    for f in result.findings
+                ],
+            }
+        )
+    else:
+        if not result.findings:
+            typer.echo("clean: nothing to flag")
+        for f in result.findings:
+            typer.echo(f"{f.severity.value:7} {f.rule} [{f.start}:{f.end}] {f.excerpt!r}")
+            typer.echo(f"        why: {f.explanation}")
+            typer.echo(f"        try: {f.suggestion}")
+    if not result.clean:
+        raise typer.Exit(EXIT_LINT)
+
+
 @app.command()
 def serve(
     ctx: typer.Context,
@@ -453,6 +518,8 @@ def serve(
         log_level="info",
     )
 
+
+register(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from graph.embedded import EmbeddedStore
 from graph.store import GraphStore
+from graph.intro import OutcomePolicy
 from warmintro.appdb import AppDB
 from warmintro.imports import ImportJobs
+from warmintro.outreach import Outreach
 from warmintro.services import Network, Planner
 from warmintro.settings import Backend, Settings
 
@@ -41,18 +43,25 @@ class Services:
     network: Network
     appdb: AppDB
     imports: ImportJobs
+    outreach: Outreach
 
     @classmethod
     def build(cls, settings: Settings, store: GraphStore | None = None) -> Services:
         store = store or open_store(settings)
         planner = make_planner(settings, store)
+        appdb = AppDB(settings.data_dir / "app.db")
+        policy = OutcomePolicy(
+            fatigue_days=settings.introducer_fatigue_days,
+            fatigue_factor=settings.introducer_fatigue_factor,
+        )
         return cls(
             settings=settings,
             store=store,
             planner=planner,
             network=Network(planner),
-            appdb=AppDB(settings.data_dir / "app.db"),
+            appdb=appdb,
             imports=ImportJobs(),
+            outreach=Outreach(planner, appdb, policy=policy),
         )
 
     async def close(self) -> None:
