@@ -18,6 +18,7 @@ from graph.errors import Forbidden as ForbiddenError
 from graph.errors import InvalidInput as InvalidInputError
 from graph.errors import WarmintroError
 from graph.intro import IntroRequest as IntroRecord
+from graph.intro import IntroStatus
 from graph.model import Person as PersonRecord
 from graph.strength import estimate_strength, merge_evidence
 from warmintro.imports import ImportJob, ImportKind, ImportRequest
@@ -469,3 +470,37 @@ class Mutation:
             )
 
         return cast(t.EraseResult, await guarded(info, call))
+
+    @strawberry.mutation(description="Record a planned intro request (status DRAFTED).")
+    async def create_intro_request(
+        self,
+        info: Info,
+        to: str,
+        via: str,
+        goal: str,
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
+        draft: str = "",
+    ) -> t.IntroRequestResult:
+        c = info.context
+
+        async def call() -> t.IntroRequest:
+            req = await c.services.outreach.create_request(
+                c.viewer, to, via_ref=via, goal=goal, from_ref=from_, draft=draft
+            )
+            return await intro_of(info, req)
+
+        return cast(t.IntroRequestResult, await guarded(info, call))
+
+    @strawberry.mutation(
+        description="Move a request along drafted → asked → accepted | declined | no_response → introduced → met."
+    )
+    async def update_intro_request(
+        self, info: Info, id: strawberry.ID, status: t.IntroStatusEnum  # type: ignore[valid-type]  # noqa: A002
+    ) -> t.IntroRequestResult:
+        c = info.context
+
+        async def call() -> t.IntroRequest:
+            req = c.services.outreach.update_request(c.viewer, str(id), IntroStatus(status))
+            return await intro_of(info, req)
+
+        return cast(t.IntroRequestResult, await guarded(info, call))
