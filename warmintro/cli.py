@@ -23,6 +23,7 @@ from graph.model import ImportBatch, Member, Person
 from graph.store import GraphStore
 from loaders.identity import normalize_linkedin_url, person_id_for
 from loaders.report import ImportReport
+from graph.intro import IntroStatus
 from graph.lint import lint_outreach
 from warmintro import render
 from warmintro.cli_export import FormatOpt, register, render_paths
@@ -49,6 +50,8 @@ workspace_app = typer.Typer(help="Workspaces: isolated team graphs.", no_args_is
 app.add_typer(workspace_app, name="workspace")
 key_app = typer.Typer(help="API keys (stored hashed; shown once).", no_args_is_help=True)
 app.add_typer(key_app, name="key")
+intro_app = typer.Typer(help="Intro requests and their lifecycle.", no_args_is_help=True)
+app.add_typer(intro_app, name="intro")
 
 T = TypeVar("T")
 
@@ -471,23 +474,7 @@ def lint(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     result = lint_outreach(text)
     if as_json:
-        emit(
-            {
-                "clean": result.clean,
-                "findings": [
-                    {
-                        "rule": f.rule,
-                        "severity": f.severity.value,
-                        "start": f.start,
-                        "end": f.end,
-                        "excerpt": f.excerpt,
-                        "explanation": f.explanation,
-                        "suggestion": f.suggestion,
-                    }
-                    for f in result.findings
-                ],
-            }
-        )
+        emit(render.lint_dict(result))
     else:
         if not result.findings:
             typer.echo("clean: nothing to flag")
@@ -497,6 +484,101 @@ def lint(
             typer.echo(f"        try: {f.suggestion}")
     if not result.clean:
         raise typer.Exit(EXIT_LINT)
+
+
+def _with_outreach(
+    ctx: typer.Context, work: Callable[[Outreach, Viewer], Awaitable[T]], *, as_json: bool = False
+) -> T:
+    async def body(planner: Planner, viewer: Viewer) -> T:
+        db = _appdb(ctx)
+        try:
+            return await work(Outreach(planner, db), viewer)
+        finally:
+            db.close()
+
+    return run(ctx, body, as_json=as_json)
+
+
+@app.command()
+def draft(
+    ctx: typer.Context,
+    to_ref: Annotated[str, typer.Argument(metavar="TO", help="Who you want to meet (PersonRef).")],
+    goal: Annotated[str, typer.Option("--goal", help="What you want to talk about, in your words.")],
+    via: Annotated[str | None, typer.Option("--via", help="Introducer (default: the best ranked).")] = None,
+    from_ref: FromOpt = None,
+    tone: Annotated[str, typer.Option("--tone", help="warm, formal or brief.")] = "warm",
+    as_json: JsonOpt = False,
+) -> None:
+    """Draft a double-opt-in referral request to an introducer, plus a forwardable blurb."""
+
+    async def work(outreach: Outreach, viewer: Viewer) -> None:
+        view = await outreach.draft(viewer, to_ref, goal=goal, via_ref=via, from_ref=from_ref, tone=tone)
+        doc = render.draft_dict(view)
+        if as_json:
+            emit(doc)
+            return
+        typer.echo(f"To: {view.introducer.name}   Subject: {doc['subject']}\n")
+        typer.echo(doc["ask"] + "\n")
+        typer.echo("--- forwardable blurb ---")
+        typer.echo(doc["blurb"] + "\n")
+        typer.echo(f"follow-up: {doc['followUp']['text']}")
+        lint_doc = doc["lint"]
+        typer.echo("lint: clean" if lint_doc["clean"] else f"lint: {len(lint_doc['findings'])} findings")
+
+    _with_outreach(ctx, work, as_json=as_json)
+
+
+@intro_app.command("create")
+def intro_create(
+    ctx: typer.Context,
+    to_ref: Annotated[str, typer.Argument(metavar="TO")],
+    via: Annotated[str, typer.Option("--via", help="The introducer you asked (PersonRef).")],
+    goal: Annotated[str, typer.Option("--goal")],
+    from_ref: FromOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a planned intro request (status drafted); prints its id."""
+
+    async def work(outreach: Outreach, viewer: Viewer) -> None:
+        req = await outreach.create_request(viewer, to_ref, via_ref=via, goal=goal, from_ref=from_ref)
+        emit(render.intro_dict(req)) if as_json else typer.echo(req.id)
+
+    _with_outreach(ctx, work, as_json=as_json)
+
+
+@intro_app.command("update")
+def intro_update(
+    ctx: typer.Context,
+    request_id: Annotated[str, typer.Argument(metavar="ID")],
+    status: Annotated[IntroStatus, typer.Argument(metavar="STATUS", case_sensitive=False)],
+    as_json: JsonOpt = False,
+) -> None:
+    """Move a request: drafted → asked → accepted | declined | no_response → introduced → met."""
+
+    async def work(outreach: Outreach, viewer: Viewer) -> None:
+        req = outreach.update_request(viewer, request_id, status)
+        emit(render.intro_dict(req)) if as_json else typer.echo(f"{req.id}: {req.status.value}")
+
+    _with_outreach(ctx, work, as_json=as_json)
+
+
+@intro_app.command("list")
+def intro_list(
+    ctx: typer.Context,
+    status: Annotated[IntroStatus | None, typer.Option("--status", case_sensitive=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List intro requests, oldest first."""
+
+    async def work(outreach: Outreach, viewer: Viewer) -> None:
+        items = outreach.requests(viewer, status)
+        if as_json:
+            emit({"introRequests": [render.intro_dict(r) for r in items]})
+            return
+        for r in items:
+            typer.echo(f"{r.id}  {r.status.value:12} {r.requester} → {r.introducer} → {r.target}: {r.goal}")
+
+    _with_outreach(ctx, work, as_json=as_json)
 
 
 @app.command()

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from graph.errors import NoPath
+from graph.intro import IntroRequest
+from graph.lint import LintResult
 from graph.model import Person
 from graph.store import Stats
 from warmintro.services import IntroducerView, PathView
@@ -75,3 +77,35 @@ def path_text(path: PathView) -> str:
             step = path.steps[i]
             lines.append(f"     | strength {step.strength:.2f}: {'; '.join(step.evidence)}")
     return "\n".join(lines)
+
+
+def intro_dict(r: IntroRequest) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "status": r.status.value,
+        "requester": r.requester,
+        "introducer": r.introducer,
+        "target": r.target,
+        "goal": r.goal,
+        "createdAt": r.created_at.isoformat(),
+        "updatedAt": r.updated_at.isoformat(),
+        "askedAt": r.asked_at.isoformat() if r.asked_at else None,
+    }
+
+
+def lint_dict(result: LintResult) -> dict[str, Any]:
+    return {
+        "clean": result.clean,
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "start": f.start,
+                "end": f.end,
+                "excerpt": f.excerpt,
+                "explanation": f.explanation,
+                "suggestion": f.suggestion,
+            }
+            for f in result.findings
+        ],
+    }
