@@ -20,6 +20,7 @@ from pathlib import Path
 from litestar import MediaType, Response, get
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
 
 STATIC_DIR = Path(__file__).parent / "static"
 VENDOR_FILES = ("vendor/cytoscape.min.js",)
@@ -82,5 +83,5 @@ static_files = create_static_files_router(
     cache_control=CacheControlHeader(no_cache=True),
 )
 
-WEB_HANDLERS = [index, static_files]
+WEB_HANDLERS: list[ControllerRouterHandler] = [index, static_files]
 """Route handlers to add to the app: ``route_handlers=[..., *WEB_HANDLERS]``."""

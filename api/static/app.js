@@ -361,11 +361,13 @@
   }
   const ROLE_ORDER = ["requester", "target", "introducer", "intermediary"];
 
-  // Paths left to right: the requester at x=0, each path's last person at the right edge,
-  // the best path on the middle line and alternatives alternating above and below it.
-  function elementsFor(paths) {
+  // Paths left to right, the requester at x=0, the best path on the middle line and the
+  // others alternating above and below it. With alignEnds (one target) every path ends at
+  // the right edge; otherwise (reach: many targets) x is the hop count.
+  function elementsFor(paths, alignEnds) {
     const maxHops = Math.max(1, ...paths.map((p) => p.hops));
-    const width = 230 * maxHops;
+    const column = 230;
+    const width = column * maxHops;
     const rowGap = 125;
     const nodes = new Map();
     const edges = new Map();
@@ -393,7 +395,10 @@
             role: r,
             paths: [rank + 1],
           },
-          position: { x: last ? (i / last) * width : 0, y: onMiddle ? 0 : offset * rowGap },
+          position: {
+            x: alignEnds ? (last ? (i / last) * width : 0) : i * column,
+            y: onMiddle ? 0 : offset * rowGap,
+          },
         });
       });
       path.steps.forEach((step) => {
@@ -466,7 +471,7 @@
     { selector: ":selected", style: { "overlay-color": "#f59e0b", "overlay-opacity": 0.25, "overlay-padding": 6 } },
   ];
 
-  function drawGraph(container, paths, existing) {
+  function drawGraph(container, paths, existing, alignEnds = true) {
     if (existing) existing.destroy();
     container.classList.toggle("empty", !paths.length);
     if (typeof window.cytoscape !== "function") {
@@ -480,7 +485,7 @@
     }
     const cy = window.cytoscape({
       container,
-      elements: elementsFor(paths),
+      elements: elementsFor(paths, alignEnds),
       style: STYLE,
       layout: { name: "preset", fit: true, padding: 50 },
       minZoom: 0.3,
@@ -862,7 +867,7 @@
         ),
       );
     });
-    reachCy = drawGraph($("reach-graph"), state.reach.paths.slice(0, 12), reachCy);
+    reachCy = drawGraph($("reach-graph"), state.reach.paths.slice(0, 12), reachCy, false);
   }
 
   // -- tabs ----------------------------------------------------------------------------
