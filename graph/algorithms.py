@@ -4,23 +4,36 @@ A path's probability is the product of its strengths; maximising it is a shortes
 path on cost ``-ln strength``. Every algorithm here is exact under a hop limit,
 which plain Dijkstra is not (the cheapest path may have too many hops), so the
 searches keep Pareto labels of (cost, hops) per node: a label is dropped only
-when the node was already settled with no more hops at no more cost.
+when the node already holds one with no more hops at no more cost.
+
+Speed comes from pruning that never changes the answer: adjacency rows are
+sorted by cost so a scan stops at the first edge that cannot beat the best path
+found; both ends' unfiltered hop balls (set unions in C) drop labels that cannot
+reach the other end within the hops left and answer "too far" without a search;
+and the bidirectional search stops on the classic two-heap criterion.
+
+A team (several sources) is one search from all of them at once: a path starts
+at whichever member gives the best probability and never passes through another
+member (starting at that member instead would be at least as good).
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from graph.errors import InvalidInput, NoPath, NoPathReason, PersonNotFound
+from graph.errors import InvalidInput, NoPath, NoPathReason
 from graph.trustgraph import TrustGraph
 
 INF = math.inf
 MAX_HOPS = 6
 MAX_MULTIPLIER = 1.5
 """Largest score multiplier a penalty hook may return (a reliable introducer)."""
+BALL_BUDGET = 200_000
+"""Most set elements one hop-ball layer may union; beyond it the layer is skipped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +84,7 @@ def _filter(
         raise InvalidInput(
             f"min strength must be in [0, 1], got {min_strength}", field="minStrength"
         )
+    # An edge of exactly min_strength is allowed: compare costs with a hair of slack.
     max_cost = INF if min_strength <= 0.0 else -math.log(min_strength) + 1e-12
     blocked = frozenset(g.index[a] for a in avoid if a in g.index)
     return _Filter(max_cost, owner_mask, blocked)
@@ -91,7 +105,7 @@ def _sources(g: TrustGraph, sources: str | Iterable[str]) -> list[int]:
 
 
 def _make_path(g: TrustGraph, idxs: list[int]) -> TrustedPath:
-    # Cut any loop (possible only through zero-cost ties); it never lowers probability.
+    # Two half-paths may share a node; cutting the loop never lowers the probability.
     seen: dict[int, int] = {}
     out: list[int] = []
     for i in idxs:
@@ -101,62 +115,107 @@ def _make_path(g: TrustGraph, idxs: list[int]) -> TrustedPath:
             continue
         seen[i] = len(out)
         out.append(i)
-    strengths = []
-    for a, b in zip(out, out[1:], strict=False):
-        s = g.strength(g.ids[a], g.ids[b])
-        assert s is not None
-        strengths.append(s)
-    return TrustedPath(tuple(g.ids[i] for i in out), tuple(strengths), math.prod(strengths))
+    strengths = tuple(g.strengths[a][g.pos[a][b]] for a, b in itertools.pairwise(out))
+    return TrustedPath(tuple(g.ids[i] for i in out), strengths, math.prod(strengths))
+
+
+class _Ball:
+    """Nodes within ``r`` hops of a start set, ``r = 0..radius``, ignoring every filter.
+
+    A filtered path is never shorter than an unfiltered one, so ``within[r]``
+    bounds hop distances from below: a node outside it is more than ``r`` hops
+    away. Layers are set unions (C speed); a layer whose union would exceed
+    ``BALL_BUDGET`` elements is not built (the bound is then just weaker).
+    """
+
+    __slots__ = ("radius", "within")
+
+    def __init__(self, g: TrustGraph, starts: Iterable[int], radius: int) -> None:
+        within = [set(starts)]
+        frontier = within[0]
+        while len(within) <= radius:
+            rows = [g.pos[u] for u in frontier]
+            if sum(map(len, rows)) > BALL_BUDGET:
+                break
+            frontier = set().union(*rows)
+            frontier -= within[-1]
+            within.append(within[-1] | frontier)
+        self.within = within
+        self.radius = len(within) - 1
+
+    def candidates(self, g: TrustGraph, u: int, hops_left: int) -> Iterable[int]:
+        """Positions in ``u``'s cost-sorted row of the neighbours that are at most
+        ``hops_left`` hops from this ball's start set, cheapest first."""
+        if hops_left > self.radius:
+            return range(len(g.nbrs[u]))
+        pos = g.pos[u]
+        return sorted([pos[w] for w in pos.keys() & self.within[hops_left]])
+
+
+def _maybe_within(a: _Ball, b: _Ball, max_hops: int) -> bool:
+    """False only when the balls prove the ends are more than ``max_hops`` apart."""
+    if a.radius + b.radius < max_hops:
+        return True
+    r = min(a.radius, max_hops)
+    return not a.within[r].isdisjoint(b.within[max_hops - r])
 
 
 class _Side:
     """One direction of a hop-bounded label-setting search.
 
     ``labels[node][hops]`` is the best cost found so far for reaching ``node`` in
-    exactly ``hops`` hops; ``best_h[node]`` the fewest hops with which ``node`` was
-    settled (popped), which dominates every later label with as many hops or more.
+    exactly ``hops`` hops. ``best_h[node]`` is the fewest hops with which ``node``
+    was settled (popped); a label is kept only if no label with as few hops is as
+    cheap, since such a label can do everything it can.
     """
 
     __slots__ = ("best_h", "heap", "labels", "parent")
 
     def __init__(self, starts: Iterable[int]) -> None:
         self.labels: dict[int, dict[int, float]] = {}
-        self.parent: dict[tuple[int, int], tuple[int, int] | None] = {}
+        self.parent: dict[int, int] = {}  # (node << 3 | hops) -> the same for the predecessor
         self.best_h: dict[int, int] = {}
         self.heap: list[tuple[float, int, int]] = []
         for s in starts:
             self.labels[s] = {0: 0.0}
-            self.parent[(s, 0)] = None
             self.heap.append((0.0, 0, s))
         heapq.heapify(self.heap)
 
-    def stale(self, u: int, h: int, c: float, max_hops: int) -> bool:
-        """Is a popped entry outdated or dominated?"""
-        return self.labels[u].get(h, INF) < c or self.best_h.get(u, max_hops + 1) <= h
+    def pop(self) -> tuple[float, int, int] | None:
+        """The cheapest live label, settled; None when the heap runs dry."""
+        heap, labels, best_h = self.heap, self.labels, self.best_h
+        while heap:
+            c, h, u = heapq.heappop(heap)
+            if labels[u][h] < c or best_h.get(u, h + 1) <= h:
+                continue  # superseded by a cheaper label with the same or fewer hops
+            best_h[u] = h
+            return c, h, u
+        return None
 
     def relax(self, w: int, hops: int, cost: float, u: int, hu: int) -> bool:
-        """Offer a label; True when it improved (and was queued)."""
+        """Offer a label; True when it is not dominated (and was queued)."""
         row = self.labels.get(w)
         if row is None:
             row = self.labels[w] = {}
-        elif cost >= row.get(hops, INF):
-            return False
+        else:
+            for h, c in row.items():
+                if h <= hops and c <= cost:
+                    return False
         row[hops] = cost
-        self.parent[(w, hops)] = (u, hu)
+        self.parent[w << 3 | hops] = u << 3 | hu
         heapq.heappush(self.heap, (cost, hops, w))
         return True
 
     def trace(self, node: int, hops: int) -> list[int]:
+        """Nodes from ``node`` back to the start the label came from."""
         out = [node]
-        key: tuple[int, int] | None = (node, hops)
-        while key is not None:
-            key = self.parent[key]
-            if key is not None:
-                out.append(key[0])
+        key = node << 3 | hops
+        while (key := self.parent.get(key, -1)) >= 0:
+            out.append(key >> 3)
         return out
 
 
-def _best(
+def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time here
     g: TrustGraph,
     sources: list[int],
     target: int,
@@ -165,93 +224,114 @@ def _best(
     banned_nodes: frozenset[int] = frozenset(),
     banned_edges: frozenset[tuple[int, int]] = frozenset(),
 ) -> tuple[float, list[int]] | None:
-    """Bidirectional hop-bounded search; stops once the two frontiers' minimum
-    keys together reach the best meeting cost found (the classic criterion)."""
+    """Exact hop-bounded bidirectional label-setting search.
+
+    Each side keeps Pareto labels (cost, hops) per node and pairs every new label
+    with the other side's labels at that node (``mu``: the best pairing within
+    the hop limit). It stops once the two heaps' minimum keys together reach
+    ``mu``: any path not yet paired has an unsettled label on each side. Labels
+    that cannot reach the other end within the hops left (by the unfiltered
+    hop balls) or cannot beat ``mu`` are never created; a source is never an
+    intermediate (starting at it would be at least as good).
+    """
+    src_ball, tgt_ball = _Ball(g, sources, 2), _Ball(g, [target], 2)
+    if not _maybe_within(src_ball, tgt_ball, max_hops):
+        return None
     fwd, bwd = _Side(sources), _Side([target])
     source_set = set(sources)
     nbrs, costs, masks = g.nbrs, g.costs, g.masks
-    blocked = flt.blocked | banned_nodes
+    blocked_f = flt.blocked | banned_nodes | source_set
+    blocked_b = flt.blocked | banned_nodes
     mask, max_cost = flt.mask, flt.max_cost
     mu = INF
-    meet: tuple[int, int, int] | None = None  # node, forward hops, backward hops
+    meet = (-1, 0, 0)  # node, forward hops, backward hops
     while fwd.heap or bwd.heap:
-        # Each side's minimum key is a lower bound on its part of any unfound path;
-        # an exhausted side contributes 0 (its labels are all settled already).
+        # Each side's minimum key bounds its part of any unpaired path from below;
+        # an exhausted side has paired everything it holds (it contributes 0).
         top_f = fwd.heap[0][0] if fwd.heap else 0.0
         top_b = bwd.heap[0][0] if bwd.heap else 0.0
         if top_f + top_b >= mu:
             break
         forward = bool(fwd.heap) and (not bwd.heap or len(fwd.heap) <= len(bwd.heap))
         side, other = (fwd, bwd) if forward else (bwd, fwd)
-        c, h, u = heapq.heappop(side.heap)
-        if side.stale(u, h, c, max_hops):
+        popped = side.pop()
+        if popped is None:
             continue
-        side.best_h[u] = h
-        for ho, co in other.labels.get(u, {}).items():
-            if h + ho <= max_hops and c + co < mu:
-                mu = c + co
-                meet = (u, h, ho) if forward else (u, ho, h)
+        c, h, u = popped
         if h == max_hops or (not forward and u in source_set):
-            continue  # a path starts at one source and passes through no other
+            continue
         hn = h + 1
-        row_c, row_m = costs[u], masks[u]
-        for k, w in enumerate(nbrs[u]):
+        blocked = blocked_f if forward else blocked_b
+        far_end = tgt_ball if forward else src_ball
+        row_n, row_c, row_m = nbrs[u], costs[u], masks[u]
+        for k in far_end.candidates(g, u, max_hops - hn):
             ec = row_c[k]
             nc = c + ec
             if ec > max_cost or nc >= mu:
                 break
+            w = row_n[k]
             if w in blocked or (mask is not None and not row_m[k] & mask):
                 continue
             if banned_edges and ((u, w) if forward else (w, u)) in banned_edges:
                 continue
-            if side.best_h.get(w, max_hops + 1) <= hn:
+            # Unless w is the far end, one more edge is needed: at least w's cheapest.
+            if nc + costs[w][0] >= mu and w != target and w not in source_set:
                 continue
             if side.relax(w, hn, nc, u, h):
-                # Meet any label the other side holds at w, settled or tentative.
                 for ho, co in other.labels.get(w, {}).items():
                     if hn + ho <= max_hops and nc + co < mu:
                         mu = nc + co
                         meet = (w, hn, ho) if forward else (w, ho, hn)
-    if meet is None:
+    if meet[0] < 0:
         return None
     node, hf, hb = meet
-    head = fwd.trace(node, hf)[::-1]
-    tail = bwd.trace(node, hb)
-    return mu, head + tail[1:]
+    return mu, fwd.trace(node, hf)[::-1] + bwd.trace(node, hb)[1:]
 
 
-def _bfs_within(
+def _layer(g: TrustGraph, frontier: set[int], mask: int | None) -> set[int]:
+    if mask is None:
+        return set().union(*[g.pos[u] for u in frontier])
+    out: set[int] = set()
+    for u in frontier:
+        row_m = g.masks[u]
+        out.update(w for k, w in enumerate(g.nbrs[u]) if row_m[k] & mask)
+    return out
+
+
+def _within_hops(
     g: TrustGraph, sources: list[int], target: int, max_hops: int | None, mask: int | None
 ) -> bool:
-    """Is ``target`` reachable (ignoring strength and avoid filters) within ``max_hops``?"""
-    seen = set(sources)
-    frontier = list(sources)
-    depth = 0
-    while frontier and (max_hops is None or depth < max_hops):
-        depth += 1
-        nxt = []
-        for u in frontier:
-            for k, w in enumerate(g.nbrs[u]):
-                if w in seen or (mask is not None and not g.masks[u][k] & mask):
-                    continue
-                if w == target:
-                    return True
-                seen.add(w)
-                nxt.append(w)
-        frontier = nxt
+    """Bidirectional breadth-first search: is ``target`` within ``max_hops`` (None:
+    any number) of a source, using only edges the mask allows?"""
+    sides = [(set(sources), set(sources)), ({target}, {target})]
+    if target in sides[0][0]:
+        return True
+    hops = 0
+    while max_hops is None or hops < max_hops:
+        sides.sort(key=lambda s: len(s[1]))  # grow the smaller frontier
+        (seen, frontier), (other_seen, _) = sides
+        nxt = _layer(g, frontier, mask) - seen
+        if not nxt:
+            return False
+        if not nxt.isdisjoint(other_seen):
+            return True
+        seen |= nxt
+        sides[0] = (seen, nxt)
+        hops += 1
     return False
 
 
 def _no_path_reason(
     g: TrustGraph, sources: list[int], target: int, max_hops: int, mask: int | None
 ) -> NoPathReason:
-    # Privacy: edges outside the caller's mask are treated as absent, never as "blocked".
-    if _bfs_within(g, sources, target, max_hops, mask):
+    # Privacy: edges outside the caller's mask are treated as absent, never as
+    # "blocked", so the reason cannot reveal ties the caller may not see.
+    if _within_hops(g, sources, target, max_hops, mask):
         return NoPathReason.BLOCKED
     if mask is None:
         connected = any(g.component(s) == g.component(target) for s in sources)
     else:
-        connected = _bfs_within(g, sources, target, None, mask)
+        connected = _within_hops(g, sources, target, None, mask)
     return NoPathReason.BEYOND_HOP_LIMIT if connected else NoPathReason.DISCONNECTED
 
 
@@ -323,7 +403,6 @@ def most_trusted_path(
     graph.errors.NoPath: the target is only reachable beyond the hop limit
     """
     _check_hops(max_hops)
-    g.ready()
     src, tgt, avoid_list = _endpoints(g, sources, target, avoid)
     if tgt in src:
         raise NoPath(NoPathReason.SAME_PERSON)
@@ -373,43 +452,42 @@ def _via_first_hops(
         return []
     min_first = min(c for c, _ in first.values())
     slack = math.log(MAX_MULTIPLIER) if adjust else 0.0
+    src_ball = _Ball(g, src, 2)
     side = _Side([tgt])
     banned = flt.blocked | set(src)
-    found: dict[int, tuple[float, float, int]] = {}  # first hop -> (score cost, raw cost, hops)
+    found: dict[int, tuple[float, int]] = {}  # first hop -> (score cost, hops)
     best: list[float] = []  # max-heap (negated) of the k best score costs
-
-    def kth() -> float:
-        return -best[0] if len(best) >= k else INF
-
+    kth = INF
     limit = max_hops - 1
-    while side.heap:
-        c, h, u = heapq.heappop(side.heap)
-        if c + min_first - slack >= kth():
+    nbrs, costs, masks = g.nbrs, g.costs, g.masks
+    mask, max_cost = flt.mask, flt.max_cost
+    while (popped := side.pop()) is not None:
+        c, h, u = popped
+        if c + min_first - slack >= kth:
             break
-        if side.stale(u, h, c, limit):
-            continue
-        side.best_h[u] = h
         if u in first and u not in found and (include_target or u != tgt):
-            raw = c + first[u][0]
-            score = raw - (math.log(adjust(u)) if adjust else 0.0)
-            found[u] = (score, raw, h)
+            score = c + first[u][0] - (math.log(adjust(u)) if adjust else 0.0)
+            found[u] = (score, h)
             heapq.heappush(best, -score)
             if len(best) > k:
                 heapq.heappop(best)
+            if len(best) == k:
+                kth = -best[0]
         if h == limit:
             continue
-        for j, w in enumerate(g.nbrs[u]):
-            ec = g.costs[u][j]
-            if ec > flt.max_cost:
+        row_n, row_c, row_m = nbrs[u], costs[u], masks[u]
+        # The next node must still reach a source: within max_hops - (h + 1) hops.
+        for j in src_ball.candidates(g, u, max_hops - h - 1):
+            ec = row_c[j]
+            if ec > max_cost or c + ec + min_first - slack >= kth:
                 break
-            if w in banned or (flt.mask is not None and not g.masks[u][j] & flt.mask):
-                continue
-            if side.best_h.get(w, limit + 1) <= h + 1:
+            w = row_n[j]
+            if w in banned or (mask is not None and not row_m[j] & mask):
                 continue
             side.relax(w, h + 1, c + ec, u, h)
     ranked = sorted(found.items(), key=lambda kv: (kv[1][0], g.ids[kv[0]]))[:k]
     out = []
-    for n, (score, _raw, h) in ranked:
+    for n, (score, h) in ranked:
         # The first settle of n is its cheapest label within the hop budget.
         out.append((score, [first[n][1], *side.trace(n, h)]))
     return out
@@ -446,7 +524,6 @@ def alternative_paths(
     _check_hops(max_hops)
     if k < 1:
         raise InvalidInput(f"k must be at least 1, got {k}", field="k")
-    g.ready()
     src, tgt, avoid_list = _endpoints(g, sources, target, avoid)
     if tgt in src:
         raise NoPath(NoPathReason.SAME_PERSON)
@@ -461,12 +538,7 @@ def alternative_paths(
 
 
 def _cost(g: TrustGraph, nodes: list[int]) -> float:
-    total = 0.0
-    for a, b in zip(nodes, nodes[1:], strict=False):
-        s = g.strength(g.ids[a], g.ids[b])
-        assert s is not None
-        total += -math.log(s)
-    return total
+    return sum(g.costs[a][g.pos[a][b]] for a, b in itertools.pairwise(nodes))
 
 
 def _yen(
@@ -549,7 +621,6 @@ def rank_introducers(
     _check_hops(max_hops)
     if limit < 1:
         raise InvalidInput(f"limit must be at least 1, got {limit}", field="limit")
-    g.ready()
     src, tgt, avoid_list = _endpoints(g, requester, target, avoid)
     if tgt in src:
         raise NoPath(NoPathReason.SAME_PERSON)
@@ -599,8 +670,9 @@ def reach(
     """People for whom ``matches`` holds, reachable within the hop limit, best path first.
 
     Avoided people are neither used nor listed. One multi-target search from the
-    sources; it stops as soon as ``limit`` matching people are settled, so each returned path is the best one to its person and the
-    list is the true top ``limit``.
+    sources; it stops as soon as ``limit`` matching people are settled, so each
+    returned path is the best one to its person and the list is the true top
+    ``limit``. Sources are not listed, and no path passes through one.
 
     Examples
     --------
@@ -613,31 +685,29 @@ def reach(
     _check_hops(max_hops)
     if limit < 1:
         raise InvalidInput(f"limit must be at least 1, got {limit}", field="first")
-    g.ready()
     src = _sources(g, sources)
     flt = _filter(g, min_strength, [a for a in avoid if g.index.get(a) not in src], owner_mask)
     source_set = set(src)
     side = _Side(src)
     out: list[TrustedPath] = []
     done: set[int] = set()
-    while side.heap and len(out) < limit:
-        c, h, u = heapq.heappop(side.heap)
-        if side.stale(u, h, c, max_hops):
-            continue
-        side.best_h[u] = h
+    nbrs, costs, masks = g.nbrs, g.costs, g.masks
+    blocked = flt.blocked | source_set
+    mask, max_cost = flt.mask, flt.max_cost
+    while len(out) < limit and (popped := side.pop()) is not None:
+        c, h, u = popped
         if u not in done and u not in source_set:
             done.add(u)
             if matches(g.ids[u]):
                 out.append(_make_path(g, side.trace(u, h)[::-1]))
         if h == max_hops:
             continue
-        for j, w in enumerate(g.nbrs[u]):
-            ec = g.costs[u][j]
-            if ec > flt.max_cost:
+        row_n, row_c, row_m = nbrs[u], costs[u], masks[u]
+        for j, w in enumerate(row_n):
+            ec = row_c[j]
+            if ec > max_cost:
                 break
-            if w in flt.blocked or (flt.mask is not None and not g.masks[u][j] & flt.mask):
-                continue
-            if side.best_h.get(w, max_hops + 1) <= h + 1:
+            if w in blocked or (mask is not None and not row_m[j] & mask):
                 continue
             side.relax(w, h + 1, c + ec, u, h)
     return out
