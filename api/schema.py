@@ -233,6 +233,48 @@ class Query:
             merges=s.merges,
         )
 
+    @strawberry.field(description="A double-opt-in referral request to an introducer, grounded in evidence.")
+    async def draft_intro_request(
+        self,
+        info: Info,
+        to: str,
+        goal: str,
+        via: str | None = None,
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
+        tone: str = "warm",
+    ) -> t.DraftResult:
+        c = info.context
+
+        async def call() -> t.Draft:
+            if tone not in ("warm", "formal", "brief"):
+                raise InvalidInputError("tone is warm, formal or brief", field="tone")
+            view = await c.services.outreach.draft(
+                c.viewer, to, goal=goal, via_ref=via, from_ref=from_, tone=tone
+            )
+            d = view.draft
+            f = d.follow_up
+            return t.Draft(
+                subject=d.subject,
+                ask=d.ask,
+                blurb=d.blurb,
+                follow_up=t.FollowUp(
+                    after_days=f.after_days,
+                    send_on=f.send_on,
+                    max_nudges=f.max_nudges,
+                    to_target=f.to_target,
+                    text=f.text,
+                    policy=f.policy,
+                ),
+                sentences=[t.GroundedSentence(sentence=s_, evidence=list(ev)) for s_, ev in d.sentences],
+                requester=t.Person.of(view.requester),
+                introducer=t.Person.of(view.introducer),
+                target=t.Person.of(view.target),
+                lint=t.lint_report(d.lint.ask),
+                blurb_lint=t.lint_report(d.lint.blurb),
+            )
+
+        return cast(t.DraftResult, await guarded(info, call))
+
     export_paths: ExportResult = strawberry.field(
         resolver=export_paths,
         description="The best paths to a target as GraphML, GEXF, Cytoscape.js JSON or Mermaid.",

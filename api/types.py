@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
@@ -353,11 +353,14 @@ class IntroRequestConnection:
     page_info: PageInfo
 
 
-@strawberry.type(description="The follow-up policy for a draft.")
+@strawberry.type(description="The follow-up plan: at most one gentle nudge, nothing to the target.")
 class FollowUp:
-    nudge_after_days: int
+    after_days: int
+    send_on: date
+    max_nudges: int
+    to_target: bool
     text: str
-    to_target_before_agreement: bool
+    policy: str
 
 
 @strawberry.type(description="A sentence of the draft and the evidence it rests on.")
@@ -377,6 +380,7 @@ class Draft:
     introducer: Person
     target: Person
     lint: LintReport
+    blurb_lint: LintReport
 
 
 DraftResult = Annotated[

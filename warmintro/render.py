@@ -12,6 +12,7 @@ from graph.intro import IntroRequest
 from graph.lint import LintResult
 from graph.model import Person
 from graph.store import Stats
+from warmintro.outreach import DraftView
 from warmintro.services import IntroducerView, PathView
 
 
@@ -108,4 +109,31 @@ def lint_dict(result: LintResult) -> dict[str, Any]:
             }
             for f in result.findings
         ],
+    }
+
+
+def draft_dict(view: DraftView) -> dict[str, Any]:
+    d = view.draft
+    return {
+        "subject": d.subject,
+        "ask": d.ask,
+        "blurb": d.blurb,
+        "requester": person_dict(view.requester),
+        "introducer": person_dict(view.introducer),
+        "target": person_dict(view.target),
+        "followUp": {
+            "afterDays": d.follow_up.after_days,
+            "sendOn": d.follow_up.send_on.isoformat(),
+            "maxNudges": d.follow_up.max_nudges,
+            "toTarget": d.follow_up.to_target,
+            "text": d.follow_up.text,
+            "policy": d.follow_up.policy,
+        },
+        "sentences": [{"sentence": s, "evidence": list(ev)} for s, ev in d.sentences],
+        "lint": {
+            "clean": d.lint.ask.clean and d.lint.blurb.clean,
+            "ask": lint_dict(d.lint.ask),
+            "blurb": lint_dict(d.lint.blurb),
+            "findings": lint_dict(d.lint.ask)["findings"],
+        },
     }
