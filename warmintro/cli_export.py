@@ -36,10 +36,11 @@ def render_paths(paths: Sequence[PathView | Mapping[str, Any]], fmt: ExportForma
 
     Accepts planner results or their ``render.path_dict`` form, so ``path --k``,
     ``introducers`` (pass ``[i.path for i in ranked]``) and ``reach`` can share it.
-    Raises ``InvalidInput`` for an unknown format.
+    The text has no trailing newline (``typer.echo`` adds one). Raises
+    ``InvalidInput`` for an unknown format.
     """
     dicts = [p if isinstance(p, Mapping) else path_dict(p) for p in paths]
-    return render(paths_graph(dicts), fmt)
+    return render(paths_graph(dicts), fmt).rstrip("\n")
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -145,7 +146,7 @@ def export(
             return render(graph, fmt)
         assert to_ref is not None
         paths = await planner.alternative_paths(viewer, from_ref, to_ref, k=k, max_hops=max_hops)
-        return render_paths(paths, fmt)
+        return render_paths(paths, fmt) + "\n"
 
     write_output(run(ctx, body), output)
 

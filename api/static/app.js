@@ -134,29 +134,32 @@
       ${PROBLEMS}
     }
   }`;
+  const LINT = "clean findings { rule severity excerpt explanation suggestion }";
   const Q_DRAFT = `query Draft($to: String!, $via: String!, $goal: String!) {
     draftIntroRequest(to: $to, via: $via, goal: $goal) {
       __typename
       ... on Draft {
-        subject ask blurb followUp
+        subject ask blurb
+        followUp { afterDays text policy }
+        sentences { sentence evidence }
         introducer { id name } target { id name }
-        lint { clean findings { rule severity start end explanation suggestion } }
+        lint { ${LINT} }
+        blurbLint { ${LINT} }
       }
       ... on NoPath { message }
       ${PROBLEMS}
     }
   }`;
-  const M_CREATE = `mutation Record($to: String!, $via: String!, $goal: String!, $draft: String) {
-    createIntroRequest(to: $to, via: $via, goal: $goal, draft: $draft) {
-      __typename
+  const REQUEST_RESULT = `__typename
       ... on IntroRequest { id status }
-    }
+      ${PROBLEMS}
+      ... on Forbidden { message }
+      ... on NotFound { message }`;
+  const M_CREATE = `mutation Record($to: String!, $via: String!, $goal: String!, $draft: String!) {
+    createIntroRequest(to: $to, via: $via, goal: $goal, draft: $draft) { ${REQUEST_RESULT} }
   }`;
   const M_ASKED = `mutation Asked($id: ID!) {
-    updateIntroRequest(id: $id, status: ASKED) {
-      __typename
-      ... on IntroRequest { id status }
-    }
+    updateIntroRequest(id: $id, status: ASKED) { ${REQUEST_RESULT} }
   }`;
   const Q_REACH = `query Reach($company: String, $title: String, $first: Int!, $after: String) {
     reach(company: $company, title: $title, first: $first, after: $after) {
@@ -725,13 +728,25 @@
     $("draft-subject").textContent = draft.subject;
     $("draft-ask").textContent = draft.ask;
     $("draft-blurb").textContent = draft.blurb;
-    $("draft-followup").textContent = draft.followUp;
+    const follow = draft.followUp || {};
+    $("draft-followup").textContent = [follow.text, follow.policy].filter(Boolean).join("\n\n");
+    const grounds = $("draft-grounds");
+    grounds.replaceChildren(
+      ...(draft.sentences || [])
+        .filter((s) => s.evidence && s.evidence.length)
+        .map((s) => el("li", {}, el("q", { text: s.sentence }), el("span", { class: "muted", text: ` — ${s.evidence.join("; ")}` }))),
+    );
+    $("draft-grounds-block").hidden = !grounds.children.length;
     const findings = $("lint-findings");
     findings.replaceChildren();
-    if (draft.lint.clean || !draft.lint.findings.length) {
-      findings.append(el("li", { class: "clean", text: "✓ No etiquette problems found." }));
+    const all = [
+      ...draft.lint.findings.map((f) => ({ ...f, where: "ask" })),
+      ...(draft.blurbLint ? draft.blurbLint.findings.map((f) => ({ ...f, where: "blurb" })) : []),
+    ];
+    if (!all.length) {
+      findings.append(el("li", { class: "clean", text: "✓ No etiquette problems found in the ask or the blurb." }));
     }
-    for (const f of draft.lint.findings) {
+    for (const f of all) {
       const sev = String(f.severity).toLowerCase();
       findings.append(
         el(
@@ -739,6 +754,8 @@
           {},
           el("span", { class: `sev sev-${sev}`, text: `${sev} ` }),
           el("code", { text: f.rule }),
+          ` in the ${f.where}`,
+          f.excerpt ? [": ", el("q", { text: f.excerpt })] : "",
           ` — ${f.explanation}`,
           f.suggestion ? el("div", { class: "muted", text: `Try: ${f.suggestion}` }) : "",
         ),
@@ -761,10 +778,12 @@
       const draftText = `${state.draft.subject}\n\n${state.draft.ask}\n\n---\n${state.draft.blurb}`;
       const created = await gql(M_CREATE, { to: state.target.id, via: chosen.person.id, goal, draft: draftText });
       const request = created.createIntroRequest;
-      if (request.__typename !== "IntroRequest") throw new ApiError(`Could not record the request (${request.__typename}).`);
+      const createErr = problem(request, "IntroRequest");
+      if (createErr) throw new ApiError(`Could not record the request: ${createErr}`);
       const asked = await gql(M_ASKED, { id: request.id });
       const updated = asked.updateIntroRequest;
-      if (updated.__typename !== "IntroRequest") throw new ApiError(`Recorded, but not marked as asked (${updated.__typename}).`);
+      const updateErr = problem(updated, "IntroRequest");
+      if (updateErr) throw new ApiError(`Recorded, but not marked as asked: ${updateErr}`);
       state.recorded = true;
       mark.textContent = "Asked ✓";
       setStatus(
