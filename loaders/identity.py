@@ -278,13 +278,15 @@ class IdentityResolver:
         self._by_url: dict[str, str] = {}
         self._by_email: dict[str, str] = {}
         self._keys: dict[str, _Key] = {}
-        # Fuzzy blocking: exact folded name, and (company, first letter of name).
-        # Separate indexes for people without a URL: a URL-bearing record can only
-        # ever fold into one of those, which keeps 2023+ exports linear.
-        self._by_name: dict[str, list[str]] = {}
-        self._by_block: dict[tuple[str, str], list[str]] = {}
-        self._no_url_by_name: dict[str, list[str]] = {}
-        self._no_url_by_block: dict[tuple[str, str], list[str]] = {}
+        # Fuzzy blocking: the exact folded name, and (company, one name token): one
+        # typo leaves another token intact, and blocks stay small even when a
+        # 2018 export holds thousands of URL-less people at one company.
+        # URL-less people are indexed again on their own: a URL-bearing record
+        # can only fold into one of them, which keeps 2023+ exports linear.
+        self._by_name: dict[str, dict[str, None]] = {}
+        self._by_block: dict[tuple[str, str], dict[str, None]] = {}
+        self._no_url_by_name: dict[str, dict[str, None]] = {}
+        self._no_url_by_block: dict[tuple[str, str], dict[str, None]] = {}
         for p in existing:
             self._remember(p)
 
@@ -305,13 +307,10 @@ class IdentityResolver:
         if not p.url:
             targets.append((self._no_url_by_name, self._no_url_by_block))
         for by_name, by_block in targets:
-            ids = by_name.setdefault(key.name, [])
-            if p.id not in ids:
-                ids.append(p.id)
+            by_name.setdefault(key.name, {})[p.id] = None
             if key.company:
-                block = by_block.setdefault((key.company, key.name[0]), [])
-                if p.id not in block:
-                    block.append(p.id)
+                for token in set(key.name.split()):
+                    by_block.setdefault((key.company, token), {})[p.id] = None
 
     def _fuzzy(self, p: Person) -> tuple[str, str] | None:
         """The one person ``p`` matches on name AND company, or None (also if ambiguous)."""
@@ -325,9 +324,9 @@ class IdentityResolver:
             if p.url
             else (self._by_name, self._by_block)
         )
-        candidates = dict.fromkeys(
-            (*by_name.get(key.name, ()), *by_block.get((key.company, key.name[0]), ()))
-        )
+        candidates = dict(by_name.get(key.name, {}))
+        for token in set(key.name.split()):
+            candidates.update(by_block.get((key.company, token), {}))
         hits: dict[str, float] = {}
         for cid in candidates:
             c = self.people[cid]

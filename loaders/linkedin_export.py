@@ -63,11 +63,15 @@ DEFAULT_LIMITS = ExportLimits()
 
 @dataclass(frozen=True, slots=True)
 class ExportFile:
-    """One known file of the export, decoded; ``name`` is how errors refer to it."""
+    """One known file of the export, decoded; ``name`` is how errors refer to it.
+
+    ``text`` is the raw file (message bodies included) and lives only as long as
+    the import; it is left out of ``repr`` and nothing built from it keeps it.
+    """
 
     name: str
-    text: str
-    encoding: str
+    text: str = field(repr=False)
+    encoding: str = "utf-8-sig"
 
 
 @dataclass(slots=True)
