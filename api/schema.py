@@ -172,7 +172,7 @@ class Query:
         c = info.context
 
         async def call() -> t.IntroducerList:
-            ranked = await c.services.planner.introducers(
+            ranked = await c.services.outreach.introducers(
                 c.viewer, to, from_ref=from_, limit=capped(limit)
             )
             return t.IntroducerList(introducers=[t.Introducer.of(i) for i in ranked])
