@@ -173,7 +173,7 @@ def _tie_facts(rel: Relationship | None, x: Person, hop: str, today: date) -> li
         facts.append(
             _Fact(
                 "recommendation",
-                "know each other's work well enough to have written a recommendation",
+                "know each other's work well (there is a LinkedIn recommendation between you)",
                 f"{hop}:recommendations:{ev.recommendations}",
             )
         )
@@ -398,13 +398,12 @@ class TemplateDraftEngine:
             }[tone]
             out.append(_Sentence(f"{lead} {theirs[0].phrase}.", (theirs[0].evidence,)))
             if len(theirs) > 1:
-                also = "You also" if tone is not Tone.FORMAL else "You have also"
-                phrase = theirs[1].phrase
-                if tone is Tone.FORMAL and phrase.startswith("were "):
-                    phrase = phrase.replace("were ", "been ", 1)
                 out.append(
                     _Sentence(
-                        f"{also} {phrase}.", (theirs[1].evidence,), drop_rank=2, label="second fact"
+                        f"You also {theirs[1].phrase}.",
+                        (theirs[1].evidence,),
+                        drop_rank=2,
+                        label="second fact",
                     )
                 )
         else:
