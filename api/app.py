@@ -18,7 +18,8 @@ from litestar.datastructures import State
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
@@ -116,18 +117,17 @@ def is_open(scope: Scope) -> bool:
 
 async def send_json(send: Send, status: int, body: dict[str, Any], request_id: str) -> None:
     data = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(data)).encode()),
-                (b"x-request-id", request_id.encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": data})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(data)).encode()),
+            (b"x-request-id", request_id.encode()),
+        ],
+    }
+    await send(start)
+    await send({"type": "http.response.body", "body": data, "more_body": False})
 
 
 def edge_middleware(settings: Settings) -> Any:
@@ -135,7 +135,7 @@ def edge_middleware(settings: Settings) -> Any:
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
+            if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
                 return
             headers = dict(scope.get("headers", ()))

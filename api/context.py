@@ -11,7 +11,7 @@ from warmintro.runtime import Services
 from warmintro.services import Viewer
 
 
-class RequestContext(BaseContext, kw_only=True):  # type: ignore[misc,call-arg]
+class RequestContext(BaseContext, kw_only=True):
     """Strawberry's Litestar context (request, response) plus our services and viewer."""
 
     services: Any  # Services; msgspec cannot type-check arbitrary classes

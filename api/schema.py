@@ -288,7 +288,7 @@ class Query:
 
     @strawberry.field(description="Your intro requests (all of the workspace's for an admin key).")
     async def intro_requests(
-        self, info: Info, status: t.IntroStatusEnum | None = None, first: int = 50, after: str | None = None  # type: ignore[valid-type]
+        self, info: Info, status: IntroStatus | None = None, first: int = 50, after: str | None = None
     ) -> t.IntroRequestConnection:
         c = info.context
         offset = t.decode_cursor(after)
@@ -537,7 +537,7 @@ class Mutation:
         description="Move a request along drafted → asked → accepted | declined | no_response → introduced → met."
     )
     async def update_intro_request(
-        self, info: Info, id: strawberry.ID, status: t.IntroStatusEnum  # type: ignore[valid-type]  # noqa: A002
+        self, info: Info, id: strawberry.ID, status: IntroStatus,  # noqa: A002
     ) -> t.IntroRequestResult:
         c = info.context
 

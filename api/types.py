@@ -16,7 +16,7 @@ from graph.model import Relationship as RelationshipRecord
 from warmintro.imports import JobStatus
 from warmintro.services import IntroducerView, PathView
 
-NoPathReason = strawberry.enum(errors.NoPathReason, name="NoPathReason")
+strawberry.enum(errors.NoPathReason, name="NoPathReason")
 
 
 @strawberry.type(description="One real person after identity resolution.")
@@ -72,7 +72,7 @@ class Path:
 @strawberry.type(description="No path within the constraints; reason says which one bites.")
 class NoPath:
     found: bool
-    reason: NoPathReason
+    reason: errors.NoPathReason
     message: str
 
 
@@ -240,7 +240,7 @@ class ErasedPerson:
     evidence: int
 
 
-ImportStatus = strawberry.enum(JobStatus, name="ImportStatus")
+strawberry.enum(JobStatus, name="ImportStatus")
 
 
 @strawberry.type
@@ -265,7 +265,7 @@ class ImportReport:
 @strawberry.type(description="A background import; poll importJob(id) for progress.")
 class ImportJob:
     id: strawberry.ID
-    status: ImportStatus
+    status: JobStatus
     rows_processed: int
     started_at: datetime
     finished_at: datetime | None
@@ -324,13 +324,14 @@ class LintReport:
     findings: list[LintFinding]
 
 
-IntroStatusEnum = strawberry.enum(IntroStatus, name="IntroStatus")
+strawberry.enum(IntroStatus, name="IntroStatus")
+IntroStatusEnum = IntroStatus
 
 
 @strawberry.type(description="A planned ask with its lifecycle.")
 class IntroRequest:
     id: strawberry.ID
-    status: IntroStatusEnum  # type: ignore[valid-type]
+    status: IntroStatus
     goal: str
     requester: Person
     introducer: Person

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
@@ -43,7 +43,7 @@ SCHEMA = (
 
 def _q(name: str) -> LiteralString:
     # The text comes from a file shipped with the package, never from input.
-    return cast(LiteralString, load_query(name).text)
+    return load_query(name).text  # mypy treats LiteralString as str
 
 
 def _person(d: dict[str, Any]) -> Person:
@@ -119,8 +119,6 @@ class Neo4jStore:
         if self._schema_ready:
             return
         async with self._schema_lock:
-            if self._schema_ready:
-                return
             try:
                 for name in SCHEMA:
                     await self._driver.execute_query(_q(name), database_=self._database)

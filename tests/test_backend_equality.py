@@ -18,6 +18,7 @@ from graph.embedded import EmbeddedStore
 from graph.errors import NoPath
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, canonical_pair
 from graph.neo4j_store import Neo4jStore
+from graph.trustgraph import TrustGraph
 from tests.neo4j_harness import Neo4jServer
 
 pytestmark = pytest.mark.neo4j
@@ -67,7 +68,7 @@ def backends(neo4j_server: Neo4jServer, tmp_path_factory: pytest.TempPathFactory
     loop.close()
 
 
-def outcome(g: algorithms.TrustGraph, s: str, t: str) -> tuple[str, float]:
+def outcome(g: TrustGraph, s: str, t: str) -> tuple[str, float]:
     try:
         return "path", algorithms.most_trusted_path(g, s, t).probability
     except NoPath as err:
