@@ -15,11 +15,12 @@ import strawberry
 from graphql import GraphQLError
 from litestar import Litestar, Request, get
 from litestar.datastructures import State
+from litestar.enums import ScopeType
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
-from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+from strawberry.dataloader import DataLoader
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
@@ -29,7 +30,6 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.dataloader import DataLoader
 from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
 

@@ -61,7 +61,9 @@ def document_cost(
         elif isinstance(node, FragmentSpreadNode):
             name = node.name.value
             if name in fragments and name not in seen:
-                total += document_cost(fragments[name].selection_set, fragments, costs, seen | {name})
+                total += document_cost(
+                    fragments[name].selection_set, fragments, costs, seen | {name}
+                )
     return total
 
 

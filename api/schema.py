@@ -233,7 +233,9 @@ class Query:
             merges=s.merges,
         )
 
-    @strawberry.field(description="A double-opt-in referral request to an introducer, grounded in evidence.")
+    @strawberry.field(
+        description="A double-opt-in referral request to an introducer, grounded in evidence."
+    )
     async def draft_intro_request(
         self,
         info: Info,
@@ -265,7 +267,9 @@ class Query:
                     text=f.text,
                     policy=f.policy,
                 ),
-                sentences=[t.GroundedSentence(sentence=s_, evidence=list(ev)) for s_, ev in d.sentences],
+                sentences=[
+                    t.GroundedSentence(sentence=s_, evidence=list(ev)) for s_, ev in d.sentences
+                ],
                 requester=t.Person.of(view.requester),
                 introducer=t.Person.of(view.introducer),
                 target=t.Person.of(view.target),
@@ -288,7 +292,11 @@ class Query:
 
     @strawberry.field(description="Your intro requests (all of the workspace's for an admin key).")
     async def intro_requests(
-        self, info: Info, status: IntroStatus | None = None, first: int = 50, after: str | None = None
+        self,
+        info: Info,
+        status: IntroStatus | None = None,
+        first: int = 50,
+        after: str | None = None,
     ) -> t.IntroRequestConnection:
         c = info.context
         offset = t.decode_cursor(after)
@@ -302,7 +310,8 @@ class Query:
         return t.IntroRequestConnection(
             edges=edges,
             page_info=t.PageInfo(
-                has_next_page=len(items) > offset + n, end_cursor=edges[-1].cursor if edges else None
+                has_next_page=len(items) > offset + n,
+                end_cursor=edges[-1].cursor if edges else None,
             ),
         )
 
@@ -534,10 +543,16 @@ class Mutation:
         return cast(t.IntroRequestResult, await guarded(info, call))
 
     @strawberry.mutation(
-        description="Move a request along drafted → asked → accepted | declined | no_response → introduced → met."
+        description=(
+            "Move a request along drafted → asked → accepted | declined | no_response"
+            " → introduced → met."
+        )
     )
     async def update_intro_request(
-        self, info: Info, id: strawberry.ID, status: IntroStatus,  # noqa: A002
+        self,
+        info: Info,
+        id: strawberry.ID,
+        status: IntroStatus,
     ) -> t.IntroRequestResult:
         c = info.context
 

@@ -385,7 +385,8 @@ class Draft:
 
 
 DraftResult = Annotated[
-    Draft | PersonNotFound | AmbiguousPerson | InvalidInput | NoPath, strawberry.union("DraftResult")
+    Draft | PersonNotFound | AmbiguousPerson | InvalidInput | NoPath,
+    strawberry.union("DraftResult"),
 ]
 IntroRequestResult = Annotated[
     IntroRequest | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden | NotFound,

@@ -26,7 +26,16 @@ from graph.codec import evidence_from_json, evidence_to_json, interactions_in
 from graph.cypher import load_query
 from graph.embedded import build_view, flip, rewrite_merged
 from graph.errors import StoreUnavailable
-from graph.model import Evidence, ImportBatch, Member, Merge, Person, Relationship, Sharing, canonical_pair
+from graph.model import (
+    Evidence,
+    ImportBatch,
+    Member,
+    Merge,
+    Person,
+    Relationship,
+    Sharing,
+    canonical_pair,
+)
 from graph.store import ApplyResult, Erased, PlanningView, Stats
 from graph.strength import StrengthWeights
 
@@ -73,7 +82,13 @@ def _person_row(p: Person) -> dict[str, Any]:
 
 
 def _evidence_row(a: str, b: str, e: Evidence) -> dict[str, Any]:
-    return {"a": a, "b": b, "owner": e.owner, "data": evidence_to_json(e), "interactions": interactions_in(e)}
+    return {
+        "a": a,
+        "b": b,
+        "owner": e.owner,
+        "data": evidence_to_json(e),
+        "interactions": interactions_in(e),
+    }
 
 
 class Neo4jStore:
@@ -141,9 +156,13 @@ class Neo4jStore:
         return [r.data() async for r in result]
 
     @staticmethod
-    async def _unwind(tx: AsyncManagedTransaction, name: str, workspace: str, rows: Sequence[dict[str, Any]]) -> None:
+    async def _unwind(
+        tx: AsyncManagedTransaction, name: str, workspace: str, rows: Sequence[dict[str, Any]]
+    ) -> None:
         for i in range(0, len(rows), BATCH_ROWS):
-            result = await tx.run(_q(name), {"workspace": workspace, "rows": list(rows[i : i + BATCH_ROWS])})
+            result = await tx.run(
+                _q(name), {"workspace": workspace, "rows": list(rows[i : i + BATCH_ROWS])}
+            )
             await result.consume()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -173,7 +192,9 @@ class Neo4jStore:
                 workspace,
                 [{"kept": m.kept, "merged": m.merged, "reason": m.reason} for m in batch.merges],
             )
-            await self._unwind(tx, "upsert_evidence", workspace, [_evidence_row(a, b, e) for (a, b), e in evidence])
+            await self._unwind(
+                tx, "upsert_evidence", workspace, [_evidence_row(a, b, e) for (a, b), e in evidence]
+            )
             await self._unwind(
                 tx,
                 "insert_members",
@@ -204,7 +225,9 @@ class Neo4jStore:
 
     async def set_sharing(self, workspace: str, person_id: str, sharing: Sharing) -> None:
         async def work(tx: AsyncManagedTransaction) -> None:
-            await self._run(tx, "set_sharing", workspace=workspace, person_id=person_id, sharing=sharing.value)
+            await self._run(
+                tx, "set_sharing", workspace=workspace, person_id=person_id, sharing=sharing.value
+            )
             await self._run(tx, "bump_version", workspace=workspace)
 
         await self._write(work)
@@ -237,7 +260,10 @@ class Neo4jStore:
         return _person(rows[0]["person"]) if rows else None
 
     async def people_by_url(self, workspace: str, url: str) -> list[Person]:
-        return [_person(r["person"]) for r in await self._read("people_by_url", workspace=workspace, url=url)]
+        return [
+            _person(r["person"])
+            for r in await self._read("people_by_url", workspace=workspace, url=url)
+        ]
 
     async def people_by_email(self, workspace: str, email: str) -> list[Person]:
         rows = await self._read("people_by_email", workspace=workspace, email=email)
@@ -246,9 +272,15 @@ class Neo4jStore:
     async def people(self, workspace: str) -> list[Person]:
         return [_person(r["person"]) for r in await self._read("all_people", workspace=workspace)]
 
-    async def search_people(self, workspace: str, text: str, *, limit: int, offset: int = 0) -> list[Person]:
+    async def search_people(
+        self, workspace: str, text: str, *, limit: int, offset: int = 0
+    ) -> list[Person]:
         rows = await self._read(
-            "search_people", workspace=workspace, needle=text.casefold().strip(), limit=limit, offset=offset
+            "search_people",
+            workspace=workspace,
+            needle=text.casefold().strip(),
+            limit=limit,
+            offset=offset,
         )
         return [_person(r["person"]) for r in rows]
 
@@ -265,10 +297,14 @@ class Neo4jStore:
         rows = await self._read("person_evidence", workspace=workspace, id=person_id)
         grouped: dict[tuple[str, str], list[Evidence]] = {}
         for r in rows:
-            grouped.setdefault((r["a"], r["b"]), []).append(evidence_from_json(r["owner"], r["data"]))
+            grouped.setdefault((r["a"], r["b"]), []).append(
+                evidence_from_json(r["owner"], r["data"])
+            )
         return [
             Relationship(a, b, tuple(sorted(evs, key=lambda e: e.owner)))
-            for (a, b), evs in sorted(grouped.items(), key=lambda kv: kv[0][1] if kv[0][0] == person_id else kv[0][0])
+            for (a, b), evs in sorted(
+                grouped.items(), key=lambda kv: kv[0][1] if kv[0][0] == person_id else kv[0][0]
+            )
         ]
 
     async def members(self, workspace: str) -> list[Member]:
@@ -292,7 +328,9 @@ class Neo4jStore:
         people = [r["person"]["id"] for r in await self._read("all_people", workspace=workspace)]
         evidence: dict[tuple[str, str], dict[str, Evidence]] = {}
         for r in await self._read("all_evidence", workspace=workspace):
-            evidence.setdefault((r["a"], r["b"]), {})[r["owner"]] = evidence_from_json(r["owner"], r["data"])
+            evidence.setdefault((r["a"], r["b"]), {})[r["owner"]] = evidence_from_json(
+                r["owner"], r["data"]
+            )
         members = [m.person_id for m in await self.members(workspace)]
         view = build_view(people, evidence, members, as_of=today, weights=self._weights)
         self._views[workspace] = (version, today, view)

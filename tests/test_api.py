@@ -452,9 +452,14 @@ async def test_draft_lint_and_intro_request_lifecycle(api: Api) -> None:
     assert draft["followUp"] == {"afterDays": 7, "toTarget": False, "maxNudges": 1}
     assert "Bo" in draft["ask"]
     assert len(draft["ask"].split()) <= 130
-    lint = await api.query("me", 'query { lintOutreach(text: "Sorry to bother you, but would you invest in us?") { clean findings { rule start end } } }')
+    lint = await api.query(
+        "me",
+        'query { lintOutreach(text: "Sorry to bother you, but would you invest in us?") { clean findings { rule start end } } }',
+    )
     assert lint["lintOutreach"]["clean"] is False
-    assert {"apologetic-opener", "big-ask-of-stranger"} <= {f["rule"] for f in lint["lintOutreach"]["findings"]}
+    assert {"apologetic-opener", "big-ask-of-stranger"} <= {
+        f["rule"] for f in lint["lintOutreach"]["findings"]
+    }
 
     created = await api.query(
         "me",
@@ -463,14 +468,19 @@ async def test_draft_lint_and_intro_request_lifecycle(api: Api) -> None:
     req = created["createIntroRequest"]
     assert req["status"] == "DRAFTED"
     assert req["introducer"]["name"] == "Ana Ames"
-    upd = 'mutation($id: ID!, $s: IntroStatus!) { updateIntroRequest(id: $id, status: $s) { __typename ... on IntroRequest { status } ... on InvalidInput { field } } }'
+    upd = "mutation($id: ID!, $s: IntroStatus!) { updateIntroRequest(id: $id, status: $s) { __typename ... on IntroRequest { status } ... on InvalidInput { field } } }"
     asked = await api.query("me", upd, id=req["id"], s="ASKED")
     assert asked["updateIntroRequest"] == {"__typename": "IntroRequest", "status": "ASKED"}
     bad = await api.query("me", upd, id=req["id"], s="MET")
     assert bad["updateIntroRequest"] == {"__typename": "InvalidInput", "field": "status"}
-    listed = await api.query("me", "{ introRequests(status: ASKED) { edges { node { id target { id } } } } }")
+    listed = await api.query(
+        "me", "{ introRequests(status: ASKED) { edges { node { id target { id } } } } }"
+    )
     assert [e["node"]["id"] for e in listed["introRequests"]["edges"]] == [req["id"]]
     # The recent ask now shows in the introducer ranking, with its reason.
-    intro = await api.query("me", '{ introducers(to: "cy", from: "me") { ... on IntroducerList { introducers { person { id } reasons } } } }')
+    intro = await api.query(
+        "me",
+        '{ introducers(to: "cy", from: "me") { ... on IntroducerList { introducers { person { id } reasons } } } }',
+    )
     ana = next(i for i in intro["introducers"]["introducers"] if i["person"]["id"] == "ana")
     assert any("asked 1 time" in r for r in ana["reasons"])

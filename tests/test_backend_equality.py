@@ -42,7 +42,9 @@ def batches(draw: st.DrawFn) -> ImportBatch:
                     owner=owner,
                     messages_ab=draw(st.integers(0, 30)),
                     messages_ba=draw(st.integers(0, 30)),
-                    last_contact=draw(st.none() | st.datetimes(datetime(2020, 1, 1), datetime(2026, 10, 1))),
+                    last_contact=draw(
+                        st.none() | st.datetimes(datetime(2020, 1, 1), datetime(2026, 10, 1))
+                    ),
                     connected_on=draw(st.none() | st.dates(date(2010, 1, 1), date(2026, 1, 1))),
                     rating=draw(st.none() | st.sampled_from([0.2, 0.5, 0.9])),
                 )
@@ -57,9 +59,13 @@ def batches(draw: st.DrawFn) -> ImportBatch:
 
 
 @pytest.fixture(scope="module")
-def backends(neo4j_server: Neo4jServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmbeddedStore, Neo4jStore, asyncio.AbstractEventLoop]]:
+def backends(
+    neo4j_server: Neo4jServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[EmbeddedStore, Neo4jStore, asyncio.AbstractEventLoop]]:
     loop = asyncio.new_event_loop()
-    driver = AsyncGraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password))
+    driver = AsyncGraphDatabase.driver(
+        neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password)
+    )
     embedded = EmbeddedStore(Path(tmp_path_factory.mktemp("eq")) / "db.sqlite", today=lambda: TODAY)
     neo = Neo4jStore(driver, today=lambda: TODAY, owns_driver=True)
     yield embedded, neo, loop
@@ -75,10 +81,16 @@ def outcome(g: TrustGraph, s: str, t: str) -> tuple[str, float]:
         return err.reason.value, 0.0
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(batch=batches(), data=st.data())
 def test_backends_agree(
-    backends: tuple[EmbeddedStore, Neo4jStore, asyncio.AbstractEventLoop], batch: ImportBatch, data: st.DataObject
+    backends: tuple[EmbeddedStore, Neo4jStore, asyncio.AbstractEventLoop],
+    batch: ImportBatch,
+    data: st.DataObject,
 ) -> None:
     embedded, neo, loop = backends
     ws = f"eq{uuid.uuid4().hex[:10]}"
@@ -98,6 +110,6 @@ def test_backends_agree(
             re_ = algorithms.rank_introducers(ge, s, t)
             rn = algorithms.rank_introducers(gn, s, t)
             assert [r.score for r in re_] == pytest.approx([r.score for r in rn], abs=1e-9)
-            assert {r.introducer for r in re_ if r.score > (re_[-1].score if re_ else 0) + 1e-9} == {
-                r.introducer for r in rn if r.score > (rn[-1].score if rn else 0) + 1e-9
-            }
+            assert {
+                r.introducer for r in re_ if r.score > (re_[-1].score if re_ else 0) + 1e-9
+            } == {r.introducer for r in rn if r.score > (rn[-1].score if rn else 0) + 1e-9}

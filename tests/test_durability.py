@@ -60,6 +60,8 @@ def test_kill_during_import_leaves_before_or_after(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
         state = stats(data)
-        assert state in (before, after), f"killed after {delay}s: {state} is neither {before} nor {after}"
+        assert state in (before, after), (
+            f"killed after {delay}s: {state} is neither {before} nor {after}"
+        )
         outcomes.add("after" if state == after else "before")
     assert "before" in outcomes  # at least one kill really landed mid-import

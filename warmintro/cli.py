@@ -19,15 +19,15 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from graph.errors import NoPath, PersonNotFound, WarmintroError
+from graph.intro import IntroStatus
+from graph.lint import lint_outreach
 from graph.model import ImportBatch, Member, Person
 from graph.store import GraphStore
 from loaders.identity import normalize_linkedin_url, person_id_for
 from loaders.report import ImportReport
-from graph.intro import IntroStatus
-from graph.lint import lint_outreach
 from warmintro import render
-from warmintro.cli_export import FormatOpt, register, render_paths
 from warmintro.appdb import AppDB
+from warmintro.cli_export import FormatOpt, register, render_paths
 from warmintro.imports import ImportKind, ImportRequest, run_import
 from warmintro.outreach import Outreach
 from warmintro.runtime import make_planner, open_store
@@ -147,13 +147,28 @@ def path(
 
     async def body(planner: Planner, viewer: Viewer) -> None:
         if fmt is not None:
-            paths = await planner.alternative_paths(
-                viewer, from_ref, to_ref, k=k, max_hops=max_hops, min_strength=min_strength, avoid=avoid or ()
-            ) if k > 1 else [
-                await planner.trusted_path(
-                    viewer, from_ref, to_ref, max_hops=max_hops, min_strength=min_strength, avoid=avoid or ()
+            paths = (
+                await planner.alternative_paths(
+                    viewer,
+                    from_ref,
+                    to_ref,
+                    k=k,
+                    max_hops=max_hops,
+                    min_strength=min_strength,
+                    avoid=avoid or (),
                 )
-            ]
+                if k > 1
+                else [
+                    await planner.trusted_path(
+                        viewer,
+                        from_ref,
+                        to_ref,
+                        max_hops=max_hops,
+                        min_strength=min_strength,
+                        avoid=avoid or (),
+                    )
+                ]
+            )
             typer.echo(render_paths(paths, fmt))
             return
         if k == 1:
@@ -463,7 +478,9 @@ def demo(
 # -- outreach -------------------------------------------------------------------------------
 @app.command()
 def lint(
-    source: Annotated[str, typer.Argument(metavar="[FILE|-]", help="A file, or - for stdin.")] = "-",
+    source: Annotated[
+        str, typer.Argument(metavar="[FILE|-]", help="A file, or - for stdin.")
+    ] = "-",
     as_json: JsonOpt = False,
 ) -> None:
     """Flag cold-pitch habits in an outreach message (exit 1 when it finds any)."""
@@ -503,8 +520,12 @@ def _with_outreach(
 def draft(
     ctx: typer.Context,
     to_ref: Annotated[str, typer.Argument(metavar="TO", help="Who you want to meet (PersonRef).")],
-    goal: Annotated[str, typer.Option("--goal", help="What you want to talk about, in your words.")],
-    via: Annotated[str | None, typer.Option("--via", help="Introducer (default: the best ranked).")] = None,
+    goal: Annotated[
+        str, typer.Option("--goal", help="What you want to talk about, in your words.")
+    ],
+    via: Annotated[
+        str | None, typer.Option("--via", help="Introducer (default: the best ranked).")
+    ] = None,
     from_ref: FromOpt = None,
     tone: Annotated[str, typer.Option("--tone", help="warm, formal or brief.")] = "warm",
     as_json: JsonOpt = False,
@@ -512,7 +533,9 @@ def draft(
     """Draft a double-opt-in referral request to an introducer, plus a forwardable blurb."""
 
     async def work(outreach: Outreach, viewer: Viewer) -> None:
-        view = await outreach.draft(viewer, to_ref, goal=goal, via_ref=via, from_ref=from_ref, tone=tone)
+        view = await outreach.draft(
+            viewer, to_ref, goal=goal, via_ref=via, from_ref=from_ref, tone=tone
+        )
         doc = render.draft_dict(view)
         if as_json:
             emit(doc)
@@ -523,7 +546,9 @@ def draft(
         typer.echo(doc["blurb"] + "\n")
         typer.echo(f"follow-up: {doc['followUp']['text']}")
         lint_doc = doc["lint"]
-        typer.echo("lint: clean" if lint_doc["clean"] else f"lint: {len(lint_doc['findings'])} findings")
+        typer.echo(
+            "lint: clean" if lint_doc["clean"] else f"lint: {len(lint_doc['findings'])} findings"
+        )
 
     _with_outreach(ctx, work, as_json=as_json)
 
@@ -540,7 +565,9 @@ def intro_create(
     """Record a planned intro request (status drafted); prints its id."""
 
     async def work(outreach: Outreach, viewer: Viewer) -> None:
-        req = await outreach.create_request(viewer, to_ref, via_ref=via, goal=goal, from_ref=from_ref)
+        req = await outreach.create_request(
+            viewer, to_ref, via_ref=via, goal=goal, from_ref=from_ref
+        )
         emit(render.intro_dict(req)) if as_json else typer.echo(req.id)
 
     _with_outreach(ctx, work, as_json=as_json)
@@ -576,7 +603,9 @@ def intro_list(
             emit({"introRequests": [render.intro_dict(r) for r in items]})
             return
         for r in items:
-            typer.echo(f"{r.id}  {r.status.value:12} {r.requester} → {r.introducer} → {r.target}: {r.goal}")
+            typer.echo(
+                f"{r.id}  {r.status.value:12} {r.requester} → {r.introducer} → {r.target}: {r.goal}"
+            )
 
     _with_outreach(ctx, work, as_json=as_json)
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
 from typing import TYPE_CHECKING, Any
 
-from graph.errors import Forbidden, InvalidInput
 from graph.algorithms import IntroducerAdjustment
+from graph.errors import Forbidden, InvalidInput
 from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
 from graph.lint import LintResult, lint_outreach
 from graph.model import Person
@@ -22,7 +21,7 @@ from warmintro.appdb import AppDB
 from warmintro.services import IntroducerView, Planner, Viewer
 
 if TYPE_CHECKING:
-    from graph.draft import Draft, DraftEngine
+    from graph.draft import DraftEngine
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +80,13 @@ class Outreach:
             return introducer_adjustment(introducer, history, now=now, policy=self.policy)
 
         return await self.planner.introducers(
-            viewer, to_ref, from_ref=from_ref, limit=limit, max_hops=max_hops, avoid=avoid, penalty=penalty
+            viewer,
+            to_ref,
+            from_ref=from_ref,
+            limit=limit,
+            max_hops=max_hops,
+            avoid=avoid,
+            penalty=penalty,
         )
 
     async def draft(
@@ -116,9 +121,7 @@ class Outreach:
                 if (rel := await planner.store.relationship(viewer.workspace, p.id, introducer.id))
             ]
             if not knowing:
-                raise InvalidInput(
-                    f"{introducer.name} is not among your connections", field="via"
-                )
+                raise InvalidInput(f"{introducer.name} is not among your connections", field="via")
             requester = knowing[0][0]
         else:
             ranked = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=20)
@@ -127,8 +130,11 @@ class Outreach:
                 hint = ""
                 if ranked:
                     first = ranked[0].path.people
-                    hint = f"; the best path goes {' → '.join(p.name for p in first)}: start with {first[1].name}"
-                raise InvalidInput(f"none of your contacts knows {target.name} directly{hint}", field="to")
+                    route = " → ".join(p.name for p in first)
+                    hint = f"; the best path goes {route}: start with {first[1].name}"
+                raise InvalidInput(
+                    f"none of your contacts knows {target.name} directly{hint}", field="to"
+                )
             introducer = direct[0].person
             requester = direct[0].path.people[0]
         from graph.draft import DraftContext, Tone
@@ -137,8 +143,12 @@ class Outreach:
             requester=requester,
             introducer=introducer,
             target=target,
-            requester_introducer=await planner.store.relationship(viewer.workspace, requester.id, introducer.id),
-            introducer_target=await planner.store.relationship(viewer.workspace, introducer.id, target.id),
+            requester_introducer=await planner.store.relationship(
+                viewer.workspace, requester.id, introducer.id
+            ),
+            introducer_target=await planner.store.relationship(
+                viewer.workspace, introducer.id, target.id
+            ),
             goal=goal.strip(),
             tone=Tone(tone),
             today=planner.today,

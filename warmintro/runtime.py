@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.embedded import EmbeddedStore
-from graph.store import GraphStore
 from graph.intro import OutcomePolicy
+from graph.store import GraphStore
 from warmintro.appdb import AppDB
 from warmintro.imports import ImportJobs
 from warmintro.outreach import Outreach

@@ -350,10 +350,15 @@
     }
   }
 
+  // A prefill in the requester's voice ("learn how Acme approaches payments"); the
+  // drafting engine wants the goal in the requester's own words, so it stays editable.
   function defaultGoal(target) {
-    const what = target.position ? `their work as ${target.position}` : "their work";
-    const where = target.company ? ` at ${target.company}` : "";
-    return `A 20-minute conversation about ${what}${where}`;
+    const area = /(?:head|vp|vice president|director|lead|manager)\s+(?:of\s+)?(.+)$/i.exec(
+      target.position || "",
+    );
+    if (target.company && area) return `learn how ${target.company} approaches ${area[1].toLowerCase()}`;
+    if (target.company && target.position) return `learn about the work of ${target.company}'s ${target.position}`;
+    return `learn about ${target.name}'s work`;
   }
 
   // -- the graph -----------------------------------------------------------------------
@@ -695,10 +700,11 @@
     });
     highlightPath(state.chosen.path);
     $("draft-panel").hidden = false;
-    fetchDraft();
+    $("draft-who").textContent = `via ${state.chosen.person.name}`;
+    fetchDraft(true);
   }
 
-  async function fetchDraft() {
+  async function fetchDraft(moveFocus = false) {
     const chosen = state.chosen;
     if (!chosen || !state.target) return;
     const goal = $("goal-input").value.trim();
@@ -708,17 +714,38 @@
       return;
     }
     $("draft-body").hidden = true;
-    setStatus("draft-status", `Drafting a request to ${chosen.person.name}…`);
     setStatus("record-status", "");
+    // A draft goes to an introducer who knows its target. When the chosen introducer is
+    // further away, the first step is the next person on their path (double opt-in each hop).
+    const path = chosen.path;
+    const note = $("draft-note");
+    if (path.hops < 2) {
+      note.hidden = true;
+      setStatus("draft-status", `You know ${state.target.name} directly: write to them yourself.`);
+      return;
+    }
+    const stepTarget = path.hops === 2 ? state.target : path.people[2];
+    if (stepTarget.id !== state.target.id) {
+      const rest = path.people.slice(1).map((p) => p.name).join(" → ");
+      note.textContent = `${chosen.person.name} does not know ${state.target.name} directly (${rest}). This draft asks ${chosen.person.name} for the first step: an introduction to ${stepTarget.name}${role(stepTarget) ? ` (${role(stepTarget)})` : ""}, who can take it from there.`;
+      note.hidden = false;
+    } else {
+      note.hidden = true;
+    }
+    setStatus("draft-status", `Drafting a request to ${chosen.person.name}…`);
     try {
-      const data = await gql(Q_DRAFT, { to: state.target.id, via: chosen.person.id, goal });
+      const data = await gql(Q_DRAFT, { to: stepTarget.id, via: chosen.person.id, goal });
       const result = data.draftIntroRequest;
       const err = problem(result, "Draft");
       if (err) throw new ApiError(err);
       if (state.chosen !== chosen) return; // another introducer was chosen meanwhile
       state.draft = result;
       renderDraft(result);
-      setStatus("draft-status", `Draft for ${chosen.person.name}, who would ask ${state.target.name}.`, "ok");
+      if (moveFocus) {
+        $("draft-panel").scrollIntoView({ block: "start" });
+        $("draft-heading").focus({ preventScroll: true });
+      }
+      setStatus("draft-status", `Draft to ${result.introducer.name}, asking for an introduction to ${result.target.name}.`, "ok");
     } catch (err) {
       setStatus("draft-status", err.message, "error");
     }
@@ -776,7 +803,8 @@
     try {
       const goal = $("goal-input").value.trim();
       const draftText = `${state.draft.subject}\n\n${state.draft.ask}\n\n---\n${state.draft.blurb}`;
-      const created = await gql(M_CREATE, { to: state.target.id, via: chosen.person.id, goal, draft: draftText });
+      const askedFor = state.draft.target;
+      const created = await gql(M_CREATE, { to: askedFor.id, via: chosen.person.id, goal, draft: draftText });
       const request = created.createIntroRequest;
       const createErr = problem(request, "IntroRequest");
       if (createErr) throw new ApiError(`Could not record the request: ${createErr}`);
@@ -788,7 +816,7 @@
       mark.textContent = "Asked ✓";
       setStatus(
         "record-status",
-        `Recorded: ${chosen.person.name} asked about ${state.target.name} (request ${updated.id}, ${String(updated.status).toLowerCase()}). Follow up once, after a week, at most.`,
+        `Recorded: you asked ${chosen.person.name} for an introduction to ${askedFor.name} (request ${updated.id}, ${String(updated.status).toLowerCase()}). Follow up once, after a week, at most.`,
         "ok",
       );
     } catch (err) {
@@ -934,7 +962,7 @@
   });
   $("draft-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    fetchDraft();
+    fetchDraft(false);
   });
   $("mark-asked").addEventListener("click", markAsked);
   document.querySelectorAll("button.copy").forEach((button) => {
