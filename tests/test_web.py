@@ -186,7 +186,9 @@ def expected_plan(site: Site, target: str) -> tuple[list[dict[str, Any]], list[d
         f"""query($to: String!) {{
           alternativePaths(to: $to, k: 3) {{ __typename ... on PathList {{ paths {{ {PATH} }} }} }}
           introducers(to: $to, limit: 5) {{
-            __typename ... on IntroducerList {{ introducers {{ person {{ id name }} }} }}
+            __typename ... on IntroducerList {{
+              introducers {{ person {{ id name }} path {{ {PATH} }} }}
+            }}
           }}
         }}""",
         to=target,
@@ -295,18 +297,28 @@ async def test_plan_choose_introducer_draft_and_record(tab: Tab, site: Site) -> 
     if not has_field(site, "Query", "draftIntroRequest"):
         await screenshot(tab, "web-path-explorer.png")
         pytest.skip("draftIntroRequest is not in the schema yet (Outreach issue)")
-    await page.wait_for_selector("#draft-body:not([hidden])")
+    await page.wait_for_selector("#draft-body:not([hidden]), #draft-status.error")
+    assert await page.locator("#draft-body").is_visible(), await page.text_content("#draft-status")
     ask = await page.text_content("#draft-ask")
     blurb = await page.text_content("#draft-blurb")
     assert ask.strip()
     assert blurb.strip()
     assert chosen["name"].split()[0] in ask  # addressed to the introducer
+    # A draft goes to someone the introducer knows: the target, or the next person on the path.
+    steps = introducers[0]["path"]["people"]
+    asked_for = steps[2] if len(steps) > 3 else steps[-1]
+    if asked_for["id"] != dana:
+        assert asked_for["name"] in await page.text_content("#draft-note")
+    assert asked_for["name"] in await page.text_content("#draft-status")
     assert await page.locator("#lint-findings > li").count() >= 1
     assert await page.get_by_role("button", name="Copy the ask").is_visible()
 
     # Record it as asked, then check the API has it.
     await page.get_by_role("button", name="Mark as asked").click()
-    await page.wait_for_selector("#record-status.ok")
+    await page.wait_for_selector("#record-status.ok, #record-status.error")
+    assert "error" not in (await page.get_attribute("#record-status", "class") or ""), (
+        await page.text_content("#record-status")
+    )
     data = site.graphql(
         "{ introRequests(status: ASKED) { edges { node {"
         " id status introducer { id } target { id } } } } }"
@@ -314,7 +326,8 @@ async def test_plan_choose_introducer_draft_and_record(tab: Tab, site: Site) -> 
     recorded = [
         e["node"]
         for e in data["introRequests"]["edges"]
-        if e["node"]["introducer"]["id"] == chosen["id"] and e["node"]["target"]["id"] == dana
+        if e["node"]["introducer"]["id"] == chosen["id"]
+        and e["node"]["target"]["id"] == asked_for["id"]
     ]
     assert len(recorded) == 1
     assert recorded[0]["status"] == "ASKED"
