@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from graph.errors import InvalidInput, PersonNotFound
@@ -78,22 +79,41 @@ class TrustGraph:
         ``InvalidInput`` for a strength outside (0, 1] or a self-loop.
         """
         g = cls()
+        index, ids = g.index, g.ids
         rows: list[Row] = []
         for node in nodes:
-            if g._node(node) == len(rows):
+            if node not in index:
+                index[node] = len(ids)
+                ids.append(node)
                 rows.append({})
-        for u, v, given, given_mask in edges:
-            _check_strength(given)
+        for u, v, strength, mask in edges:  # the hot loop of a store rebuild: kept inline
+            try:
+                ok = 0.0 < strength <= 1.0 and strength.__class__ is not bool
+            except TypeError:
+                ok = False
+            if not ok:
+                _check_strength(strength)
             if u == v:
                 raise InvalidInput(f"self-loop on {u!r}", field="target")
-            i = g._node(u)
-            if i == len(rows):
+            i = index.get(u)
+            if i is None:
+                i = index[u] = len(ids)
+                ids.append(u)
                 rows.append({})
-            j = g._node(v)
-            if j == len(rows):
+            j = index.get(v)
+            if j is None:
+                j = index[v] = len(ids)
+                ids.append(v)
                 rows.append({})
-            old = rows[i].get(j, (0.0, 0))
-            rows[i][j] = rows[j][i] = (max(old[0], given), old[1] | given_mask)
+            old = rows[i].get(j)
+            if old is None:
+                rows[i][j] = rows[j][i] = (strength, mask)
+            else:
+                rows[i][j] = rows[j][i] = (max(old[0], strength), old[1] | mask)
+        n = len(ids)
+        g.nbrs, g.costs, g.strengths = [[]] * n, [[]] * n, [[]] * n  # placeholders
+        g.masks, g.pos = [[]] * n, [{}] * n
+        g._live = n
         for i, row in enumerate(rows):
             g._set_row(i, row)
         return g
@@ -120,12 +140,15 @@ class TrustGraph:
         )
 
     def _set_row(self, i: int, row: Row) -> None:
-        items = sorted(row.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        self.nbrs[i] = [j for j, _ in items]
-        self.strengths[i] = [s for _, (s, _m) in items]
-        self.costs[i] = [-math.log(s) for _, (s, _m) in items]
+        # Strongest first; equal ties keep insertion order (sorting is stable).
+        items = sorted(row.items(), key=itemgetter(1), reverse=True)
+        nbrs = [j for j, _ in items]
+        strengths = [s for _, (s, _m) in items]
+        self.nbrs[i] = nbrs
+        self.strengths[i] = strengths
+        self.costs[i] = [-math.log(s) for s in strengths]
         self.masks[i] = [m for _, (_s, m) in items]
-        self.pos[i] = {j: k for k, (j, _) in enumerate(items)}
+        self.pos[i] = dict(zip(nbrs, range(len(nbrs)), strict=True))
 
     def add_node(self, node: str) -> None:
         self._node(node)
