@@ -308,7 +308,7 @@ async def export_schema_run(
     store = EmbeddedStore(tmp_path / "db.sqlite", today=lambda: TODAY)
     await store.apply("main", small_network())
     services = Services.build(Settings(data_dir=tmp_path), store)
-    context = RequestContext(services=services, viewer=Viewer("main"))
+    context = RequestContext(services=services, viewer=Viewer("main"), person_loader=None)
 
     async def run(**variables: Any) -> dict[str, Any]:
         result = await schema.execute(
