@@ -16,7 +16,7 @@ class RequestContext(BaseContext, kw_only=True):
 
     services: Any  # Services; msgspec cannot type-check arbitrary classes
     viewer: Any  # Viewer
-    person_loader: Any  # DataLoader[str, Person | None], one per request
+    person_loader: Any = None  # DataLoader[str, Person | None], one per request
 
 
 Info = StrawberryInfo[RequestContext, None]
