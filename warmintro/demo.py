@@ -59,8 +59,11 @@ async def build_demo(settings: Settings, *, workspace: str = DEMO_WORKSPACE) -> 
         )
         member = await services.planner.resolve(viewer, manifest.member_urls[0])
         key = services.appdb.create_key(workspace, member.id)
-        targets = ", ".join(manifest.targets[:3])
-        lines.append(f"try a target: {targets}")
+        lines.append("try these targets:")
+        for t in manifest.target_details[:3] or []:
+            lines.append(f"  {t.name} — {t.headline}: {t.url}")
+        if not manifest.target_details:
+            lines.extend(f"  {url}" for url in manifest.targets[:3])
         return DemoResult(workspace, key, member.name, "\n".join(lines))
     finally:
         await services.close()

@@ -51,7 +51,7 @@ def build_batch(
         from loaders.edges import load_edges
 
         return load_edges(request.path, people_path=request.people_path, existing=existing)
-    from loaders.edges import load_graphml
+    from loaders.graphml import load_graphml
 
     return load_graphml(request.path, existing=existing)
 
