@@ -2,25 +2,35 @@
 
 Data model: ``(:Person {workspace, id, ...})``; one ``[:KNOWS {workspace, owner,
 data, interactions}]`` per owner, directed from the canonical first end to the
-second; ``(:Member)``, ``(:Merge)`` and a ``(:Workspace {name, version})`` whose
-version every write bumps. Every statement lives in ``queries/`` and takes the
-workspace as a parameter, so nothing crosses workspaces.
+second (``data`` is :func:`graph.codec.evidence_to_json`); ``(:Member)``,
+``(:Merge)`` and a ``(:Workspace {name, version})`` whose version every write
+bumps. A ``Person`` with ``stub = true`` exists only because evidence named it;
+the embedded store keeps such ids out of its people, so every person query
+hides stubs. Every statement lives in ``queries/`` and takes the workspace as a
+parameter, so nothing crosses workspaces.
 
-Planning: the planner needs the whole workspace graph to be exact, so the store
-fetches the workspace's evidence once, builds the same in-memory trust graph as
-the embedded backend, and caches it per workspace version. Every call costs one
-cheap version read, so several API workers see each other's writes at once.
+Planning: the algorithms are exact only over the whole hop-bounded ball, and a
+bounded neighbourhood around a hub is most of a workspace (see BENCHMARKS.md),
+so the store streams the workspace's evidence once, builds the same in-memory
+trust graph as the embedded backend, and caches it per workspace version. Each
+call costs one cheap version read, so several API workers see each other's
+writes at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
-from typing import Any, LiteralString
+from typing import Any, LiteralString, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    AsyncSession,
+)
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from graph.codec import evidence_from_json, evidence_to_json, interactions_in
 from graph.cypher import load_query
@@ -39,7 +49,11 @@ from graph.model import (
 from graph.store import ApplyResult, Erased, PlanningView, Stats
 from graph.strength import StrengthWeights
 
+T = TypeVar("T")
+
 BATCH_ROWS = 10_000
+"""Rows per ``UNWIND``; chosen with scripts/bench_neo4j.py (see BENCHMARKS.md)."""
+
 SCHEMA = (
     "schema_person_key",
     "schema_person_url",
@@ -48,11 +62,15 @@ SCHEMA = (
     "schema_merge_key",
     "schema_workspace_key",
 )
+_UNREACHABLE = (ServiceUnavailable, SessionExpired, AuthError, OSError)
+
+Evidences = dict[tuple[str, str], dict[str, Evidence]]
+_Snapshot = tuple[int, list[str], Evidences, list[str]]
 
 
 def _q(name: str) -> LiteralString:
     # The text comes from a file shipped with the package, never from input.
-    return load_query(name).text  # mypy treats LiteralString as str
+    return load_query(name).text
 
 
 def _person(d: dict[str, Any]) -> Person:
@@ -91,8 +109,30 @@ def _evidence_row(a: str, b: str, e: Evidence) -> dict[str, Any]:
     }
 
 
+def _collect_evidence(records: Iterable[dict[str, Any]], into: Evidences) -> None:
+    """Decode rows of ``all_evidence``/``neighbourhood_evidence`` (grouped by first end)."""
+    for r in records:
+        a = r["a"]
+        for b, owner, data in zip(r["b"], r["owner"], r["data"], strict=True):
+            into.setdefault((a, b), {})[owner] = evidence_from_json(owner, data)
+
+
 class Neo4jStore:
-    """GraphStore on Neo4j; the driver is injected (or built by ``from_settings``)."""
+    """GraphStore on Neo4j; the driver is injected (or built by ``from_settings``).
+
+    Parameters
+    ----------
+    driver : neo4j.AsyncDriver
+        Connected to a Neo4j 5.26 server.
+    database : str
+        The database holding every workspace.
+    weights : StrengthWeights, optional
+        The strength model's weights (the settings' ones in production).
+    today : callable
+        Clock for strength recency; tests pin it.
+    owns_driver : bool
+        Close the driver in :meth:`close`.
+    """
 
     def __init__(
         self,
@@ -114,58 +154,61 @@ class Neo4jStore:
 
     @classmethod
     def from_settings(
-        cls, *, uri: str, user: str, password: str, database: str, weights: StrengthWeights
+        cls,
+        *,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        weights: StrengthWeights | None = None,
+        today: Callable[[], date] = date.today,
     ) -> Neo4jStore:
+        """A store owning a new driver; nothing connects until first use."""
         driver = AsyncGraphDatabase.driver(uri, auth=(user, password))
-        return cls(driver, database=database, weights=weights, owns_driver=True)
+        return cls(driver, database=database, weights=weights, today=today, owns_driver=True)
 
-    # -- plumbing ----------------------------------------------------------------------
-    async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        await self._ensure_schema()
-        try:
-            records, _, _ = await self._driver.execute_query(
-                _q(name), params, database_=self._database, routing_="r"
-            )
-        except (ServiceUnavailable, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
-        return [r.data() for r in records]
+    # -- plumbing ---------------------------------------------------------------------
+    def _session(self) -> AsyncSession:
+        # Notifications off: "unknown label" hints on an empty database are noise, and
+        # fetch_size=-1 streams a whole result at once (planning reads are big).
+        return self._driver.session(
+            database=self._database, notifications_min_severity="OFF", fetch_size=-1
+        )
 
     async def _ensure_schema(self) -> None:
         if self._schema_ready:
             return
-        async with self._schema_lock:
-            try:
-                for name in SCHEMA:
-                    await self._driver.execute_query(_q(name), database_=self._database)
-            except (ServiceUnavailable, OSError) as exc:
-                raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
-            self._schema_ready = True
+        async with self._schema_lock:  # several tasks may arrive before the first finishes
+            if not self._schema_ready:
+                try:
+                    async with self._session() as session:
+                        for name in SCHEMA:
+                            result = await session.run(_q(name))
+                            await result.consume()
+                except _UNREACHABLE as exc:
+                    raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+                self._schema_ready = True
 
-    async def _write(self, work: Callable[[AsyncManagedTransaction], Any]) -> Any:
-        """Run ``work`` in one write transaction (retried on transient errors)."""
+    async def _transact(
+        self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], *, write: bool
+    ) -> T:
+        """Run ``work`` in one managed transaction (the driver retries transient errors)."""
         await self._ensure_schema()
         try:
-            async with self._driver.session(database=self._database) as session:
-                return await session.execute_write(work)
-        except (ServiceUnavailable, OSError) as exc:
+            async with self._session() as session:
+                if write:
+                    return await session.execute_write(work)
+                return await session.execute_read(work)
+        except _UNREACHABLE as exc:
             raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
 
-    @staticmethod
-    async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
-        result = await tx.run(_q(name), params)
-        return [r.data() async for r in result]
+    async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+            return await _run(tx, name, **params)
 
-    @staticmethod
-    async def _unwind(
-        tx: AsyncManagedTransaction, name: str, workspace: str, rows: Sequence[dict[str, Any]]
-    ) -> None:
-        for i in range(0, len(rows), BATCH_ROWS):
-            result = await tx.run(
-                _q(name), {"workspace": workspace, "rows": list(rows[i : i + BATCH_ROWS])}
-            )
-            await result.consume()
+        return await self._transact(work, write=False)
 
-    # -- lifecycle -------------------------------------------------------------------------
+    # -- lifecycle ----------------------------------------------------------------------
     async def close(self) -> None:
         if self._owns_driver:
             await self._driver.close()
@@ -173,99 +216,80 @@ class Neo4jStore:
     async def ping(self) -> None:
         try:
             await self._driver.verify_connectivity()
-        except (Neo4jError, ServiceUnavailable, OSError) as exc:
+        except _UNREACHABLE as exc:
             raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
 
-    # -- writes ---------------------------------------------------------------------------------
+    # -- writes -------------------------------------------------------------------------
     async def apply(self, workspace: str, batch: ImportBatch) -> ApplyResult:
-        known = {m.merged: m.kept for m in await self.merges(workspace)}
-        evidence = rewrite_merged(batch, known)
         people = list({p.id: p for p in batch.people}.values())
+        described = {p.id for p in people}
+        merges = [{"kept": m.kept, "merged": m.merged, "reason": m.reason} for m in batch.merges]
+        members = [{"person_id": m.person_id, "sharing": m.sharing.value} for m in batch.members]
 
-        async def work(tx: AsyncManagedTransaction) -> None:
-            await self._unwind(tx, "upsert_people", workspace, [_person_row(p) for p in people])
+        async def work(tx: AsyncManagedTransaction) -> int:
+            # Read inside the transaction: a retry or a concurrent merge sees the same state.
+            known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
+            evidence = rewrite_merged(batch, known)
+            await _unwind(tx, "upsert_people", workspace, [_person_row(p) for p in people])
             for m in batch.merges:
-                await self._repoint(tx, workspace, m)
-            await self._unwind(
-                tx,
-                "upsert_merges",
-                workspace,
-                [{"kept": m.kept, "merged": m.merged, "reason": m.reason} for m in batch.merges],
-            )
-            await self._unwind(
+                await _repoint(tx, workspace, m)
+            await _unwind(tx, "upsert_merges", workspace, merges)
+            ends = {end for pair, _ in evidence for end in pair} - described
+            await _ensure(tx, workspace, ends)
+            await _unwind(
                 tx, "upsert_evidence", workspace, [_evidence_row(a, b, e) for (a, b), e in evidence]
             )
-            await self._unwind(
-                tx,
-                "insert_members",
-                workspace,
-                [{"person_id": m.person_id, "sharing": m.sharing.value} for m in batch.members],
-            )
-            await self._run(tx, "bump_version", workspace=workspace)
+            await _unwind(tx, "insert_members", workspace, members)
+            await _run(tx, "bump_version", workspace=workspace)
+            return len({pair for pair, _ in evidence})
 
-        await self._write(work)
-        return ApplyResult(len(people), len({pair for pair, _ in evidence}), len(batch.merges))
-
-    async def _repoint(self, tx: AsyncManagedTransaction, workspace: str, m: Merge) -> None:
-        """Move a merged person's evidence onto the kept person, then delete them."""
-        exists = await self._run(tx, "person_by_id", workspace=workspace, id=m.merged)
-        if not exists:
-            return
-        rows = await self._run(tx, "person_evidence", workspace=workspace, id=m.merged)
-        moved = []
-        for r in rows:
-            if r["other"] == m.kept:
-                continue
-            new_pair = canonical_pair(m.kept, r["other"])
-            e = evidence_from_json(r["owner"], r["data"])
-            swap = (r["a"] == m.merged) != (new_pair[0] == m.kept)
-            moved.append(_evidence_row(*new_pair, flip(e) if swap else e))
-        await self._run(tx, "delete_person", workspace=workspace, id=m.merged)
-        await self._unwind(tx, "upsert_evidence", workspace, moved)
+        relationships = await self._transact(work, write=True)
+        return ApplyResult(len(people), relationships, len(batch.merges))
 
     async def set_sharing(self, workspace: str, person_id: str, sharing: Sharing) -> None:
         async def work(tx: AsyncManagedTransaction) -> None:
-            await self._run(
+            await _run(
                 tx, "set_sharing", workspace=workspace, person_id=person_id, sharing=sharing.value
             )
-            await self._run(tx, "bump_version", workspace=workspace)
+            await _run(tx, "bump_version", workspace=workspace)
 
-        await self._write(work)
+        await self._transact(work, write=True)
 
     async def erase_person(self, workspace: str, person_id: str) -> Erased:
         async def work(tx: AsyncManagedTransaction) -> Erased:
-            touching = await self._run(tx, "person_evidence", workspace=workspace, id=person_id)
-            owned = await self._run(tx, "owner_evidence", workspace=workspace, owner=person_id)
+            touching = await _run(tx, "person_evidence", workspace=workspace, id=person_id)
+            owned = await _run(tx, "owner_evidence", workspace=workspace, owner=person_id)
             pairs = {r["other"] for r in touching}
             n_ev = len(touching)
             for r in owned:
                 if person_id in (r["a"], r["b"]):
                     continue  # already counted with the person's own ties
                 n_ev += 1
-                if r["others"] == 0:
+                if r["others"] == 0:  # their evidence was all the tie had
                     pairs.add(f"{r['a']}|{r['b']}")
-            await self._run(tx, "delete_owner_evidence", workspace=workspace, owner=person_id)
-            await self._run(tx, "delete_person", workspace=workspace, id=person_id)
-            await self._run(tx, "delete_member", workspace=workspace, id=person_id)
-            await self._run(tx, "delete_person_merges", workspace=workspace, id=person_id)
-            await self._run(tx, "bump_version", workspace=workspace)
+            await _run(tx, "delete_owner_evidence", workspace=workspace, owner=person_id)
+            await _run(tx, "delete_person", workspace=workspace, id=person_id)
+            await _run(tx, "delete_member", workspace=workspace, id=person_id)
+            await _run(tx, "delete_person_merges", workspace=workspace, id=person_id)
+            await _run(tx, "bump_version", workspace=workspace)
             return Erased(person_id, len(pairs), n_ev)
 
-        result: Erased = await self._write(work)
-        return result
+        return await self._transact(work, write=True)
 
-    # -- reads ----------------------------------------------------------------------------------
+    # -- reads --------------------------------------------------------------------------
     async def person(self, workspace: str, person_id: str) -> Person | None:
         rows = await self._read("person_by_id", workspace=workspace, id=person_id)
         return _person(rows[0]["person"]) if rows else None
 
     async def people_by_url(self, workspace: str, url: str) -> list[Person]:
-        return [
-            _person(r["person"])
-            for r in await self._read("people_by_url", workspace=workspace, url=url)
-        ]
+        if not url:  # the embedded store indexes only non-empty URLs
+            return []
+        rows = await self._read("people_by_url", workspace=workspace, url=url)
+        return [_person(r["person"]) for r in rows]
 
     async def people_by_email(self, workspace: str, email: str) -> list[Person]:
+        if not email:
+            return []
         rows = await self._read("people_by_email", workspace=workspace, email=email)
         return [_person(r["person"]) for r in rows]
 
@@ -295,17 +319,12 @@ class Neo4jStore:
 
     async def relationships_of(self, workspace: str, person_id: str) -> list[Relationship]:
         rows = await self._read("person_evidence", workspace=workspace, id=person_id)
-        grouped: dict[tuple[str, str], list[Evidence]] = {}
-        for r in rows:
-            grouped.setdefault((r["a"], r["b"]), []).append(
-                evidence_from_json(r["owner"], r["data"])
-            )
-        return [
-            Relationship(a, b, tuple(sorted(evs, key=lambda e: e.owner)))
-            for (a, b), evs in sorted(
-                grouped.items(), key=lambda kv: kv[0][1] if kv[0][0] == person_id else kv[0][0]
-            )
-        ]
+        grouped: dict[str, list[Evidence]] = {}
+        ends: dict[str, tuple[str, str]] = {}
+        for r in rows:  # ordered by other end, then owner, like the embedded store
+            grouped.setdefault(r["other"], []).append(evidence_from_json(r["owner"], r["data"]))
+            ends[r["other"]] = (r["a"], r["b"])
+        return [Relationship(*ends[o], tuple(evs)) for o, evs in grouped.items()]
 
     async def members(self, workspace: str) -> list[Member]:
         rows = await self._read("members", workspace=workspace)
@@ -320,18 +339,83 @@ class Neo4jStore:
         return Stats(r["people"], r["relationships"], r["interactions"], r["members"], r["merges"])
 
     async def planning_view(self, workspace: str) -> PlanningView:
-        version = (await self._read("workspace_version", workspace=workspace))[0]["version"]
         today = self._today()
+        version = (await self._read("workspace_version", workspace=workspace))[0]["version"]
         cached = self._views.get(workspace)
         if cached and cached[0] == version and cached[1] == today:
             return cached[2]
-        people = [r["person"]["id"] for r in await self._read("all_people", workspace=workspace)]
-        evidence: dict[tuple[str, str], dict[str, Evidence]] = {}
-        for r in await self._read("all_evidence", workspace=workspace):
-            evidence.setdefault((r["a"], r["b"]), {})[r["owner"]] = evidence_from_json(
-                r["owner"], r["data"]
-            )
-        members = [m.person_id for m in await self.members(workspace)]
+
+        async def snapshot(
+            tx: AsyncManagedTransaction,
+        ) -> tuple[int, list[str], Evidences, list[str]]:
+            # One read transaction: people, evidence and members from the same state,
+            # tagged with the version that state carries.
+            version = (await _run(tx, "workspace_version", workspace=workspace))[0]["version"]
+            people = [r["person"]["id"] for r in await _run(tx, "all_people", workspace=workspace)]
+            evidence: Evidences = {}
+            _collect_evidence(await _run(tx, "all_evidence", workspace=workspace), evidence)
+            members = [r["person_id"] for r in await _run(tx, "members", workspace=workspace)]
+            return version, people, evidence, members
+
+        version, people, evidence, members = await self._transact(snapshot, write=False)
         view = build_view(people, evidence, members, as_of=today, weights=self._weights)
         self._views[workspace] = (version, today, view)
         return view
+
+    async def neighbourhood_evidence(self, workspace: str, ids: Sequence[str]) -> Evidences:
+        """All evidence on ties touching ``ids`` (for bounded planning; see the benchmark)."""
+
+        async def work(tx: AsyncManagedTransaction) -> Evidences:
+            out: Evidences = {}
+            rows = await _run(tx, "neighbourhood_evidence", workspace=workspace, ids=list(ids))
+            _collect_evidence(rows, out)
+            return out
+
+        return await self._transact(work, write=False)
+
+    async def neighbours(self, workspace: str, ids: Sequence[str]) -> list[str]:
+        rows = await self._read("neighbours", workspace=workspace, ids=list(ids))
+        return list(rows[0]["ids"]) if rows else []
+
+
+# -- statements inside a transaction ---------------------------------------------------------
+async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
+    result = await tx.run(_q(name), params)
+    return [r.data() async for r in result]
+
+
+async def _unwind(
+    tx: AsyncManagedTransaction, name: str, workspace: str, rows: Sequence[dict[str, Any]]
+) -> None:
+    for i in range(0, len(rows), BATCH_ROWS):
+        chunk = list(rows[i : i + BATCH_ROWS])
+        result = await tx.run(_q(name), {"workspace": workspace, "rows": chunk})
+        await result.consume()
+
+
+async def _ensure(tx: AsyncManagedTransaction, workspace: str, ids: Iterable[str]) -> None:
+    """Make stub nodes for evidence ends no batch described (usually none)."""
+    todo = sorted(ids)
+    for i in range(0, len(todo), BATCH_ROWS):
+        result = await tx.run(
+            _q("ensure_people"), {"workspace": workspace, "ids": todo[i : i + BATCH_ROWS]}
+        )
+        await result.consume()
+
+
+async def _repoint(tx: AsyncManagedTransaction, workspace: str, m: Merge) -> None:
+    """Move a merged person's evidence onto the kept person, then delete them."""
+    if not await _run(tx, "person_by_id", workspace=workspace, id=m.merged):
+        return  # like the embedded store: only a known person is folded
+    moved = []
+    for r in await _run(tx, "person_evidence", workspace=workspace, id=m.merged):
+        if r["other"] == m.kept:
+            continue  # a tie between the two halves of one person disappears
+        new_pair = canonical_pair(m.kept, r["other"])
+        e = evidence_from_json(r["owner"], r["data"])
+        swap = (r["a"] == m.merged) != (new_pair[0] == m.kept)
+        moved.append(_evidence_row(*new_pair, flip(e) if swap else e))
+    await _run(tx, "delete_person", workspace=workspace, id=m.merged)
+    if moved:
+        await _ensure(tx, workspace, [m.kept])
+    await _unwind(tx, "upsert_evidence", workspace, moved)

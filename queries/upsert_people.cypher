@@ -1,4 +1,5 @@
 // New non-empty values win; empty ones keep what is stored (same as the embedded store).
+// A stub (a node made only because evidence named it) becomes a real person here.
 UNWIND $rows AS r
 MERGE (p:Person {workspace: $workspace, id: r.id})
 SET p.name = CASE WHEN r.name <> '' THEN r.name ELSE coalesce(p.name, '') END,
@@ -7,4 +8,5 @@ SET p.name = CASE WHEN r.name <> '' THEN r.name ELSE coalesce(p.name, '') END,
     p.email = CASE WHEN r.email <> '' THEN r.email ELSE coalesce(p.email, '') END,
     p.url = CASE WHEN r.url <> '' THEN r.url ELSE coalesce(p.url, '') END,
     p.schools = CASE WHEN size(r.schools) > 0 THEN r.schools ELSE coalesce(p.schools, []) END,
-    p.employers = CASE WHEN size(r.employers) > 0 THEN r.employers ELSE coalesce(p.employers, []) END
+    p.employers = CASE WHEN size(r.employers) > 0 THEN r.employers ELSE coalesce(p.employers, []) END,
+    p.stub = null

@@ -1,2 +1,0 @@
-MATCH (p:Person {workspace: $workspace, id: $id})-[k:KNOWS]-(:Person)
-DELETE k
