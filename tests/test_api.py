@@ -484,3 +484,62 @@ async def test_draft_lint_and_intro_request_lifecycle(api: Api) -> None:
     )
     ana = next(i for i in intro["introducers"]["introducers"] if i["person"]["id"] == "ana")
     assert any("asked 1 time" in r for r in ana["reasons"])
+
+
+# -- imports over the GraphQL multipart request spec ----------------------------------------
+def test_import_linkedin_zip_upload_runs_in_background(api: Api, tmp_path: Path) -> None:
+    import io
+    import json
+    import time
+    import zipfile
+
+    buf = io.BytesIO()
+    source = Path(__file__).parent / "data" / "linkedin" / "full2023"
+    with zipfile.ZipFile(buf, "w") as z:
+        for f in sorted(source.iterdir()):
+            z.write(f, f"Basic_LinkedInDataExport/{f.name}")
+    operations = {
+        "query": "mutation($file: Upload!) { importLinkedIn(file: $file) { __typename ... on ImportJob { id status } } }",
+        "variables": {"file": None},
+    }
+    files = {
+        "operations": (None, json.dumps(operations), "application/json"),
+        "map": (None, json.dumps({"0": ["variables.file"]}), "application/json"),
+        "0": ("export.zip", buf.getvalue(), "application/zip"),
+    }
+    headers = {"Authorization": f"Bearer {api.keys['admin']}"}
+    reply = httpx.post(api.url + "/graphql", files=files, headers=headers, timeout=30).json()
+    job = reply["data"]["importLinkedIn"]
+    assert job["__typename"] == "ImportJob"
+    poll = {
+        "query": "query($id: ID!) { importJob(id: $id) { ... on ImportJob { status rowsProcessed report { people relationships skipped { file line reason } } error { message } } } }"
+    }
+    deadline = time.monotonic() + 30
+    while True:
+        state = api.raw("admin", {**poll, "variables": {"id": job["id"]}}).json()["data"][
+            "importJob"
+        ]
+        if state["status"] in ("DONE", "FAILED") or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert state["status"] == "DONE", state
+    assert state["report"]["people"] > 1
+    assert state["report"]["relationships"] >= 1
+    # A malformed upload fails with a located error and writes nothing.
+    before = api.raw("admin", {"query": "{ networkStats { people relationships } }"}).json()["data"]
+    files["0"] = ("Connections.csv", b"\x00\x01binary junk", "text/csv")
+    bad = httpx.post(api.url + "/graphql", files=files, headers=headers, timeout=30).json()["data"][
+        "importLinkedIn"
+    ]
+    deadline = time.monotonic() + 30
+    while True:
+        state = api.raw("admin", {**poll, "variables": {"id": bad["id"]}}).json()["data"][
+            "importJob"
+        ]
+        if state["status"] in ("DONE", "FAILED") or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert state["status"] == "FAILED"
+    assert "Connections.csv" in state["error"]["message"]
+    after = api.raw("admin", {"query": "{ networkStats { people relationships } }"}).json()["data"]
+    assert after == before
