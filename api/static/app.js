@@ -5,6 +5,7 @@
   "use strict";
 
   const KEY_STORAGE = "warmintro.apiKey";
+  const REACH_DRAWN = 10; // more rows than this stop being readable at a laptop's width
   const COLORS = {
     requester: "#1a56db",
     introducer: "#1a7f37",
@@ -369,21 +370,26 @@
   }
   const ROLE_ORDER = ["requester", "target", "introducer", "intermediary"];
 
-  // Paths left to right, the requester at x=0, the best path on the middle line and the
-  // others alternating above and below it. With alignEnds (one target) every path ends at
-  // the right edge; otherwise (reach: many targets) x is the hop count.
-  function elementsFor(paths, alignEnds) {
+  // Paths left to right with the requester at x=0.
+  // "paths" (one target): the best path on the middle line, the others alternating above
+  //   and below it, every path ending at the right edge.
+  // "reach" (many targets): a tree; x is the hop count, each target gets its own row and
+  //   everyone else sits level with the middle of the targets they lead to.
+  function elementsFor(paths, mode) {
     const maxHops = Math.max(1, ...paths.map((p) => p.hops));
-    const column = 230;
+    const column = mode === "reach" ? 250 : 230;
     const width = column * maxHops;
-    const rowGap = 125;
+    const rowGap = mode === "reach" ? 58 : 125;
     const nodes = new Map();
     const edges = new Map();
+    const rows = new Map(); // reach: person id -> rows of the targets they lead to
     paths.forEach((path, rank) => {
       const offset = rank === 0 ? 0 : Math.ceil(rank / 2) * (rank % 2 ? -1 : 1);
       const last = path.people.length - 1;
       path.people.forEach((person, i) => {
         const r = roleOf(path, i);
+        if (!rows.has(person.id)) rows.set(person.id, []);
+        rows.get(person.id).push(rank);
         const existing = nodes.get(person.id);
         if (existing) {
           existing.data.paths.push(rank + 1);
@@ -391,11 +397,14 @@
           return;
         }
         const onMiddle = i === 0 || (i === last && rank === 0);
+        const lines = mode === "reach" && i === last
+          ? [person.name, person.position]
+          : [person.name, person.position, person.company];
         nodes.set(person.id, {
           group: "nodes",
           data: {
             id: person.id,
-            label: [person.name, person.position, person.company].filter(Boolean).join("\n"),
+            label: lines.filter(Boolean).join("\n"),
             name: person.name,
             company: person.company,
             position: person.position,
@@ -403,8 +412,9 @@
             role: r,
             paths: [rank + 1],
           },
+          classes: mode === "reach" && i === last ? "leaf" : "",
           position: {
-            x: alignEnds ? (last ? (i / last) * width : 0) : i * column,
+            x: mode === "reach" ? i * column : last ? (i / last) * width : 0,
             y: onMiddle ? 0 : offset * rowGap,
           },
         });
@@ -431,6 +441,24 @@
         });
       });
     });
+    if (mode === "reach") {
+      // A target keeps its own row and depth, even when it is also on someone else's path.
+      const leaves = new Map();
+      paths.forEach((path, rank) => {
+        const last = path.people[path.people.length - 1];
+        if (!leaves.has(last.id)) leaves.set(last.id, { row: rank, depth: path.people.length - 1 });
+      });
+      for (const node of nodes.values()) {
+        const leaf = leaves.get(node.data.id);
+        if (leaf) {
+          node.position = { x: leaf.depth * column, y: leaf.row * rowGap };
+          node.classes = "leaf";
+        } else {
+          const r = rows.get(node.data.id);
+          node.position.y = (r.reduce((a, b) => a + b, 0) / r.length) * rowGap;
+        }
+      }
+    }
     return [...nodes.values(), ...edges.values()];
   }
 
@@ -473,13 +501,17 @@
         "text-rotation": "autorotate",
       },
     },
+    {
+      selector: "node.leaf",
+      style: { "text-valign": "center", "text-halign": "right", "text-margin-x": 8, "text-margin-y": 0, "text-max-width": 220 },
+    },
     { selector: "edge.best", style: { "line-color": COLORS.best } },
     { selector: "edge.chosen", style: { "line-color": COLORS.chosen, opacity: 1, "z-index": 10 } },
     { selector: "node.chosen", style: { "border-color": COLORS.chosen, "border-width": 4 } },
     { selector: ":selected", style: { "overlay-color": "#f59e0b", "overlay-opacity": 0.25, "overlay-padding": 6 } },
   ];
 
-  function drawGraph(container, paths, existing, alignEnds = true) {
+  function drawGraph(container, paths, existing, mode = "paths") {
     if (existing) existing.destroy();
     container.classList.toggle("empty", !paths.length);
     if (typeof window.cytoscape !== "function") {
@@ -493,7 +525,7 @@
     }
     const cy = window.cytoscape({
       container,
-      elements: elementsFor(paths, alignEnds),
+      elements: elementsFor(paths, mode),
       style: STYLE,
       layout: { name: "preset", fit: true, padding: 50 },
       minZoom: 0.3,
@@ -914,7 +946,11 @@
         ),
       );
     });
-    reachCy = drawGraph($("reach-graph"), state.reach.paths.slice(0, 12), reachCy, false);
+    reachCy = drawGraph($("reach-graph"), state.reach.paths.slice(0, REACH_DRAWN), reachCy, "reach");
+    $("reach-graph-heading").textContent =
+      state.reach.paths.length > REACH_DRAWN
+        ? `Warmest paths (the first ${REACH_DRAWN} of ${state.reach.paths.length})`
+        : "Warmest paths";
   }
 
   // -- tabs ----------------------------------------------------------------------------
