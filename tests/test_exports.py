@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import itertools
 import json
@@ -13,6 +14,7 @@ from typing import Any
 import networkx as nx
 import pytest
 import strawberry
+from typer.testing import CliRunner, Result
 
 from api.context import RequestContext
 from api.export_schema import ExportResult, export_paths
@@ -365,3 +367,90 @@ async def test_export_paths_failures_are_union_members(
     assert no_path["reason"] == "DISCONNECTED"
     bad = await export_schema_run(to="cy", format="MERMAID", k=0)
     assert (bad["__typename"], bad["field"]) == ("InvalidInput", "k")
+
+
+# -- the command line ----------------------------------------------------------------------
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    store = EmbeddedStore(tmp_path / "warmintro.db", today=lambda: TODAY)
+    store.apply_sync("main", small_network())
+    asyncio.run(store.close())
+    return tmp_path
+
+
+def cli(data_dir: Path, *args: str) -> Result:
+    from warmintro.cli import app
+
+    return CliRunner().invoke(
+        app, ["--data-dir", str(data_dir), "--workspace", "main", *args], catch_exceptions=False
+    )
+
+
+def test_cli_export_paths_load_back(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "paths.gexf"
+    result = cli(
+        data_dir,
+        "export",
+        "--to",
+        "cy",
+        "--from",
+        "me",
+        "--k",
+        "2",
+        "--format",
+        "gexf",
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    g = nx.read_gexf(out)
+    assert set(g.nodes) == {"me", "ana", "bo", "cy", "dee"}
+    assert g.nodes["cy"]["role"] == "target"
+
+    result = cli(
+        data_dir, "export", "--to", "ana@example.com", "--from", "me", "--format", "graphml"
+    )
+    assert result.exit_code == 0, result.output
+    assert set(nx.read_graphml(io.BytesIO(result.stdout.encode())).nodes) == {"me", "ana"}
+
+
+def test_cli_export_ego_network(data_dir: Path) -> None:
+    result = cli(data_dir, "export", "--ego", "bo", "--hops", "1", "--format", "cytoscape")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    nodes = {n["data"]["id"]: n["data"] for n in doc["elements"]["nodes"]}
+    assert set(nodes) == {"bo", "ana", "cy"}
+    assert nodes["bo"]["role"] == "center"
+    assert nodes["cy"]["name"] == "Cy Chen"  # names looked up in the store
+    edge = next(
+        e["data"]
+        for e in doc["elements"]["edges"]
+        if {e["data"]["source"], e["data"]["target"]} == {"bo", "cy"}
+    )
+    assert edge["strength"] == pytest.approx(0.8)
+    assert edge["evidence"]  # evidence lines from the strength model
+
+
+def test_cli_path_and_introducers_take_a_format(data_dir: Path) -> None:
+    result = cli(data_dir, "path", "me", "cy", "--format", "mermaid")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("graph LR\n")
+    assert not result.stdout.endswith("\n\n")
+    result = cli(data_dir, "introducers", "cy", "--from", "me", "--format", "graphml")
+    assert result.exit_code == 0, result.output
+    g = nx.read_graphml(io.BytesIO(result.stdout.encode()))
+    assert {"me", "ana", "dee", "cy"} <= set(g.nodes)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["export", "--format", "mermaid"], 2),  # neither --to nor --ego
+        (["export", "--to", "cy", "--ego", "bo", "--format", "mermaid"], 2),
+        (["export", "--to", "nobody", "--format", "mermaid"], 2),
+        (["export", "--to", "eve", "--from", "me", "--format", "mermaid"], 3),  # no path
+        (["export", "--to", "cy", "--format", "dot"], 2),
+    ],
+)
+def test_cli_export_failures_exit_as_documented(data_dir: Path, args: list[str], code: int) -> None:
+    assert cli(data_dir, *args).exit_code == code
