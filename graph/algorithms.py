@@ -379,14 +379,20 @@ def most_trusted_path(
     Returns
     -------
     TrustedPath
+        One best path; when several tie, any of them.
 
     Raises
     ------
     PersonNotFound
         A source or the target is not in the graph.
+    InvalidInput
+        ``max_hops`` outside 1..6, ``min_strength`` outside [0, 1], no source, or
+        the target in ``avoid``.
     NoPath
         With the reason: ``same_person``, ``disconnected``, ``beyond_hop_limit`` or
-        ``blocked`` (a path within the limit exists but filters remove it).
+        ``blocked`` (a path within the limit exists but min-strength or avoid
+        removes it). Edges outside ``owner_mask`` count as absent, not as
+        blocking, so the reason never reveals ties the caller may not see.
 
     Examples
     --------
