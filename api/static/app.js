@@ -23,7 +23,7 @@
     introducers: [],
     chosen: null, // the chosen introducer
     draft: null,
-    recorded: false,
+    asked: new Map(), // "introducer->target" -> recorded request id, this session
     goalTouched: false,
     options: [], // autocomplete matches
     active: -1, // highlighted option
@@ -715,7 +715,6 @@
   function resetDraft() {
     state.chosen = null;
     state.draft = null;
-    state.recorded = false;
     $("draft-panel").hidden = true;
     $("draft-body").hidden = true;
     setStatus("draft-status", "");
@@ -724,7 +723,6 @@
 
   function chooseIntroducer(index) {
     state.chosen = state.introducers[index];
-    state.recorded = false;
     document.querySelectorAll("#introducer-list > li").forEach((li, i) => {
       li.classList.toggle("chosen", i === index);
       const button = li.querySelector("button.choose");
@@ -821,14 +819,18 @@
       );
     }
     const mark = $("mark-asked");
-    mark.disabled = false;
-    mark.textContent = "Mark as asked";
+    const asked = state.asked.get(pairKey(draft));
+    mark.disabled = Boolean(asked);
+    mark.textContent = asked ? "Asked ✓" : "Mark as asked";
+    if (asked) setStatus("record-status", `Already recorded in this session (request ${asked}).`, "ok");
     $("draft-body").hidden = false;
   }
 
+  const pairKey = (draft) => `${draft.introducer.id}->${draft.target.id}`;
+
   async function markAsked() {
     const chosen = state.chosen;
-    if (!chosen || !state.draft || state.recorded) return;
+    if (!chosen || !state.draft || state.asked.has(pairKey(state.draft))) return;
     const mark = $("mark-asked");
     mark.disabled = true;
     setStatus("record-status", "Recording the request…");
@@ -844,7 +846,7 @@
       const updated = asked.updateIntroRequest;
       const updateErr = problem(updated, "IntroRequest");
       if (updateErr) throw new ApiError(`Recorded, but not marked as asked: ${updateErr}`);
-      state.recorded = true;
+      state.asked.set(pairKey(state.draft), updated.id);
       mark.textContent = "Asked ✓";
       setStatus(
         "record-status",
