@@ -23,13 +23,13 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import uvicorn
+from playwright.async_api import Browser, Page, Route, ViewportSize, async_playwright
 
 from api.app import create_app
 from api.web import WEB_HANDLERS, missing_vendor_files, page_html
 from warmintro.settings import Settings
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.async_api")
 
 CHROMIUM = Path(os.environ.get("WARMINTRO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT = ViewportSize(width=1280, height=900)
 TIMEOUT_MS = 15_000
 TARGET_NAME = "Dana Whitfield"  # the demo's Head of Payments at Acme, three hops away
 
@@ -113,8 +113,8 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="module")
-async def browser(chromium: Path) -> AsyncIterator[Any]:
-    async with playwright_api.async_playwright() as p:
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
         launched = await p.chromium.launch(
             executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
         )
@@ -128,13 +128,13 @@ async def browser(chromium: Path) -> AsyncIterator[Any]:
 class Tab:
     """A browser page plus everything it requested and complained about."""
 
-    page: Any
+    page: Page
     requests: list[str]
     console_errors: list[str]
 
 
 @pytest.fixture
-async def tab(browser: Any, site: Site) -> AsyncIterator[Tab]:
+async def tab(browser: Browser, site: Site) -> AsyncIterator[Tab]:
     context = await browser.new_context(viewport=VIEWPORT, service_workers="block")
     page = await context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -157,7 +157,7 @@ async def sign_in(tab: Tab, site: Site) -> None:
     await page.get_by_label("API key").fill(site.key)
     await page.get_by_role("button", name="Sign in").click()
     await page.wait_for_selector("#key-status.ok")
-    assert "Signed in" in await page.text_content("#key-status")
+    assert "Signed in" in await text_of(page, "#key-status")
 
 
 async def plan_to(tab: Tab, name: str) -> None:
@@ -211,6 +211,10 @@ def target_id(site: Site, name: str) -> str:
 def has_field(site: Site, type_name: str, field: str) -> bool:
     data = site.graphql("query($n: String!) { __type(name: $n) { fields { name } } }", n=type_name)
     return field in {f["name"] for f in (data["__type"] or {}).get("fields") or []}
+
+
+async def text_of(page: Page, selector: str) -> str:
+    return await page.text_content(selector) or ""
 
 
 async def screenshot(tab: Tab, name: str) -> Path:
@@ -273,7 +277,7 @@ async def test_plan_choose_introducer_draft_and_record(tab: Tab, site: Site) -> 
     # Evidence on click (the panel) and for keyboard users (arrow keys on the graph).
     await page.locator("#graph").focus()
     await page.keyboard.press("ArrowRight")
-    evidence = await page.text_content("#evidence")
+    evidence = await text_of(page, "#evidence")
     assert "strength" in evidence
     assert best["people"][0]["name"] in evidence
 
@@ -298,9 +302,9 @@ async def test_plan_choose_introducer_draft_and_record(tab: Tab, site: Site) -> 
         await screenshot(tab, "web-path-explorer.png")
         pytest.skip("draftIntroRequest is not in the schema yet (Outreach issue)")
     await page.wait_for_selector("#draft-body:not([hidden]), #draft-status.error")
-    assert await page.locator("#draft-body").is_visible(), await page.text_content("#draft-status")
-    ask = await page.text_content("#draft-ask")
-    blurb = await page.text_content("#draft-blurb")
+    assert await page.locator("#draft-body").is_visible(), await text_of(page, "#draft-status")
+    ask = await text_of(page, "#draft-ask")
+    blurb = await text_of(page, "#draft-blurb")
     assert ask.strip()
     assert blurb.strip()
     assert chosen["name"].split()[0] in ask  # addressed to the introducer
@@ -308,8 +312,8 @@ async def test_plan_choose_introducer_draft_and_record(tab: Tab, site: Site) -> 
     steps = introducers[0]["path"]["people"]
     asked_for = steps[2] if len(steps) > 3 else steps[-1]
     if asked_for["id"] != dana:
-        assert asked_for["name"] in await page.text_content("#draft-note")
-    assert asked_for["name"] in await page.text_content("#draft-status")
+        assert asked_for["name"] in await text_of(page, "#draft-note")
+    assert asked_for["name"] in await text_of(page, "#draft-status")
     assert await page.locator("#lint-findings > li").count() >= 1
     assert await page.get_by_role("button", name="Copy the ask").is_visible()
 
@@ -317,7 +321,7 @@ async def test_plan_choose_introducer_draft_and_record(tab: Tab, site: Site) -> 
     await page.get_by_role("button", name="Mark as asked").click()
     await page.wait_for_selector("#record-status.ok, #record-status.error")
     assert "error" not in (await page.get_attribute("#record-status", "class") or ""), (
-        await page.text_content("#record-status")
+        await text_of(page, "#record-status")
     )
     data = site.graphql(
         "{ introRequests(status: ASKED) { edges { node {"
@@ -331,7 +335,7 @@ async def test_plan_choose_introducer_draft_and_record(tab: Tab, site: Site) -> 
     ]
     assert len(recorded) == 1
     assert recorded[0]["status"] == "ASKED"
-    assert recorded[0]["id"] in await page.text_content("#record-status")
+    assert recorded[0]["id"] in await text_of(page, "#record-status")
 
     shot = await screenshot(tab, "web-path-explorer.png")
     assert shot.stat().st_size > 10_000
@@ -409,7 +413,11 @@ async def test_controls_are_labelled_and_fit_a_laptop_screen(tab: Tab, site: Sit
 
 async def test_a_missing_graph_library_shows_a_clear_message(tab: Tab, site: Site) -> None:
     page = tab.page
-    await page.route("**/static/vendor/cytoscape.min.js", lambda route: route.abort())
+
+    async def refuse(route: Route) -> None:
+        await route.abort()
+
+    await page.route("**/static/vendor/cytoscape.min.js", refuse)
     await sign_in(tab, site)
     notice = page.locator("#client-notice")
     assert await notice.is_visible()
