@@ -3,12 +3,13 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+VENDOR := api/static/vendor/cytoscape.min.js
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export WARMINTRO_DATA_DIR ?= $(CURDIR)/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test check lint typecheck pytest neo4j-start neo4j-stop neo4j-provision \
+.PHONY: help install vendor-web run demo test check lint typecheck pytest neo4j-start neo4j-stop neo4j-provision \
         compose-check browser bench bench-planner bench-import eval-lint schema clean
 
 help: ## List the targets and what they do
@@ -21,14 +22,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(STAMP) ## Create the virtualenv and install warmintro with its dev tools
+$(VENDOR): web/package.json web/package-lock.json scripts/vendor_web.sh
+	@bash scripts/vendor_web.sh
 
-run: $(STAMP) ## Build the demo workspace (first time) and serve the API at http://$(HOST):$(PORT)
+vendor-web: $(VENDOR) ## Fetch Cytoscape.js (pinned in web/package-lock.json) into api/static/vendor/
+
+install: $(STAMP) $(VENDOR) ## Create the virtualenv, install warmintro and the page's JS library
+
+run: $(STAMP) $(VENDOR) ## Build the demo workspace (first time) and serve the API at http://$(HOST):$(PORT)
 	$(BIN)/warmintro demo --host $(HOST) --port $(PORT)
 
 test: check ## Everything CI runs: set-up, ruff, mypy --strict, pytest (real Neo4j, real Chromium)
 
-check: $(STAMP) neo4j-provision browser compose-check lint typecheck pytest
+check: $(STAMP) $(VENDOR) neo4j-provision browser compose-check lint typecheck pytest
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .

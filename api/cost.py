@@ -33,6 +33,7 @@ DEFAULT_COSTS: Mapping[str, int] = {
     "introducers": 20,
     "reach": 25,
     "draftIntroRequest": 20,
+    "exportPaths": 25,
     "searchPeople": 5,
     "importLinkedIn": 30,
     "importEdges": 30,

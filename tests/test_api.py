@@ -502,7 +502,7 @@ def test_import_linkedin_zip_upload_runs_in_background(api: Api, tmp_path: Path)
         "query": "mutation($file: Upload!) { importLinkedIn(file: $file) { __typename ... on ImportJob { id status } } }",
         "variables": {"file": None},
     }
-    files = {
+    files: dict[str, Any] = {
         "operations": (None, json.dumps(operations), "application/json"),
         "map": (None, json.dumps({"0": ["variables.file"]}), "application/json"),
         "0": ("export.zip", buf.getvalue(), "application/zip"),
