@@ -185,9 +185,9 @@ def main() -> int:
         server.wait(timeout=30)
     print(f"\n{args.edges:,} edges, {args.connections} connections, {args.seconds} s each")
     print(f"{'query':14} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-    for name, r in (("networkStats", trivial), ("trustedPath", paths)):
-        cells = f"{r['rps']:8.0f} {r['p50']:8.2f} {r['p90']:8.2f} {r['p99']:8.2f}"
-        print(f"{name:14} {cells} {r['non2xx']:8.0f}")
+    for name, res in (("networkStats", trivial), ("trustedPath", paths)):
+        cells = f"{res['rps']:8.0f} {res['p50']:8.2f} {res['p90']:8.2f} {res['p99']:8.2f}"
+        print(f"{name:14} {cells} {res['non2xx']:8.0f}")
     ratio = paths["rps"] / trivial["rps"]
     print(
         f"trustedPath / networkStats throughput: {ratio:.2f} (target >= 0.70); p99 target <= 25 ms"
