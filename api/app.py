@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import time
@@ -236,6 +237,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         services = Services.build(settings, store)
         app.state.services = services
+        # Load the default workspace's graph now rather than on the first query, then
+        # move it out of the cyclic GC's sight: a full collection over a million-edge
+        # graph would otherwise land inside some unlucky request.
+        await services.store.planning_view(settings.workspace)
+        gc.freeze()
         try:
             yield
         finally:
