@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Protocol, cast
 
 import pytest
-
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "neo4j_server.py"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from graph.cypher import load_query
-from neo4j import AsyncDriver, AsyncManagedTransaction
 
 pytestmark = pytest.mark.neo4j
 
