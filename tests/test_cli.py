@@ -120,12 +120,11 @@ def test_bad_edge_row_exits_2_naming_file_line_field_and_writes_nothing(
 ) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("source,target,strength\nme,zed,0.5\nzed,zoe,1.7\n")
-    code, _ = cli(data, "stats", "--json")
     result = runner.invoke(app, ["--data-dir", str(data), "import", "edges", str(bad)])
     assert result.exit_code == 2
     assert "bad.csv:3" in result.stderr
     assert "strength" in result.stderr
-    code, out = cli(data, "stats", "--json")
+    _, out = cli(data, "stats", "--json")
     assert json.loads(out)["relationships"] == 6  # nothing from the bad file landed
 
 
