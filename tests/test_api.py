@@ -543,3 +543,47 @@ def test_import_linkedin_zip_upload_runs_in_background(api: Api, tmp_path: Path)
     assert "Connections.csv" in state["error"]["message"]
     after = api.raw("admin", {"query": "{ networkStats { people relationships } }"}).json()["data"]
     assert after == before
+
+
+def test_import_edges_upload(api: Api) -> None:
+    import json
+    import time
+
+    operations = {
+        "query": "mutation($file: Upload!, $people: Upload) { importEdges(file: $file, people: $people) { __typename ... on ImportJob { id } } }",
+        "variables": {"file": None, "people": None},
+    }
+    files: dict[str, Any] = {
+        "operations": (None, json.dumps(operations), "application/json"),
+        "map": (
+            None,
+            json.dumps({"0": ["variables.file"], "1": ["variables.people"]}),
+            "application/json",
+        ),
+        "0": ("ties.csv", b"source,target,strength\nup-a,up-b,0.6\n", "text/csv"),
+        "1": (
+            "people.csv",
+            b"id,name,company,position,email,url\nup-a,Uma Upload,Acme,,,\n",
+            "text/csv",
+        ),
+    }
+    headers = {"Authorization": f"Bearer {api.keys['admin']}"}
+    job = httpx.post(api.url + "/graphql", files=files, headers=headers, timeout=30).json()["data"][
+        "importEdges"
+    ]
+    poll = {
+        "query": "query($id: ID!) { importJob(id: $id) { ... on ImportJob { status report { relationships } } } }"
+    }
+    deadline = time.monotonic() + 30
+    while True:
+        state = api.raw("admin", {**poll, "variables": {"id": job["id"]}}).json()["data"][
+            "importJob"
+        ]
+        if state["status"] in ("DONE", "FAILED") or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert state == {"status": "DONE", "report": {"relationships": 1}}
+    person = api.raw(
+        "admin", {"query": '{ person(ref: "up-a") { ... on Person { name company } } }'}
+    ).json()
+    assert person["data"]["person"] == {"name": "Uma Upload", "company": "Acme"}
