@@ -1,2 +1,3 @@
-MATCH (:Person {workspace: $workspace})-[k:KNOWS {owner: $owner}]->(:Person)
+MATCH (a:Person {workspace: $workspace})-[k:KNOWS {owner: $owner}]->(:Person)
+WHERE a.id IS NOT NULL
 DELETE k

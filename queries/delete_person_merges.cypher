@@ -1,3 +1,3 @@
 MATCH (g:Merge {workspace: $workspace})
-WHERE g.kept = $id OR g.merged = $id
+WHERE g.merged IS NOT NULL AND (g.kept = $id OR g.merged = $id)
 DELETE g

@@ -1,5 +1,5 @@
 MATCH (p:Person {workspace: $workspace})
-WHERE p.stub IS NULL
+WHERE p.id IS NOT NULL AND p.stub IS NULL
   AND ($needle = ''
    OR toLower(p.name) CONTAINS $needle
    OR toLower(p.company) CONTAINS $needle
