@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from warmintro.imports import ImportKind, ImportRequest, run_import
 from warmintro.outreach import Outreach
 from warmintro.runtime import make_planner, open_store
 from warmintro.services import Planner, Viewer
-from warmintro.settings import Settings
+from warmintro.settings import Backend, Settings
 
 EXIT_LINT = 1
 EXIT_BAD_INPUT = 2
@@ -615,6 +616,9 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option("--host")] = None,
     port: Annotated[int | None, typer.Option("--port")] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Processes (Neo4j backend only).")
+    ] = 1,
 ) -> None:
     """Serve the GraphQL API (and the web page) with uvicorn."""
     import uvicorn
@@ -622,11 +626,31 @@ def serve(
     from api.app import create_app
 
     settings = settings_of(ctx)
+    if workers > 1:
+        if settings.backend is not Backend.NEO4J:
+            typer.echo(
+                "error: the embedded backend keeps the graph in one process's memory; "
+                "run one worker, or use WARMINTRO_BACKEND=neo4j for several",
+                err=True,
+            )
+            raise typer.Exit(EXIT_BAD_INPUT)
+        # Each worker builds its own app from the environment.
+        os.environ["WARMINTRO_DATA_DIR"] = str(settings.data_dir)
+        os.environ["WARMINTRO_WORKSPACE"] = settings.workspace
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
-        log_level="info",
+        log_level="warning",
     )
 
 
