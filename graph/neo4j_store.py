@@ -202,6 +202,22 @@ class Neo4jStore:
         except _UNREACHABLE as exc:
             raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
 
+    async def _version(self, workspace: str) -> int:
+        """The workspace's write counter in one round trip (an auto-commit RUN+PULL).
+
+        A managed transaction would add BEGIN and COMMIT round trips to every
+        planning call; a lost read here is harmless, so it is not retried.
+        """
+        await self._ensure_schema()
+        try:
+            async with self._session() as session:
+                result = await session.run(_q("workspace_version"), {"workspace": workspace})
+                record = await result.single(strict=True)
+        except _UNREACHABLE as exc:
+            raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+        version: int = record["version"]
+        return version
+
     async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
             return await _run(tx, name, **params)
@@ -340,7 +356,7 @@ class Neo4jStore:
 
     async def planning_view(self, workspace: str) -> PlanningView:
         today = self._today()
-        version = (await self._read("workspace_version", workspace=workspace))[0]["version"]
+        version = await self._version(workspace)
         cached = self._views.get(workspace)
         if cached and cached[0] == version and cached[1] == today:
             return cached[2]
