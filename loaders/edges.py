@@ -25,7 +25,8 @@ from typing import Any
 
 from graph.errors import InvalidInput
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
-from loaders.csvsource import decode, norm_header
+from loaders.csvsource import decode_text as decode
+from loaders.csvsource import norm_header
 from loaders.identity import normalize_email, normalize_linkedin_url, person_id_for
 from loaders.report import ImportReport
 

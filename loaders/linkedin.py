@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from graph.errors import InvalidInput
+from loaders.csvsource import decode_text  # noqa: F401  # re-exported: part of this module's API
+from loaders.csvsource import norm_header, records
 from loaders.identity import normalize_email, normalize_linkedin_url
 from loaders.report import SkippedRow
 
@@ -61,62 +62,9 @@ _YES = frozenset({"yes", "true", "1", "y"})
 _LINKEDIN_IN_TEXT = re.compile(r"(?:https?://)?[\w.]*linkedin\.com/in/[^\s,\]\[\"'<>]+", re.I)
 
 
-# -- decoding and CSV records ----------------------------------------------------------
-def decode_text(data: bytes, file: str) -> tuple[str, str]:
-    """Text and the encoding it was in: UTF-8 (BOM or not), UTF-16 with BOM, else cp1252.
-
-    Excel re-saves exports as cp1252 or with a BOM; the encoding is returned so
-    the report can say which was used.
-
-    Examples
-    --------
-    >>> decode_text("Ana,Pérez".encode("cp1252"), "x.csv")
-    ('Ana,Pérez', 'cp1252')
-    >>> decode_text(b"\\xef\\xbb\\xbfa,b", "x.csv")
-    ('a,b', 'utf-8-sig')
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise InvalidInput("broken UTF-16 text", file=file, line=1) from exc
-    if b"\x00" in data[:65536]:
-        raise InvalidInput("this is a binary file, not CSV text", file=file, line=1)
-    try:
-        text, encoding = data.decode("utf-8-sig"), "utf-8-sig"
-    except UnicodeDecodeError:
-        try:
-            text, encoding = data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise InvalidInput(
-                f"text is neither UTF-8 nor Windows-1252 (byte 0x{data[exc.start]:02x})",
-                file=file,
-                line=line,
-            ) from exc
-    sample = text[:4096]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
-    if sample and controls > len(sample) // 20:
-        raise InvalidInput("this is a binary file, not CSV text", file=file, line=1)
-    return text, encoding
-
-
-def _records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the physical line each starts on (multi-line fields counted)."""
-    # strict: a stray or unclosed quote is an error, not rows silently swallowed
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    previous = 0
-    try:
-        for record in reader:
-            yield previous + 1, record
-            previous = reader.line_num
-    except csv.Error as exc:
-        hint = " (a quote is never closed)" if "end of data" in str(exc) else ""
-        raise InvalidInput(f"malformed CSV: {exc}{hint}", file=file, line=previous + 1) from exc
-
-
-def _norm_header(cell: str) -> str:
-    return " ".join(cell.replace("\ufeff", "").strip().strip('"').casefold().split())
+# -- decoding and CSV records live in loaders.csvsource (shared with the edge lists) ----
+_records = records
+_norm_header = norm_header
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ from typing import IO
 from graph.errors import InvalidInput
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, canonical_pair
 from loaders import linkedin as li
+from loaders.csvsource import decode_text
 from loaders.identity import IdentityResolver, normalize_linkedin_url, person_id_for
 from loaders.report import ImportReport, SkippedRow
 
@@ -269,7 +270,7 @@ def read_linkedin_export(
         )
     export = LinkedInExport(source=str(path), notes=notes)
     for kind, (name, data) in raw.items():
-        text, encoding = li.decode_text(data, name)
+        text, encoding = decode_text(data, name)
         export.files[kind] = ExportFile(name, text, encoding)
         if encoding not in ("utf-8-sig", "utf-8"):
             export.notes.append(f"{name}: decoded as {encoding} (not UTF-8; an Excel re-save?)")
