@@ -19,11 +19,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from graph.errors import InvalidInput
-from loaders.csvsource import (
-    decode_text,  # noqa: F401  # re-exported: part of this module's API
-    norm_header,
-    records,
-)
+from loaders.csvsource import norm_header, records
 from loaders.identity import normalize_email, normalize_linkedin_url
 from loaders.report import SkippedRow
 

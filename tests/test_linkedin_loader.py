@@ -14,6 +14,7 @@ import pytest
 from graph.errors import InvalidInput
 from graph.model import ImportBatch, Person
 from loaders import linkedin as li
+from loaders.csvsource import decode_text
 from loaders.linkedin_export import (
     ExportLimits,
     build_linkedin_batch,
@@ -30,7 +31,7 @@ SECRETS = ("SECRET", "spans lines", "Loved your talk", "Money20/20", "Maya is gr
 
 
 def text_of(name: str) -> str:
-    return li.decode_text((DATA / name).read_bytes(), name)[0]
+    return decode_text((DATA / name).read_bytes(), name)[0]
 
 
 def connections(name: str) -> li.Parsed:
@@ -100,7 +101,7 @@ def test_connections_2018_without_preamble_and_member_urns() -> None:
 
 def test_excel_bom_and_short_dates() -> None:
     data = (DATA / "connections_excel_bom.csv").read_bytes()
-    text, encoding = li.decode_text(data, "c.csv")
+    text, encoding = decode_text(data, "c.csv")
     assert encoding == "utf-8-sig"
     parsed = li.parse_connections(text, "c.csv")
     assert [c.connected_on for c in parsed.connections] == [date(2022, 9, 9), date(2021, 2, 28)]
@@ -109,7 +110,7 @@ def test_excel_bom_and_short_dates() -> None:
 
 
 def test_excel_cp1252_is_decoded_and_reported(tmp_path: Path) -> None:
-    text, encoding = li.decode_text((DATA / "connections_excel_cp1252.csv").read_bytes(), "c.csv")
+    text, encoding = decode_text((DATA / "connections_excel_cp1252.csv").read_bytes(), "c.csv")
     assert encoding == "cp1252"
     parsed = li.parse_connections(text, "c.csv")
     assert [(c.name, c.position) for c in parsed.connections] == [
