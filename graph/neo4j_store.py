@@ -109,12 +109,11 @@ def _evidence_row(a: str, b: str, e: Evidence) -> dict[str, Any]:
     }
 
 
-def _collect_evidence(records: Iterable[dict[str, Any]], into: Evidences) -> None:
-    """Decode rows of ``all_evidence``/``neighbourhood_evidence`` (grouped by first end)."""
-    for r in records:
-        a = r["a"]
-        for b, owner, data in zip(r["b"], r["owner"], r["data"], strict=True):
-            into.setdefault((a, b), {})[owner] = evidence_from_json(owner, data)
+def _collect_evidence(record: dict[str, Any], into: Evidences) -> None:
+    """Decode the one record of ``all_evidence``/``neighbourhood_evidence`` (parallel lists)."""
+    columns = (record["a"], record["b"], record["owner"], record["data"])
+    for a, b, owner, data in zip(*columns, strict=True):
+        into.setdefault((a, b), {})[owner] = evidence_from_json(owner, data)
 
 
 class Neo4jStore:
@@ -310,7 +309,8 @@ class Neo4jStore:
         return [_person(r["person"]) for r in rows]
 
     async def people(self, workspace: str) -> list[Person]:
-        return [_person(r["person"]) for r in await self._read("all_people", workspace=workspace)]
+        rows = await self._read("all_people", workspace=workspace)
+        return [_person(p) for p in rows[0]["people"]]
 
     async def search_people(
         self, workspace: str, text: str, *, limit: int, offset: int = 0
@@ -367,9 +367,9 @@ class Neo4jStore:
             # One read transaction: people, evidence and members from the same state,
             # tagged with the version that state carries.
             version = (await _run(tx, "workspace_version", workspace=workspace))[0]["version"]
-            people = [r["person"]["id"] for r in await _run(tx, "all_people", workspace=workspace)]
+            people = (await _run(tx, "person_ids", workspace=workspace))[0]["ids"]
             evidence: Evidences = {}
-            _collect_evidence(await _run(tx, "all_evidence", workspace=workspace), evidence)
+            _collect_evidence((await _run(tx, "all_evidence", workspace=workspace))[0], evidence)
             members = [r["person_id"] for r in await _run(tx, "members", workspace=workspace)]
             return version, people, evidence, members
 
@@ -384,7 +384,7 @@ class Neo4jStore:
         async def work(tx: AsyncManagedTransaction) -> Evidences:
             out: Evidences = {}
             rows = await _run(tx, "neighbourhood_evidence", workspace=workspace, ids=list(ids))
-            _collect_evidence(rows, out)
+            _collect_evidence(rows[0], out)
             return out
 
         return await self._transact(work, write=False)
