@@ -10,7 +10,7 @@ export WARMINTRO_DATA_DIR ?= $(CURDIR)/data
 
 .DEFAULT_GOAL := help
 .PHONY: help install vendor-web run demo test check lint typecheck pytest neo4j-start neo4j-stop neo4j-provision \
-        compose-check browser bench bench-planner bench-import eval-lint schema clean
+        compose-check browser bench bench-planner bench-import bench-api bench-neo4j eval-lint schema clean
 
 help: ## List the targets and what they do
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
@@ -61,13 +61,19 @@ browser: ## Make sure Debian's Chromium is installed for the browser tests
 compose-check: ## Validate docker-compose.yml (needs only the compose client, no engine)
 	@bash scripts/compose_check.sh
 
-bench: bench-planner bench-import ## All benchmarks (figures go to BENCHMARKS.md by hand)
+bench: bench-planner bench-import bench-api bench-neo4j ## All benchmarks (figures go to BENCHMARKS.md by hand)
 
 bench-planner: $(STAMP) ## Planner latency vs networkx.bidirectional_dijkstra at 10k/100k/1M edges
 	$(BIN)/python scripts/bench_planner.py --edges 10000 100000 1000000
 
 bench-import: $(STAMP) ## LinkedIn import rate on a 30k-connection, 100k-message export
 	$(BIN)/python scripts/bench_import.py
+
+bench-api: $(STAMP) ## GraphQL req/s and latency under wrk, 1M-edge graph (needs Debian wrk)
+	$(BIN)/python scripts/bench_api.py --edges 1000000 --seconds 20
+
+bench-neo4j: $(STAMP) neo4j-provision ## Neo4j import rate and query latency next to the embedded backend
+	$(BIN)/python scripts/bench_neo4j.py --edges 1000000 --pairs 200
 
 eval-lint: $(STAMP) ## Precision and recall of the outreach linter on the labelled set
 	$(BIN)/python scripts/eval_lint.py
