@@ -32,7 +32,13 @@ from neo4j import (
 )
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from graph.codec import evidence_from_json, evidence_to_json, interactions_in
+from graph.codec import (
+    evidence_from_json,
+    evidence_to_json,
+    interactions_in,
+    person_from_dict,
+    person_to_dict,
+)
 from graph.cypher import load_query
 from graph.embedded import build_view, flip, rewrite_merged
 from graph.errors import StoreUnavailable
@@ -71,32 +77,6 @@ _Snapshot = tuple[int, list[str], Evidences, list[str]]
 def _q(name: str) -> LiteralString:
     # The text comes from a file shipped with the package, never from input.
     return load_query(name).text
-
-
-def _person(d: dict[str, Any]) -> Person:
-    return Person(
-        id=d["id"],
-        name=d.get("name") or "",
-        company=d.get("company") or "",
-        position=d.get("position") or "",
-        email=d.get("email") or "",
-        url=d.get("url") or "",
-        schools=tuple(d.get("schools") or ()),
-        employers=tuple(d.get("employers") or ()),
-    )
-
-
-def _person_row(p: Person) -> dict[str, Any]:
-    return {
-        "id": p.id,
-        "name": p.name,
-        "company": p.company,
-        "position": p.position,
-        "email": p.email,
-        "url": p.url,
-        "schools": list(p.schools),
-        "employers": list(p.employers),
-    }
 
 
 def _evidence_row(a: str, b: str, e: Evidence) -> dict[str, Any]:
@@ -245,7 +225,7 @@ class Neo4jStore:
             # Read inside the transaction: a retry or a concurrent merge sees the same state.
             known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
             evidence = rewrite_merged(batch, known)
-            await _unwind(tx, "upsert_people", workspace, [_person_row(p) for p in people])
+            await _unwind(tx, "upsert_people", workspace, [person_to_dict(p) for p in people])
             for m in batch.merges:
                 await _repoint(tx, workspace, m)
             await _unwind(tx, "upsert_merges", workspace, merges)
@@ -294,23 +274,23 @@ class Neo4jStore:
     # -- reads --------------------------------------------------------------------------
     async def person(self, workspace: str, person_id: str) -> Person | None:
         rows = await self._read("person_by_id", workspace=workspace, id=person_id)
-        return _person(rows[0]["person"]) if rows else None
+        return person_from_dict(rows[0]["person"]) if rows else None
 
     async def people_by_url(self, workspace: str, url: str) -> list[Person]:
         if not url:  # the embedded store indexes only non-empty URLs
             return []
         rows = await self._read("people_by_url", workspace=workspace, url=url)
-        return [_person(r["person"]) for r in rows]
+        return [person_from_dict(r["person"]) for r in rows]
 
     async def people_by_email(self, workspace: str, email: str) -> list[Person]:
         if not email:
             return []
         rows = await self._read("people_by_email", workspace=workspace, email=email)
-        return [_person(r["person"]) for r in rows]
+        return [person_from_dict(r["person"]) for r in rows]
 
     async def people(self, workspace: str) -> list[Person]:
         rows = await self._read("all_people", workspace=workspace)
-        return [_person(p) for p in rows[0]["people"]]
+        return [person_from_dict(p) for p in rows[0]["people"]]
 
     async def search_people(
         self, workspace: str, text: str, *, limit: int, offset: int = 0
@@ -322,7 +302,7 @@ class Neo4jStore:
             limit=limit,
             offset=offset,
         )
-        return [_person(r["person"]) for r in rows]
+        return [person_from_dict(r["person"]) for r in rows]
 
     async def relationship(self, workspace: str, a: str, b: str) -> Relationship | None:
         if a == b:

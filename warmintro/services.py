@@ -65,6 +65,17 @@ def looks_like_url(ref: str) -> bool:
     return "linkedin.com/" in ref.casefold()
 
 
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """A path query's resolved inputs: ids of who asks, the target and who to avoid."""
+
+    sources: list[str]
+    target: str
+    avoid: list[str]
+    view: PlanningView
+    owner_mask: int | None
+
+
 class Planner:
     """Person resolution and planning over any :class:`GraphStore`."""
 
@@ -208,6 +219,28 @@ class Planner:
                 field="maxHops",
             )
 
+    async def _search(
+        self,
+        viewer: Viewer,
+        from_ref: str | None,
+        to_ref: str,
+        avoid: Sequence[str],
+        max_hops: int,
+    ) -> _Search:
+        """Resolve what every path query needs, in the order users' mistakes surface."""
+        self._check_hops(max_hops)
+        sources = await self.requesters(viewer, from_ref)
+        target = await self.resolve(viewer, to_ref)
+        avoid_ids = [p.id for p in await self.resolve_many(viewer, avoid)]
+        view = await self.store.planning_view(viewer.workspace)
+        return _Search(
+            [s.id for s in sources],
+            target.id,
+            avoid_ids,
+            view,
+            await self.owner_mask(viewer, view),
+        )
+
     async def trusted_path(
         self,
         viewer: Viewer,
@@ -218,19 +251,15 @@ class Planner:
         min_strength: float = 0.0,
         avoid: Sequence[str] = (),
     ) -> PathView:
-        self._check_hops(max_hops)
-        sources = await self.requesters(viewer, from_ref)
-        target = await self.resolve(viewer, to_ref)
-        avoid_ids = [p.id for p in await self.resolve_many(viewer, avoid)]
-        view = await self.store.planning_view(viewer.workspace)
+        q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
         path = algorithms.most_trusted_path(
-            view.graph,
-            [s.id for s in sources],
-            target.id,
+            q.view.graph,
+            q.sources,
+            q.target,
             max_hops=max_hops,
             min_strength=min_strength,
-            avoid=avoid_ids,
-            owner_mask=await self.owner_mask(viewer, view),
+            avoid=q.avoid,
+            owner_mask=q.owner_mask,
         )
         return await self._render(viewer, path.nodes, path.strengths, path.probability)
 
@@ -246,23 +275,19 @@ class Planner:
         avoid: Sequence[str] = (),
         diverse_first_hops: bool = True,
     ) -> list[PathView]:
-        self._check_hops(max_hops)
         if not 1 <= k <= 50:
             raise InvalidInput(f"k must be between 1 and 50, got {k}", field="k")
-        sources = await self.requesters(viewer, from_ref)
-        target = await self.resolve(viewer, to_ref)
-        avoid_ids = [p.id for p in await self.resolve_many(viewer, avoid)]
-        view = await self.store.planning_view(viewer.workspace)
+        q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
         paths = algorithms.alternative_paths(
-            view.graph,
-            [s.id for s in sources],
-            target.id,
+            q.view.graph,
+            q.sources,
+            q.target,
             k=k,
             max_hops=max_hops,
             min_strength=min_strength,
-            avoid=avoid_ids,
+            avoid=q.avoid,
             diverse_first_hops=diverse_first_hops,
-            owner_mask=await self.owner_mask(viewer, view),
+            owner_mask=q.owner_mask,
         )
         return [await self._render(viewer, p.nodes, p.strengths, p.probability) for p in paths]
 
@@ -277,19 +302,15 @@ class Planner:
         avoid: Sequence[str] = (),
         penalty: algorithms.PenaltyHook | None = None,
     ) -> list[IntroducerView]:
-        self._check_hops(max_hops)
-        sources = await self.requesters(viewer, from_ref)
-        target = await self.resolve(viewer, to_ref)
-        avoid_ids = [p.id for p in await self.resolve_many(viewer, avoid)]
-        view = await self.store.planning_view(viewer.workspace)
+        q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
         ranks = algorithms.rank_introducers(
-            view.graph,
-            [s.id for s in sources],
-            target.id,
+            q.view.graph,
+            q.sources,
+            q.target,
             max_hops=max_hops,
             limit=limit,
-            avoid=avoid_ids,
-            owner_mask=await self.owner_mask(viewer, view),
+            avoid=q.avoid,
+            owner_mask=q.owner_mask,
             penalty=penalty,
         )
         out = []
