@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -23,6 +24,7 @@ from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -57,18 +59,27 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with the hardening extensions the settings ask for."""
+    """The schema with the hardening extensions the settings ask for.
+
+    Strawberry builds its extensions afresh for every request (a shared instance would
+    mix concurrent requests' state), so each entry is a factory. The limiters' validation
+    rule classes are made once here: the validation cache is keyed by the rule classes,
+    and new classes per request would make every lookup miss.
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+        *CostLimiter(budget=settings.graphql_cost_budget).validation_rules,
+    ]
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-        MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        CostLimiter(budget=settings.graphql_cost_budget),
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
-        MaskErrors(should_mask_error=is_unexpected),
+        partial(AddValidationRules, rules),
+        partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+        partial(ParserCache, maxsize=512),
+        partial(ValidationCache, maxsize=512),
+        partial(MaskErrors, should_mask_error=is_unexpected),
     ]
     if not settings.graphql_introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     config = StrawberryConfig(disable_field_suggestions=settings.environment != "development")
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions, config=config)
 

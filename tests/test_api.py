@@ -13,13 +13,16 @@ import pytest
 from gql import Client
 from gql.graphql_request import GraphQLRequest
 from gql.transport.httpx import HTTPXAsyncTransport
+from pydantic import SecretStr
 
-from graph.embedded import EmbeddedStore
 from graph.model import ImportBatch, Member, Person, Sharing
+from graph.store import GraphStore
 from tests.conftest import rel, small_network
 from tests.http_server import serve
+from tests.neo4j_harness import Neo4jServer
 from warmintro.appdb import AppDB
-from warmintro.settings import Settings
+from warmintro.runtime import open_store
+from warmintro.settings import Backend, Settings
 
 
 @dataclass
@@ -75,14 +78,38 @@ def team_network() -> ImportBatch:
     return ImportBatch(people=people, relationships=rels, members=members)
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+def api_data() -> list[tuple[str, ImportBatch]]:
+    return [
+        ("main", small_network()),
+        ("main", ImportBatch(people=[Person("cy-twin", "Cy Chen", company="Acme")])),
+        ("team", team_network()),
+    ]
+
+
+async def load_into(store: GraphStore) -> None:
+    try:
+        for ws, batch in api_data():
+            await store.apply(ws, batch)
+    finally:
+        await store.close()
+
+
+@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """The app over HTTP on each backend, with the same data and keys."""
     data = tmp_path_factory.mktemp("api-data")
-    store = EmbeddedStore(data / "warmintro.db")
-    store.apply_sync("main", small_network())
-    store.apply_sync("main", ImportBatch(people=[Person("cy-twin", "Cy Chen", company="Acme")]))
-    store.apply_sync("team", team_network())
-    asyncio.run(store.close())
+    settings = Settings(data_dir=data, rate_limit_per_minute=0, environment="production")
+    if request.param == "neo4j":
+        server: Neo4jServer = request.getfixturevalue("neo4j_server")
+        settings = settings.model_copy(
+            update={
+                "backend": Backend.NEO4J,
+                "neo4j_uri": server.uri,
+                "neo4j_user": server.user,
+                "neo4j_password": SecretStr(server.password),
+            }
+        )
+    asyncio.run(load_into(open_store(settings)))
     db = AppDB(data / "app.db")
     keys = {}
     for ws in ("main", "team", "other"):
@@ -94,7 +121,6 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     keys["carol"] = db.create_key("team", "carol")
     keys["other"] = db.create_key("other", None)
     db.close()
-    settings = Settings(data_dir=data, rate_limit_per_minute=0, environment="production")
     with serve(settings) as url:
         yield Api(url, keys)
 
