@@ -11,17 +11,27 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from graphql import GraphQLError
 from litestar import Litestar, Request, get
+from litestar.background_tasks import BackgroundTasks
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.enums import ScopeType
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.response import Response
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
-from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    Dependencies,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import (
     AddValidationRules,
@@ -56,6 +66,11 @@ def is_unexpected(error: GraphQLError) -> bool:
     """Mask resolver crashes; validation and limit errors keep their message."""
     original = error.original_error
     return original is not None and not isinstance(original, GraphQLError)
+
+
+async def fresh_response() -> Response[Any]:
+    """The response GraphQL handlers may add headers or cookies to (one per request)."""
+    return Response({}, background=BackgroundTasks([]))
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -273,13 +288,22 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             services=services, viewer=viewer, person_loader=DataLoader(load_fn=load_people)
         )
 
-    graphql = make_graphql_controller(
+    stock = make_graphql_controller(
         build_schema(settings),
         path="/graphql",
         context_getter=context_getter,
         multipart_uploads_enabled=True,
         allow_queries_via_get=False,
     )
+
+    class GraphQLController(stock):  # type: ignore[valid-type,misc]
+        # Strawberry provides the response object from a sync function that Litestar
+        # runs in a worker thread: a thread hop on every request. Same object, on the loop.
+        dependencies: ClassVar[Dependencies] = {
+            **stock.dependencies,
+            "response": Provide(fresh_response),
+        }
+
     middleware: list[Any] = [edge_middleware(settings)]
     if settings.rate_limit_per_minute > 0:
         middleware.append(
@@ -290,7 +314,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             ).middleware
         )
     return Litestar(
-        route_handlers=[healthz, readyz, graphql, *WEB_HANDLERS],
+        route_handlers=[healthz, readyz, GraphQLController, *WEB_HANDLERS],
         lifespan=[lifespan],
         middleware=middleware,
         request_max_body_size=settings.import_max_bytes,
