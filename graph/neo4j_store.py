@@ -57,7 +57,9 @@ from graph.strength import StrengthWeights
 
 T = TypeVar("T")
 
-BATCH_ROWS = 10_000
+# Rows per UNWIND statement, chosen by scripts/bench_neo4j.py on 100k ties: 5k/10k/20k/50k
+# gave 12-14k/16-18k/19k/16-20k ties/s (two runs); 20k is best or close to it in both.
+BATCH_ROWS = 20_000
 """Rows per ``UNWIND``; chosen with scripts/bench_neo4j.py (see BENCHMARKS.md)."""
 
 SCHEMA = (
