@@ -1,4 +1,5 @@
-# The page's JS library (Cytoscape.js, pinned in web/package-lock.json) is fetched in its own stage.
+# The browser libraries (Cytoscape.js, GraphiQL, React; pinned in web/package-lock.json) are
+# fetched in their own stage; the same files scripts/vendor_web.sh copies for a local install.
 FROM node:20-slim AS web
 WORKDIR /web
 COPY web/package.json web/package-lock.json ./
@@ -13,7 +14,12 @@ COPY graph ./graph
 COPY loaders ./loaders
 COPY queries ./queries
 COPY warmintro ./warmintro
-COPY --from=web /web/node_modules/cytoscape/dist/cytoscape.min.js ./api/static/vendor/cytoscape.min.js
+COPY --from=web /web/node_modules/cytoscape/dist/cytoscape.min.js \
+     /web/node_modules/react/umd/react.production.min.js \
+     /web/node_modules/react-dom/umd/react-dom.production.min.js \
+     /web/node_modules/graphiql/graphiql.min.js \
+     /web/node_modules/graphiql/graphiql.min.css \
+     ./api/static/vendor/
 RUN pip install --no-cache-dir .
 USER warmintro
 ENV WARMINTRO_DATA_DIR=/data

@@ -49,7 +49,7 @@ from strawberry.schema.config import StrawberryConfig
 from api.context import RequestContext
 from api.cost import CostLimiter
 from api.schema import Mutation, Query
-from api.web import WEB_HANDLERS
+from api.web import WEB_HANDLERS, graphiql_response
 from graph.errors import StoreUnavailable
 from graph.model import Person
 from graph.store import GraphStore
@@ -277,8 +277,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 services.appdb.close()
 
     async def context_getter(request: Request[Any, Any, State]) -> RequestContext:
-        owner: KeyOwner = request.scope["state"]["key_owner"]
         services: Services = request.app.state.services
+        owner: KeyOwner | None = request.scope["state"].get("key_owner")
+        if owner is None:
+            # Only GraphiQL's HTML shell passes the edge middleware without a key; the
+            # controller builds a context for it all the same, but nothing executes.
+            return RequestContext(services=services, viewer=None)
         viewer = Viewer(owner.workspace, owner.member)
 
         async def load_people(ids: list[str]) -> list[Person | None]:
@@ -303,6 +307,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             **stock.dependencies,
             "response": Provide(fresh_response),
         }
+
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            return graphiql_response()
 
     middleware: list[Any] = [edge_middleware(settings)]
     if settings.rate_limit_per_minute > 0:

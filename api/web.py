@@ -2,8 +2,9 @@
 
 The page is plain HTML, CSS and JavaScript talking to ``/graphql`` with the key
 the user types in; it holds no data of its own, so the edge middleware serves it
-without a key. Cytoscape.js comes from npm (``web/package-lock.json``) and is
-copied to ``api/static/vendor/`` by ``scripts/vendor_web.sh``; nothing is loaded
+without a key. Cytoscape.js (and GraphiQL with React, for ``/graphql`` in a browser)
+come from npm (``web/package-lock.json``) and are copied to ``api/static/vendor/``
+by ``scripts/vendor_web.sh``; nothing is loaded
 from another origin, and the Content-Security-Policy below makes the browser
 enforce that.
 
@@ -24,6 +25,12 @@ from litestar.types import ControllerRouterHandler
 
 STATIC_DIR = Path(__file__).parent / "static"
 VENDOR_FILES = ("vendor/cytoscape.min.js",)
+GRAPHIQL_FILES = (
+    "vendor/react.production.min.js",
+    "vendor/react-dom.production.min.js",
+    "vendor/graphiql.min.js",
+    "vendor/graphiql.min.css",
+)
 VENDOR_NOTICE_SLOT = "<!--vendor-notice-->"
 
 SECURITY_HEADERS = {
@@ -40,9 +47,20 @@ SECURITY_HEADERS = {
 }
 
 
-def missing_vendor_files(static_dir: Path = STATIC_DIR) -> list[str]:
-    """Vendored libraries the page needs that are not on disk."""
-    return [name for name in VENDOR_FILES if not (static_dir / name).is_file()]
+# GraphiQL's stylesheet embeds its fonts as data: URLs.
+GRAPHIQL_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "font-src 'self'", "font-src 'self' data:"
+    ),
+}
+
+
+def missing_vendor_files(
+    static_dir: Path = STATIC_DIR, names: tuple[str, ...] = VENDOR_FILES
+) -> list[str]:
+    """Vendored libraries a page needs that are not on disk."""
+    return [name for name in names if not (static_dir / name).is_file()]
 
 
 @cache
@@ -73,6 +91,24 @@ def index() -> Response[str]:
         page_html(),
         media_type=MediaType.HTML,
         headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"},
+    )
+
+
+def graphiql_response() -> Response[str]:
+    """GraphiQL at ``/graphql`` for browsers, from this origin (Strawberry's page uses a CDN)."""
+    missing = missing_vendor_files(STATIC_DIR, GRAPHIQL_FILES)
+    if missing:
+        return Response(
+            "GraphiQL's files are missing on the server ("
+            + ", ".join(f"api/static/{m}" for m in missing)
+            + "). Run `make install` (or scripts/vendor_web.sh); the API itself works.",
+            status_code=503,
+            media_type=MediaType.TEXT,
+        )
+    return Response(
+        (STATIC_DIR / "graphiql.html").read_text(encoding="utf-8"),
+        media_type=MediaType.HTML,
+        headers={**GRAPHIQL_HEADERS, "Cache-Control": "no-cache"},
     )
 
 

@@ -26,7 +26,7 @@ import uvicorn
 from playwright.async_api import Browser, Page, Route, ViewportSize, async_playwright
 
 from api.app import create_app
-from api.web import WEB_HANDLERS, missing_vendor_files, page_html
+from api.web import GRAPHIQL_FILES, WEB_HANDLERS, missing_vendor_files, page_html
 from warmintro.settings import Settings
 
 pytestmark = pytest.mark.browser
@@ -78,7 +78,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The demo workspace served on loopback, with the page's routes."""
     from warmintro.demo import build_demo
 
-    if missing_vendor_files():
+    if missing_vendor_files() or missing_vendor_files(names=GRAPHIQL_FILES):
         pytest.fail("api/static/vendor/ is incomplete: run scripts/vendor_web.sh (make install)")
     data = tmp_path_factory.mktemp("web-data")
     settings = Settings(data_dir=data, rate_limit_per_minute=0, environment="production")
@@ -393,6 +393,34 @@ async def test_the_page_requests_nothing_outside_its_origin(tab: Tab, site: Site
     assert not [e for e in tab.console_errors if "Content Security Policy" in e]
 
 
+async def test_graphiql_runs_a_query_from_this_origin_only(tab: Tab, site: Site) -> None:
+    page = tab.page
+    await sign_in(tab, site)  # the key in this tab's sessionStorage reaches GraphiQL's headers
+    await page.goto(site.url + "/graphql")
+    await page.wait_for_selector(".graphiql-container")
+    headers = await page.evaluate(
+        "() => [...document.querySelectorAll('.graphiql-editor-tool .CodeMirror')]"
+        ".map(el => el.CodeMirror.getValue()).join('\\n')"
+    )
+    assert f"Bearer {site.key}" in headers
+    await page.get_by_role("button", name="Execute query (Ctrl-Enter)").click()
+    result = page.locator(".result-window")
+    await result.get_by_text('"relationships"').wait_for()
+    stats = site.graphql("{ networkStats { people relationships } }")["networkStats"]
+    assert f'"people": {stats["people"]}' in (await result.text_content() or "")
+    origin = urlsplit(site.url)
+    outside = [
+        url
+        for url in tab.requests
+        if urlsplit(url).scheme not in {"data", "blob"}
+        and (urlsplit(url).scheme, urlsplit(url).netloc) != (origin.scheme, origin.netloc)
+    ]
+    assert outside == []
+    assert any(url.endswith("/static/vendor/graphiql.min.js") for url in tab.requests)
+    assert not tab.console_errors
+    await screenshot(tab, "graphiql.png")
+
+
 async def test_controls_are_labelled_and_fit_a_laptop_screen(tab: Tab, site: Site) -> None:
     page = tab.page
     await page.goto(site.url + "/")
@@ -443,8 +471,14 @@ def test_page_and_assets_are_served_without_a_key(site: Site) -> None:
     assert index.status_code == 200
     assert "default-src 'self'" in index.headers["content-security-policy"]
     assert 'id="vendor-notice"' not in index.text
-    for asset in ("app.js", "app.css", "vendor/cytoscape.min.js"):
+    for asset in ("app.js", "app.css", "vendor/cytoscape.min.js", *GRAPHIQL_FILES):
         assert httpx.get(f"{site.url}/static/{asset}", timeout=10).status_code == 200
+    shell = httpx.get(site.url + "/graphql", headers={"Accept": "text/html"}, timeout=10)
+    assert shell.status_code == 200
+    assert "/static/vendor/graphiql.min.js" in shell.text
+    assert "font-src 'self' data:" in shell.headers["content-security-policy"]
+    query = httpx.get(site.url + "/graphql", params={"query": "{ networkStats { people } }"})
+    assert query.status_code == 401
     assert (
         httpx.post(site.url + "/graphql", json={"query": "{ networkStats { people } }"}).status_code
         == 401
