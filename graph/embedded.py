@@ -79,6 +79,9 @@ class _Workspace:
     people: dict[str, Person] = field(default_factory=dict)
     by_url: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_email: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Case-folded company and position -> ids: "who is at X" scans distinct names, not people.
+    by_company: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_position: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     evidence: dict[tuple[str, str], dict[str, Evidence]] = field(default_factory=dict)
     neighbours: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     members: dict[str, Sharing] = field(default_factory=dict)
@@ -88,21 +91,33 @@ class _Workspace:
     view_day: date | None = None
 
     def index(self, p: Person) -> None:
-        old = self.people.get(p.id)
-        if old is not None:
-            self.by_url.get(old.url, set()).discard(p.id)
-            self.by_email.get(old.email, set()).discard(p.id)
+        self.unindex(p.id)
         self.people[p.id] = p
         if p.url:
             self.by_url[p.url].add(p.id)
         if p.email:
             self.by_email[p.email].add(p.id)
+        self.by_company[p.company.casefold()].add(p.id)
+        self.by_position[p.position.casefold()].add(p.id)
 
     def unindex(self, person_id: str) -> None:
         old = self.people.pop(person_id, None)
         if old is not None:
             self.by_url.get(old.url, set()).discard(person_id)
             self.by_email.get(old.email, set()).discard(person_id)
+            self.by_company.get(old.company.casefold(), set()).discard(person_id)
+            self.by_position.get(old.position.casefold(), set()).discard(person_id)
+
+    def matching(self, company: str, title: str) -> set[str]:
+        """Ids whose company and position contain the (case-folded) filters."""
+        found: set[str] | None = None
+        for index, text in ((self.by_company, company), (self.by_position, title)):
+            needle = text.casefold().strip()
+            if not needle:
+                continue
+            ids = set().union(*(ids for name, ids in index.items() if needle in name))
+            found = ids if found is None else found & ids
+        return set(self.people) if found is None else found
 
     def put_evidence(self, pair: tuple[str, str], e: Evidence) -> None:
         owners = self.evidence.setdefault(pair, {})
@@ -417,6 +432,9 @@ class EmbeddedStore:
         ]
         hits.sort(key=lambda p: (not p.name.casefold().startswith(needle), p.name.casefold(), p.id))
         return hits[offset : offset + limit]
+
+    async def people_matching(self, workspace: str, *, company: str, title: str) -> set[str]:
+        return self._ws(workspace).matching(company, title)
 
     async def relationship(self, workspace: str, a: str, b: str) -> Relationship | None:
         pair = canonical_pair(a, b)

@@ -306,6 +306,15 @@ class Neo4jStore:
         )
         return [person_from_dict(r["person"]) for r in rows]
 
+    async def people_matching(self, workspace: str, *, company: str, title: str) -> set[str]:
+        rows = await self._read(
+            "people_matching",
+            workspace=workspace,
+            company=company.lower().strip(),
+            title=title.lower().strip(),
+        )
+        return set(rows[0]["ids"])
+
     async def relationship(self, workspace: str, a: str, b: str) -> Relationship | None:
         if a == b:
             return None

@@ -87,6 +87,10 @@ class GraphStore(Protocol):
     ) -> list[Person]:
         """Case-insensitive match on name, company, position, email or URL, by name."""
 
+    async def people_matching(self, workspace: str, *, company: str, title: str) -> set[str]:
+        """Ids of described people whose company contains ``company`` and whose position
+        contains ``title`` (case-insensitive substrings; an empty filter matches everyone)."""
+
     async def relationship(self, workspace: str, a: str, b: str) -> Relationship | None: ...
 
     async def relationships_of(self, workspace: str, person_id: str) -> list[Relationship]: ...

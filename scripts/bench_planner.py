@@ -8,6 +8,12 @@ against an exhaustive hop-layered search (untimed), and against networkx
 whenever the unconstrained optimum fits in the hop limit. The garbage collector
 is frozen after loading, as a long-lived server would do.
 
+Then ``reach`` ("who can we reach at company X", 3 hops, top 20) for seeded
+(requester, company) queries, half on the largest companies and half on
+companies drawn uniformly, next to the plain approach as baseline: hop-layered
+dynamic programming from the requester over everyone within 3 hops, then the
+best 20 of the company's people. The two answers must be equal.
+
 Usage (``--repeat 3`` times each pair three times and keeps the fastest)::
 
     .venv/bin/python scripts/bench_planner.py --edges 10000 100000 1000000
@@ -27,9 +33,9 @@ from collections.abc import Callable
 
 import networkx as nx
 
-from graph.algorithms import most_trusted_path, rank_introducers
+from graph.algorithms import most_trusted_path, rank_introducers, reach
 from graph.errors import NoPath
-from graph.synth import synthetic_edges
+from graph.synth import synthetic_edges, synthetic_people
 from graph.trustgraph import TrustGraph
 
 
@@ -70,6 +76,74 @@ def exhaustive(g: TrustGraph, s: str, t: str, max_hops: int) -> float:
     fwd, bwd = layers(s, (max_hops + 1) // 2), layers(t, max_hops // 2)
     cost = min((c + bwd[m] for m, c in fwd.items() if m in bwd), default=math.inf)
     return math.exp(-cost)
+
+
+def layered_costs(g: TrustGraph, start: str, hops: int) -> dict[int, float]:
+    """Cheapest cost from ``start`` to everyone within ``hops``: the plain approach."""
+    best = {g.idx(start): 0.0}
+    for _ in range(hops):
+        nxt = dict(best)
+        for u, c in best.items():
+            for w, ec in zip(g.nbrs[u], g.costs[u], strict=True):
+                if c + ec < nxt.get(w, math.inf):
+                    nxt[w] = c + ec
+        best = nxt
+    return best
+
+
+def bench_reach(
+    g: TrustGraph, n_edges: int, seed: int, queries: int, repeat: int, hops: int = 3, top: int = 20
+) -> list[str]:
+    """``reach`` against the plain layered search, on companies of every size."""
+    staff: dict[str, set[str]] = {}
+    for p in synthetic_people(n_edges, seed):
+        staff.setdefault(p.company, set()).add(p.id)
+    by_size = sorted(staff, key=lambda c: (-len(staff[c]), c))
+    rng = random.Random(seed + 1)
+    nodes = list(g.nodes())
+    picks = [rng.choice(by_size[:50]) for _ in range(queries // 2)]
+    picks += [rng.choice(by_size) for _ in range(queries - len(picks))]
+    mine_ms: list[float] = []
+    base_ms: list[float] = []
+    equal = 0
+    for company in picks:
+        source, targets = rng.choice(nodes), staff[company]
+
+        def mine(source: str = source, targets: set[str] = targets) -> list[float]:
+            found = reach(g, source, targets=targets, max_hops=hops, limit=top)
+            return [p.probability for p in found]
+
+        def plain(source: str = source, targets: set[str] = targets) -> list[float]:
+            costs = layered_costs(g, source, hops)
+            found = [c for t in targets if (c := costs.get(g.idx(t))) is not None and t != source]
+            return [math.exp(-c) for c in sorted(found)[:top]]
+
+        ms, got = timed(mine, repeat)
+        mine_ms.append(ms)
+        ms, base = timed(plain, repeat)
+        base_ms.append(ms)
+        assert isinstance(got, list)
+        assert isinstance(base, list)
+        equal += len(got) == len(base) and all(
+            math.isclose(a, b, rel_tol=1e-9) for a, b in zip(got, base, strict=True)
+        )
+    sizes = sorted(len(staff[c]) for c in picks)
+    print(
+        f"reach: {queries} (requester, company) queries, companies of {sizes[0]} to "
+        f"{sizes[-1]} people (median {statistics.median(sizes):.0f}); "
+        f"answers equal to the plain search on {equal}/{queries}"
+    )
+    base50, base99 = statistics.median(base_ms), percentile(base_ms, 0.99)
+    rows = []
+    series = ((f"reach (≤{hops} hops, top {top})", mine_ms), ("plain layered search", base_ms))
+    for label, xs in series:
+        p50, p99 = statistics.median(xs), percentile(xs, 0.99)
+        rows.append(
+            f"| {n_edges:,} | {len(g):,} | {label} | {p50:.3f} | {p99:.3f} "
+            f"| {base50 / p50:.1f}× | {base99 / p99:.1f}× |"
+        )
+    print("\n".join(rows))
+    return rows
 
 
 def bench(n_edges: int, pairs: int, max_hops: int, seed: int, repeat: int) -> list[str]:
@@ -133,6 +207,9 @@ def bench(n_edges: int, pairs: int, max_hops: int, seed: int, repeat: int) -> li
             f"| {base50 / p50:.1f}× | {base99 / p99:.1f}× |"
         )
     print("\n".join(rows))
+    gc.freeze()
+    rows += bench_reach(g, n_edges, seed, pairs, repeat)
+    gc.unfreeze()
     return rows
 
 

@@ -95,6 +95,25 @@ async def test_search_people(store: GraphStore, ws: str) -> None:
     assert [p.id for p in await store.search_people(ws, "CY C", limit=5)] == ["cy"]
 
 
+async def test_people_matching_company_and_title(store: GraphStore, ws: str) -> None:
+    await store.apply(ws, small_network())
+    # A stub end (named only by evidence) is never a match.
+    await store.apply(ws, ImportBatch(relationships=[rel("eve", "ghost", rating=0.4)]))
+    assert await store.people_matching(ws, company="ACME", title="") == {"bo", "cy", "eve"}
+    assert await store.people_matching(ws, company=" acme ", title="head of") == {"cy"}
+    assert await store.people_matching(ws, company="", title="partner") == {"dee"}
+    assert await store.people_matching(ws, company="acme", title="partner") == set()
+    everyone = await store.people_matching(ws, company="", title="")
+    assert everyone == {"me", "ana", "bo", "cy", "dee", "eve"}
+    # A changed employer moves the person between companies.
+    await store.apply(ws, ImportBatch(people=[Person("eve", "Eve Evans", company="Globex")]))
+    assert await store.people_matching(ws, company="acme", title="") == {"bo", "cy"}
+    assert await store.people_matching(ws, company="globex", title="") == {"ana", "eve"}
+    await store.erase_person(ws, "bo")
+    assert await store.people_matching(ws, company="acme", title="") == {"cy"}
+    assert await store.people_matching(ws + "-other", company="acme", title="") == set()
+
+
 async def test_workspaces_are_isolated(store: GraphStore, ws: str) -> None:
     await store.apply(ws, small_network())
     other = ws + "-other"

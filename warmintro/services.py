@@ -336,23 +336,13 @@ class Planner:
             raise InvalidInput("give a company, a title or both", field="company")
         sources = await self.requesters(viewer, from_ref)
         view = await self.store.planning_view(viewer.workspace)
-        ws = viewer.workspace
-        people = {p.id: p for p in await self.store.people(ws)}
-        company_n = (company or "").casefold().strip()
-        title_n = (title or "").casefold().strip()
-
-        def matches(pid: str) -> bool:
-            p = people.get(pid)
-            if p is None:
-                return False
-            return (not company_n or company_n in p.company.casefold()) and (
-                not title_n or title_n in p.position.casefold()
-            )
-
+        targets = await self.store.people_matching(
+            viewer.workspace, company=company or "", title=title or ""
+        )
         paths = algorithms.reach(
             view.graph,
             [s.id for s in sources],
-            matches=matches,
+            targets=targets,
             max_hops=max_hops,
             limit=limit,
             owner_mask=await self.owner_mask(viewer, view),
