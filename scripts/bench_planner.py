@@ -58,26 +58,6 @@ def timed(fn: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
     return best, out
 
 
-def exhaustive(g: TrustGraph, s: str, t: str, max_hops: int) -> float:
-    """Best probability within ``max_hops`` by plain hop-layered dynamic programming
-    from both ends (no pruning, no heaps): an independent check of the planner."""
-
-    def layers(start: str, hops: int) -> dict[int, float]:
-        best = {g.idx(start): 0.0}
-        for _ in range(hops):
-            nxt = dict(best)
-            for u, c in best.items():
-                for w, ec in zip(g.nbrs[u], g.costs[u], strict=True):
-                    if c + ec < nxt.get(w, math.inf):
-                        nxt[w] = c + ec
-            best = nxt
-        return best
-
-    fwd, bwd = layers(s, (max_hops + 1) // 2), layers(t, max_hops // 2)
-    cost = min((c + bwd[m] for m, c in fwd.items() if m in bwd), default=math.inf)
-    return math.exp(-cost)
-
-
 def layered_costs(g: TrustGraph, start: str, hops: int) -> dict[int, float]:
     """Cheapest cost from ``start`` to everyone within ``hops``: the plain approach."""
     best = {g.idx(start): 0.0}
@@ -89,6 +69,15 @@ def layered_costs(g: TrustGraph, start: str, hops: int) -> dict[int, float]:
                     nxt[w] = c + ec
         best = nxt
     return best
+
+
+def exhaustive(g: TrustGraph, s: str, t: str, max_hops: int) -> float:
+    """Best probability within ``max_hops`` by plain hop-layered dynamic programming
+    from both ends (no pruning, no heaps): an independent check of the planner."""
+    fwd = layered_costs(g, s, (max_hops + 1) // 2)
+    bwd = layered_costs(g, t, max_hops // 2)
+    cost = min((c + bwd[m] for m, c in fwd.items() if m in bwd), default=math.inf)
+    return math.exp(-cost)
 
 
 def bench_reach(

@@ -151,6 +151,17 @@ async def tab(browser: Browser, site: Site) -> AsyncIterator[Tab]:
         await context.close()
 
 
+def outside_origin(tab: Tab, site: Site) -> list[str]:
+    """Requests the page made to anywhere but the app (data: and blob: URLs are local)."""
+    origin = urlsplit(site.url)
+    return [
+        url
+        for url in tab.requests
+        if urlsplit(url).scheme not in {"data", "blob"}
+        and (urlsplit(url).scheme, urlsplit(url).netloc) != (origin.scheme, origin.netloc)
+    ]
+
+
 async def sign_in(tab: Tab, site: Site) -> None:
     page = tab.page
     await page.goto(site.url + "/")
@@ -379,15 +390,8 @@ async def test_the_page_requests_nothing_outside_its_origin(tab: Tab, site: Site
     await page.get_by_label("Company").fill("Acme")
     await page.get_by_role("button", name="Who can we reach?").click()
     await page.wait_for_selector("#reach-status.ok")
-    origin = urlsplit(site.url)
     assert tab.requests, "the page made no requests at all?"
-    outside = [
-        url
-        for url in tab.requests
-        if urlsplit(url).scheme not in {"data", "blob"}
-        and (urlsplit(url).scheme, urlsplit(url).netloc) != (origin.scheme, origin.netloc)
-    ]
-    assert outside == []
+    assert outside_origin(tab, site) == []
     assert any(url.endswith("/static/vendor/cytoscape.min.js") for url in tab.requests)
     # The Content-Security-Policy would have blocked (and reported) any outside load.
     assert not [e for e in tab.console_errors if "Content Security Policy" in e]
@@ -408,14 +412,7 @@ async def test_graphiql_runs_a_query_from_this_origin_only(tab: Tab, site: Site)
     await result.get_by_text('"relationships"').wait_for()
     stats = site.graphql("{ networkStats { people relationships } }")["networkStats"]
     assert f'"people": {stats["people"]}' in (await result.text_content() or "")
-    origin = urlsplit(site.url)
-    outside = [
-        url
-        for url in tab.requests
-        if urlsplit(url).scheme not in {"data", "blob"}
-        and (urlsplit(url).scheme, urlsplit(url).netloc) != (origin.scheme, origin.netloc)
-    ]
-    assert outside == []
+    assert outside_origin(tab, site) == []
     assert any(url.endswith("/static/vendor/graphiql.min.js") for url in tab.requests)
     assert not tab.console_errors
     await screenshot(tab, "graphiql.png")
