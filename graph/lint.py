@@ -234,6 +234,10 @@ GENERIC_PURPOSE = _rx(
     r"\bbe in your network\b",
     r"\bgood opportunity\b",
     r"\bconnect(?:ing)? and\b",
+    r"\bbenefit from (?:connecting|knowing|being connected)\b",
+    r"\b(?:no|without an?) (?:particular |specific )?agenda\b",
+    r"\badd(?:ing)? value\b",
+    r"\bgenuine relationships?\b",
 )
 
 PURPOSE = _rx(
@@ -259,8 +263,12 @@ PURPOSE = _rx(
     r"\bwonder(?:ed|ing)? (?:if|whether)\b",
     r"\b(?:was |am )?hoping (?:you|to|that)\b",
     r"\blet's\b",
-    r"\b(?:let you two|you two should|introduc\w+ you (?:two|both))\b",
-    r"\b(?:floating|following up|follow up|checking (?:in|whether|if)|circling back|nudge)\b",
+    r"\b(?:let you two|you two should|(?:introduc|connect)\w* you (?:two|both))\b",
+    r"\b(?:floating|following up|follow[- ]up|checking (?:in|whether|if)|circling back|nudge)\b",
+    r"\bsince my (?:\w+ )?(?:note|message|email)\b",
+    r"\bI (?:can|could) (?:ask|check|introduce|connect|put|send|share|forward)\b",
+    r"\bif you(?:'d| would) like\b",
+    r"\bas promised\b",
     r"\b(?:please|kindly) (?:contact|call|reply|let me know)\b",
     r"\blet me know\b",
     r"\bI(?:'ll| will) (?:send|share|forward|introduce)",
@@ -286,7 +294,17 @@ _PITCH_STRONG = _rx(
     r"\b(?:book|schedule|set up|arrange|see|get|do|give you) (?:a|an) (?:quick |short |free |"
     r"personali[sz]ed |live |\d+[- ]minute )*demo\b",
     r"\b(?:quick|short|free|personali[sz]ed|live|\d+[- ]minute) demo\b",
-    r"\bfree (?:trial|consultation|audit|strategy session|session|assessment)\b",
+    r"\b(?:free|complimentary|no-cost) (?:\w+ )?(?:trial|consultation|audit|session|assessment|"
+    r"account|call|review|evaluation)s?\b",
+    r"\b(?:get|set|sign) you (?:up )?(?:on|with|for) (?:a |an |our )?(?:free |\d+-day )?(?:trial|"
+    r"account|pilot)\b",
+    r"\b(?:exactly |precisely )?the (?:\w+ )?problem (?:we|our (?:\w+ )?(?:team|product|platform))"
+    r" (?:solves?|fix(?:es)?|address(?:es)?)\b",
+    r"\bwhat(?:'s| is) your (?:budget|timeline and budget)\b",
+    r"\bI(?:'m| am) an? (?:[\w-]+ ){0,3}(?:coach|consultant|agent|broker|recruiter|realtor|"
+    r"planner|advis[oe]r) (?:helping|who helps|specia[lz]i[sz]ing|working with)\b",
+    r"\bI(?:'d| would) love to help you (?:find|grow|scale|unlock|achieve|increase|boost|save|"
+    r"buy|sell|get)\b",
     r"\b\d+ ?% (?:off|discount)\b",
     r"\b(?:send|share|get|give) you (?:our |a |some )?(?:pricing|a quote|rates|a proposal)\b",
     r"\bfor a quote\b",
@@ -497,9 +515,9 @@ _BIG_ASK = _rx(
     r"\bwould you (?:like to |consider |be interested in )?invest(?:ing)?\b",
     r"\bconsider(?:ing)? investing\b",
     r"\binvest (?:a |\$|\d)",
-    r"\bintroduc\w* (?:me |us )?to (?:\w+ ){0,3}(?:investors|vcs|venture capitalists|angels|funds"
+    r"\bintroduc\w* (?:me |us )?to (?:\w+ ){0,5}(?:investors|vcs|venture capitalists|angels|funds"
     r"|your investors)\b",
-    r"\b(?:be|become) my mentor\b",
+    r"\b(?:be|being|become|becoming) (?:my|a) mentor\b",
     r"\bmentor me\b",
     r"\blooking for (?:a )?(?:mentorship|mentor|advisors|investors|funding|investment)\b",
     r"\b(?:join|sit on) (?:our|my) (?:advisory )?board\b",
@@ -508,10 +526,32 @@ _BIG_ASK = _rx(
 )
 
 
+_STRANGER = _rx(
+    r"\b(?:we|you and I) (?:don't|do not|haven't|have not|have never|never) (?:\w+ )?"
+    r"(?:know each other|met|spoken|talked|worked together)\b",
+    r"\bwe've never (?:met|spoken)\b",
+    r"\byou don't (?:really )?know me\b",
+    r"\bout of the blue\b",
+    r"\bwe (?:only )?(?:met|spoke|chatted) (?:only )?(?:briefly|once|in passing)\b",
+)
+_FAVOUR = _rx(
+    r"\b(?:huge|big|massive|enormous|great) favou?r\b",
+    r"\b(?:could|can|would) you (?:please )?help me(?: out)?\b",
+    r"\bany help (?:at all )?(?:is|would be)\b",
+    r"\bintroduce me to (?:anyone|someone|people|your)\b",
+)
+
+
 def _check_big_ask(msg: Message) -> list[Hit]:
     if msg.has(FAMILIAR):
         return []
-    return _all(_BIG_ASK, msg, "investment, mentorship or investor introductions are big asks.")[:1]
+    hits = _all(_BIG_ASK, msg, "investment, mentorship or investor introductions are big asks.")
+    if not hits and msg.has(_STRANGER):
+        request = msg.search(_FAVOUR) or msg.search(REQUEST)
+        if request:
+            detail = "a favour asked of someone you say you do not know spends trust you lack."
+            hits = [(request.start(), request.end(), detail)]
+    return hits[:1]
 
 
 _PLACEHOLDER = re.compile(
@@ -656,6 +696,11 @@ _PRESSURE = _rx(
     r"\blast chance\b",
     r"\b(?:need|want|like) (?:an answer|a reply|a response|to hear back)\b",
     r"\bdon't miss\b",
+    r"\bI need you to\b",
+    r"\b(?:by|before) (?:this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"\b(?! or)",
+    r"\b(?:this (?:week|month)|today) only\b",
+    r"\b(?:make|get) (?:that|this|it) (?:happen|done) (?:this week|today|tomorrow|by)\b",
     r"\brespond (?:immediately|today|quickly)\b",
 )
 
@@ -672,6 +717,27 @@ def _check_easy_out(msg: Message) -> list[Hit]:
         start, end = msg.sentence_at(request.start())
         return [(start, end, "the request gives no easy way to say no.")]
     return []
+
+
+_SKIP_OPT_IN = _rx(
+    r"\b(?:rather than|instead of) wait(?:ing)? for (?:\w+ ){1,3}(?:I|I've|I'd)\b[^.?!]{0,60}?"
+    r"\b(?:reach|write|contact|message|email)\w*",
+    r"\b(?:reach(?:ing)?|writ(?:e|ing)|contact(?:ing)?) (?:out )?(?:to you )?directly\b"
+    r"[^.?!]{0,40}\b(?:save|skip|rather|instead|speed)\w*",
+    r"\bjust (?:cc|copy|loop|add|send|forward|email|intro)\w* (?:him|her|them|[A-Z]\w+)\b",
+    r"\b(?:send|give|pass|forward|share) (?:him|her|them) my (?:email|number|details|contact|"
+    r"linkedin|cv|resume|profile)",
+    r"\bI(?:'ve| have) already told (?:\w+ ){0,3}(?:that )?(?:we|I) have (?:a )?(?:warm |an )?"
+    r"(?:intro|introduction|line|connection)",
+)
+
+
+def _check_opt_in(msg: Message) -> list[Hit]:
+    detail = (
+        "the introducer must ask the target first; handing over details or writing to "
+        "the target before they agree spends the introducer's trust for them."
+    )
+    return _all(_SKIP_OPT_IN, msg, detail)[:1]
 
 
 # ------------------------------------------------------------------ the registry
@@ -810,6 +876,17 @@ RULES: tuple[Rule, ...] = (
         "ASAP, reply-by deadlines, 'only 3 spots left', offers that expire.",
         "Remove the deadline; let them answer when it suits them, or not at all.",
         _check_pressure,
+    ),
+    Rule(
+        "skips-double-opt-in",
+        Severity.ERROR,
+        11,
+        "Skips the double opt-in",
+        "Writing to the target before they agreed to an introduction, or asking the "
+        "introducer to pass your details on (cc, forward) without checking with them.",
+        "Ask the introducer to check with the target first and offer a short blurb they "
+        "can forward; write to the target only once both have said yes.",
+        _check_opt_in,
     ),
     Rule(
         "no-easy-out",

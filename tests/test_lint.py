@@ -271,3 +271,41 @@ def test_eval_script_exit_status() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "precision" in done.stdout
+
+
+def test_skipping_the_double_opt_in_is_an_error() -> None:
+    direct = (
+        "Hi Marta, Joel said he'd introduce us, but rather than wait for him I thought I'd "
+        "write to you directly. Could we talk about night-shift rostering?"
+    )
+    cc = "Hi Rob, just cc Sunita on an email to me and I'll take it from there. Thanks!"
+    handover = "Hi Claire, could you pass him my email? No rush at all."
+    for text, excerpt in (
+        (direct, "rather than wait for him I thought I'd write"),
+        (cc, "just cc Sunita"),
+        (handover, "pass him my email"),
+    ):
+        result = lint_outreach(text)
+        assert "skips-double-opt-in" in result.rules, text
+        assert spans(text, "skips-double-opt-in") == [excerpt]
+        assert not result.clean
+    # Offering the introducer a note to forward *is* the double opt-in.
+    offer = (
+        "Hi Rob, would you be open to asking Sunita whether she'd take a short call? If it "
+        "helps, I can send a note you could forward to her. No worries if not."
+    )
+    assert lint_outreach(offer).clean
+
+
+def test_a_favour_from_a_declared_stranger_is_a_big_ask() -> None:
+    text = (
+        "Hi Andrea, we don't know each other, but could you help me find a flat and a job "
+        "in Lisbon? Any help at all is appreciated."
+    )
+    assert spans(text, "big-ask-of-stranger") == ["could you help me"]
+    # A stranger with one small, specific question is exactly what principle 4 asks for.
+    small = (
+        "Hi Noor, we haven't met, but I read your post on cold-chain sensors. Could I ask "
+        "one question: how do you calibrate them in transit? No worries if you're swamped."
+    )
+    assert lint_outreach(small).clean
