@@ -269,6 +269,12 @@ PURPOSE = _rx(
     r"\bI (?:can|could) (?:ask|check|introduce|connect|put|send|share|forward)\b",
     r"\bif you(?:'d| would) like\b",
     r"\bas promised\b",
+    r"\b(?:a )?(?:short |quick )?(?:note|line|word) to (?:say|let you know|share|tell you)\b",
+    r"\b(?:blurb|note|text) (?:you can|you could|to|for) forward\b",
+    r"\b(?:wants?|hopes?|would like|'d like) to (?:ask|learn|understand|hear|know)\b",
+    r"\bI want to ask\b",
+    r"\b(?:would|could) be a (?:strong|good|great) fit\b",
+    r"\bif you(?:'re| are) interested\b",
     r"\b(?:please|kindly) (?:contact|call|reply|let me know)\b",
     r"\blet me know\b",
     r"\bI(?:'ll| will) (?:send|share|forward|introduce)",
@@ -320,7 +326,11 @@ _PITCH_STRONG = _rx(
     r"\b\d+x (?:more|faster|better|cheaper)\b",
     r"\bwe (?:typically|usually|often|reliably) (?:double|triple|increase|boost|cut|reduce|save|"
     r"grow)\b",
-    r"\b(?:tell|show) you (?:about|how) (?:our|my|we)\b",
+    r"\b(?:tell|show|walk) you (?:through )?(?:about|how|what) (?:our|my|we)\b",
+    r"\bused by (?:over |more than )?\d[\d,]*\+? (?:\w+ )?(?:companies|teams|businesses|"
+    r"customers|brands|firms|clinics|schools|users)\b",
+    r"\bcan I send (?:you |over )+(?:a |our |my )?(?:short |quick )?(?:video|demo|deck|"
+    r"overview|one-pager|brochure|case study)\b",
     r"\b(?:introduce|present) (?:you to )?our (?:\w+ ){0,2}(?:services|products?|solutions?|"
     r"platform|software|offerings?)\b",
     r"\b(?:are you|would you be) (?:interested|open) (?:in|to) (?:learning about |hearing about |"
@@ -340,6 +350,7 @@ _PITCH_WEAK = tuple(
         r"app|suite|agency)\b",
         r"\bwe offer\b",
         r"\bwe(?:'ve| have) built\b",
+        r"\bwe(?:'ve| have) got an? (?:[\w-]+ ){0,2}(?:app|product|platform|tool|service)\b",
         r"\bwe provide\b",
         r"\bpricing\b",
         r"\bour customers\b",
@@ -425,6 +436,7 @@ _MEETING = _rx(
     r"(?:call|zoom|meeting|chat|phone call|video call)\b",
     r"\b(?:grab|have|get) (?:a )?(?:virtual )?coffee\b",
     r"\bvirtual coffee\b",
+    r"\b(?:do|have|hop on) a (?:quick |short )?call (?:tomorrow|today|this week|next week)\b",
     r"\bpick your brain\b",
     r"\bfind (?:a |some )?time to (?:chat|talk|connect|meet|speak)\b",
     r"\b(?:chat|talk|call|meet|speak) (?:sometime|soon)\b",
@@ -487,6 +499,10 @@ _NAG = _rx(
     r"|try)",
     r"\bmy (?:last|previous) (?:two|three|four|few|several|\d+) (?:messages|notes|emails)\b",
     r"\breached out (?:several|multiple|many|a few|three|four) times\b",
+    r"\b(?:have|had|having) to ask (?:you )?again\b",
+    r"\bafter (?:everything|all) I(?:'ve| have)? (?:did|done) for you\b",
+    r"\b(?:I guess |so )?I(?:'ll| will) (?:just )?assume you(?:'re| are)\b",
+    r"\btoo busy for (?:old )?(?:friends|me|us)\b",
 )
 _FOLLOW_UP = _rx(
     r"\b(?:just )?(?:following|circling) (?:up|back)\b",
@@ -523,6 +539,7 @@ _BIG_ASK = _rx(
     r"\b(?:join|sit on) (?:our|my) (?:advisory )?board\b",
     r"\bbe (?:an? |our |my )?advis[oe]r\b",
     r"\bwalk you through our (?:seed|series|pre-seed|funding|round|raise)",
+    r"\b(?:come|get) in (?:on|with|for) (?:\$|£|€|\d)",
 )
 
 
@@ -530,6 +547,8 @@ _STRANGER = _rx(
     r"\b(?:we|you and I) (?:don't|do not|haven't|have not|have never|never) (?:\w+ )?"
     r"(?:know each other|met|spoken|talked|worked together)\b",
     r"\bwe've never (?:met|spoken)\b",
+    r"\bdon't think we(?:'ve| have) (?:ever )?(?:met|spoken)\b",
+    r"\b(?:met|meeting) you (?:only )?briefly\b",
     r"\byou don't (?:really )?know me\b",
     r"\bout of the blue\b",
     r"\bwe (?:only )?(?:met|spoke|chatted) (?:only )?(?:briefly|once|in passing)\b",
@@ -539,6 +558,8 @@ _FAVOUR = _rx(
     r"\b(?:could|can|would) you (?:please )?help me(?: out)?\b",
     r"\bany help (?:at all )?(?:is|would be)\b",
     r"\bintroduce me to (?:anyone|someone|people|your)\b",
+    r"\b(?:a|your) (?:referral|reference|recommendation)\b",
+    r"\b(?:could|can|would) you (?:please )?(?:submit|refer|recommend|put) me\b",
 )
 
 
@@ -673,6 +694,7 @@ def _check_swap(msg: Message) -> list[Hit]:
 _ATTACHMENT = _rx(
     r"\b(?:please find|I've|I have|see|find) (?:the )?attached\b",
     r"\battached (?:is|are|you'll find|please find)\b",
+    r"\b(?:deck|cv|resume|brochure|proposal)(?: is)? attached\b",
     r"\b(?:our|my) (?:\w+'s )?(?:pitch )?(?:deck|brochure|one-pager|price list|catalogue|catalog|"
     r"media kit|rate card)\b",
     r"\bcalendly\.com\S*",
@@ -697,6 +719,12 @@ _PRESSURE = _rx(
     r"\b(?:need|want|like) (?:an answer|a reply|a response|to hear back)\b",
     r"\bdon't miss\b",
     r"\bI need you to\b",
+    r"\b(?:my|our) (?:last|only) hope\b",
+    r"\b(?:it would|it'll|it will|it'd) (?:only |literally )?take you (?:just |only )?"
+    r"(?:a |two |2 |five |5 |one |a few )?(?:minutes?|seconds?|moment)\b",
+    r"\bI(?:'ll| will) be waiting for (?:your|an?) (?:answer|reply|response)\b",
+    r"\bneed (?:a|your) decision\b",
+    r"\b(?:closing|closes|ends?|expires?) in \d+ (?:days|hours)\b",
     r"\b(?:by|before) (?:this |next )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"\b(?! or)",
     r"\b(?:this (?:week|month)|today) only\b",
@@ -727,6 +755,10 @@ _SKIP_OPT_IN = _rx(
     r"\bjust (?:cc|copy|loop|add|send|forward|email|intro)\w* (?:him|her|them|[A-Z]\w+)\b",
     r"\b(?:send|give|pass|forward|share) (?:him|her|them) my (?:email|number|details|contact|"
     r"linkedin|cv|resume|profile)",
+    r"\b(?:\w+ )?(?:doesn't|does not|don't|do not) know I(?:'m| am) (?:writing|reaching out|"
+    r"contacting)",
+    r"\bI (?:haven't|have not) (?:told|asked|mentioned (?:it |this )?to) (?:him|her|them|[A-Z]\w+)"
+    r"(?: yet)? (?:that )?I(?:'m| am) (?:writing|reaching out|contacting)",
     r"\bI(?:'ve| have) already told (?:\w+ ){0,3}(?:that )?(?:we|I) have (?:a )?(?:warm |an )?"
     r"(?:intro|introduction|line|connection)",
 )

@@ -309,3 +309,57 @@ def test_a_favour_from_a_declared_stranger_is_a_big_ask() -> None:
         "one question: how do you calibrate them in transit? No worries if you're swamped."
     )
     assert lint_outreach(small).clean
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "excerpt"),
+    [
+        (
+            "Hi Dee, Sam doesn't know I'm writing, but he'd vouch for me. Could you pass my CV "
+            "to your hiring manager?",
+            "skips-double-opt-in",
+            "Sam doesn't know I'm writing",
+        ),
+        (
+            "Hi Jo, after everything I did for you last year I thought you'd introduce me to "
+            "your VP. Let me know.",
+            "nagging-follow-up",
+            "after everything I did for you",
+        ),
+        (
+            "Hi Al, you're my last hope. Please forward my application to HR. Thanks, Ben",
+            "pressure-deadline",
+            "my last hope",
+        ),
+        (
+            "Hi Mo, who runs wellness at Arla? Our breathing app is used by 300+ companies "
+            "and your drivers would love it.",
+            "pitch-in-first-message",
+            "used by 300+ companies",
+        ),
+        (
+            "Hi Kit, great meeting you briefly at the summit! Would you come in with $50k on our "
+            "pre-seed? Happy to share details.",
+            "big-ask-of-stranger",
+            "come in with $",
+        ),
+    ],
+)
+def test_guilt_handovers_and_social_proof_are_flagged(text: str, rule: str, excerpt: str) -> None:
+    result = lint_outreach(text)
+    assert not result.clean
+    assert excerpt in spans(text, rule)
+
+
+def test_closing_the_loop_and_forwardable_blurbs_state_their_reason() -> None:
+    thanks = (
+        "Tanvi, a short note to say the chat with Gaurav you set up in January led to a pilot "
+        "on two farms near Nashik. None of it happens without your intro. Lunch is on me."
+    )
+    blurb = (
+        "Short blurb you can forward to Dr. Hamid: Leila Farahani designs a symptom checker "
+        "at Medvise. She wants to ask one thing: how his team tested reading level with "
+        "patients. An email answer is fine too; no obligation."
+    )
+    assert lint_outreach(thanks).clean
+    assert lint_outreach(blurb).clean
