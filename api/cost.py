@@ -34,6 +34,7 @@ DEFAULT_COSTS: Mapping[str, int] = {
     "reach": 25,
     "draftIntroRequest": 20,
     "exportPaths": 25,
+    "exportEgo": 25,
     "searchPeople": 5,
     "importLinkedIn": 30,
     "importEdges": 30,

@@ -1,7 +1,8 @@
-"""``exportPaths``: the paths to a target as GraphML, GEXF, Cytoscape.js JSON or Mermaid.
+"""``exportPaths`` and ``exportEgo``: graph files (GraphML, GEXF, Cytoscape.js JSON, Mermaid).
 
-A thin resolver: plan with the same service as ``alternativePaths``, then hand
-the rendered paths to :mod:`graph.exports`. Mount it on ``Query``::
+Thin resolvers: plan with the same service as ``alternativePaths`` (or build a
+person's ego network as the viewer may browse it), then hand the graph to
+:mod:`graph.exports`. Mount them on ``Query``::
 
     export_paths: ExportResult = strawberry.field(
         resolver=export_paths, description=EXPORT_PATHS_DESCRIPTION
@@ -32,6 +33,10 @@ MEDIA_TYPES = {
     exports.ExportFormat.MERMAID: "text/vnd.mermaid",
 }
 
+EXPORT_EGO_DESCRIPTION = (
+    "A person's network to `hops` ties (at most 500 people; `truncated` in the file says "
+    "when it was cut), with only the ties you may browse, as one graph file."
+)
 EXPORT_PATHS_DESCRIPTION = (
     "The k best paths to a person as one graph file: GraphML, GEXF (Gephi), "
     "Cytoscape.js elements JSON or a Mermaid flowchart."
@@ -53,6 +58,24 @@ ExportResult = Annotated[
 ]
 
 
+def _export(graph: exports.ExportGraph, format: ExportFormat) -> GraphExport:
+    kind = ExportFormat(format)
+    return GraphExport(
+        format=kind,
+        media_type=MEDIA_TYPES[kind],
+        content=exports.render(graph, kind),
+        people=len(graph.nodes),
+        ties=len(graph.edges),
+    )
+
+
+def _problem(err: WarmintroError) -> ExportResult:
+    problem = t.problem_of(err)
+    if isinstance(problem, t.Forbidden | t.NotFound):  # not members of this union
+        return t.InvalidInput(message=problem.message, field=None, file=None, line=None)
+    return problem
+
+
 async def export_paths(
     info: Info,
     to: str,
@@ -66,17 +89,23 @@ async def export_paths(
         paths = await c.services.planner.alternative_paths(
             c.viewer, from_, to, k=k, max_hops=max_hops
         )
-        graph = exports.paths_graph([path_dict(p) for p in paths])
-        kind = ExportFormat(format)
-        return GraphExport(
-            format=kind,
-            media_type=MEDIA_TYPES[kind],
-            content=exports.render(graph, kind),
-            people=len(graph.nodes),
-            ties=len(graph.edges),
-        )
+        return _export(exports.paths_graph([path_dict(p) for p in paths]), format)
     except WarmintroError as err:
-        problem = t.problem_of(err)
-        if isinstance(problem, t.Forbidden | t.NotFound):  # not members of this union
-            return t.InvalidInput(message=problem.message, field=None, file=None, line=None)
-        return problem
+        return _problem(err)
+
+
+async def export_ego(
+    info: Info,
+    person: str,
+    format: ExportFormat,
+    hops: int = 1,
+    max_nodes: int = 200,
+) -> ExportResult:
+    c = info.context
+    try:
+        graph = await c.services.planner.ego_network(
+            c.viewer, person, hops=hops, max_nodes=max_nodes
+        )
+        return _export(graph, format)
+    except WarmintroError as err:
+        return _problem(err)

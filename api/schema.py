@@ -13,7 +13,13 @@ from strawberry.file_uploads import Upload
 
 from api import types as t
 from api.context import Info
-from api.export_schema import ExportResult, export_paths
+from api.export_schema import (
+    EXPORT_EGO_DESCRIPTION,
+    EXPORT_PATHS_DESCRIPTION,
+    ExportResult,
+    export_ego,
+    export_paths,
+)
 from graph.errors import Forbidden as ForbiddenError
 from graph.errors import InvalidInput as InvalidInputError
 from graph.errors import WarmintroError
@@ -280,8 +286,10 @@ class Query:
         return cast(t.DraftResult, await guarded(info, call))
 
     export_paths: ExportResult = strawberry.field(
-        resolver=export_paths,
-        description="The best paths to a target as GraphML, GEXF, Cytoscape.js JSON or Mermaid.",
+        resolver=export_paths, description=EXPORT_PATHS_DESCRIPTION
+    )
+    export_ego: ExportResult = strawberry.field(
+        resolver=export_ego, description=EXPORT_EGO_DESCRIPTION
     )
 
     @strawberry.field(description="Lint any outreach text for cold-pitch habits (ETIQUETTE.md).")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import networkx as nx
 import pytest
 from gql import Client
 from gql.graphql_request import GraphQLRequest
@@ -340,6 +343,45 @@ async def test_full_member_contacts_are_browsable(api: Api) -> None:
         "alice", '{ person(ref: "zed") { __typename ... on Person { company } } }'
     )
     assert probe["person"] == {"__typename": "Person", "company": "Acme"}
+
+
+EGO_QUERY = """
+query($p: String!, $hops: Int!, $format: ExportFormat!) {
+  exportEgo(person: $p, hops: $hops, format: $format) {
+    __typename
+    ... on GraphExport { content people ties }
+    ... on PersonNotFound { ref }
+    ... on InvalidInput { field }
+  }
+}
+"""
+
+
+async def ego_people(api: Api, key: str, person: str, hops: int) -> set[str]:
+    data = (await api.query(key, EGO_QUERY, p=person, hops=hops, format="CYTOSCAPE"))["exportEgo"]
+    assert data["__typename"] == "GraphExport", data
+    nodes = json.loads(data["content"])["elements"]["nodes"]
+    assert data["people"] == len(nodes)
+    return {n["data"]["id"] for n in nodes}
+
+
+async def test_ego_export_shows_only_browsable_ties(api: Api) -> None:
+    # alice sees her own ties and carol's (full); bob's (private) yara never appears.
+    assert await ego_people(api, "alice", "carol", 1) == {"carol", "alice", "zed"}
+    assert await ego_people(api, "alice", "carol", 2) == {"carol", "alice", "zed", "bob", "xavier"}
+    assert await ego_people(api, "alice", "bob", 2) == {"bob", "alice", "carol", "xavier"}
+    # carol may route through alice's (paths) contacts but not browse them.
+    assert await ego_people(api, "carol", "carol", 3) == {"carol", "zed"}
+    assert await ego_people(api, "carol", "alice", 2) == {"alice"}
+    for key, ref in (("carol", "xavier"), ("alice", "yara"), ("other", "alice")):
+        probe = (await api.query(key, EGO_QUERY, p=ref, hops=1, format="MERMAID"))["exportEgo"]
+        assert probe["__typename"] == "PersonNotFound", (key, ref)
+    # An admin key sees everything; the file loads back with networkx.
+    data = (await api.query("admin", EGO_QUERY, p="ana", hops=1, format="GRAPHML"))["exportEgo"]
+    g = nx.read_graphml(io.BytesIO(data["content"].encode()))
+    assert "ana" in g and g.number_of_edges() == data["ties"] > 0
+    bad = (await api.query("admin", EGO_QUERY, p="ana", hops=0, format="GEXF"))["exportEgo"]
+    assert bad == {"__typename": "InvalidInput", "field": "hops"}
 
 
 async def test_members_cannot_erase_others(api: Api) -> None:

@@ -13,10 +13,9 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.errors import InvalidInput
-from graph.exports import ExportFormat, ExportGraph, ego_graph, paths_graph, render
+from graph.exports import ExportFormat, paths_graph, render
 from warmintro.render import path_dict
-from warmintro.services import PathView, Planner, Viewer
+from warmintro.services import EGO_MAX_NODES, PathView, Planner, Viewer
 
 FormatOpt = Annotated[
     ExportFormat | None,
@@ -27,8 +26,6 @@ FormatOpt = Annotated[
     ),
 ]
 """Reusable ``--format`` option for ``path`` and ``introducers`` (None: their usual output)."""
-
-EGO_MAX_NODES = 500
 
 
 def render_paths(paths: Sequence[PathView | Mapping[str, Any]], fmt: ExportFormat | str) -> str:
@@ -49,54 +46,6 @@ def write_output(text: str, output: Path | None) -> None:
         return
     output.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {output}", err=True)
-
-
-async def ego_export(
-    planner: Planner,
-    viewer: Viewer,
-    center_ref: str,
-    *,
-    hops: int,
-    max_nodes: int = EGO_MAX_NODES,
-) -> ExportGraph:
-    """A person's ego network to ``hops``, with names and evidence, as the viewer may route.
-
-    Ties come from the planner's in-memory view (strengths as the planner sees
-    them, filtered by the viewer's sharing mask); people and evidence lines are
-    then looked up only for what made it into the (capped) graph.
-    """
-    if not 1 <= hops <= planner.max_hops_limit:
-        raise InvalidInput(
-            f"hops must be between 1 and {planner.max_hops_limit}, got {hops}", field="hops"
-        )
-    center = await planner.resolve(viewer, center_ref)
-    view = await planner.store.planning_view(viewer.workspace)
-    graph = view.graph
-    mask = await planner.owner_mask(viewer, view)
-
-    def ties(pid: str) -> list[dict[str, Any]]:
-        if pid not in graph:
-            return []
-        out = []
-        for other in graph.neighbours(pid):
-            if mask is not None and not (graph.mask(pid, other) or 0) & mask:
-                continue
-            out.append({"from": pid, "to": other, "strength": graph.strength(pid, other) or 0.0})
-        return out
-
-    ego = ego_graph(center.id, ties, hops=hops, max_nodes=max_nodes)
-    for node in ego.nodes.values():
-        person = await planner.store.person(viewer.workspace, node.id)
-        if person is not None:
-            node.name, node.company, node.position, node.url = (
-                person.name,
-                person.company,
-                person.position,
-                person.url,
-            )
-    for edge in ego.edges.values():
-        edge.evidence = list(await planner.evidence_lines(viewer, edge.source, edge.target))
-    return ego
 
 
 def export(
@@ -138,7 +87,7 @@ def export(
 
     async def body(planner: Planner, viewer: Viewer) -> str:
         if ego is not None:
-            graph = await ego_export(planner, viewer, ego, hops=hops, max_nodes=max_nodes)
+            graph = await planner.ego_network(viewer, ego, hops=hops, max_nodes=max_nodes)
             if graph.truncated:
                 typer.echo(
                     f"note: the ego network was cut at {max_nodes} people (--max-nodes)", err=True

@@ -10,13 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from graph import algorithms
 from graph.errors import AmbiguousPerson, Forbidden, InvalidInput, PersonNotFound
+from graph.exports import ExportGraph, ego_graph
 from graph.model import Evidence, ImportBatch, Person, Relationship, Sharing, canonical_pair
 from graph.store import Erased, GraphStore, PlanningView, Stats
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from loaders.identity import normalize_email, normalize_linkedin_url
+
+EGO_MAX_NODES = 500
+"""The most people an ego-network export holds (it says when it was cut)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,13 +206,20 @@ class Planner:
 
     async def owner_mask(self, viewer: Viewer, view: PlanningView) -> int | None:
         """Which owners' evidence the viewer may route through (None: all)."""
+        return await self._mask(viewer, view, {Sharing.PATHS, Sharing.FULL})
+
+    async def browse_mask(self, viewer: Viewer, view: PlanningView) -> int | None:
+        """Which owners' ties the viewer may browse (None: all): a ``paths`` member's
+        contacts show only on paths, so only ``full`` members' ties (and the viewer's
+        own and public sources') are browsable."""
+        return await self._mask(viewer, view, {Sharing.FULL})
+
+    async def _mask(self, viewer: Viewer, view: PlanningView, usable: set[Sharing]) -> int | None:
         if viewer.member is None:
             return None
         members = await self.store.members(viewer.workspace)
         allowed = {
-            m.person_id
-            for m in members
-            if m.person_id == viewer.member or m.sharing is not Sharing.PRIVATE
+            m.person_id for m in members if m.person_id == viewer.member or m.sharing in usable
         }
         return view.mask_for(allowed)
 
@@ -359,6 +371,49 @@ class Planner:
             return ()
         merged = merge_evidence(list(rel.evidence))
         return estimate_strength(merged, as_of=self.today, weights=self.weights).lines
+
+    async def ego_network(
+        self, viewer: Viewer, center_ref: str, *, hops: int, max_nodes: int = EGO_MAX_NODES
+    ) -> ExportGraph:
+        """A person's ego network to ``hops``, with names and evidence, as the viewer may
+        browse it (a ``paths`` member's contacts stay off it, as in :meth:`search`).
+
+        Ties come from the in-memory planning view (strengths as the planner sees
+        them); people and evidence lines are looked up only for what made it into the
+        capped graph.
+        """
+        if not 1 <= hops <= self.max_hops_limit:
+            raise InvalidInput(
+                f"hops must be between 1 and {self.max_hops_limit}, got {hops}", field="hops"
+            )
+        if not 1 <= max_nodes <= EGO_MAX_NODES:
+            raise InvalidInput(
+                f"maxNodes must be between 1 and {EGO_MAX_NODES}, got {max_nodes}",
+                field="maxNodes",
+            )
+        center = await self.resolve(viewer, center_ref, browse=True)
+        view = await self.store.planning_view(viewer.workspace)
+        graph = view.graph
+        mask = await self.browse_mask(viewer, view)
+
+        def ties(pid: str) -> list[dict[str, Any]]:
+            if pid not in graph:
+                return []
+            return [
+                {"from": pid, "to": other, "strength": graph.strength(pid, other) or 0.0}
+                for other in graph.neighbours(pid)
+                if mask is None or (graph.mask(pid, other) or 0) & mask
+            ]
+
+        ego = ego_graph(center.id, ties, hops=hops, max_nodes=max_nodes)
+        for node in ego.nodes.values():
+            person = await self.store.person(viewer.workspace, node.id)
+            if person is not None:
+                node.name, node.company = person.name, person.company
+                node.position, node.url = person.position, person.url
+        for edge in ego.edges.values():
+            edge.evidence = list(await self.evidence_lines(viewer, edge.source, edge.target))
+        return ego
 
     async def _render(
         self,
