@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from gql.graphql_request import GraphQLRequest
 from gql.transport.httpx import HTTPXAsyncTransport
 from pydantic import SecretStr
 
-from graph.model import ImportBatch, Member, Person, Sharing
+from graph.model import Evidence, ImportBatch, Member, Person, Relationship, Sharing
 from graph.store import GraphStore
 from tests.conftest import rel, small_network
 from tests.http_server import serve
@@ -63,6 +64,8 @@ def team_network() -> ImportBatch:
         ),
         Person("zed", "Zed Z", company="Acme", position="VP Sales"),
         Person("tina", "Tina T", company="Target Co", position="Head of Payments"),
+        Person("quinn", "Quinn Q", company="Quay"),
+        Person("ruth", "Ruth R", company="Rook Labs", position="CTO"),
     ]
     rels = [
         rel("alice", "bob", owner="alice", rating=0.9),
@@ -72,6 +75,22 @@ def team_network() -> ImportBatch:
         rel("carol", "zed", owner="carol", rating=0.7),  # carol shares fully
         rel("xavier", "tina", owner="alice", rating=0.5),
         rel("yara", "tina", owner="bob", rating=0.9),
+        # An island where one tie has evidence from alice (paths) *and* bob (private).
+        rel("alice", "quinn", owner="alice", connected_on=date(2021, 3, 1)),
+        Relationship(
+            "quinn",
+            "ruth",
+            (
+                Evidence(owner="alice", connected_on=date(2020, 5, 4)),
+                Evidence(
+                    owner="bob",
+                    messages_ab=30,
+                    messages_ba=25,
+                    last_contact=datetime(2026, 10, 1, 9, 0),
+                    shared_employers=("Secretco",),
+                ),
+            ),
+        ),
     ]
     members = [
         Member("alice", Sharing.PATHS),
@@ -368,8 +387,9 @@ async def ego_people(api: Api, key: str, person: str, hops: int) -> set[str]:
 async def test_ego_export_shows_only_browsable_ties(api: Api) -> None:
     # alice sees her own ties and carol's (full); bob's (private) yara never appears.
     assert await ego_people(api, "alice", "carol", 1) == {"carol", "alice", "zed"}
-    assert await ego_people(api, "alice", "carol", 2) == {"carol", "alice", "zed", "bob", "xavier"}
-    assert await ego_people(api, "alice", "bob", 2) == {"bob", "alice", "carol", "xavier"}
+    two_hops = {"carol", "alice", "zed", "bob", "xavier", "quinn"}
+    assert await ego_people(api, "alice", "carol", 2) == two_hops
+    assert await ego_people(api, "alice", "bob", 2) == {"bob", "alice", "carol", "xavier", "quinn"}
     # carol may route through alice's (paths) contacts but not browse them.
     assert await ego_people(api, "carol", "carol", 3) == {"carol", "zed"}
     assert await ego_people(api, "carol", "alice", 2) == {"alice"}
@@ -382,6 +402,26 @@ async def test_ego_export_shows_only_browsable_ties(api: Api) -> None:
     assert "ana" in g and g.number_of_edges() == data["ties"] > 0
     bad = (await api.query("admin", EGO_QUERY, p="ana", hops=0, format="GEXF"))["exportEgo"]
     assert bad == {"__typename": "InvalidInput", "field": "hops"}
+
+
+async def test_private_evidence_never_explains_anyone_elses_path_or_draft(api: Api) -> None:
+    q = f"query($to: String!) {{ trustedPath(to: $to) {{ {PATH_FIELDS} }} }}"
+    alice = (await api.query("alice", q, to="ruth"))["trustedPath"]
+    assert [p["id"] for p in alice["people"]] == ["alice", "quinn", "ruth"]
+    shown = " ".join(line for step in alice["steps"] for line in step["evidence"])
+    assert "connected since" in shown
+    assert "Secretco" not in shown and "messages" not in shown  # bob's (private) evidence
+    bob = (await api.query("bob", q, to="ruth"))["trustedPath"]  # bob sees his own
+    assert "worked at Secretco at the same time" in bob["steps"][-1]["evidence"]
+    ego = await api.query("carol", EGO_QUERY, p="carol", hops=1, format="GRAPHML")
+    assert "Secretco" not in ego["exportEgo"]["content"]
+    draft = await api.query(
+        "alice",
+        'query { draftIntroRequest(to: "ruth", via: "quinn", goal: "how Rook Labs tests '
+        'firmware") { __typename ... on Draft { ask blurb sentences { evidence } } } }',
+    )
+    assert draft["draftIntroRequest"]["__typename"] == "Draft"
+    assert "Secretco" not in str(draft) and "messages" not in str(draft)
 
 
 async def test_members_cannot_erase_others(api: Api) -> None:

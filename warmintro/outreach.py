@@ -16,7 +16,7 @@ from graph.algorithms import IntroducerAdjustment
 from graph.errors import Forbidden, InvalidInput
 from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
 from graph.lint import LintResult, lint_outreach
-from graph.model import Person
+from graph.model import Person, Relationship
 from warmintro.appdb import AppDB
 from warmintro.services import IntroducerView, Planner, Viewer
 
@@ -107,19 +107,20 @@ class Outreach:
         planner = self.planner
         target = await planner.resolve(viewer, to_ref)
         requesters = await planner.requesters(viewer, from_ref)
+        usable = await planner.usable_owners(viewer, browse=False)
+
+        async def tie(a: str, b: str) -> Relationship | None:
+            return await planner.visible_relationship(viewer, a, b, usable=usable)
+
         if via_ref:
             introducer = await planner.resolve(viewer, via_ref)
-            if await planner.store.relationship(viewer.workspace, introducer.id, target.id) is None:
+            if await tie(introducer.id, target.id) is None:
                 raise InvalidInput(
                     f"{introducer.name} does not know {target.name} directly in this graph; "
                     "ask for the introducers list to see who does",
                     field="via",
                 )
-            knowing = [
-                (p, rel)
-                for p in requesters
-                if (rel := await planner.store.relationship(viewer.workspace, p.id, introducer.id))
-            ]
+            knowing = [(p, rel) for p in requesters if (rel := await tie(p.id, introducer.id))]
             if not knowing:
                 raise InvalidInput(f"{introducer.name} is not among your connections", field="via")
             requester = knowing[0][0]
@@ -143,12 +144,8 @@ class Outreach:
             requester=requester,
             introducer=introducer,
             target=target,
-            requester_introducer=await planner.store.relationship(
-                viewer.workspace, requester.id, introducer.id
-            ),
-            introducer_target=await planner.store.relationship(
-                viewer.workspace, introducer.id, target.id
-            ),
+            requester_introducer=await tie(requester.id, introducer.id),
+            introducer_target=await tie(introducer.id, target.id),
             goal=goal.strip(),
             tone=Tone(tone),
             today=planner.today,

@@ -7,7 +7,7 @@ returns plain records. Edges (CLI, API) only translate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +19,9 @@ from graph.model import Evidence, ImportBatch, Person, Relationship, Sharing, ca
 from graph.store import Erased, GraphStore, PlanningView, Stats
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from loaders.identity import normalize_email, normalize_linkedin_url
+
+OwnerFilter = Callable[[str], bool]
+"""Whether evidence from this owner may be used for the viewer at hand."""
 
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
@@ -123,17 +126,40 @@ class Planner:
         """
         if viewer.member is None or person.id == viewer.member:
             return True
-        sharing = {m.person_id: m.sharing for m in await self.store.members(viewer.workspace)}
-        if person.id in sharing:
+        members = await self.store.members(viewer.workspace)
+        if any(m.person_id == person.id for m in members):
             return True
+        usable = await self.usable_owners(viewer, browse=browse)
+        return any(
+            usable is None or usable(e.owner)
+            for r in await self.store.relationships_of(viewer.workspace, person.id)
+            for e in r.evidence
+        )
+
+    async def usable_owners(self, viewer: Viewer, *, browse: bool) -> OwnerFilter | None:
+        """Whose evidence the viewer may use (None: anyone's): their own, non-member
+        sources', and members' sharing ``full`` (browse) or ``paths``/``full`` (plan)."""
+        if viewer.member is None:
+            return None
+        sharing = {m.person_id: m.sharing for m in await self.store.members(viewer.workspace)}
         usable = {Sharing.FULL} if browse else {Sharing.FULL, Sharing.PATHS}
-        for r in await self.store.relationships_of(viewer.workspace, person.id):
-            for e in r.evidence:
-                if e.owner == viewer.member or e.owner not in sharing:
-                    return True
-                if sharing[e.owner] in usable:
-                    return True
-        return False
+        member = viewer.member
+
+        def ok(owner: str) -> bool:
+            return owner == member or owner not in sharing or sharing[owner] in usable
+
+        return ok
+
+    async def visible_relationship(
+        self, viewer: Viewer, a: str, b: str, *, usable: OwnerFilter | None
+    ) -> Relationship | None:
+        """The tie with only the evidence ``usable`` admits (None if nothing is left):
+        a private member's messages never explain someone else's path or draft."""
+        rel = await self.store.relationship(viewer.workspace, a, b)
+        if rel is None or usable is None:
+            return rel
+        kept = tuple(e for e in rel.evidence if usable(e.owner))
+        return replace(rel, evidence=kept) if kept else None
 
     async def _resolve_any(self, viewer: Viewer, ref: str) -> Person:
         ref = ref.strip()
@@ -365,8 +391,10 @@ class Planner:
         return await self.store.stats(viewer.workspace)
 
     # -- rendering ------------------------------------------------------------------
-    async def evidence_lines(self, viewer: Viewer, a: str, b: str) -> tuple[str, ...]:
-        rel = await self.store.relationship(viewer.workspace, a, b)
+    async def evidence_lines(
+        self, viewer: Viewer, a: str, b: str, *, usable: OwnerFilter | None
+    ) -> tuple[str, ...]:
+        rel = await self.visible_relationship(viewer, a, b, usable=usable)
         if rel is None:
             return ()
         merged = merge_evidence(list(rel.evidence))
@@ -406,13 +434,15 @@ class Planner:
             ]
 
         ego = ego_graph(center.id, ties, hops=hops, max_nodes=max_nodes)
+        usable = await self.usable_owners(viewer, browse=True)
         for node in ego.nodes.values():
             person = await self.store.person(viewer.workspace, node.id)
             if person is not None:
                 node.name, node.company = person.name, person.company
                 node.position, node.url = person.position, person.url
         for edge in ego.edges.values():
-            edge.evidence = list(await self.evidence_lines(viewer, edge.source, edge.target))
+            lines = await self.evidence_lines(viewer, edge.source, edge.target, usable=usable)
+            edge.evidence = list(lines)
         return ego
 
     async def _render(
@@ -428,8 +458,9 @@ class Planner:
             if person is None:
                 raise PersonNotFound(pid)
             people.append(person)
+        usable = await self.usable_owners(viewer, browse=False)
         steps = [
-            Step(a, b, s, await self.evidence_lines(viewer, a, b))
+            Step(a, b, s, await self.evidence_lines(viewer, a, b, usable=usable))
             for a, b, s in zip(nodes, nodes[1:], strengths, strict=False)
         ]
         return PathView(tuple(people), tuple(steps), probability)
