@@ -31,7 +31,14 @@ from graph.model import (
     Sharing,
     canonical_pair,
 )
-from graph.store import PUBLIC_OWNER_BIT, ApplyResult, Erased, PlanningView, Stats
+from graph.store import (
+    PUBLIC_OWNER_BIT,
+    ApplyResult,
+    Erased,
+    PlanningView,
+    Stats,
+    relationship_from,
+)
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from graph.trustgraph import TrustGraph
 
@@ -437,19 +444,15 @@ class EmbeddedStore:
         return self._ws(workspace).matching(company, title)
 
     async def relationship(self, workspace: str, a: str, b: str) -> Relationship | None:
-        pair = canonical_pair(a, b)
-        owners = self._ws(workspace).evidence.get(pair)
-        if not owners or a == b:
-            return None
-        return Relationship(pair[0], pair[1], tuple(owners[o] for o in sorted(owners)))
+        return relationship_from(self._ws(workspace).evidence, a, b)
 
     async def relationships_of(self, workspace: str, person_id: str) -> list[Relationship]:
         ws = self._ws(workspace)
         out = []
         for other in sorted(ws.neighbours.get(person_id, ())):
-            pair = canonical_pair(person_id, other)
-            owners = ws.evidence[pair]
-            out.append(Relationship(pair[0], pair[1], tuple(owners[o] for o in sorted(owners))))
+            rel = relationship_from(ws.evidence, person_id, other)
+            if rel is not None:
+                out.append(rel)
         return out
 
     async def members(self, workspace: str) -> list[Member]:
@@ -476,7 +479,12 @@ class EmbeddedStore:
         if view is None or ws.view_day != today:
             with self._lock:
                 view = build_view(
-                    ws.people, ws.evidence, ws.members, as_of=today, weights=self._weights
+                    ws.people,
+                    ws.evidence,
+                    ws.members,
+                    as_of=today,
+                    weights=self._weights,
+                    details=ws.people,
                 )
                 ws.view, ws.view_day = view, today
         return view
@@ -511,8 +519,10 @@ def build_view(
     *,
     as_of: date,
     weights: StrengthWeights,
+    details: Mapping[str, Person] | None = None,
 ) -> PlanningView:
-    """Turn stored evidence into the planner's graph (strength per merged tie)."""
+    """Turn stored evidence into the planner's graph (strength per merged tie); the
+    view keeps ``evidence`` and ``details`` (people by id) to describe paths with."""
     bits = owner_bits_for(members)
 
     def edges() -> Iterable[tuple[str, str, float, int]]:
@@ -523,7 +533,7 @@ def build_view(
             merged = merge_evidence(list(owners.values()))
             yield a, b, estimate_strength(merged, as_of=as_of, weights=weights).strength, mask
 
-    return PlanningView(TrustGraph.from_edges(edges(), people), bits)
+    return PlanningView(TrustGraph.from_edges(edges(), people), bits, details or {}, evidence)
 
 
 def flip(e: Evidence) -> Evidence:

@@ -132,6 +132,7 @@ class Neo4jStore:
         self._schema_ready = False
         self._schema_lock = asyncio.Lock()
         self._views: dict[str, tuple[int, date, PlanningView]] = {}
+        self._stats: dict[str, tuple[int, Stats]] = {}
 
     @classmethod
     def from_settings(
@@ -342,8 +343,18 @@ class Neo4jStore:
         return [Merge(r["kept"], r["merged"], r["reason"]) for r in rows]
 
     async def stats(self, workspace: str) -> Stats:
+        """Counts, recomputed only when the workspace's version moved: counting distinct
+        ties scans every KNOWS relationship (a quarter of a second per 100k ties)."""
+        version = await self._version(workspace)
+        cached = self._stats.get(workspace)
+        if cached and cached[0] == version:
+            return cached[1]
         r = (await self._read("stats", workspace=workspace))[0]
-        return Stats(r["people"], r["relationships"], r["interactions"], r["members"], r["merges"])
+        stats = Stats(r["people"], r["relationships"], r["interactions"], r["members"], r["merges"])
+        # Tagged with the version read *before* counting: a write in between only
+        # makes the next call count again.
+        self._stats[workspace] = (version, stats)
+        return stats
 
     async def planning_view(self, workspace: str) -> PlanningView:
         today = self._today()
@@ -354,18 +365,21 @@ class Neo4jStore:
 
         async def snapshot(
             tx: AsyncManagedTransaction,
-        ) -> tuple[int, list[str], Evidences, list[str]]:
+        ) -> tuple[int, dict[str, Person], Evidences, list[str]]:
             # One read transaction: people, evidence and members from the same state,
             # tagged with the version that state carries.
             version = (await _run(tx, "workspace_version", workspace=workspace))[0]["version"]
-            people = (await _run(tx, "person_ids", workspace=workspace))[0]["ids"]
+            rows = (await _run(tx, "all_people", workspace=workspace))[0]["people"]
+            people = {p.id: p for p in map(person_from_dict, rows)}
             evidence: Evidences = {}
             _collect_evidence((await _run(tx, "all_evidence", workspace=workspace))[0], evidence)
             members = [r["person_id"] for r in await _run(tx, "members", workspace=workspace)]
             return version, people, evidence, members
 
         version, people, evidence, members = await self._transact(snapshot, write=False)
-        view = build_view(people, evidence, members, as_of=today, weights=self._weights)
+        view = build_view(
+            people, evidence, members, as_of=today, weights=self._weights, details=people
+        )
         self._views[workspace] = (version, today, view)
         return view
 

@@ -7,10 +7,20 @@ the embedded store answers from memory without awaiting anything slow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from graph.model import ImportBatch, Member, Merge, Person, Relationship, Sharing
+from graph.model import (
+    Evidence,
+    ImportBatch,
+    Member,
+    Merge,
+    Person,
+    Relationship,
+    Sharing,
+    canonical_pair,
+)
 from graph.trustgraph import TrustGraph
 
 PUBLIC_OWNER_BIT = 1
@@ -42,6 +52,19 @@ class Erased:
     evidence: int
 
 
+EvidenceByPair = Mapping[tuple[str, str], Mapping[str, Evidence]]
+"""Each tie's evidence, keyed by canonical pair, then by owner."""
+
+
+def relationship_from(evidence: EvidenceByPair, a: str, b: str) -> Relationship | None:
+    """The tie between ``a`` and ``b`` with its evidence in owner order, if any."""
+    pair = canonical_pair(a, b)
+    owners = evidence.get(pair)
+    if not owners or a == b:
+        return None
+    return Relationship(pair[0], pair[1], tuple(owners[o] for o in sorted(owners)))
+
+
 @dataclass(frozen=True, slots=True)
 class PlanningView:
     """A trust graph plus the owner-bit of each member, for privacy filtering.
@@ -49,10 +72,22 @@ class PlanningView:
     Bit ``PUBLIC_OWNER_BIT`` marks evidence from non-member sources; member ``m``
     has bit ``owner_bits[m]``. An edge is usable by a query whose mask shares a
     bit with the edge's mask.
+
+    ``people`` and ``evidence`` are the records the graph was built from, so a
+    planner can describe a path (names, evidence lines) without another round
+    trip to the store, consistent with the graph it searched.
     """
 
     graph: TrustGraph
     owner_bits: dict[str, int]
+    people: Mapping[str, Person] = field(default_factory=dict)
+    evidence: EvidenceByPair = field(default_factory=dict)
+
+    def person(self, person_id: str) -> Person | None:
+        return self.people.get(person_id)
+
+    def relationship(self, a: str, b: str) -> Relationship | None:
+        return relationship_from(self.evidence, a, b)
 
     def mask_for(self, owners: set[str], *, include_public: bool = True) -> int:
         mask = PUBLIC_OWNER_BIT if include_public else 0

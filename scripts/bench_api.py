@@ -1,12 +1,18 @@
 """GraphQL throughput under load (issue 6): trustedPath against networkStats, same server, same run.
 
     .venv/bin/python scripts/bench_api.py [--edges 1000000] [--seconds 20] [--connections 16]
+        [--backend embedded|neo4j] [--workers 1]
 
 Builds (once, cached under .cache/bench-api-N) an embedded store holding the synthetic
 network (graph.synth) of N edges, serves it with `warmintro serve` (one worker), and drives
 it with wrk on loopback: first the trivial `networkStats`, then `trustedPath` over 200 seeded
 random pairs (max 4 hops). Prints requests/s, latency percentiles and the throughput ratio.
 Needs wrk (Debian: apt-get install wrk). wrk and the server share the machine's 2 cores.
+
+With ``--backend neo4j`` the same graph goes (once) into a local Neo4j 5.26 instance named
+``bench-api`` (scripts/neo4j_server.py; set WARMINTRO_NEO4J_HEAP=8g for 1M edges) and the
+API serves it with ``--workers`` processes; the script waits until every worker has built
+its planning graph before measuring.
 """
 
 from __future__ import annotations
@@ -25,11 +31,16 @@ import time
 from pathlib import Path
 
 import httpx
+from neo4j import AsyncGraphDatabase
 
 from graph.embedded import EmbeddedStore
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
+from graph.neo4j_store import Neo4jStore
 from graph.synth import synthetic_edges, synthetic_people
 from warmintro.appdb import AppDB
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_neo4j import server_module
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKSPACE = "bench"
@@ -48,12 +59,7 @@ end
 """
 
 
-def build(data: Path, n_edges: int) -> None:
-    if (data / "ready").exists():
-        return
-    shutil.rmtree(data, ignore_errors=True)
-    data.mkdir(parents=True)
-    started = time.perf_counter()
+def synthetic_batch(n_edges: int) -> ImportBatch:
     people = [
         Person(p.id, p.name, p.company, p.position) for p in synthetic_people(n_edges, seed=1)
     ]
@@ -61,11 +67,69 @@ def build(data: Path, n_edges: int) -> None:
     for u, v, s in synthetic_edges(n_edges, seed=1):
         a, b = canonical_pair(u, v)
         rels.append(Relationship(a, b, (Evidence(owner="synthetic", rating=s),)))
+    return ImportBatch(people=people, relationships=rels)
+
+
+def build(data: Path, n_edges: int) -> None:
+    if (data / "ready").exists():
+        return
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    started = time.perf_counter()
     store = EmbeddedStore(data / "warmintro.db")
-    store.apply_sync(WORKSPACE, ImportBatch(people=people, relationships=rels))
+    store.apply_sync(WORKSPACE, synthetic_batch(n_edges))
     asyncio.run(store.close())
     (data / "ready").write_text("ok")
     print(f"built {n_edges:,} edges in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+async def build_neo4j(uri: str, user: str, password: str, n_edges: int) -> None:
+    """Load the synthetic graph into Neo4j unless that workspace already holds it."""
+    driver = AsyncGraphDatabase.driver(uri, auth=(user, password))
+    store = Neo4jStore(driver, owns_driver=True)
+    try:
+        batch = synthetic_batch(n_edges)
+        if (await store.stats(WORKSPACE)).relationships == len(batch.relationships):
+            return
+        started = time.perf_counter()
+        await store.apply(WORKSPACE, batch)
+        took = time.perf_counter() - started
+        print(f"loaded {len(batch.relationships):,} ties into Neo4j in {took:.0f} s", flush=True)
+    finally:
+        await store.close()
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time used so far by ``root`` and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def wait_idle(pid: int, timeout: float = 900) -> None:
+    """Return once the server's processes have used (almost) no CPU for 3 s: every
+    worker has finished building its planning graph."""
+    deadline = time.monotonic() + timeout
+    quiet, last = 0, cpu_seconds(pid)
+    while quiet < 3 and time.monotonic() < deadline:
+        time.sleep(1)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if now - last < 0.05 else 0
+        last = now
 
 
 def wrk(url: str, key: str, bodies: list[str], seconds: int, connections: int) -> dict[str, float]:
@@ -109,26 +173,47 @@ def main() -> int:
     parser.add_argument("--edges", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--backend", choices=("embedded", "neo4j"), default="embedded")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (Neo4j only)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("error: wrk is needed (Debian: apt-get install wrk)", file=sys.stderr)
         return 2
-    data = ROOT / ".cache" / f"bench-api-{args.edges}"
-    build(data, args.edges)
+    env = {
+        **os.environ,
+        "WARMINTRO_RATE_LIMIT_PER_MINUTE": "0",
+        "WARMINTRO_QUERY_TIMEOUT_SECONDS": "30",
+        "WARMINTRO_WORKSPACE": WORKSPACE,
+    }
+    if args.backend == "neo4j":
+        data = ROOT / ".cache" / f"bench-api-neo4j-{args.edges}"
+        data.mkdir(parents=True, exist_ok=True)
+        info = server_module().start("bench-api")
+        asyncio.run(build_neo4j(info.uri, info.user, info.password, args.edges))
+        env.update(
+            WARMINTRO_BACKEND="neo4j",
+            WARMINTRO_NEO4J_URI=info.uri,
+            WARMINTRO_NEO4J_USER=info.user,
+            WARMINTRO_NEO4J_PASSWORD=info.password,
+        )
+    else:
+        data = ROOT / ".cache" / f"bench-api-{args.edges}"
+        build(data, args.edges)
+    env["WARMINTRO_DATA_DIR"] = str(data)
     db = AppDB(data / "app.db")
     db.create_workspace(WORKSPACE)
     key = db.create_key(WORKSPACE, None)
     db.close()
     port = 18000 + random.randint(0, 999)
-    env = {
-        **os.environ,
-        "WARMINTRO_DATA_DIR": str(data),
-        "WARMINTRO_WORKSPACE": WORKSPACE,
-        "WARMINTRO_RATE_LIMIT_PER_MINUTE": "0",
-        "WARMINTRO_QUERY_TIMEOUT_SECONDS": "30",
-    }
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "warmintro"), "serve", "--port", str(port)],
+        [
+            str(ROOT / ".venv" / "bin" / "warmintro"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -153,6 +238,7 @@ def main() -> int:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("the server did not come up")
             time.sleep(0.5)
+        wait_idle(server.pid)
         rng = random.Random(7)
         n_people = len(synthetic_people(args.edges, seed=1))
         query = (
@@ -183,7 +269,10 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"\n{args.edges:,} edges, {args.connections} connections, {args.seconds} s each")
+    print(
+        f"\n{args.backend}, {args.workers} worker(s), {args.edges:,} edges, "
+        f"{args.connections} connections, {args.seconds} s each"
+    )
     print(f"{'query':14} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     for name, res in (("networkStats", trivial), ("trustedPath", paths)):
         cells = f"{res['rps']:8.0f} {res['p50']:8.2f} {res['p90']:8.2f} {res['p99']:8.2f}"

@@ -212,3 +212,20 @@ async def test_merge_flips_direction_when_the_end_order_changes(store: GraphStor
     assert (moved.a, moved.b) == ("aa", "m")
     assert (moved.evidence[0].messages_ab, moved.evidence[0].messages_ba) == (7, 1)
     assert await store.person(ws, "zz") is None
+
+
+async def test_planning_view_describes_what_it_was_built_from(store: GraphStore, ws: str) -> None:
+    await store.apply(ws, small_network())
+    view = await store.planning_view(ws)
+    for person in await store.people(ws):
+        assert view.person(person.id) == person
+        for tie in await store.relationships_of(ws, person.id):
+            assert view.relationship(tie.a, tie.b) == tie
+            assert view.relationship(tie.b, tie.a) == tie
+    assert view.person("nobody") is None
+    assert view.relationship("me", "eve") is None
+    # A write moves the store on; the next view describes the new state.
+    await store.apply(ws, ImportBatch(relationships=[rel("me", "eve", rating=0.4)]))
+    fresh = await store.planning_view(ws)
+    tie = fresh.relationship("eve", "me")
+    assert tie is not None and tie.evidence[0].rating == 0.4

@@ -105,14 +105,22 @@ class Planner:
         return self._today or date.today()
 
     # -- people -------------------------------------------------------------------
-    async def resolve(self, viewer: Viewer, ref: str, *, browse: bool = False) -> Person:
+    async def resolve(
+        self,
+        viewer: Viewer,
+        ref: str,
+        *,
+        browse: bool = False,
+        view: PlanningView | None = None,
+    ) -> Person:
         """Resolve a PersonRef: an id, a LinkedIn profile URL (any form) or an email.
 
         Raises ``PersonNotFound`` or ``AmbiguousPerson`` saying which. People the
         viewer may not see are reported exactly like people who do not exist, so
-        probing by id, URL or email reveals nothing (see :meth:`may_see`).
+        probing by id, URL or email reveals nothing (see :meth:`may_see`). With a
+        planning ``view`` at hand, ids are looked up in it (no store round trip).
         """
-        person = await self._resolve_any(viewer, ref)
+        person = await self._resolve_any(viewer, ref, view)
         if not await self.may_see(viewer, person, browse=browse):
             raise PersonNotFound(ref)
         return person
@@ -151,22 +159,35 @@ class Planner:
         return ok
 
     async def visible_relationship(
-        self, viewer: Viewer, a: str, b: str, *, usable: OwnerFilter | None
+        self,
+        viewer: Viewer,
+        a: str,
+        b: str,
+        *,
+        usable: OwnerFilter | None,
+        view: PlanningView | None = None,
     ) -> Relationship | None:
         """The tie with only the evidence ``usable`` admits (None if nothing is left):
         a private member's messages never explain someone else's path or draft."""
-        rel = await self.store.relationship(viewer.workspace, a, b)
+        if view is not None:
+            rel = view.relationship(a, b)
+        else:
+            rel = await self.store.relationship(viewer.workspace, a, b)
         if rel is None or usable is None:
             return rel
         kept = tuple(e for e in rel.evidence if usable(e.owner))
         return replace(rel, evidence=kept) if kept else None
 
-    async def _resolve_any(self, viewer: Viewer, ref: str) -> Person:
+    async def _resolve_any(
+        self, viewer: Viewer, ref: str, view: PlanningView | None = None
+    ) -> Person:
         ref = ref.strip()
         if not ref:
             raise InvalidInput("empty person reference", field="ref")
         ws = viewer.workspace
-        person = await self.store.person(ws, ref)
+        person = view.person(ref) if view is not None else None
+        if person is None:
+            person = await self.store.person(ws, ref)
         if person is not None:
             return person
         if looks_like_url(ref):
@@ -188,8 +209,10 @@ class Planner:
             raise AmbiguousPerson(ref, [p.id for p in matches])
         return matches[0]
 
-    async def resolve_many(self, viewer: Viewer, refs: Sequence[str]) -> list[Person]:
-        return [await self.resolve(viewer, r) for r in refs]
+    async def resolve_many(
+        self, viewer: Viewer, refs: Sequence[str], view: PlanningView | None = None
+    ) -> list[Person]:
+        return [await self.resolve(viewer, r, view=view) for r in refs]
 
     async def search(
         self, viewer: Viewer, text: str, *, limit: int, offset: int = 0
@@ -214,12 +237,14 @@ class Planner:
             batch_offset += batch
         return out[:limit], len(out) > limit
 
-    async def requesters(self, viewer: Viewer, from_ref: str | None) -> list[Person]:
+    async def requesters(
+        self, viewer: Viewer, from_ref: str | None, view: PlanningView | None = None
+    ) -> list[Person]:
         """The path sources: the named person, else the viewer, else the whole team."""
         if from_ref:
-            return [await self.resolve(viewer, from_ref)]
+            return [await self.resolve(viewer, from_ref, view=view)]
         if viewer.member:
-            return [await self.resolve(viewer, viewer.member)]
+            return [await self.resolve(viewer, viewer.member, view=view)]
         members = await self.store.members(viewer.workspace)
         people = [
             p for m in members if (p := await self.store.person(viewer.workspace, m.person_id))
@@ -267,10 +292,10 @@ class Planner:
     ) -> _Search:
         """Resolve what every path query needs, in the order users' mistakes surface."""
         self._check_hops(max_hops)
-        sources = await self.requesters(viewer, from_ref)
-        target = await self.resolve(viewer, to_ref)
-        avoid_ids = [p.id for p in await self.resolve_many(viewer, avoid)]
         view = await self.store.planning_view(viewer.workspace)
+        sources = await self.requesters(viewer, from_ref, view)
+        target = await self.resolve(viewer, to_ref, view=view)
+        avoid_ids = [p.id for p in await self.resolve_many(viewer, avoid, view)]
         return _Search(
             [s.id for s in sources],
             target.id,
@@ -299,7 +324,7 @@ class Planner:
             avoid=q.avoid,
             owner_mask=q.owner_mask,
         )
-        return await self._render(viewer, path.nodes, path.strengths, path.probability)
+        return await self._render(viewer, q.view, path.nodes, path.strengths, path.probability)
 
     async def alternative_paths(
         self,
@@ -327,7 +352,9 @@ class Planner:
             diverse_first_hops=diverse_first_hops,
             owner_mask=q.owner_mask,
         )
-        return [await self._render(viewer, p.nodes, p.strengths, p.probability) for p in paths]
+        return [
+            await self._render(viewer, q.view, p.nodes, p.strengths, p.probability) for p in paths
+        ]
 
     async def introducers(
         self,
@@ -353,9 +380,10 @@ class Planner:
         )
         out = []
         for r in ranks:
-            person = await self.store.person(viewer.workspace, r.introducer)
-            assert person is not None  # the graph only holds stored people
-            path = await self._render(viewer, r.path.nodes, r.path.strengths, r.path.probability)
+            person = await self._person(viewer, q.view, r.introducer)
+            path = await self._render(
+                viewer, q.view, r.path.nodes, r.path.strengths, r.path.probability
+            )
             out.append(IntroducerView(person, r.score, r.path_probability, path, r.reasons))
         return out
 
@@ -372,8 +400,8 @@ class Planner:
         self._check_hops(max_hops)
         if not (company or title):
             raise InvalidInput("give a company, a title or both", field="company")
-        sources = await self.requesters(viewer, from_ref)
         view = await self.store.planning_view(viewer.workspace)
+        sources = await self.requesters(viewer, from_ref, view)
         targets = await self.store.people_matching(
             viewer.workspace, company=company or "", title=title or ""
         )
@@ -385,16 +413,24 @@ class Planner:
             limit=limit,
             owner_mask=await self.owner_mask(viewer, view),
         )
-        return [await self._render(viewer, p.nodes, p.strengths, p.probability) for p in paths]
+        return [
+            await self._render(viewer, view, p.nodes, p.strengths, p.probability) for p in paths
+        ]
 
     async def stats(self, viewer: Viewer) -> Stats:
         return await self.store.stats(viewer.workspace)
 
     # -- rendering ------------------------------------------------------------------
     async def evidence_lines(
-        self, viewer: Viewer, a: str, b: str, *, usable: OwnerFilter | None
+        self,
+        viewer: Viewer,
+        a: str,
+        b: str,
+        *,
+        usable: OwnerFilter | None,
+        view: PlanningView | None = None,
     ) -> tuple[str, ...]:
-        rel = await self.visible_relationship(viewer, a, b, usable=usable)
+        rel = await self.visible_relationship(viewer, a, b, usable=usable, view=view)
         if rel is None:
             return ()
         merged = merge_evidence(list(rel.evidence))
@@ -419,8 +455,8 @@ class Planner:
                 f"maxNodes must be between 1 and {EGO_MAX_NODES}, got {max_nodes}",
                 field="maxNodes",
             )
-        center = await self.resolve(viewer, center_ref, browse=True)
         view = await self.store.planning_view(viewer.workspace)
+        center = await self.resolve(viewer, center_ref, browse=True, view=view)
         graph = view.graph
         mask = await self.browse_mask(viewer, view)
 
@@ -436,31 +472,36 @@ class Planner:
         ego = ego_graph(center.id, ties, hops=hops, max_nodes=max_nodes)
         usable = await self.usable_owners(viewer, browse=True)
         for node in ego.nodes.values():
-            person = await self.store.person(viewer.workspace, node.id)
-            if person is not None:
-                node.name, node.company = person.name, person.company
-                node.position, node.url = person.position, person.url
+            person = await self._person(viewer, view, node.id)
+            node.name, node.company = person.name, person.company
+            node.position, node.url = person.position, person.url
         for edge in ego.edges.values():
-            lines = await self.evidence_lines(viewer, edge.source, edge.target, usable=usable)
+            lines = await self.evidence_lines(
+                viewer, edge.source, edge.target, usable=usable, view=view
+            )
             edge.evidence = list(lines)
         return ego
+
+    async def _person(self, viewer: Viewer, view: PlanningView, person_id: str) -> Person:
+        """A person on a planned path: from the view the path came from, else the store."""
+        person = view.person(person_id) or await self.store.person(viewer.workspace, person_id)
+        if person is None:
+            raise PersonNotFound(person_id)
+        return person
 
     async def _render(
         self,
         viewer: Viewer,
+        view: PlanningView,
         nodes: Sequence[str],
         strengths: Sequence[float],
         probability: float,
     ) -> PathView:
-        people = []
-        for pid in nodes:
-            person = await self.store.person(viewer.workspace, pid)
-            if person is None:
-                raise PersonNotFound(pid)
-            people.append(person)
+        """Names and evidence for a path, from the same view the search ran on."""
+        people = [await self._person(viewer, view, pid) for pid in nodes]
         usable = await self.usable_owners(viewer, browse=False)
         steps = [
-            Step(a, b, s, await self.evidence_lines(viewer, a, b, usable=usable))
+            Step(a, b, s, await self.evidence_lines(viewer, a, b, usable=usable, view=view))
             for a, b, s in zip(nodes, nodes[1:], strengths, strict=False)
         ]
         return PathView(tuple(people), tuple(steps), probability)
