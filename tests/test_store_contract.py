@@ -227,5 +227,6 @@ async def test_planning_view_describes_what_it_was_built_from(store: GraphStore,
     # A write moves the store on; the next view describes the new state.
     await store.apply(ws, ImportBatch(relationships=[rel("me", "eve", rating=0.4)]))
     fresh = await store.planning_view(ws)
-    tie = fresh.relationship("eve", "me")
-    assert tie is not None and tie.evidence[0].rating == 0.4
+    new_tie = fresh.relationship("eve", "me")
+    assert new_tie is not None
+    assert new_tie.evidence[0].rating == 0.4

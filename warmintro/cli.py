@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -611,6 +612,21 @@ def intro_list(
     _with_outreach(ctx, work, as_json=as_json)
 
 
+def tcp_listener(host: str, port: int) -> socket.socket:
+    """A listening socket the workers share, created with ``IPPROTO_TCP``.
+
+    uvicorn's own multi-worker socket has protocol 0, so asyncio skips TCP_NODELAY
+    on every accepted connection and Nagle's algorithm meets the client's delayed
+    ACK: each response waited ~40 ms (360 req/s on /healthz instead of thousands).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
 @app.command()
 def serve(
     ctx: typer.Context,
@@ -637,7 +653,7 @@ def serve(
         # Each worker builds its own app from the environment.
         os.environ["WARMINTRO_DATA_DIR"] = str(settings.data_dir)
         os.environ["WARMINTRO_WORKSPACE"] = settings.workspace
-        uvicorn.run(
+        config = uvicorn.Config(
             "api.app:create_app",
             factory=True,
             host=host or settings.host,
@@ -645,6 +661,9 @@ def serve(
             workers=workers,
             log_level="warning",
         )
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, sockets=[tcp_listener(config.host, config.port)]).run()
         return
     uvicorn.run(
         create_app(settings),
