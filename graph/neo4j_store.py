@@ -133,6 +133,8 @@ class Neo4jStore:
         self._schema_lock = asyncio.Lock()
         self._views: dict[str, tuple[int, date, PlanningView]] = {}
         self._stats: dict[str, tuple[int, Stats]] = {}
+        # Single flight: one rebuild per workspace at a time, however many requests miss.
+        self._rebuilding: dict[tuple[str, str], asyncio.Lock] = {}
 
     @classmethod
     def from_settings(
@@ -349,12 +351,18 @@ class Neo4jStore:
         cached = self._stats.get(workspace)
         if cached and cached[0] == version:
             return cached[1]
-        r = (await self._read("stats", workspace=workspace))[0]
-        stats = Stats(r["people"], r["relationships"], r["interactions"], r["members"], r["merges"])
-        # Tagged with the version read *before* counting: a write in between only
-        # makes the next call count again.
-        self._stats[workspace] = (version, stats)
-        return stats
+        async with self._rebuilding.setdefault(("stats", workspace), asyncio.Lock()):
+            cached = self._stats.get(workspace)
+            if cached and cached[0] >= version:  # counted while this call waited
+                return cached[1]
+            r = (await self._read("stats", workspace=workspace))[0]
+            stats = Stats(
+                r["people"], r["relationships"], r["interactions"], r["members"], r["merges"]
+            )
+            # Tagged with the version read *before* counting: a write in between only
+            # makes the next call count again.
+            self._stats[workspace] = (version, stats)
+            return stats
 
     async def planning_view(self, workspace: str) -> PlanningView:
         today = self._today()
@@ -362,6 +370,14 @@ class Neo4jStore:
         cached = self._views.get(workspace)
         if cached and cached[0] == version and cached[1] == today:
             return cached[2]
+        async with self._rebuilding.setdefault(("view", workspace), asyncio.Lock()):
+            cached = self._views.get(workspace)
+            if cached and cached[0] >= version and cached[1] == today:
+                return cached[2]  # built while this call waited
+            return await self._build_view(workspace, today)
+
+    async def _build_view(self, workspace: str, today: date) -> PlanningView:
+        """Read the whole workspace in one transaction and build the planner's graph."""
 
         async def snapshot(
             tx: AsyncManagedTransaction,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from neo4j import AsyncDriver
 from neo4j.exceptions import Neo4jError
 
 from graph import neo4j_store
-from graph.embedded import EmbeddedStore
+from graph.embedded import EmbeddedStore, build_view
 from graph.errors import StoreUnavailable
 from graph.model import Evidence, ImportBatch, Person
 from graph.neo4j_store import Neo4jStore
@@ -169,3 +170,34 @@ async def test_unreachable_server_is_store_unavailable() -> None:
             await store.stats("any")
     finally:
         await store.close()
+
+
+async def test_concurrent_misses_rebuild_the_view_and_counts_once(
+    store: Neo4jStore, ws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.apply(ws, small_network())
+    builds: list[str] = []
+    reads: list[str] = []
+    real_build, real_read = build_view, store._read
+
+    def counting_build(*args: Any, **kwargs: Any) -> Any:
+        builds.append(ws)
+        return real_build(*args, **kwargs)
+
+    async def counting_read(name: str, **params: Any) -> list[dict[str, Any]]:
+        reads.append(name)
+        return await real_read(name, **params)
+
+    monkeypatch.setattr(neo4j_store, "build_view", counting_build)
+    monkeypatch.setattr(store, "_read", counting_read)
+    for round_ in range(2):  # cold, then after a write made both stale
+        builds.clear()
+        reads.clear()
+        views = await asyncio.gather(*(store.planning_view(ws) for _ in range(8)))
+        stats = await asyncio.gather(*(store.stats(ws) for _ in range(8)))
+        assert len(builds) == 1, round_
+        assert reads.count("stats") == 1, round_
+        assert all(v is views[0] for v in views)
+        assert len(set(stats)) == 1
+        await store.apply(ws, ImportBatch(relationships=[rel("me", "eve", rating=0.3)]))
+    assert (await store.planning_view(ws)).relationship("me", "eve") is not None
