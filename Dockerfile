@@ -13,7 +13,10 @@ COPY api ./api
 COPY graph ./graph
 COPY loaders ./loaders
 COPY queries ./queries
-COPY warmintro ./warmintro
+COPY cli ./cli
+COPY demo ./demo
+COPY outreach ./outreach
+COPY services ./services
 COPY --from=web /web/node_modules/cytoscape/dist/cytoscape.min.js \
      /web/node_modules/react/umd/react.production.min.js \
      /web/node_modules/react-dom/umd/react-dom.production.min.js \

@@ -52,11 +52,11 @@ from api.schema import Mutation, Query
 from api.web import WEB_HANDLERS, graphiql_response
 from graph.errors import StoreUnavailable
 from graph.model import Person
-from graph.store import GraphStore
-from warmintro.appdb import KeyOwner, hash_key
-from warmintro.runtime import Services
-from warmintro.services import Viewer
-from warmintro.settings import Settings, get_settings
+from graph.store.base import GraphStore
+from services.appdb import KeyOwner, hash_key
+from services.planner import Viewer
+from services.runtime import Services
+from services.settings import Settings, get_settings
 
 log = logging.getLogger("warmintro.http")
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})

@@ -7,8 +7,8 @@ from typing import Any
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
-from warmintro.runtime import Services
-from warmintro.services import Viewer
+from services.planner import Viewer
+from services.runtime import Services
 
 
 class RequestContext(BaseContext, kw_only=True):

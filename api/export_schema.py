@@ -17,9 +17,9 @@ import strawberry
 
 from api import types as t
 from api.context import Info
+from cli.render import path_dict
 from graph import exports
 from graph.errors import WarmintroError
-from warmintro.render import path_dict
 
 # Registers the domain enum with Strawberry (it returns the same class, so mypy
 # sees a real type); graph/ itself stays free of Strawberry.

@@ -27,7 +27,7 @@ from graph.intro import IntroRequest as IntroRecord
 from graph.intro import IntroStatus
 from graph.model import Person as PersonRecord
 from graph.strength import estimate_strength, merge_evidence
-from warmintro.imports import ImportJob, ImportKind, ImportRequest
+from services.imports import ImportJob, ImportKind, ImportRequest
 
 R = TypeVar("R")
 MAX_FIRST = 100

@@ -10,11 +10,11 @@ import strawberry
 
 from graph import errors
 from graph.intro import IntroStatus
-from graph.lint import LintResult
 from graph.model import Person as PersonRecord
 from graph.model import Relationship as RelationshipRecord
-from warmintro.imports import JobStatus
-from warmintro.services import IntroducerView, PathView
+from outreach.lint import LintResult
+from services.imports import JobStatus
+from services.planner import IntroducerView, PathView
 
 strawberry.enum(errors.NoPathReason, name="NoPathReason")
 

@@ -1,7 +1,7 @@
 """Paths and ego networks as standard graph files: GraphML, GEXF, Cytoscape.js JSON, Mermaid.
 
 Everything here is pure: the input is plain data (the path dicts of
-``warmintro.render.path_dict``, or edges handed over by a callback), the output
+``cli.render.path_dict``, or edges handed over by a callback), the output
 is text or a JSON-ready dict. Two steps, so each writer sees one shape:
 
 1. :func:`paths_graph` or :func:`ego_graph` build an :class:`ExportGraph`;
@@ -114,7 +114,7 @@ def paths_graph(paths: Sequence[Mapping[str, Any]]) -> ExportGraph:
     Parameters
     ----------
     paths : sequence of mappings
-        Each as ``warmintro.render.path_dict`` makes it: ``people`` (dicts with
+        Each as ``cli.render.path_dict`` makes it: ``people`` (dicts with
         ``id``, ``name``, ``company``, ``position``, ``url``) in order from the
         requester to the target, and ``steps`` (``from``, ``to``, ``strength``,
         ``evidence``). Paths with ``found`` false are skipped.

@@ -4,7 +4,7 @@
         [--backend embedded|neo4j] [--workers 1]
 
 Builds (once, cached under .cache/bench-api-N) an embedded store holding the synthetic
-network (graph.synth) of N edges, serves it with `warmintro serve` (one worker), and drives
+network (demo.synth) of N edges, serves it with `warmintro serve` (one worker), and drives
 it with wrk on loopback: first the trivial `networkStats`, then `trustedPath` over 200 seeded
 random pairs (max 4 hops). Prints requests/s, latency percentiles and the throughput ratio.
 Needs wrk (Debian: apt-get install wrk). wrk and the server share the machine's 2 cores.
@@ -33,11 +33,11 @@ from pathlib import Path
 import httpx
 from neo4j import AsyncGraphDatabase
 
-from graph.embedded import EmbeddedStore
+from demo.synth import synthetic_edges, synthetic_people
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
-from graph.neo4j_store import Neo4jStore
-from graph.synth import synthetic_edges, synthetic_people
-from warmintro.appdb import AppDB
+from graph.store.embedded import EmbeddedStore
+from graph.store.neo4j import Neo4jStore
+from services.appdb import AppDB
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_neo4j import server_module

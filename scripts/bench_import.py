@@ -18,10 +18,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from graph.embedded import EmbeddedStore
-from warmintro.demo_data import write_synthetic_export
-from warmintro.imports import ImportKind, ImportRequest, run_import
-from warmintro.services import Planner, Viewer
+from demo.data import write_synthetic_export
+from graph.store.embedded import EmbeddedStore
+from services.imports import ImportKind, ImportRequest, run_import
+from services.planner import Planner, Viewer
 
 
 def csv_floor(folder: Path) -> int:

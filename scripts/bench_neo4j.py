@@ -1,6 +1,6 @@
 """Benchmark: the Neo4j backend next to the embedded one on the same synthetic graph.
 
-One run, one graph (``graph.synth``, 1M ties by default):
+One run, one graph (``demo.synth``, 1M ties by default):
 
 1. batch size: import the first ``--calibrate`` ties into fresh workspaces with
    each ``--batch-sizes`` value, and keep the fastest; on the same sample, two
@@ -47,15 +47,16 @@ sys.path.insert(0, str(ROOT))
 
 from neo4j import AsyncDriver, AsyncGraphDatabase  # noqa: E402
 
-from graph import algorithms, neo4j_store  # noqa: E402
-from graph.cypher import load_query  # noqa: E402
-from graph.embedded import EmbeddedStore, build_view  # noqa: E402
+from demo.synth import synthetic_edges, synthetic_people  # noqa: E402
+from graph import algorithms  # noqa: E402
 from graph.errors import NoPath  # noqa: E402
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair  # noqa: E402
-from graph.neo4j_store import Neo4jStore  # noqa: E402
-from graph.store import GraphStore  # noqa: E402
+from graph.store.base import GraphStore  # noqa: E402
+from graph.store import neo4j as neo4j_store  # noqa: E402
+from graph.store.cypher import load_query  # noqa: E402
+from graph.store.embedded import EmbeddedStore, build_view  # noqa: E402
+from graph.store.neo4j import Neo4jStore  # noqa: E402
 from graph.strength import StrengthWeights  # noqa: E402
-from graph.synth import synthetic_edges, synthetic_people  # noqa: E402
 from graph.trustgraph import TrustGraph  # noqa: E402
 
 TODAY = date(2026, 11, 1)

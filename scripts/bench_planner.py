@@ -33,9 +33,9 @@ from collections.abc import Callable
 
 import networkx as nx
 
+from demo.synth import synthetic_edges, synthetic_people
 from graph.algorithms import most_trusted_path, rank_introducers, reach
 from graph.errors import NoPath
-from graph.synth import synthetic_edges, synthetic_people
 from graph.trustgraph import TrustGraph
 
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph.lint import RULES, lint_outreach  # noqa: E402
+from outreach.lint import RULES, lint_outreach  # noqa: E402
 
 DEFAULT_SET = ROOT / "tests" / "data" / "outreach_eval.jsonl"
 MIN_PRECISION = 0.95

@@ -12,8 +12,8 @@ import pytest
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, canonical_pair
 
 if TYPE_CHECKING:
-    from graph.store import GraphStore
-    from warmintro.services import Planner
+    from graph.store.base import GraphStore
+    from services.planner import Planner
 
 TODAY = date(2026, 11, 1)
 BACKENDS = ["embedded", "neo4j"]
@@ -57,7 +57,7 @@ def small_network() -> ImportBatch:
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[GraphStore]:
     """A fresh, empty store of each backend."""
     # Imported here so unit tests that need no store never import the backends.
-    from graph.embedded import EmbeddedStore
+    from graph.store.embedded import EmbeddedStore
 
     factory: Callable[[], GraphStore]
     if request.param == "embedded":
@@ -65,7 +65,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     else:
         from neo4j import AsyncGraphDatabase
 
-        from graph.neo4j_store import Neo4jStore
+        from graph.store.neo4j import Neo4jStore
 
         server = request.getfixturevalue("neo4j_server")
         driver = AsyncGraphDatabase.driver(server.uri, auth=(server.user, server.password))
@@ -79,6 +79,6 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 @pytest.fixture
 def planner(store: GraphStore) -> Planner:
-    from warmintro.services import Planner
+    from services.planner import Planner
 
     return Planner(store, today=TODAY)

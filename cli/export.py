@@ -1,0 +1,105 @@
+"""``warmintro export``, and the ``--format`` rendering shared by ``path`` and ``introducers``.
+
+Register on the main app with ``register(app)``; render planner results with
+``render_paths(paths, fmt)``. The formats and their guarantees are documented in
+:mod:`graph.exports`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.render import path_dict
+from graph.exports import ExportFormat, paths_graph, render
+from services.planner import EGO_MAX_NODES, PathView, Planner, Viewer
+
+FormatOpt = Annotated[
+    ExportFormat | None,
+    typer.Option(
+        "--format",
+        case_sensitive=False,
+        help="Print a graph file instead: graphml, gexf (Gephi), cytoscape (JSON) or mermaid.",
+    ),
+]
+"""Reusable ``--format`` option for ``path`` and ``introducers`` (None: their usual output)."""
+
+
+def render_paths(paths: Sequence[PathView | Mapping[str, Any]], fmt: ExportFormat | str) -> str:
+    """The paths (best first) as one graph in ``fmt``.
+
+    Accepts planner results or their ``render.path_dict`` form, so ``path --k``,
+    ``introducers`` (pass ``[i.path for i in ranked]``) and ``reach`` can share it.
+    The text has no trailing newline (``typer.echo`` adds one). Raises
+    ``InvalidInput`` for an unknown format.
+    """
+    dicts = [p if isinstance(p, Mapping) else path_dict(p) for p in paths]
+    return render(paths_graph(dicts), fmt).rstrip("\n")
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output}", err=True)
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", case_sensitive=False, help="graphml, gexf, cytoscape or mermaid."),
+    ],
+    to_ref: Annotated[
+        str | None, typer.Option("--to", help="Export the best paths to this person (PersonRef).")
+    ] = None,
+    from_ref: Annotated[
+        str | None, typer.Option("--from", help="Requester (PersonRef); default: you or your team.")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many paths (with --to).")] = 3,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=6)] = 3,
+    ego: Annotated[
+        str | None,
+        typer.Option("--ego", help="Export this person's network instead (PersonRef)."),
+    ] = None,
+    hops: Annotated[int, typer.Option("--hops", min=1, max=6, help="Ego radius (with --ego).")] = 1,
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", min=2, help="Cap on people in an ego network.")
+    ] = EGO_MAX_NODES,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")
+    ] = None,
+) -> None:
+    """Export the paths to a person (--to) or a person's ego network (--ego) as a graph file.
+
+    GraphML and GEXF open in Gephi, Cytoscape, yEd and Neo4j (apoc.import.graphml);
+    cytoscape is Cytoscape.js elements JSON; mermaid is a flowchart for Markdown.
+    """
+    from cli.main import EXIT_BAD_INPUT, run  # lazy: cli imports this module to register
+
+    if (to_ref is None) == (ego is None):
+        typer.echo("error: give exactly one of --to REF or --ego REF", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+    async def body(planner: Planner, viewer: Viewer) -> str:
+        if ego is not None:
+            graph = await planner.ego_network(viewer, ego, hops=hops, max_nodes=max_nodes)
+            if graph.truncated:
+                typer.echo(
+                    f"note: the ego network was cut at {max_nodes} people (--max-nodes)", err=True
+                )
+            return render(graph, fmt)
+        assert to_ref is not None
+        paths = await planner.alternative_paths(viewer, from_ref, to_ref, k=k, max_hops=max_hops)
+        return render_paths(paths, fmt) + "\n"
+
+    write_output(run(ctx, body), output)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``export`` to the ``warmintro`` command line."""
+    app.command("export")(export)

@@ -1,0 +1,145 @@
+"""The store interface both backends implement, and the records it returns.
+
+Stores persist people, evidence, merges and members per workspace and hand the
+planner a :class:`PlanningView`. Everything is async because the Neo4j driver is;
+the embedded store answers from memory without awaiting anything slow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from graph.model import (
+    Evidence,
+    ImportBatch,
+    Member,
+    Merge,
+    Person,
+    Relationship,
+    Sharing,
+    canonical_pair,
+)
+from graph.trustgraph import TrustGraph
+
+PUBLIC_OWNER_BIT = 1
+"""Mask bit for evidence from sources that are not a member (generic files)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    people: int
+    relationships: int
+    interactions: int
+    members: int
+    merges: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    """What a batch changed (counts of rows written, not of rows offered)."""
+
+    people: int
+    relationships: int
+    merges: int
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    person_id: str
+    relationships: int
+    evidence: int
+
+
+EvidenceByPair = Mapping[tuple[str, str], Mapping[str, Evidence]]
+"""Each tie's evidence, keyed by canonical pair, then by owner."""
+
+
+def relationship_from(evidence: EvidenceByPair, a: str, b: str) -> Relationship | None:
+    """The tie between ``a`` and ``b`` with its evidence in owner order, if any."""
+    pair = canonical_pair(a, b)
+    owners = evidence.get(pair)
+    if not owners or a == b:
+        return None
+    return Relationship(pair[0], pair[1], tuple(owners[o] for o in sorted(owners)))
+
+
+@dataclass(frozen=True, slots=True)
+class PlanningView:
+    """A trust graph plus the owner-bit of each member, for privacy filtering.
+
+    Bit ``PUBLIC_OWNER_BIT`` marks evidence from non-member sources; member ``m``
+    has bit ``owner_bits[m]``. An edge is usable by a query whose mask shares a
+    bit with the edge's mask.
+
+    ``people`` and ``evidence`` are the records the graph was built from, so a
+    planner can describe a path (names, evidence lines) without another round
+    trip to the store, consistent with the graph it searched.
+    """
+
+    graph: TrustGraph
+    owner_bits: dict[str, int]
+    people: Mapping[str, Person] = field(default_factory=dict)
+    evidence: EvidenceByPair = field(default_factory=dict)
+
+    def person(self, person_id: str) -> Person | None:
+        return self.people.get(person_id)
+
+    def relationship(self, a: str, b: str) -> Relationship | None:
+        return relationship_from(self.evidence, a, b)
+
+    def mask_for(self, owners: set[str], *, include_public: bool = True) -> int:
+        mask = PUBLIC_OWNER_BIT if include_public else 0
+        for owner in owners:
+            mask |= self.owner_bits.get(owner, 0)
+        return mask
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """Persistence for one or more workspaces; see tests/contract/test_store_contract.py."""
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise ``StoreUnavailable`` unless the store can serve queries."""
+
+    async def apply(self, workspace: str, batch: ImportBatch) -> ApplyResult:
+        """Write a whole batch in one transaction: all of it lands or none."""
+
+    async def person(self, workspace: str, person_id: str) -> Person | None: ...
+
+    async def people_by_url(self, workspace: str, url: str) -> list[Person]: ...
+
+    async def people_by_email(self, workspace: str, email: str) -> list[Person]: ...
+
+    async def people(self, workspace: str) -> list[Person]:
+        """Every person (identity resolution needs them all)."""
+
+    async def search_people(
+        self, workspace: str, text: str, *, limit: int, offset: int = 0
+    ) -> list[Person]:
+        """Case-insensitive match on name, company, position, email or URL, by name."""
+
+    async def people_matching(self, workspace: str, *, company: str, title: str) -> set[str]:
+        """Ids of described people whose company contains ``company`` and whose position
+        contains ``title`` (case-insensitive substrings; an empty filter matches everyone)."""
+
+    async def relationship(self, workspace: str, a: str, b: str) -> Relationship | None: ...
+
+    async def relationships_of(self, workspace: str, person_id: str) -> list[Relationship]: ...
+
+    async def members(self, workspace: str) -> list[Member]: ...
+
+    async def set_sharing(self, workspace: str, person_id: str, sharing: Sharing) -> None: ...
+
+    async def merges(self, workspace: str) -> list[Merge]: ...
+
+    async def stats(self, workspace: str) -> Stats: ...
+
+    async def erase_person(self, workspace: str, person_id: str) -> Erased:
+        """Remove the person, every relationship touching them and its evidence."""
+
+    async def planning_view(self, workspace: str) -> PlanningView:
+        """The graph the planner searches, strengths computed as of today."""

@@ -1,0 +1,458 @@
+"""The Neo4j backend: the same GraphStore contract on Neo4j 5.26 (official async driver).
+
+Data model: ``(:Person {workspace, id, ...})``; one ``[:KNOWS {workspace, owner,
+data, interactions}]`` per owner, directed from the canonical first end to the
+second (``data`` is :func:`graph.store.codec.evidence_to_json`); ``(:Member)``,
+``(:Merge)`` and a ``(:Workspace {name, version})`` whose version every write
+bumps. A ``Person`` with ``stub = true`` exists only because evidence named it;
+the embedded store keeps such ids out of its people, so every person query
+hides stubs. Every statement lives in ``queries/`` and takes the workspace as a
+parameter, so nothing crosses workspaces.
+
+Planning: the algorithms are exact only over the whole hop-bounded ball, and a
+bounded neighbourhood around a hub is most of a workspace (see BENCHMARKS.md),
+so the store streams the workspace's evidence once, builds the same in-memory
+trust graph as the embedded backend, and caches it per workspace version. Each
+call costs one cheap version read, so several API workers see each other's
+writes at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import date
+from typing import Any, LiteralString, TypeVar
+
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    AsyncSession,
+)
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from graph.errors import StoreUnavailable
+from graph.model import (
+    Evidence,
+    ImportBatch,
+    Member,
+    Merge,
+    Person,
+    Relationship,
+    Sharing,
+    canonical_pair,
+)
+from graph.store.base import ApplyResult, Erased, PlanningView, Stats
+from graph.store.codec import (
+    evidence_from_json,
+    evidence_to_json,
+    interactions_in,
+    person_from_dict,
+    person_to_dict,
+)
+from graph.store.cypher import load_query
+from graph.store.embedded import build_view, flip, rewrite_merged
+from graph.strength import StrengthWeights
+
+T = TypeVar("T")
+
+# Rows per UNWIND statement, chosen by scripts/bench_neo4j.py on 100k ties: 5k/10k/20k/50k
+# gave 12-14k/16-18k/19k/16-20k ties/s (two runs); 20k is best or close to it in both.
+BATCH_ROWS = 20_000
+"""Rows per ``UNWIND``; chosen with scripts/bench_neo4j.py (see BENCHMARKS.md)."""
+
+SCHEMA = (
+    "schema_person_key",
+    "schema_person_url",
+    "schema_person_email",
+    "schema_member_key",
+    "schema_merge_key",
+    "schema_workspace_key",
+)
+_UNREACHABLE = (ServiceUnavailable, SessionExpired, AuthError, OSError)
+
+Evidences = dict[tuple[str, str], dict[str, Evidence]]
+_Snapshot = tuple[int, list[str], Evidences, list[str]]
+
+
+def _q(name: str) -> LiteralString:
+    # The text comes from a file shipped with the package, never from input.
+    return load_query(name).text
+
+
+def _evidence_row(a: str, b: str, e: Evidence) -> dict[str, Any]:
+    return {
+        "a": a,
+        "b": b,
+        "owner": e.owner,
+        "data": evidence_to_json(e),
+        "interactions": interactions_in(e),
+    }
+
+
+def _collect_evidence(record: dict[str, Any], into: Evidences) -> None:
+    """Decode the one record of ``all_evidence``/``neighbourhood_evidence`` (parallel lists)."""
+    columns = (record["a"], record["b"], record["owner"], record["data"])
+    for a, b, owner, data in zip(*columns, strict=True):
+        into.setdefault((a, b), {})[owner] = evidence_from_json(owner, data)
+
+
+class Neo4jStore:
+    """GraphStore on Neo4j; the driver is injected (or built by ``from_settings``).
+
+    Parameters
+    ----------
+    driver : neo4j.AsyncDriver
+        Connected to a Neo4j 5.26 server.
+    database : str
+        The database holding every workspace.
+    weights : StrengthWeights, optional
+        The strength model's weights (the settings' ones in production).
+    today : callable
+        Clock for strength recency; tests pin it.
+    owns_driver : bool
+        Close the driver in :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        *,
+        database: str = "neo4j",
+        weights: StrengthWeights | None = None,
+        today: Callable[[], date] = date.today,
+        owns_driver: bool = False,
+    ) -> None:
+        self._driver = driver
+        self._database = database
+        self._weights = weights or StrengthWeights()
+        self._today = today
+        self._owns_driver = owns_driver
+        self._schema_ready = False
+        self._schema_lock = asyncio.Lock()
+        self._views: dict[str, tuple[int, date, PlanningView]] = {}
+        self._stats: dict[str, tuple[int, Stats]] = {}
+        # Single flight: one rebuild per workspace at a time, however many requests miss.
+        self._rebuilding: dict[tuple[str, str], asyncio.Lock] = {}
+
+    @classmethod
+    def from_settings(
+        cls,
+        *,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        weights: StrengthWeights | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> Neo4jStore:
+        """A store owning a new driver; nothing connects until first use."""
+        driver = AsyncGraphDatabase.driver(uri, auth=(user, password))
+        return cls(driver, database=database, weights=weights, today=today, owns_driver=True)
+
+    # -- plumbing ---------------------------------------------------------------------
+    def _session(self) -> AsyncSession:
+        # Notifications off: "unknown label" hints on an empty database are noise, and
+        # fetch_size=-1 streams a whole result at once (planning reads are big).
+        return self._driver.session(
+            database=self._database, notifications_min_severity="OFF", fetch_size=-1
+        )
+
+    async def _ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        async with self._schema_lock:  # several tasks may arrive before the first finishes
+            if not self._schema_ready:
+                try:
+                    async with self._session() as session:
+                        for name in SCHEMA:
+                            result = await session.run(_q(name))
+                            await result.consume()
+                except _UNREACHABLE as exc:
+                    raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+                self._schema_ready = True
+
+    async def _transact(
+        self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], *, write: bool
+    ) -> T:
+        """Run ``work`` in one managed transaction (the driver retries transient errors)."""
+        await self._ensure_schema()
+        try:
+            async with self._session() as session:
+                if write:
+                    return await session.execute_write(work)
+                return await session.execute_read(work)
+        except _UNREACHABLE as exc:
+            raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+
+    async def _version(self, workspace: str) -> int:
+        """The workspace's write counter in one round trip (an auto-commit RUN+PULL).
+
+        A managed transaction would add BEGIN and COMMIT round trips to every
+        planning call; a lost read here is harmless, so it is not retried.
+        """
+        await self._ensure_schema()
+        try:
+            async with self._session() as session:
+                result = await session.run(_q("workspace_version"), {"workspace": workspace})
+                record = await result.single(strict=True)
+        except _UNREACHABLE as exc:
+            raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+        version: int = record["version"]
+        return version
+
+    async def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        async def work(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+            return await _run(tx, name, **params)
+
+        return await self._transact(work, write=False)
+
+    # -- lifecycle ----------------------------------------------------------------------
+    async def close(self) -> None:
+        if self._owns_driver:
+            await self._driver.close()
+
+    async def ping(self) -> None:
+        try:
+            await self._driver.verify_connectivity()
+        except _UNREACHABLE as exc:
+            raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+
+    # -- writes -------------------------------------------------------------------------
+    async def apply(self, workspace: str, batch: ImportBatch) -> ApplyResult:
+        people = list({p.id: p for p in batch.people}.values())
+        described = {p.id for p in people}
+        merges = [{"kept": m.kept, "merged": m.merged, "reason": m.reason} for m in batch.merges]
+        members = [{"person_id": m.person_id, "sharing": m.sharing.value} for m in batch.members]
+
+        async def work(tx: AsyncManagedTransaction) -> int:
+            # Read inside the transaction: a retry or a concurrent merge sees the same state.
+            known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
+            evidence = rewrite_merged(batch, known)
+            await _unwind(tx, "upsert_people", workspace, [person_to_dict(p) for p in people])
+            for m in batch.merges:
+                await _repoint(tx, workspace, m)
+            await _unwind(tx, "upsert_merges", workspace, merges)
+            ends = {end for pair, _ in evidence for end in pair} - described
+            await _ensure(tx, workspace, ends)
+            await _unwind(
+                tx, "upsert_evidence", workspace, [_evidence_row(a, b, e) for (a, b), e in evidence]
+            )
+            await _unwind(tx, "insert_members", workspace, members)
+            await _run(tx, "bump_version", workspace=workspace)
+            return len({pair for pair, _ in evidence})
+
+        relationships = await self._transact(work, write=True)
+        return ApplyResult(len(people), relationships, len(batch.merges))
+
+    async def set_sharing(self, workspace: str, person_id: str, sharing: Sharing) -> None:
+        async def work(tx: AsyncManagedTransaction) -> None:
+            await _run(
+                tx, "set_sharing", workspace=workspace, person_id=person_id, sharing=sharing.value
+            )
+            await _run(tx, "bump_version", workspace=workspace)
+
+        await self._transact(work, write=True)
+
+    async def erase_person(self, workspace: str, person_id: str) -> Erased:
+        async def work(tx: AsyncManagedTransaction) -> Erased:
+            touching = await _run(tx, "person_evidence", workspace=workspace, id=person_id)
+            owned = await _run(tx, "owner_evidence", workspace=workspace, owner=person_id)
+            pairs = {r["other"] for r in touching}
+            n_ev = len(touching)
+            for r in owned:
+                if person_id in (r["a"], r["b"]):
+                    continue  # already counted with the person's own ties
+                n_ev += 1
+                if r["others"] == 0:  # their evidence was all the tie had
+                    pairs.add(f"{r['a']}|{r['b']}")
+            await _run(tx, "delete_owner_evidence", workspace=workspace, owner=person_id)
+            await _run(tx, "delete_person", workspace=workspace, id=person_id)
+            await _run(tx, "delete_member", workspace=workspace, id=person_id)
+            await _run(tx, "delete_person_merges", workspace=workspace, id=person_id)
+            await _run(tx, "bump_version", workspace=workspace)
+            return Erased(person_id, len(pairs), n_ev)
+
+        return await self._transact(work, write=True)
+
+    # -- reads --------------------------------------------------------------------------
+    async def person(self, workspace: str, person_id: str) -> Person | None:
+        rows = await self._read("person_by_id", workspace=workspace, id=person_id)
+        return person_from_dict(rows[0]["person"]) if rows else None
+
+    async def people_by_url(self, workspace: str, url: str) -> list[Person]:
+        if not url:  # the embedded store indexes only non-empty URLs
+            return []
+        rows = await self._read("people_by_url", workspace=workspace, url=url)
+        return [person_from_dict(r["person"]) for r in rows]
+
+    async def people_by_email(self, workspace: str, email: str) -> list[Person]:
+        if not email:
+            return []
+        rows = await self._read("people_by_email", workspace=workspace, email=email)
+        return [person_from_dict(r["person"]) for r in rows]
+
+    async def people(self, workspace: str) -> list[Person]:
+        rows = await self._read("all_people", workspace=workspace)
+        return [person_from_dict(p) for p in rows[0]["people"]]
+
+    async def search_people(
+        self, workspace: str, text: str, *, limit: int, offset: int = 0
+    ) -> list[Person]:
+        rows = await self._read(
+            "search_people",
+            workspace=workspace,
+            needle=text.casefold().strip(),
+            limit=limit,
+            offset=offset,
+        )
+        return [person_from_dict(r["person"]) for r in rows]
+
+    async def people_matching(self, workspace: str, *, company: str, title: str) -> set[str]:
+        rows = await self._read(
+            "people_matching",
+            workspace=workspace,
+            company=company.lower().strip(),
+            title=title.lower().strip(),
+        )
+        return set(rows[0]["ids"])
+
+    async def relationship(self, workspace: str, a: str, b: str) -> Relationship | None:
+        if a == b:
+            return None
+        x, y = canonical_pair(a, b)
+        rows = await self._read("relationship", workspace=workspace, a=x, b=y)
+        if not rows:
+            return None
+        return Relationship(x, y, tuple(evidence_from_json(r["owner"], r["data"]) for r in rows))
+
+    async def relationships_of(self, workspace: str, person_id: str) -> list[Relationship]:
+        rows = await self._read("person_evidence", workspace=workspace, id=person_id)
+        grouped: dict[str, list[Evidence]] = {}
+        ends: dict[str, tuple[str, str]] = {}
+        for r in rows:  # ordered by other end, then owner, like the embedded store
+            grouped.setdefault(r["other"], []).append(evidence_from_json(r["owner"], r["data"]))
+            ends[r["other"]] = (r["a"], r["b"])
+        return [Relationship(*ends[o], tuple(evs)) for o, evs in grouped.items()]
+
+    async def members(self, workspace: str) -> list[Member]:
+        rows = await self._read("members", workspace=workspace)
+        return [Member(r["person_id"], Sharing(r["sharing"])) for r in rows]
+
+    async def merges(self, workspace: str) -> list[Merge]:
+        rows = await self._read("merges", workspace=workspace)
+        return [Merge(r["kept"], r["merged"], r["reason"]) for r in rows]
+
+    async def stats(self, workspace: str) -> Stats:
+        """Counts, recomputed only when the workspace's version moved: counting distinct
+        ties scans every KNOWS relationship (a quarter of a second per 100k ties)."""
+        version = await self._version(workspace)
+        cached = self._stats.get(workspace)
+        if cached and cached[0] == version:
+            return cached[1]
+        async with self._rebuilding.setdefault(("stats", workspace), asyncio.Lock()):
+            cached = self._stats.get(workspace)
+            if cached and cached[0] >= version:  # counted while this call waited
+                return cached[1]
+            r = (await self._read("stats", workspace=workspace))[0]
+            stats = Stats(
+                r["people"], r["relationships"], r["interactions"], r["members"], r["merges"]
+            )
+            # Tagged with the version read *before* counting: a write in between only
+            # makes the next call count again.
+            self._stats[workspace] = (version, stats)
+            return stats
+
+    async def planning_view(self, workspace: str) -> PlanningView:
+        today = self._today()
+        version = await self._version(workspace)
+        cached = self._views.get(workspace)
+        if cached and cached[0] == version and cached[1] == today:
+            return cached[2]
+        async with self._rebuilding.setdefault(("view", workspace), asyncio.Lock()):
+            cached = self._views.get(workspace)
+            if cached and cached[0] >= version and cached[1] == today:
+                return cached[2]  # built while this call waited
+            return await self._build_view(workspace, today)
+
+    async def _build_view(self, workspace: str, today: date) -> PlanningView:
+        """Read the whole workspace in one transaction and build the planner's graph."""
+
+        async def snapshot(
+            tx: AsyncManagedTransaction,
+        ) -> tuple[int, dict[str, Person], Evidences, list[str]]:
+            # One read transaction: people, evidence and members from the same state,
+            # tagged with the version that state carries.
+            version = (await _run(tx, "workspace_version", workspace=workspace))[0]["version"]
+            rows = (await _run(tx, "all_people", workspace=workspace))[0]["people"]
+            people = {p.id: p for p in map(person_from_dict, rows)}
+            evidence: Evidences = {}
+            _collect_evidence((await _run(tx, "all_evidence", workspace=workspace))[0], evidence)
+            members = [r["person_id"] for r in await _run(tx, "members", workspace=workspace)]
+            return version, people, evidence, members
+
+        version, people, evidence, members = await self._transact(snapshot, write=False)
+        view = build_view(
+            people, evidence, members, as_of=today, weights=self._weights, details=people
+        )
+        self._views[workspace] = (version, today, view)
+        return view
+
+    async def neighbourhood_evidence(self, workspace: str, ids: Sequence[str]) -> Evidences:
+        """All evidence on ties touching ``ids`` (for bounded planning; see the benchmark)."""
+
+        async def work(tx: AsyncManagedTransaction) -> Evidences:
+            out: Evidences = {}
+            rows = await _run(tx, "neighbourhood_evidence", workspace=workspace, ids=list(ids))
+            _collect_evidence(rows[0], out)
+            return out
+
+        return await self._transact(work, write=False)
+
+    async def neighbours(self, workspace: str, ids: Sequence[str]) -> list[str]:
+        rows = await self._read("neighbours", workspace=workspace, ids=list(ids))
+        return list(rows[0]["ids"]) if rows else []
+
+
+# -- statements inside a transaction ---------------------------------------------------------
+async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
+    result = await tx.run(_q(name), params)
+    return [r.data() async for r in result]
+
+
+async def _unwind(
+    tx: AsyncManagedTransaction, name: str, workspace: str, rows: Sequence[dict[str, Any]]
+) -> None:
+    for i in range(0, len(rows), BATCH_ROWS):
+        chunk = list(rows[i : i + BATCH_ROWS])
+        result = await tx.run(_q(name), {"workspace": workspace, "rows": chunk})
+        await result.consume()
+
+
+async def _ensure(tx: AsyncManagedTransaction, workspace: str, ids: Iterable[str]) -> None:
+    """Make stub nodes for evidence ends no batch described (usually none)."""
+    todo = sorted(ids)
+    for i in range(0, len(todo), BATCH_ROWS):
+        result = await tx.run(
+            _q("ensure_people"), {"workspace": workspace, "ids": todo[i : i + BATCH_ROWS]}
+        )
+        await result.consume()
+
+
+async def _repoint(tx: AsyncManagedTransaction, workspace: str, m: Merge) -> None:
+    """Move a merged person's evidence onto the kept person, then delete them."""
+    if not await _run(tx, "person_by_id", workspace=workspace, id=m.merged):
+        return  # like the embedded store: only a known person is folded
+    moved = []
+    for r in await _run(tx, "person_evidence", workspace=workspace, id=m.merged):
+        if r["other"] == m.kept:
+            continue  # a tie between the two halves of one person disappears
+        new_pair = canonical_pair(m.kept, r["other"])
+        e = evidence_from_json(r["owner"], r["data"])
+        swap = (r["a"] == m.merged) != (new_pair[0] == m.kept)
+        moved.append(_evidence_row(*new_pair, flip(e) if swap else e))
+    await _run(tx, "delete_person", workspace=workspace, id=m.merged)
+    if moved:
+        await _ensure(tx, workspace, [m.kept])
+    await _unwind(tx, "upsert_evidence", workspace, moved)

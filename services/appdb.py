@@ -1,0 +1,221 @@
+"""Application state beside the graph: workspaces, API keys and intro requests.
+
+Kept in a small SQLite file in the data dir for both backends: it is tiny,
+write-light and must be transactional. API keys are stored only as SHA-256
+hashes; keys carry 256 bits of randomness, so a fast hash is adequate (no
+password stretching needed) and lookups stay O(1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from graph.errors import InvalidInput, WarmintroError
+from graph.intro import IntroRequest, IntroStatus, check_transition
+from graph.store.embedded import connect
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS workspaces (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_hash TEXT PRIMARY KEY, prefix TEXT NOT NULL,
+    workspace TEXT NOT NULL REFERENCES workspaces(name),
+    member TEXT, created_at TEXT NOT NULL, revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS intro_requests (
+    id TEXT PRIMARY KEY, workspace TEXT NOT NULL, requester TEXT NOT NULL, introducer TEXT NOT NULL,
+    target TEXT NOT NULL, goal TEXT NOT NULL, status TEXT NOT NULL, draft TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, asked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS intro_by_ws ON intro_requests (workspace, status);
+"""
+
+KEY_PREFIX = "wi_"
+NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyOwner:
+    """Who a key speaks for; ``member`` None is a workspace admin key."""
+
+    workspace: str
+    member: str | None
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class AppDB:
+    """Thread-safe access to the application tables."""
+
+    def __init__(self, path: Path) -> None:
+        self._conn = connect(path)
+        self._conn.executescript(SCHEMA)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # -- workspaces and keys -----------------------------------------------------------
+    def create_workspace(self, name: str) -> None:
+        if not name or set(name) - NAME_CHARS or len(name) > 64:
+            raise InvalidInput(
+                "workspace names use lower-case letters, digits, '-' and '_' (at most 64)",
+                field="name",
+            )
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO workspaces VALUES (?, ?)", (name, _now().isoformat())
+            )
+
+    def workspace_exists(self, name: str) -> bool:
+        with self._lock:
+            row = self._conn.execute("SELECT 1 FROM workspaces WHERE name = ?", (name,)).fetchone()
+        return row is not None
+
+    def create_key(self, workspace: str, member: str | None) -> str:
+        """A new key for ``member`` of ``workspace``; the only time the key is shown."""
+        if not self.workspace_exists(workspace):
+            raise InvalidInput(f"no workspace named {workspace!r}", field="workspace")
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, NULL)",
+                (hash_key(key), key[:10], workspace, member, _now().isoformat()),
+            )
+        return key
+
+    def authenticate(self, key: str) -> KeyOwner | None:
+        if not key.startswith(KEY_PREFIX):
+            return None
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT workspace, member FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+                (hash_key(key),),
+            ).fetchone()
+        return KeyOwner(row[0], row[1]) if row else None
+
+    # -- intro requests ----------------------------------------------------------------------
+    def create_intro_request(
+        self, workspace: str, *, requester: str, introducer: str, target: str, goal: str, draft: str
+    ) -> IntroRequest:
+        now = _now()
+        req = IntroRequest(
+            id=uuid.uuid4().hex,
+            requester=requester,
+            introducer=introducer,
+            target=target,
+            goal=goal,
+            status=IntroStatus.DRAFTED,
+            created_at=now,
+            updated_at=now,
+            draft=draft,
+        )
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO intro_requests VALUES (?,?,?,?,?,?,?,?,?,?,NULL)",
+                (
+                    req.id,
+                    workspace,
+                    requester,
+                    introducer,
+                    target,
+                    goal,
+                    req.status.value,
+                    draft,
+                    now.isoformat(),
+                    now.isoformat(),
+                ),
+            )
+        return req
+
+    def intro_request(self, workspace: str, request_id: str) -> IntroRequest:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT * FROM intro_requests WHERE workspace = ? AND id = ?",
+                (workspace, request_id),
+            ).fetchone()
+        if row is None:
+            raise IntroRequestNotFound(request_id)
+        return _intro_from_row(row)
+
+    def update_intro_status(
+        self, workspace: str, request_id: str, status: IntroStatus, *, at: datetime | None = None
+    ) -> IntroRequest:
+        """Move a request along its lifecycle (validated) in one transaction."""
+        at = at or _now()
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute(
+                    "SELECT * FROM intro_requests WHERE workspace = ? AND id = ?",
+                    (workspace, request_id),
+                ).fetchone()
+                if row is None:
+                    raise IntroRequestNotFound(request_id)
+                current = _intro_from_row(row)
+                check_transition(current.status, status)
+                asked_at = at if status is IntroStatus.ASKED else current.asked_at
+                self._conn.execute(
+                    "UPDATE intro_requests SET status = ?, updated_at = ?, asked_at = ?"
+                    " WHERE id = ?",
+                    (
+                        status.value,
+                        at.isoformat(),
+                        asked_at.isoformat() if asked_at else None,
+                        request_id,
+                    ),
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return self.intro_request(workspace, request_id)
+
+    def intro_requests(
+        self, workspace: str, *, status: IntroStatus | None = None, requester: str | None = None
+    ) -> list[IntroRequest]:
+        sql = "SELECT * FROM intro_requests WHERE workspace = ?"
+        args: list[str] = [workspace]
+        if status is not None:
+            sql += " AND status = ?"
+            args.append(status.value)
+        if requester is not None:
+            sql += " AND requester = ?"
+            args.append(requester)
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY created_at, id", args).fetchall()
+        return [_intro_from_row(r) for r in rows]
+
+
+class IntroRequestNotFound(WarmintroError):
+    def __init__(self, request_id: str) -> None:
+        super().__init__(f"no intro request {request_id!r}")
+        self.request_id = request_id
+
+
+def _intro_from_row(row: sqlite3.Row | tuple[str, ...]) -> IntroRequest:
+    (rid, _ws, requester, introducer, target, goal, status, draft, created, updated, asked) = row
+    return IntroRequest(
+        id=rid,
+        requester=requester,
+        introducer=introducer,
+        target=target,
+        goal=goal,
+        status=IntroStatus(status),
+        created_at=datetime.fromisoformat(created),
+        updated_at=datetime.fromisoformat(updated),
+        asked_at=datetime.fromisoformat(asked) if asked else None,
+        draft=draft,
+    )

@@ -1,0 +1,137 @@
+"""Imports: run a loader, apply its batch in one transaction, report.
+
+The CLI runs an import in the foreground; the API runs the same function as a
+background job whose progress and report can be polled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from graph.errors import InvalidInput, WarmintroError
+from graph.model import ImportBatch, Person
+from loaders.report import ImportReport
+from services.planner import Planner, Viewer
+
+Progress = Callable[[int], None]
+
+
+class ImportKind(StrEnum):
+    LINKEDIN = "linkedin"
+    EDGES = "edges"
+    GRAPHML = "graphml"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRequest:
+    kind: ImportKind
+    path: Path
+    owner: Person | None = None  # LinkedIn: whose export this is (else Profile.csv)
+    people_path: Path | None = None  # edges: optional people file
+
+
+def build_batch(
+    request: ImportRequest, existing: list[Person], progress: Progress | None = None
+) -> tuple[ImportBatch, ImportReport]:
+    """Parse a source into a batch without touching the store (pure apart from reading files)."""
+    if request.kind is ImportKind.LINKEDIN:
+        from loaders.linkedin_export import build_linkedin_batch, read_linkedin_export
+
+        export = read_linkedin_export(request.path, progress=progress)
+        return build_linkedin_batch(
+            export, owner=request.owner, existing=existing, progress=progress
+        )
+    if request.kind is ImportKind.EDGES:
+        from loaders.edges import load_edges
+
+        return load_edges(request.path, people_path=request.people_path, existing=existing)
+    from loaders.graphml import load_graphml
+
+    return load_graphml(request.path, existing=existing)
+
+
+async def run_import(
+    planner: Planner, viewer: Viewer, request: ImportRequest, progress: Progress | None = None
+) -> ImportReport:
+    """Load, then apply in one transaction: a failure anywhere writes nothing."""
+    existing = await planner.store.people(viewer.workspace)
+    batch, report = await asyncio.to_thread(build_batch, request, existing, progress)
+    await planner.store.apply(viewer.workspace, batch)
+    return report
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(slots=True)
+class ImportJob:
+    id: str
+    workspace: str
+    status: JobStatus = JobStatus.QUEUED
+    rows_processed: int = 0
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+    report: ImportReport | None = None
+    error: InvalidInput | None = None
+
+
+class ImportJobs:
+    """In-process background imports (jobs live as long as the server process)."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, ImportJob] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._done: dict[str, asyncio.Event] = {}
+
+    def get(self, workspace: str, job_id: str) -> ImportJob | None:
+        job = self._jobs.get(job_id)
+        return job if job and job.workspace == workspace else None
+
+    def start(
+        self,
+        planner: Planner,
+        viewer: Viewer,
+        request: ImportRequest,
+        *,
+        cleanup: Callable[[], None] | None = None,
+    ) -> ImportJob:
+        job = ImportJob(id=uuid.uuid4().hex, workspace=viewer.workspace)
+        self._jobs[job.id] = job
+        done = self._done[job.id] = asyncio.Event()
+
+        def progress(rows: int) -> None:
+            job.rows_processed = rows
+
+        async def work() -> None:
+            job.status = JobStatus.RUNNING
+            try:
+                job.report = await run_import(planner, viewer, request, progress)
+                job.status = JobStatus.DONE
+            except WarmintroError as err:
+                job.error = err if isinstance(err, InvalidInput) else InvalidInput(str(err))
+                job.status = JobStatus.FAILED
+            finally:
+                job.finished_at = datetime.now(UTC)
+                if cleanup:
+                    cleanup()
+                done.set()
+
+        task = asyncio.create_task(work())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return job
+
+    async def wait(self, job_id: str) -> ImportJob:
+        """Wait for a job to finish (callers bound it with ``asyncio.timeout``)."""
+        await self._done[job_id].wait()
+        return self._jobs[job_id]

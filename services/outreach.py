@@ -1,0 +1,189 @@
+"""Outreach services: introducer ranking with history, drafts, lint, intro requests.
+
+Ranking here wraps the planner's with the workspace's asking history: recent
+asks tire an introducer and their accept/decline record calibrates their score
+(see :mod:`graph.intro`). Drafts come from a :class:`outreach.draft.DraftEngine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from graph.algorithms import IntroducerAdjustment
+from graph.errors import Forbidden, InvalidInput
+from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
+from graph.model import Person, Relationship
+from outreach.lint import LintResult, lint_outreach
+from services.appdb import AppDB
+from services.planner import IntroducerView, Planner, Viewer
+
+if TYPE_CHECKING:
+    from outreach.draft import DraftEngine
+
+
+@dataclass(frozen=True, slots=True)
+class DraftView:
+    draft: Any  # outreach.draft.Draft
+    requester: Person
+    introducer: Person
+    target: Person
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Outreach:
+    def __init__(
+        self,
+        planner: Planner,
+        appdb: AppDB,
+        *,
+        policy: OutcomePolicy | None = None,
+        engine: DraftEngine | None = None,
+    ) -> None:
+        self.planner = planner
+        self.appdb = appdb
+        self.policy = policy or OutcomePolicy()
+        self._engine = engine
+
+    @property
+    def engine(self) -> DraftEngine:
+        if self._engine is None:
+            from outreach.draft import TemplateDraftEngine
+
+            self._engine = TemplateDraftEngine()
+        return self._engine
+
+    @staticmethod
+    def lint(text: str) -> LintResult:
+        return lint_outreach(text)
+
+    async def introducers(
+        self,
+        viewer: Viewer,
+        to_ref: str,
+        *,
+        from_ref: str | None = None,
+        limit: int = 5,
+        max_hops: int = 3,
+        avoid: Sequence[str] = (),
+    ) -> list[IntroducerView]:
+        """The planner's ranking, adjusted by fatigue and acceptance history."""
+        history = self.appdb.intro_requests(viewer.workspace)
+        now = _now()
+
+        def penalty(introducer: str) -> IntroducerAdjustment:
+            return introducer_adjustment(introducer, history, now=now, policy=self.policy)
+
+        return await self.planner.introducers(
+            viewer,
+            to_ref,
+            from_ref=from_ref,
+            limit=limit,
+            max_hops=max_hops,
+            avoid=avoid,
+            penalty=penalty,
+        )
+
+    async def draft(
+        self,
+        viewer: Viewer,
+        to_ref: str,
+        *,
+        goal: str,
+        via_ref: str | None = None,
+        from_ref: str | None = None,
+        tone: str = "warm",
+    ) -> DraftView:
+        """A referral request to an introducer who knows the target directly."""
+        if not goal.strip():
+            raise InvalidInput("say in your own words what you want to talk about", field="goal")
+        if len(goal) > 500:
+            raise InvalidInput("keep the goal under 500 characters", field="goal")
+        planner = self.planner
+        target = await planner.resolve(viewer, to_ref)
+        requesters = await planner.requesters(viewer, from_ref)
+        usable = await planner.usable_owners(viewer, browse=False)
+
+        async def tie(a: str, b: str) -> Relationship | None:
+            return await planner.visible_relationship(viewer, a, b, usable=usable)
+
+        if via_ref:
+            introducer = await planner.resolve(viewer, via_ref)
+            if await tie(introducer.id, target.id) is None:
+                raise InvalidInput(
+                    f"{introducer.name} does not know {target.name} directly in this graph; "
+                    "ask for the introducers list to see who does",
+                    field="via",
+                )
+            knowing = [(p, rel) for p in requesters if (rel := await tie(p.id, introducer.id))]
+            if not knowing:
+                raise InvalidInput(f"{introducer.name} is not among your connections", field="via")
+            requester = knowing[0][0]
+        else:
+            ranked = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=20)
+            direct = [r for r in ranked if r.path.hops == 2]
+            if not direct:
+                hint = ""
+                if ranked:
+                    first = ranked[0].path.people
+                    route = " → ".join(p.name for p in first)
+                    hint = f"; the best path goes {route}: start with {first[1].name}"
+                raise InvalidInput(
+                    f"none of your contacts knows {target.name} directly{hint}", field="to"
+                )
+            introducer = direct[0].person
+            requester = direct[0].path.people[0]
+        from outreach.draft import DraftContext, Tone
+
+        ctx = DraftContext(
+            requester=requester,
+            introducer=introducer,
+            target=target,
+            requester_introducer=await tie(requester.id, introducer.id),
+            introducer_target=await tie(introducer.id, target.id),
+            goal=goal.strip(),
+            tone=Tone(tone),
+            today=planner.today,
+        )
+        return DraftView(self.engine.draft(ctx), requester, introducer, target)
+
+    async def create_request(
+        self,
+        viewer: Viewer,
+        to_ref: str,
+        *,
+        via_ref: str,
+        goal: str,
+        from_ref: str | None = None,
+        draft: str = "",
+    ) -> IntroRequest:
+        planner = self.planner
+        target = await planner.resolve(viewer, to_ref)
+        introducer = await planner.resolve(viewer, via_ref)
+        requester = (await planner.requesters(viewer, from_ref))[0]
+        if viewer.member and requester.id != viewer.member:
+            raise Forbidden("members record intro requests only for themselves")
+        if not goal.strip():
+            raise InvalidInput("a request needs a goal", field="goal")
+        return self.appdb.create_intro_request(
+            viewer.workspace,
+            requester=requester.id,
+            introducer=introducer.id,
+            target=target.id,
+            goal=goal.strip(),
+            draft=draft,
+        )
+
+    def update_request(self, viewer: Viewer, request_id: str, status: IntroStatus) -> IntroRequest:
+        current = self.appdb.intro_request(viewer.workspace, request_id)
+        if viewer.member and current.requester != viewer.member:
+            raise Forbidden("only the requester may update this intro request")
+        return self.appdb.update_intro_status(viewer.workspace, request_id, status)
+
+    def requests(self, viewer: Viewer, status: IntroStatus | None = None) -> list[IntroRequest]:
+        return self.appdb.intro_requests(viewer.workspace, status=status, requester=viewer.member)

@@ -1,0 +1,620 @@
+"""Application services: what the CLI and the GraphQL resolvers call.
+
+Each service method parses nothing and renders nothing: it resolves person
+references, asks the store for a planning view, runs a pure algorithm and
+returns plain records. Edges (CLI, API) only translate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from graph import algorithms
+from graph.errors import AmbiguousPerson, Forbidden, InvalidInput, PersonNotFound
+from graph.exports import ExportGraph, ego_graph
+from graph.model import Evidence, ImportBatch, Person, Relationship, Sharing, canonical_pair
+from graph.store.base import Erased, GraphStore, PlanningView, Stats
+from graph.strength import StrengthWeights, estimate_strength, merge_evidence
+from loaders.identity import normalize_email, normalize_linkedin_url
+
+OwnerFilter = Callable[[str], bool]
+"""Whether evidence from this owner may be used for the viewer at hand."""
+
+EGO_MAX_NODES = 500
+"""The most people an ego-network export holds (it says when it was cut)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking: a workspace and, for API keys, the member behind the key.
+
+    ``member`` None means the local operator (CLI on their own data dir), who
+    sees everything in the workspace.
+    """
+
+    workspace: str
+    member: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    source: str
+    target: str
+    strength: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PathView:
+    """A planned path with the people on it and the evidence of every step."""
+
+    people: tuple[Person, ...]
+    steps: tuple[Step, ...]
+    probability: float
+
+    @property
+    def hops(self) -> int:
+        return len(self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class IntroducerView:
+    person: Person
+    score: float
+    path_probability: float
+    path: PathView
+    reasons: tuple[str, ...]
+
+
+def looks_like_url(ref: str) -> bool:
+    return "linkedin.com/" in ref.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """A path query's resolved inputs: ids of who asks, the target and who to avoid."""
+
+    sources: list[str]
+    target: str
+    avoid: list[str]
+    view: PlanningView
+    owner_mask: int | None
+
+
+class Planner:
+    """Person resolution and planning over any :class:`GraphStore`."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        weights: StrengthWeights | None = None,
+        today: date | None = None,
+        max_hops_limit: int = 6,
+    ) -> None:
+        self.store = store
+        self.weights = weights or StrengthWeights()
+        self._today = today
+        self.max_hops_limit = max_hops_limit
+
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
+
+    # -- people -------------------------------------------------------------------
+    async def resolve(
+        self,
+        viewer: Viewer,
+        ref: str,
+        *,
+        browse: bool = False,
+        view: PlanningView | None = None,
+    ) -> Person:
+        """Resolve a PersonRef: an id, a LinkedIn profile URL (any form) or an email.
+
+        Raises ``PersonNotFound`` or ``AmbiguousPerson`` saying which. People the
+        viewer may not see are reported exactly like people who do not exist, so
+        probing by id, URL or email reveals nothing (see :meth:`may_see`). With a
+        planning ``view`` at hand, ids are looked up in it (no store round trip).
+        """
+        person = await self._resolve_any(viewer, ref, view)
+        if not await self.may_see(viewer, person, browse=browse):
+            raise PersonNotFound(ref)
+        return person
+
+    async def may_see(self, viewer: Viewer, person: Person, *, browse: bool) -> bool:
+        """Sharing rules: may ``viewer`` name ``person`` (plan) or look them up (browse)?
+
+        Planning may use anyone reachable through evidence the viewer may route
+        through (their own, public sources, ``paths`` and ``full`` members).
+        Browsing is stricter: a ``paths`` member's contacts show only on paths.
+        """
+        if viewer.member is None or person.id == viewer.member:
+            return True
+        members = await self.store.members(viewer.workspace)
+        if any(m.person_id == person.id for m in members):
+            return True
+        usable = await self.usable_owners(viewer, browse=browse)
+        return any(
+            usable is None or usable(e.owner)
+            for r in await self.store.relationships_of(viewer.workspace, person.id)
+            for e in r.evidence
+        )
+
+    async def usable_owners(self, viewer: Viewer, *, browse: bool) -> OwnerFilter | None:
+        """Whose evidence the viewer may use (None: anyone's): their own, non-member
+        sources', and members' sharing ``full`` (browse) or ``paths``/``full`` (plan)."""
+        if viewer.member is None:
+            return None
+        sharing = {m.person_id: m.sharing for m in await self.store.members(viewer.workspace)}
+        usable = {Sharing.FULL} if browse else {Sharing.FULL, Sharing.PATHS}
+        member = viewer.member
+
+        def ok(owner: str) -> bool:
+            return owner == member or owner not in sharing or sharing[owner] in usable
+
+        return ok
+
+    async def visible_relationship(
+        self,
+        viewer: Viewer,
+        a: str,
+        b: str,
+        *,
+        usable: OwnerFilter | None,
+        view: PlanningView | None = None,
+    ) -> Relationship | None:
+        """The tie with only the evidence ``usable`` admits (None if nothing is left):
+        a private member's messages never explain someone else's path or draft."""
+        if view is not None:
+            rel = view.relationship(a, b)
+        else:
+            rel = await self.store.relationship(viewer.workspace, a, b)
+        if rel is None or usable is None:
+            return rel
+        kept = tuple(e for e in rel.evidence if usable(e.owner))
+        return replace(rel, evidence=kept) if kept else None
+
+    async def _resolve_any(
+        self, viewer: Viewer, ref: str, view: PlanningView | None = None
+    ) -> Person:
+        ref = ref.strip()
+        if not ref:
+            raise InvalidInput("empty person reference", field="ref")
+        ws = viewer.workspace
+        person = view.person(ref) if view is not None else None
+        if person is None:
+            person = await self.store.person(ws, ref)
+        if person is not None:
+            return person
+        if looks_like_url(ref):
+            url = normalize_linkedin_url(ref)
+            matches = await self.store.people_by_url(ws, url) if url else []
+        elif "@" in ref:
+            email = normalize_email(ref)
+            matches = await self.store.people_by_email(ws, email) if email else []
+        else:
+            matches = []
+        if not matches:
+            merged_into = {m.merged: m.kept for m in await self.store.merges(ws)}.get(ref)
+            if merged_into:
+                found = await self.store.person(ws, merged_into)
+                if found:
+                    return found
+            raise PersonNotFound(ref)
+        if len(matches) > 1:
+            raise AmbiguousPerson(ref, [p.id for p in matches])
+        return matches[0]
+
+    async def resolve_many(
+        self, viewer: Viewer, refs: Sequence[str], view: PlanningView | None = None
+    ) -> list[Person]:
+        return [await self.resolve(viewer, r, view=view) for r in refs]
+
+    async def search(
+        self, viewer: Viewer, text: str, *, limit: int, offset: int = 0
+    ) -> tuple[list[Person], bool]:
+        """People matching ``text`` the viewer may browse, and whether more exist."""
+        out: list[Person] = []
+        skip = offset
+        batch_offset = 0
+        batch = max(limit * 4, 50)
+        while len(out) <= limit:
+            found = await self.store.search_people(
+                viewer.workspace, text, limit=batch, offset=batch_offset
+            )
+            for p in found:
+                if await self.may_see(viewer, p, browse=True):
+                    if skip:
+                        skip -= 1
+                    else:
+                        out.append(p)
+            if len(found) < batch:
+                break
+            batch_offset += batch
+        return out[:limit], len(out) > limit
+
+    async def requesters(
+        self, viewer: Viewer, from_ref: str | None, view: PlanningView | None = None
+    ) -> list[Person]:
+        """The path sources: the named person, else the viewer, else the whole team."""
+        if from_ref:
+            return [await self.resolve(viewer, from_ref, view=view)]
+        if viewer.member:
+            return [await self.resolve(viewer, viewer.member, view=view)]
+        members = await self.store.members(viewer.workspace)
+        people = [
+            p for m in members if (p := await self.store.person(viewer.workspace, m.person_id))
+        ]
+        if not people:
+            raise InvalidInput(
+                "nobody to plan from: this workspace has no members yet; pass --from", field="from"
+            )
+        return people
+
+    async def owner_mask(self, viewer: Viewer, view: PlanningView) -> int | None:
+        """Which owners' evidence the viewer may route through (None: all)."""
+        return await self._mask(viewer, view, {Sharing.PATHS, Sharing.FULL})
+
+    async def browse_mask(self, viewer: Viewer, view: PlanningView) -> int | None:
+        """Which owners' ties the viewer may browse (None: all): a ``paths`` member's
+        contacts show only on paths, so only ``full`` members' ties (and the viewer's
+        own and public sources') are browsable."""
+        return await self._mask(viewer, view, {Sharing.FULL})
+
+    async def _mask(self, viewer: Viewer, view: PlanningView, usable: set[Sharing]) -> int | None:
+        if viewer.member is None:
+            return None
+        members = await self.store.members(viewer.workspace)
+        allowed = {
+            m.person_id for m in members if m.person_id == viewer.member or m.sharing in usable
+        }
+        return view.mask_for(allowed)
+
+    # -- planning -------------------------------------------------------------------
+    def _check_hops(self, max_hops: int) -> None:
+        if not 1 <= max_hops <= self.max_hops_limit:
+            raise InvalidInput(
+                f"max hops must be between 1 and {self.max_hops_limit}, got {max_hops}",
+                field="maxHops",
+            )
+
+    async def _search(
+        self,
+        viewer: Viewer,
+        from_ref: str | None,
+        to_ref: str,
+        avoid: Sequence[str],
+        max_hops: int,
+    ) -> _Search:
+        """Resolve what every path query needs, in the order users' mistakes surface."""
+        self._check_hops(max_hops)
+        view = await self.store.planning_view(viewer.workspace)
+        sources = await self.requesters(viewer, from_ref, view)
+        target = await self.resolve(viewer, to_ref, view=view)
+        avoid_ids = [p.id for p in await self.resolve_many(viewer, avoid, view)]
+        return _Search(
+            [s.id for s in sources],
+            target.id,
+            avoid_ids,
+            view,
+            await self.owner_mask(viewer, view),
+        )
+
+    async def trusted_path(
+        self,
+        viewer: Viewer,
+        from_ref: str | None,
+        to_ref: str,
+        *,
+        max_hops: int = 3,
+        min_strength: float = 0.0,
+        avoid: Sequence[str] = (),
+    ) -> PathView:
+        q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
+        path = algorithms.most_trusted_path(
+            q.view.graph,
+            q.sources,
+            q.target,
+            max_hops=max_hops,
+            min_strength=min_strength,
+            avoid=q.avoid,
+            owner_mask=q.owner_mask,
+        )
+        return await self._render(viewer, q.view, path.nodes, path.strengths, path.probability)
+
+    async def alternative_paths(
+        self,
+        viewer: Viewer,
+        from_ref: str | None,
+        to_ref: str,
+        *,
+        k: int = 3,
+        max_hops: int = 3,
+        min_strength: float = 0.0,
+        avoid: Sequence[str] = (),
+        diverse_first_hops: bool = True,
+    ) -> list[PathView]:
+        if not 1 <= k <= 50:
+            raise InvalidInput(f"k must be between 1 and 50, got {k}", field="k")
+        q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
+        paths = algorithms.alternative_paths(
+            q.view.graph,
+            q.sources,
+            q.target,
+            k=k,
+            max_hops=max_hops,
+            min_strength=min_strength,
+            avoid=q.avoid,
+            diverse_first_hops=diverse_first_hops,
+            owner_mask=q.owner_mask,
+        )
+        return [
+            await self._render(viewer, q.view, p.nodes, p.strengths, p.probability) for p in paths
+        ]
+
+    async def introducers(
+        self,
+        viewer: Viewer,
+        to_ref: str,
+        *,
+        from_ref: str | None = None,
+        limit: int = 5,
+        max_hops: int = 3,
+        avoid: Sequence[str] = (),
+        penalty: algorithms.PenaltyHook | None = None,
+    ) -> list[IntroducerView]:
+        q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
+        ranks = algorithms.rank_introducers(
+            q.view.graph,
+            q.sources,
+            q.target,
+            max_hops=max_hops,
+            limit=limit,
+            avoid=q.avoid,
+            owner_mask=q.owner_mask,
+            penalty=penalty,
+        )
+        out = []
+        for r in ranks:
+            person = await self._person(viewer, q.view, r.introducer)
+            path = await self._render(
+                viewer, q.view, r.path.nodes, r.path.strengths, r.path.probability
+            )
+            out.append(IntroducerView(person, r.score, r.path_probability, path, r.reasons))
+        return out
+
+    async def reach(
+        self,
+        viewer: Viewer,
+        *,
+        company: str | None,
+        title: str | None = None,
+        from_ref: str | None = None,
+        limit: int = 20,
+        max_hops: int = 3,
+    ) -> list[PathView]:
+        self._check_hops(max_hops)
+        if not (company or title):
+            raise InvalidInput("give a company, a title or both", field="company")
+        view = await self.store.planning_view(viewer.workspace)
+        sources = await self.requesters(viewer, from_ref, view)
+        targets = await self.store.people_matching(
+            viewer.workspace, company=company or "", title=title or ""
+        )
+        paths = algorithms.reach(
+            view.graph,
+            [s.id for s in sources],
+            targets=targets,
+            max_hops=max_hops,
+            limit=limit,
+            owner_mask=await self.owner_mask(viewer, view),
+        )
+        return [
+            await self._render(viewer, view, p.nodes, p.strengths, p.probability) for p in paths
+        ]
+
+    async def stats(self, viewer: Viewer) -> Stats:
+        return await self.store.stats(viewer.workspace)
+
+    # -- rendering ------------------------------------------------------------------
+    async def evidence_lines(
+        self,
+        viewer: Viewer,
+        a: str,
+        b: str,
+        *,
+        usable: OwnerFilter | None,
+        view: PlanningView | None = None,
+    ) -> tuple[str, ...]:
+        rel = await self.visible_relationship(viewer, a, b, usable=usable, view=view)
+        if rel is None:
+            return ()
+        merged = merge_evidence(list(rel.evidence))
+        return estimate_strength(merged, as_of=self.today, weights=self.weights).lines
+
+    async def ego_network(
+        self, viewer: Viewer, center_ref: str, *, hops: int, max_nodes: int = EGO_MAX_NODES
+    ) -> ExportGraph:
+        """A person's ego network to ``hops``, with names and evidence, as the viewer may
+        browse it (a ``paths`` member's contacts stay off it, as in :meth:`search`).
+
+        Ties come from the in-memory planning view (strengths as the planner sees
+        them); people and evidence lines are looked up only for what made it into the
+        capped graph.
+        """
+        if not 1 <= hops <= self.max_hops_limit:
+            raise InvalidInput(
+                f"hops must be between 1 and {self.max_hops_limit}, got {hops}", field="hops"
+            )
+        if not 1 <= max_nodes <= EGO_MAX_NODES:
+            raise InvalidInput(
+                f"maxNodes must be between 1 and {EGO_MAX_NODES}, got {max_nodes}",
+                field="maxNodes",
+            )
+        view = await self.store.planning_view(viewer.workspace)
+        center = await self.resolve(viewer, center_ref, browse=True, view=view)
+        graph = view.graph
+        mask = await self.browse_mask(viewer, view)
+
+        def ties(pid: str) -> list[dict[str, Any]]:
+            if pid not in graph:
+                return []
+            return [
+                {"from": pid, "to": other, "strength": graph.strength(pid, other) or 0.0}
+                for other in graph.neighbours(pid)
+                if mask is None or (graph.mask(pid, other) or 0) & mask
+            ]
+
+        ego = ego_graph(center.id, ties, hops=hops, max_nodes=max_nodes)
+        usable = await self.usable_owners(viewer, browse=True)
+        for node in ego.nodes.values():
+            person = await self._person(viewer, view, node.id)
+            node.name, node.company = person.name, person.company
+            node.position, node.url = person.position, person.url
+        for edge in ego.edges.values():
+            lines = await self.evidence_lines(
+                viewer, edge.source, edge.target, usable=usable, view=view
+            )
+            edge.evidence = list(lines)
+        return ego
+
+    async def _person(self, viewer: Viewer, view: PlanningView, person_id: str) -> Person:
+        """A person on a planned path: from the view the path came from, else the store."""
+        person = view.person(person_id) or await self.store.person(viewer.workspace, person_id)
+        if person is None:
+            raise PersonNotFound(person_id)
+        return person
+
+    async def _render(
+        self,
+        viewer: Viewer,
+        view: PlanningView,
+        nodes: Sequence[str],
+        strengths: Sequence[float],
+        probability: float,
+    ) -> PathView:
+        """Names and evidence for a path, from the same view the search ran on."""
+        people = [await self._person(viewer, view, pid) for pid in nodes]
+        usable = await self.usable_owners(viewer, browse=False)
+        steps = [
+            Step(a, b, s, await self.evidence_lines(viewer, a, b, usable=usable, view=view))
+            for a, b, s in zip(nodes, nodes[1:], strengths, strict=False)
+        ]
+        return PathView(tuple(people), tuple(steps), probability)
+
+
+API_OWNER = "api"
+"""Provenance for writes made with a workspace admin key (no member behind it)."""
+
+
+class Network:
+    """Writes through the API/CLI other than file imports: small, validated batches."""
+
+    def __init__(self, planner: Planner) -> None:
+        self.planner = planner
+        self.store = planner.store
+
+    def _owner(self, viewer: Viewer) -> str:
+        return viewer.member or API_OWNER
+
+    async def upsert_person(self, viewer: Viewer, person: Person) -> Person:
+        if not person.id.strip() or not person.name.strip():
+            raise InvalidInput(
+                "a person needs an id and a name", field="id" if not person.id else "name"
+            )
+        email = normalize_email(person.email) if person.email else ""
+        url = normalize_linkedin_url(person.url) if person.url else ""
+        if person.email and not email:
+            raise InvalidInput(f"not an email address: {person.email!r}", field="email")
+        if person.url and not url:
+            raise InvalidInput(f"not a LinkedIn profile URL: {person.url!r}", field="url")
+        clean = replace(person, email=email, url=url)
+        await self.store.apply(viewer.workspace, ImportBatch(people=[clean]))
+        stored = await self.store.person(viewer.workspace, clean.id)
+        assert stored is not None
+        return stored
+
+    async def _own_evidence(
+        self, viewer: Viewer, a: Person, b: Person
+    ) -> tuple[str, str, Evidence]:
+        if a.id == b.id:
+            raise InvalidInput("a relationship needs two different people", field="b")
+        x, y = canonical_pair(a.id, b.id)
+        owner = self._owner(viewer)
+        rel = await self.store.relationship(viewer.workspace, x, y)
+        mine = next((e for e in rel.evidence if e.owner == owner), None) if rel else None
+        return x, y, mine or Evidence(owner=owner)
+
+    async def upsert_relationship(
+        self,
+        viewer: Viewer,
+        a_ref: str,
+        b_ref: str,
+        *,
+        connected_on: date | None = None,
+        shared_employers: Sequence[str] = (),
+        rating: float | None = None,
+    ) -> Relationship:
+        a, b = await self.planner.resolve(viewer, a_ref), await self.planner.resolve(viewer, b_ref)
+        x, y, ev = await self._own_evidence(viewer, a, b)
+        if rating is not None:
+            check_rating(rating)
+        ev = replace(
+            ev,
+            connected_on=connected_on or ev.connected_on,
+            shared_employers=tuple(dict.fromkeys((*ev.shared_employers, *shared_employers))),
+            rating=rating if rating is not None else ev.rating,
+        )
+        return await self._write(viewer, x, y, ev)
+
+    async def record_interaction(
+        self, viewer: Viewer, from_ref: str, to_ref: str, *, at: datetime, count: int = 1
+    ) -> Relationship:
+        """Count ``count`` messages from one person to the other at ``at`` (metadata only)."""
+        if not 1 <= count <= 10_000:
+            raise InvalidInput("count must be between 1 and 10000", field="count")
+        a = await self.planner.resolve(viewer, from_ref)
+        b = await self.planner.resolve(viewer, to_ref)
+        x, y, ev = await self._own_evidence(viewer, a, b)
+        forward = a.id == x
+        ev = replace(
+            ev,
+            messages_ab=ev.messages_ab + (count if forward else 0),
+            messages_ba=ev.messages_ba + (0 if forward else count),
+            first_contact=min(filter(None, (ev.first_contact, at))),
+            last_contact=max(filter(None, (ev.last_contact, at))),
+        )
+        return await self._write(viewer, x, y, ev)
+
+    async def rate_relationship(
+        self, viewer: Viewer, a_ref: str, b_ref: str, rating: float | None
+    ) -> Relationship:
+        """Set (or with None clear) the viewer's explicit rating of a tie."""
+        if rating is not None:
+            check_rating(rating)
+        a, b = await self.planner.resolve(viewer, a_ref), await self.planner.resolve(viewer, b_ref)
+        x, y, ev = await self._own_evidence(viewer, a, b)
+        return await self._write(viewer, x, y, replace(ev, rating=rating))
+
+    async def _write(self, viewer: Viewer, x: str, y: str, ev: Evidence) -> Relationship:
+        await self.store.apply(
+            viewer.workspace, ImportBatch(relationships=[Relationship(x, y, (ev,))])
+        )
+        rel = await self.store.relationship(viewer.workspace, x, y)
+        assert rel is not None
+        return rel
+
+    async def erase(self, viewer: Viewer, ref: str) -> Erased:
+        person = await self.planner.resolve(viewer, ref)
+        if viewer.member is not None and person.id != viewer.member:
+            raise Forbidden("members may erase only themselves; ask a workspace admin")
+        return await self.store.erase_person(viewer.workspace, person.id)
+
+
+def check_rating(rating: float) -> None:
+    if not 0.0 < rating <= 1.0:
+        raise InvalidInput(f"a rating must be in (0, 1], got {rating}", field="rating")

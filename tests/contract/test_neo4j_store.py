@@ -1,0 +1,203 @@
+"""What only the Neo4j backend can get wrong: schema, atomicity, versions, isolation keys."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import AsyncDriver
+from neo4j.exceptions import Neo4jError
+
+from graph.errors import StoreUnavailable
+from graph.model import Evidence, ImportBatch, Person
+from graph.store import neo4j as neo4j_store
+from graph.store.embedded import EmbeddedStore, build_view
+from graph.store.neo4j import Neo4jStore
+from tests.conftest import TODAY, rel, small_network
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture
+def ws() -> str:
+    return f"n{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def store(neo4j_driver: AsyncDriver) -> AsyncIterator[Neo4jStore]:
+    s = Neo4jStore(neo4j_driver, today=lambda: TODAY)
+    yield s
+    await s.close()
+
+
+async def version(driver: AsyncDriver, ws: str) -> int:
+    records, _, _ = await driver.execute_query(
+        "OPTIONAL MATCH (w:Workspace {name: $ws}) RETURN coalesce(w.version, 0) AS v", ws=ws
+    )
+    v: int = records[0]["v"]
+    return v
+
+
+async def test_schema_is_created_once_and_idempotently(
+    store: Neo4jStore, neo4j_driver: AsyncDriver, ws: str
+) -> None:
+    await store.stats(ws)
+    await Neo4jStore(neo4j_driver).stats(ws)  # a second worker re-runs IF NOT EXISTS
+    records, _, _ = await neo4j_driver.execute_query(
+        "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties"
+    )
+    constraints = {r["name"]: (r["type"], r["labelsOrTypes"], r["properties"]) for r in records}
+    assert constraints["person_key"] == ("UNIQUENESS", ["Person"], ["workspace", "id"])
+    assert constraints["member_key"] == ("UNIQUENESS", ["Member"], ["workspace", "person_id"])
+    assert constraints["merge_key"] == ("UNIQUENESS", ["Merge"], ["workspace", "merged"])
+    assert constraints["workspace_key"] == ("UNIQUENESS", ["Workspace"], ["name"])
+    records, _, _ = await neo4j_driver.execute_query(
+        "SHOW INDEXES YIELD name, labelsOrTypes, properties, state"
+    )
+    indexes = {r["name"]: (r["labelsOrTypes"], r["properties"], r["state"]) for r in records}
+    assert indexes["person_url"] == (["Person"], ["workspace", "url"], "ONLINE")
+    assert indexes["person_email"] == (["Person"], ["workspace", "email"], "ONLINE")
+
+
+async def test_every_node_and_relationship_carries_the_workspace(
+    store: Neo4jStore, neo4j_driver: AsyncDriver, ws: str
+) -> None:
+    await store.apply(ws, small_network())
+    records, _, _ = await neo4j_driver.execute_query(
+        "MATCH (n {workspace: $ws}) RETURN count(n) AS nodes", ws=ws
+    )
+    assert records[0]["nodes"] == 6 + 1  # people and the member
+    records, _, _ = await neo4j_driver.execute_query(
+        "MATCH (:Person {workspace: $ws})-[k]-(:Person) "
+        "RETURN count(k) AS all, count(k.workspace) AS keyed, collect(DISTINCT k.workspace) AS w",
+        ws=ws,
+    )
+    assert records[0]["all"] == records[0]["keyed"] == 2 * 5
+    assert records[0]["w"] == [ws]
+
+
+async def test_a_batch_that_fails_midway_leaves_nothing(
+    store: Neo4jStore, neo4j_driver: AsyncDriver, ws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.apply(ws, small_network())
+    before, v0 = await store.stats(ws), await version(neo4j_driver, ws)
+    people = [Person(f"x{i}", f"X {i}") for i in range(10)]
+    rels = [rel(f"x{i}", f"x{i + 1}", rating=0.5) for i in range(9)]
+    good_row = neo4j_store._evidence_row
+
+    def poisoned(a: str, b: str, e: Evidence) -> dict[str, Any]:
+        row = good_row(a, b, e)
+        if a == "x7":  # a map is not a storable property value: the server refuses it
+            row["interactions"] = {"not": "storable"}
+        return row
+
+    monkeypatch.setattr(neo4j_store, "BATCH_ROWS", 2)  # several UNWINDs land before it fails
+    monkeypatch.setattr(neo4j_store, "_evidence_row", poisoned)
+    with pytest.raises(Neo4jError):
+        await store.apply(ws, ImportBatch(people=people, relationships=rels))
+    assert await store.stats(ws) == before
+    assert await store.person(ws, "x0") is None
+    assert await version(neo4j_driver, ws) == v0
+
+
+async def test_every_write_bumps_the_version(
+    store: Neo4jStore, neo4j_driver: AsyncDriver, ws: str
+) -> None:
+    from graph.model import Sharing
+
+    assert await version(neo4j_driver, ws) == 0
+    await store.apply(ws, small_network())
+    assert await version(neo4j_driver, ws) == 1
+    await store.set_sharing(ws, "me", Sharing.FULL)
+    assert await version(neo4j_driver, ws) == 2
+    await store.erase_person(ws, "eve")
+    assert await version(neo4j_driver, ws) == 3
+
+
+async def test_a_second_worker_sees_writes_through_the_version(
+    store: Neo4jStore, neo4j_driver: AsyncDriver, ws: str
+) -> None:
+    other = Neo4jStore(neo4j_driver, today=lambda: TODAY)
+    await store.apply(ws, small_network())
+    first = await other.planning_view(ws)
+    assert await other.planning_view(ws) is first  # cached while nothing changed
+    await store.apply(ws, ImportBatch(relationships=[rel("cy", "eve", rating=0.7)]))
+    again = await other.planning_view(ws)
+    assert again is not first
+    assert again.graph.strength("cy", "eve") == pytest.approx(0.7)
+
+
+async def test_evidence_ends_nobody_described_stay_out_of_people(
+    store: Neo4jStore, ws: str, tmp_path: Path
+) -> None:
+    # The embedded store keeps such ids out of its people; so must this one.
+    embedded = EmbeddedStore(tmp_path / "db.sqlite", today=lambda: TODAY)
+    batch = ImportBatch(people=[Person("a", "A")], relationships=[rel("a", "ghost", rating=0.4)])
+    for s in (embedded, store):
+        await s.apply(ws, batch)
+    assert await store.stats(ws) == await embedded.stats(ws)
+    assert await store.person(ws, "ghost") is None
+    assert [p.id for p in await store.people(ws)] == ["a"]
+    assert await store.search_people(ws, "ghost", limit=5) == []
+    view = await store.planning_view(ws)
+    assert view.graph.strength("a", "ghost") == pytest.approx(0.4)
+    # Describing the person later makes them real.
+    await store.apply(ws, ImportBatch(people=[Person("ghost", "Gus Host")]))
+    ghost = await store.person(ws, "ghost")
+    assert ghost is not None and ghost.name == "Gus Host"
+    await embedded.close()
+
+
+async def test_empty_url_and_email_match_nobody(store: Neo4jStore, ws: str) -> None:
+    await store.apply(ws, small_network())
+    assert await store.people_by_url(ws, "") == []
+    assert await store.people_by_email(ws, "") == []
+
+
+async def test_unreachable_server_is_store_unavailable() -> None:
+    from graph.store.neo4j import Neo4jStore as Store
+
+    # Port 9 (discard) on loopback: nothing listens there.
+    store = Store.from_settings(uri="bolt://127.0.0.1:9", user="neo4j", password="x")
+    try:
+        with pytest.raises(StoreUnavailable):
+            await store.ping()
+        with pytest.raises(StoreUnavailable):
+            await store.stats("any")
+    finally:
+        await store.close()
+
+
+async def test_concurrent_misses_rebuild_the_view_and_counts_once(
+    store: Neo4jStore, ws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.apply(ws, small_network())
+    builds: list[str] = []
+    reads: list[str] = []
+    real_build, real_read = build_view, store._read
+
+    def counting_build(*args: Any, **kwargs: Any) -> Any:
+        builds.append(ws)
+        return real_build(*args, **kwargs)
+
+    async def counting_read(name: str, **params: Any) -> list[dict[str, Any]]:
+        reads.append(name)
+        return await real_read(name, **params)
+
+    monkeypatch.setattr(neo4j_store, "build_view", counting_build)
+    monkeypatch.setattr(store, "_read", counting_read)
+    for round_ in range(2):  # cold, then after a write made both stale
+        builds.clear()
+        reads.clear()
+        views = await asyncio.gather(*(store.planning_view(ws) for _ in range(8)))
+        stats = await asyncio.gather(*(store.stats(ws) for _ in range(8)))
+        assert len(builds) == 1, round_
+        assert reads.count("stats") == 1, round_
+        assert all(v is views[0] for v in views)
+        assert len(set(stats)) == 1
+        await store.apply(ws, ImportBatch(relationships=[rel("me", "eve", rating=0.3)]))
+    assert (await store.planning_view(ws)).relationship("me", "eve") is not None
