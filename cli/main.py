@@ -23,10 +23,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from cli import render
 from cli.export import FormatOpt, register, render_paths
 from graph.errors import NoPath, PersonNotFound, WarmintroError
+from graph.identity import normalize_linkedin_url, person_id_for
 from graph.intro import IntroStatus
 from graph.model import ImportBatch, Member, Person
 from graph.store.base import GraphStore
-from loaders.identity import normalize_linkedin_url, person_id_for
 from loaders.report import ImportReport
 from outreach.lint import lint_outreach
 from services.appdb import AppDB

@@ -29,7 +29,7 @@ from itertools import accumulate
 from pathlib import Path
 from urllib.parse import quote
 
-from loaders.identity import person_id_for
+from graph.identity import person_id_for
 
 
 def _words(text: str) -> tuple[str, ...]:

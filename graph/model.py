@@ -37,6 +37,30 @@ class Person:
     employers: tuple[str, ...] = ()  # past and present, for shared-employer evidence
 
 
+def merge_person(old: Person, new: Person) -> Person:
+    """The one rule for folding a newer record of a person into an older one.
+
+    Newer non-empty values win (a re-import or an edit brings the current
+    company); empty ones keep what was known; schools and employers are a
+    union, because both records saw real history.
+
+    >>> p = merge_person(Person("x", "Ann", company="A", employers=("A",)),
+    ...                  Person("x", "Ann B", email="a@b.c", employers=("B",)))
+    >>> (p.name, p.company, p.email, p.employers)
+    ('Ann B', 'A', 'a@b.c', ('A', 'B'))
+    """
+    return Person(
+        id=old.id,
+        name=new.name or old.name,
+        company=new.company or old.company,
+        position=new.position or old.position,
+        email=new.email or old.email,
+        url=new.url or old.url,
+        schools=tuple(dict.fromkeys((*old.schools, *new.schools))),
+        employers=tuple(dict.fromkeys((*old.employers, *new.employers))),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What one owner's data says about the tie between ``a`` and ``b``.

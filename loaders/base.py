@@ -9,7 +9,7 @@ To add a source (Google Contacts CSV, vCard, calendar metadata):
 
 1. Write ``loaders/<source>.py`` with pure parsers over text or records and a
    class with ``name``, ``detect`` and ``load`` as below. Give people stable ids
-   with :func:`loaders.identity.person_id_for` so they meet the same people from
+   with :func:`graph.identity.person_id_for` so they meet the same people from
    other sources, and set every ``Evidence.owner`` to the ``owner`` passed in.
 2. Add an instance to :data:`LOADERS`.
 3. Add crafted good and malformed files under ``tests/data/<source>/``.

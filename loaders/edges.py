@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InvalidInput
+from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
 from loaders.csvsource import decode_text as decode
 from loaders.csvsource import norm_header
-from loaders.identity import normalize_email, normalize_linkedin_url, person_id_for
 from loaders.report import ImportReport
 
 EDGE_COLUMNS = ("source", "target", "strength")

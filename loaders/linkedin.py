@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from graph.errors import InvalidInput
+from graph.identity import normalize_email, normalize_linkedin_url
 from loaders.csvsource import norm_header, records
-from loaders.identity import normalize_email, normalize_linkedin_url
 from loaders.report import SkippedRow
 
 Progress = Callable[[int], None]

@@ -19,10 +19,11 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from graph.errors import InvalidInput
+from graph.identity import normalize_linkedin_url, person_id_for
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, canonical_pair
 from loaders import linkedin as li
 from loaders.csvsource import decode_text
-from loaders.identity import IdentityResolver, normalize_linkedin_url, person_id_for
+from loaders.identity import IdentityResolver
 from loaders.report import ImportReport, SkippedRow
 
 Progress = Callable[[int], None]

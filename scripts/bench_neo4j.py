@@ -51,11 +51,12 @@ from demo.synth import synthetic_edges, synthetic_people  # noqa: E402
 from graph import algorithms  # noqa: E402
 from graph.errors import NoPath  # noqa: E402
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair  # noqa: E402
-from graph.store.base import GraphStore  # noqa: E402
 from graph.store import neo4j as neo4j_store  # noqa: E402
+from graph.store.base import GraphStore  # noqa: E402
 from graph.store.cypher import load_query  # noqa: E402
-from graph.store.embedded import EmbeddedStore, build_view  # noqa: E402
+from graph.store.embedded import EmbeddedStore  # noqa: E402
 from graph.store.neo4j import Neo4jStore  # noqa: E402
+from graph.store.view import build_view  # noqa: E402
 from graph.strength import StrengthWeights  # noqa: E402
 from graph.trustgraph import TrustGraph  # noqa: E402
 

@@ -15,10 +15,10 @@ from typing import Any
 from graph import algorithms
 from graph.errors import AmbiguousPerson, Forbidden, InvalidInput, PersonNotFound
 from graph.exports import ExportGraph, ego_graph
+from graph.identity import normalize_email, normalize_linkedin_url
 from graph.model import Evidence, ImportBatch, Person, Relationship, Sharing, canonical_pair
 from graph.store.base import Erased, GraphStore, PlanningView, Stats
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
-from loaders.identity import normalize_email, normalize_linkedin_url
 
 OwnerFilter = Callable[[str], bool]
 """Whether evidence from this owner may be used for the viewer at hand."""

@@ -14,8 +14,8 @@ import json
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -29,9 +29,9 @@ from graph.model import (
     Relationship,
     Sharing,
     canonical_pair,
+    merge_person,
 )
 from graph.store.base import (
-    PUBLIC_OWNER_BIT,
     ApplyResult,
     Erased,
     PlanningView,
@@ -39,8 +39,8 @@ from graph.store.base import (
     relationship_from,
 )
 from graph.store.codec import evidence_from_json, evidence_to_json, interactions_in
-from graph.strength import StrengthWeights, estimate_strength, merge_evidence
-from graph.trustgraph import TrustGraph
+from graph.store.view import build_view, flip, rewrite_merged
+from graph.strength import StrengthWeights
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS people (
@@ -142,25 +142,6 @@ class _Workspace:
         self.neighbours[pair[0]].discard(pair[1])
         self.neighbours[pair[1]].discard(pair[0])
         return len(owners)
-
-
-def merge_person(old: Person, new: Person) -> Person:
-    """Upsert semantics for people: new non-empty values win, empty ones keep the old.
-
-    >>> p = merge_person(Person("x", "Ann", company="A"), Person("x", "Ann B", email="a@b.c"))
-    >>> (p.name, p.company, p.email)
-    ('Ann B', 'A', 'a@b.c')
-    """
-    return Person(
-        id=old.id,
-        name=new.name or old.name,
-        company=new.company or old.company,
-        position=new.position or old.position,
-        email=new.email or old.email,
-        url=new.url or old.url,
-        schools=new.schools or old.schools,
-        employers=new.employers or old.employers,
-    )
 
 
 class EmbeddedStore:
@@ -488,54 +469,3 @@ class EmbeddedStore:
                 )
                 ws.view, ws.view_day = view, today
         return view
-
-
-def rewrite_merged(
-    batch: ImportBatch, known_merges: Mapping[str, str]
-) -> list[tuple[tuple[str, str], Evidence]]:
-    """The batch's evidence keyed by canonical pair, with merged ids folded into kept ones."""
-    kept = dict(known_merges)
-    kept.update({m.merged: m.kept for m in batch.merges})
-    out: list[tuple[tuple[str, str], Evidence]] = []
-    for rel in batch.relationships:
-        a, b = kept.get(rel.a, rel.a), kept.get(rel.b, rel.b)
-        if a == b:
-            continue
-        pair = canonical_pair(a, b)
-        flipped = pair[0] != a  # "ab" counts run from the first end to the second
-        out.extend((pair, flip(e) if flipped else e) for e in rel.evidence)
-    return out
-
-
-def owner_bits_for(members: Iterable[str]) -> dict[str, int]:
-    """Give every member its own mask bit after the public bit, in a stable order."""
-    return {m: 1 << (i + 1) for i, m in enumerate(sorted(members))}
-
-
-def build_view(
-    people: Iterable[str],
-    evidence: dict[tuple[str, str], dict[str, Evidence]],
-    members: Iterable[str],
-    *,
-    as_of: date,
-    weights: StrengthWeights,
-    details: Mapping[str, Person] | None = None,
-) -> PlanningView:
-    """Turn stored evidence into the planner's graph (strength per merged tie); the
-    view keeps ``evidence`` and ``details`` (people by id) to describe paths with."""
-    bits = owner_bits_for(members)
-
-    def edges() -> Iterable[tuple[str, str, float, int]]:
-        for (a, b), owners in evidence.items():
-            mask = 0
-            for owner in owners:
-                mask |= bits.get(owner, PUBLIC_OWNER_BIT)
-            merged = merge_evidence(list(owners.values()))
-            yield a, b, estimate_strength(merged, as_of=as_of, weights=weights).strength, mask
-
-    return PlanningView(TrustGraph.from_edges(edges(), people), bits, details or {}, evidence)
-
-
-def flip(e: Evidence) -> Evidence:
-    """The same evidence seen from the other end (swap the directional counts)."""
-    return replace(e, messages_ab=e.messages_ba, messages_ba=e.messages_ab)

@@ -52,7 +52,7 @@ from graph.store.codec import (
     person_to_dict,
 )
 from graph.store.cypher import load_query
-from graph.store.embedded import build_view, flip, rewrite_merged
+from graph.store.view import build_view, flip, rewrite_merged
 from graph.strength import StrengthWeights
 
 T = TypeVar("T")

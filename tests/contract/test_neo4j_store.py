@@ -15,8 +15,9 @@ from neo4j.exceptions import Neo4jError
 from graph.errors import StoreUnavailable
 from graph.model import Evidence, ImportBatch, Person
 from graph.store import neo4j as neo4j_store
-from graph.store.embedded import EmbeddedStore, build_view
+from graph.store.embedded import EmbeddedStore
 from graph.store.neo4j import Neo4jStore
+from graph.store.view import build_view
 from tests.conftest import TODAY, rel, small_network
 
 pytestmark = pytest.mark.neo4j

@@ -21,9 +21,9 @@ from demo.data import (
     write_demo_exports,
     write_synthetic_export,
 )
+from graph.identity import person_id_for
 from graph.model import Person
 from loaders.edges import load_edges
-from loaders.identity import person_id_for
 from loaders.linkedin_export import build_linkedin_batch, read_linkedin_export
 
 TODAY = date(2026, 11, 1)

@@ -8,13 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import Person
-from loaders.identity import (
-    IdentityResolver,
-    normalize_email,
-    normalize_linkedin_url,
-    person_id_for,
-)
+from loaders.identity import IdentityResolver
 
 SLUG_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-éüñçø"
 slugs = st.text(alphabet=SLUG_ALPHABET, min_size=1, max_size=30)
@@ -115,7 +111,8 @@ def test_resolver_matches_url_then_email_and_records_why() -> None:
     assert r.merges[1].reason == "same email a@b.co"
 
 
-def test_resolver_fills_empty_fields_and_keeps_existing_ones() -> None:
+def test_resolver_merges_by_the_one_person_rule() -> None:
+    """graph.model.merge_person: newer non-empty values win, empty ones keep the old."""
     old = Person("li:ana", "Ana Pérez", "Acme", "", "", "https://www.linkedin.com/in/ana")
     r = IdentityResolver([old])
     new = Person(
@@ -123,8 +120,8 @@ def test_resolver_fills_empty_fields_and_keeps_existing_ones() -> None:
     )
     merged = r.resolve(new)
     assert (merged.name, merged.company, merged.position, merged.email) == (
-        "Ana Pérez",
-        "Acme",
+        "Ana P",
+        "Beta",
         "CEO",
         "ana@acme.example",
     )
