@@ -17,9 +17,9 @@ import strawberry
 
 from api import types as t
 from api.context import Info
-from cli.render import path_dict
 from graph import exports
 from graph.errors import WarmintroError
+from graph.model import DEFAULT_MAX_HOPS
 
 # Registers the domain enum with Strawberry (it returns the same class, so mypy
 # sees a real type); graph/ itself stays free of Strawberry.
@@ -82,14 +82,14 @@ async def export_paths(
     format: ExportFormat,
     from_: Annotated[str | None, strawberry.argument(name="from")] = None,
     k: int = 3,
-    max_hops: int = 3,
+    max_hops: int = DEFAULT_MAX_HOPS,
 ) -> ExportResult:
     c = info.context
     try:
         paths = await c.services.planner.alternative_paths(
             c.viewer, from_, to, k=k, max_hops=max_hops
         )
-        return _export(exports.paths_graph([path_dict(p) for p in paths]), format)
+        return _export(exports.paths_graph(paths), format)
     except WarmintroError as err:
         return _problem(err)
 

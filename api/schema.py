@@ -25,6 +25,7 @@ from graph.errors import InvalidInput as InvalidInputError
 from graph.errors import WarmintroError
 from graph.intro import IntroRequest as IntroRecord
 from graph.intro import IntroStatus
+from graph.model import DEFAULT_MAX_HOPS
 from graph.model import Person as PersonRecord
 from graph.strength import estimate_strength, merge_evidence
 from services.imports import ImportJob, ImportKind, ImportRequest
@@ -131,7 +132,7 @@ class Query:
         info: Info,
         to: str,
         from_: Annotated[str | None, strawberry.argument(name="from")] = None,
-        max_hops: int = 3,
+        max_hops: int = DEFAULT_MAX_HOPS,
         min_strength: float = 0.0,
         avoid: list[str] | None = None,
     ) -> t.PathResult:
@@ -152,7 +153,7 @@ class Query:
         to: str,
         from_: Annotated[str | None, strawberry.argument(name="from")] = None,
         k: int = 3,
-        max_hops: int = 3,
+        max_hops: int = DEFAULT_MAX_HOPS,
         diverse_first_hops: bool = True,
     ) -> t.PathsResult:
         c = info.context
@@ -196,7 +197,7 @@ class Query:
         from_: Annotated[str | None, strawberry.argument(name="from")] = None,
         first: int = 20,
         after: str | None = None,
-        max_hops: int = 3,
+        max_hops: int = DEFAULT_MAX_HOPS,
     ) -> t.ReachResult:
         c = info.context
 

@@ -12,9 +12,9 @@ from graph import errors
 from graph.intro import IntroStatus
 from graph.model import Person as PersonRecord
 from graph.model import Relationship as RelationshipRecord
+from graph.paths import IntroducerView, PathView
 from outreach.lint import LintResult
 from services.imports import JobStatus
-from services.planner import IntroducerView, PathView
 
 strawberry.enum(errors.NoPathReason, name="NoPathReason")
 

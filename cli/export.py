@@ -7,15 +7,17 @@ Register on the main app with ``register(app)``; render planner results with
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from cli.render import path_dict
+from cli.common import EXIT_BAD_INPUT, run
 from graph.exports import ExportFormat, paths_graph, render
-from services.planner import EGO_MAX_NODES, PathView, Planner, Viewer
+from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS
+from graph.paths import PathView
+from services.planner import EGO_MAX_NODES, Planner, Viewer
 
 FormatOpt = Annotated[
     ExportFormat | None,
@@ -28,16 +30,15 @@ FormatOpt = Annotated[
 """Reusable ``--format`` option for ``path`` and ``introducers`` (None: their usual output)."""
 
 
-def render_paths(paths: Sequence[PathView | Mapping[str, Any]], fmt: ExportFormat | str) -> str:
+def render_paths(paths: Sequence[PathView], fmt: ExportFormat | str) -> str:
     """The paths (best first) as one graph in ``fmt``.
 
-    Accepts planner results or their ``render.path_dict`` form, so ``path --k``,
-    ``introducers`` (pass ``[i.path for i in ranked]``) and ``reach`` can share it.
+    ``path --k``, ``introducers`` (pass ``[i.path for i in ranked]``) and ``reach``
+    share it.
     The text has no trailing newline (``typer.echo`` adds one). Raises
     ``InvalidInput`` for an unknown format.
     """
-    dicts = [p if isinstance(p, Mapping) else path_dict(p) for p in paths]
-    return render(paths_graph(dicts), fmt).rstrip("\n")
+    return render(paths_graph(paths), fmt).rstrip("\n")
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -61,7 +62,7 @@ def export(
         str | None, typer.Option("--from", help="Requester (PersonRef); default: you or your team.")
     ] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many paths (with --to).")] = 3,
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=6)] = 3,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=MAX_HOPS)] = DEFAULT_MAX_HOPS,
     ego: Annotated[
         str | None,
         typer.Option("--ego", help="Export this person's network instead (PersonRef)."),
@@ -79,8 +80,6 @@ def export(
     GraphML and GEXF open in Gephi, Cytoscape, yEd and Neo4j (apoc.import.graphml);
     cytoscape is Cytoscape.js elements JSON; mermaid is a flowchart for Markdown.
     """
-    from cli.main import EXIT_BAD_INPUT, run  # lazy: cli imports this module to register
-
     if (to_ref is None) == (ego is None):
         typer.echo("error: give exactly one of --to REF or --ego REF", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)

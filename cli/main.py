@@ -7,38 +7,41 @@ unknown person; 3 no path found.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cli import render
+from cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_LINT,
+    Context,
+    FromOpt,
+    JsonOpt,
+    T,
+    emit,
+    run,
+    settings_of,
+)
 from cli.export import FormatOpt, register, render_paths
-from graph.errors import NoPath, PersonNotFound, WarmintroError
+from graph.errors import PersonNotFound, WarmintroError
 from graph.identity import normalize_linkedin_url, person_id_for
 from graph.intro import IntroStatus
-from graph.model import ImportBatch, Member, Person
-from graph.store.base import GraphStore
+from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS, ImportBatch, Member, Person
 from loaders.report import ImportReport
 from outreach.lint import lint_outreach
 from services.appdb import AppDB
 from services.imports import ImportKind, ImportRequest, run_import
 from services.outreach import Outreach
 from services.planner import Planner, Viewer
-from services.runtime import make_planner, open_store
 from services.settings import Backend, Settings
-
-EXIT_LINT = 1
-EXIT_BAD_INPUT = 2
-EXIT_NO_PATH = 3
 
 app = typer.Typer(
     name="warmintro",
@@ -54,19 +57,6 @@ key_app = typer.Typer(help="API keys (stored hashed; shown once).", no_args_is_h
 app.add_typer(key_app, name="key")
 intro_app = typer.Typer(help="Intro requests and their lifecycle.", no_args_is_help=True)
 app.add_typer(intro_app, name="intro")
-
-T = TypeVar("T")
-
-
-@dataclass
-class Context:
-    settings: Settings
-
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-FromOpt = Annotated[
-    str | None, typer.Option("--from", help="Requester (PersonRef); default: you or your team.")
-]
 
 
 @app.callback()
@@ -91,54 +81,13 @@ def main(
     ctx.obj = Context(Settings(**overrides))
 
 
-def settings_of(ctx: typer.Context) -> Settings:
-    obj = ctx.obj
-    assert isinstance(obj, Context)
-    return obj.settings
-
-
-def run(
-    ctx: typer.Context,
-    body: Callable[[Planner, Viewer], Awaitable[T]],
-    *,
-    as_json: bool = False,
-) -> T:
-    """Open the store, run ``body``, close the store; map domain errors to exit codes."""
-    settings = settings_of(ctx)
-
-    async def go() -> T:
-        store: GraphStore = open_store(settings)
-        try:
-            return await body(make_planner(settings, store), Viewer(settings.workspace))
-        finally:
-            await store.close()
-
-    try:
-        return asyncio.run(go())
-    except NoPath as err:
-        if as_json:
-            emit(render.no_path_dict(err))
-        else:
-            typer.echo(f"no path: {err}", err=True)
-        raise typer.Exit(EXIT_NO_PATH) from None
-    except WarmintroError as err:
-        if as_json:
-            emit({"error": type(err).__name__, "message": str(err)})
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-def emit(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-
-
 # -- planning ---------------------------------------------------------------------------
 @app.command()
 def path(
     ctx: typer.Context,
     from_ref: Annotated[str, typer.Argument(metavar="FROM", help="Requester (PersonRef).")],
     to_ref: Annotated[str, typer.Argument(metavar="TO", help="Target (PersonRef).")],
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=6)] = 3,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=MAX_HOPS)] = DEFAULT_MAX_HOPS,
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="Number of paths.")] = 1,
     min_strength: Annotated[float, typer.Option("--min-strength", min=0.0, max=1.0)] = 0.0,
     avoid: Annotated[list[str] | None, typer.Option("--avoid", help="Never route via.")] = None,
@@ -208,7 +157,7 @@ def introducers(
     to_ref: Annotated[str, typer.Argument(metavar="TO")],
     from_ref: FromOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 5,
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=6)] = 3,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=MAX_HOPS)] = DEFAULT_MAX_HOPS,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
@@ -246,7 +195,7 @@ def reach(
     title: Annotated[str | None, typer.Option("--title", help="Position contains.")] = None,
     from_ref: FromOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 20,
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=6)] = 3,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=MAX_HOPS)] = DEFAULT_MAX_HOPS,
     as_json: JsonOpt = False,
 ) -> None:
     """Who we can reach at a company (and/or with a title), warmest first."""
@@ -639,38 +588,32 @@ def serve(
     """Serve the GraphQL API (and the web page) with uvicorn."""
     import uvicorn
 
-    from api.app import create_app
-
     settings = settings_of(ctx)
-    if workers > 1:
-        if settings.backend is not Backend.NEO4J:
-            typer.echo(
-                "error: the embedded backend keeps the graph in one process's memory; "
-                "run one worker, or use WARMINTRO_BACKEND=neo4j for several",
-                err=True,
-            )
-            raise typer.Exit(EXIT_BAD_INPUT)
-        # Each worker builds its own app from the environment.
-        os.environ["WARMINTRO_DATA_DIR"] = str(settings.data_dir)
-        os.environ["WARMINTRO_WORKSPACE"] = settings.workspace
-        config = uvicorn.Config(
-            "api.app:create_app",
-            factory=True,
-            host=host or settings.host,
-            port=port or settings.port,
-            workers=workers,
-            log_level="warning",
+    if workers > 1 and settings.backend is not Backend.NEO4J:
+        typer.echo(
+            "error: the embedded backend keeps the graph in one process's memory; "
+            "run one worker, or use WARMINTRO_BACKEND=neo4j for several",
+            err=True,
         )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    # The app is built by its factory from the environment (the CLI never imports the
+    # API package), so the options given here travel as the settings' variables.
+    os.environ["WARMINTRO_DATA_DIR"] = str(settings.data_dir)
+    os.environ["WARMINTRO_WORKSPACE"] = settings.workspace
+    config = uvicorn.Config(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level="warning",
+    )
+    if workers > 1:
         from uvicorn.supervisors import Multiprocess
 
         Multiprocess(config, sockets=[tcp_listener(config.host, config.port)]).run()
         return
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="warning",
-    )
+    uvicorn.Server(config).run()
 
 
 register(app)

@@ -10,10 +10,10 @@ from typing import Any
 from graph.errors import NoPath
 from graph.intro import IntroRequest
 from graph.model import Person
+from graph.paths import IntroducerView, PathView
 from graph.store.base import Stats
 from outreach.lint import LintResult
 from services.outreach import DraftView
-from services.planner import IntroducerView, PathView
 
 
 def person_dict(p: Person) -> dict[str, Any]:

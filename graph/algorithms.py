@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from graph.errors import InvalidInput, NoPath, NoPathReason
+from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS
 from graph.trustgraph import TrustGraph
 
 INF = math.inf
-MAX_HOPS = 6
 MAX_MULTIPLIER = 1.5
 """Largest score multiplier a penalty hook may return (a reliable introducer)."""
 BALL_BUDGET = 200_000
@@ -351,7 +351,7 @@ def most_trusted_path(
     sources: str | Iterable[str],
     target: str,
     *,
-    max_hops: int = 3,
+    max_hops: int = DEFAULT_MAX_HOPS,
     min_strength: float = 0.0,
     avoid: Iterable[str] = (),
     owner_mask: int | None = None,
@@ -505,7 +505,7 @@ def alternative_paths(
     target: str,
     *,
     k: int = 3,
-    max_hops: int = 3,
+    max_hops: int = DEFAULT_MAX_HOPS,
     min_strength: float = 0.0,
     avoid: Iterable[str] = (),
     diverse_first_hops: bool = True,
@@ -602,7 +602,7 @@ def rank_introducers(
     requester: str | Iterable[str],
     target: str,
     *,
-    max_hops: int = 3,
+    max_hops: int = DEFAULT_MAX_HOPS,
     limit: int = 5,
     min_strength: float = 0.0,
     avoid: Iterable[str] = (),
@@ -667,7 +667,7 @@ def reach(
     sources: str | Iterable[str],
     *,
     targets: Iterable[str],
-    max_hops: int = 3,
+    max_hops: int = DEFAULT_MAX_HOPS,
     limit: int = 20,
     min_strength: float = 0.0,
     avoid: Iterable[str] = (),

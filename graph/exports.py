@@ -27,6 +27,8 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import InvalidInput
+from graph.model import Person
+from graph.paths import PathView, Step
 
 EVIDENCE_SEPARATOR = " | "
 PERSON_FIELDS = ("name", "company", "position", "url")
@@ -93,31 +95,20 @@ class ExportGraph:
 
 
 # -- building --------------------------------------------------------------------------
-def _text(person: Mapping[str, Any], key: str) -> str:
-    value = person.get(key)
-    return "" if value is None else str(value)
+def _strength(value: float, where: str) -> float:
+    if not 0.0 <= value <= 1.0:  # NaN fails too
+        raise InvalidInput(f"strength must be in [0, 1], got {value}", field=where)
+    return value
 
 
-def _strength(value: Any, where: str) -> float:
-    try:
-        strength = float(value)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"strength must be a number, got {value!r}", field=where) from None
-    if not 0.0 <= strength <= 1.0:
-        raise InvalidInput(f"strength must be in [0, 1], got {strength}", field=where)
-    return strength
-
-
-def paths_graph(paths: Sequence[Mapping[str, Any]]) -> ExportGraph:
+def paths_graph(paths: Sequence[PathView]) -> ExportGraph:
     """Merge paths (best first) into one graph, remembering which paths use what.
 
     Parameters
     ----------
-    paths : sequence of mappings
-        Each as ``cli.render.path_dict`` makes it: ``people`` (dicts with
-        ``id``, ``name``, ``company``, ``position``, ``url``) in order from the
-        requester to the target, and ``steps`` (``from``, ``to``, ``strength``,
-        ``evidence``). Paths with ``found`` false are skipped.
+    paths : sequence of PathView
+        Planner answers, best first: ``people`` in order from the requester to
+        the target, and ``steps`` with strength and evidence lines.
 
     Returns
     -------
@@ -133,50 +124,49 @@ def paths_graph(paths: Sequence[Mapping[str, Any]]) -> ExportGraph:
 
     Examples
     --------
-    >>> people = [{"id": "me", "name": "Me"}, {"id": "ana", "name": "Ana"},
-    ...           {"id": "cy", "name": "Cy", "company": "Acme"}]
-    >>> steps = [{"from": "me", "to": "ana", "strength": 0.9, "evidence": ["rated 0.9"]},
-    ...          {"from": "ana", "to": "cy", "strength": 0.5, "evidence": []}]
-    >>> g = paths_graph([{"found": True, "people": people, "steps": steps}])
+    >>> from graph.model import Person
+    >>> from graph.paths import PathView, Step
+    >>> people = (Person("me", "Me"), Person("ana", "Ana"), Person("cy", "Cy", company="Acme"))
+    >>> steps = (Step("me", "ana", 0.9, ("rated 0.9",)), Step("ana", "cy", 0.5, ()))
+    >>> g = paths_graph([PathView(people, steps, 0.45)])
     >>> [(n.id, n.role.value) for n in g.nodes.values()]
     [('me', 'requester'), ('ana', 'introducer'), ('cy', 'target')]
     >>> g.edge("cy", "ana").strength
     0.5
     """
     graph = ExportGraph(kind="paths")
-    for rank, path in enumerate((p for p in paths if p.get("found", True)), 1):
-        people = list(path.get("people") or [])
-        ids = [str(p["id"]) for p in people]
-        last = len(people) - 1
-        for i, person in enumerate(people):
-            pid = ids[i]
+    for rank, path in enumerate(paths, 1):
+        last = len(path.people) - 1
+        for i, person in enumerate(path.people):
             role = _role_at(i, last)
-            node = graph.nodes.get(pid)
+            node = graph.nodes.get(person.id)
             if node is None:
-                node = graph.nodes[pid] = ExportNode(
-                    pid, _text(person, "name") or pid, distance=i, role=role
+                node = graph.nodes[person.id] = ExportNode(
+                    person.id,
+                    person.name or person.id,
+                    company=person.company,
+                    position=person.position,
+                    url=person.url,
+                    distance=i,
+                    role=role,
                 )
-                for key in ("company", "position", "url"):
-                    setattr(node, key, _text(person, key))
             else:
                 node.distance = min(node.distance, i)
                 node.role = min(node.role, role, key=ROLE_PRECEDENCE.index)
             if rank not in node.paths:
                 node.paths.append(rank)
-        on_path = set(ids)
-        for j, step in enumerate(path.get("steps") or []):
-            a, b = str(step["from"]), str(step["to"])
+        on_path = {p.id for p in path.people}
+        for j, step in enumerate(path.steps):
+            a, b = step.source, step.target
             if a not in on_path or b not in on_path:
                 raise InvalidInput(
                     f"path {rank} step {j + 1} joins {a!r} and {b!r}, not both on the path",
                     field="steps",
                 )
-            strength = _strength(step.get("strength"), f"paths[{rank}].steps[{j + 1}].strength")
+            strength = _strength(step.strength, f"paths[{rank}].steps[{j + 1}].strength")
             edge = graph.edge(a, b)
             if edge is None:
-                edge = graph.edges[(a, b)] = ExportEdge(
-                    a, b, strength, [str(e) for e in step.get("evidence") or []]
-                )
+                edge = graph.edges[(a, b)] = ExportEdge(a, b, strength, list(step.evidence))
             edge.paths.append(rank)
     return graph
 
@@ -200,16 +190,16 @@ ROLE_PRECEDENCE = [
 """When paths disagree about someone's role, the earlier role in this list wins."""
 
 
-Neighbours = Callable[[str], Iterable[Mapping[str, Any]]]
-"""person id -> that person's ties, each ``{"from", "to", "strength", "evidence"}``."""
+Neighbours = Callable[[str], Iterable[Step]]
+"""person id -> that person's ties (``Step`` records, either end may be the person)."""
 
 
 def ego_graph(
     center: str,
-    ties: Neighbours | Iterable[Mapping[str, Any]],
+    ties: Neighbours | Iterable[Step],
     *,
     hops: int,
-    people: Mapping[str, Mapping[str, Any]] | None = None,
+    people: Mapping[str, Person] | None = None,
     max_nodes: int = 500,
 ) -> ExportGraph:
     """The people within ``hops`` ties of ``center`` and every tie among them.
@@ -222,13 +212,10 @@ def ego_graph(
         The person id the network is drawn around.
     ties : callable or iterable
         Either a callback returning a person's ties, or a plain list of every tie.
-        A tie is a mapping with ``from``, ``to``, ``strength`` and optional
-        ``evidence`` (a list of lines).
     hops : int
         Radius, at least 1.
     people : mapping, optional
-        Person id -> person dict (``name``, ``company``, ``position``, ``url``);
-        people missing from it are labelled with their id.
+        Person id -> person; people missing from it are labelled with their id.
     max_nodes : int
         Stop adding people beyond this many (``truncated`` is then set): a
         3-hop ego network of a well-connected person is most of the graph.
@@ -244,9 +231,7 @@ def ego_graph(
 
     Examples
     --------
-    >>> ties = [{"from": "a", "to": "b", "strength": 0.8},
-    ...         {"from": "b", "to": "c", "strength": 0.4},
-    ...         {"from": "c", "to": "d", "strength": 0.9}]
+    >>> ties = [Step("a", "b", 0.8, ()), Step("b", "c", 0.4, ()), Step("c", "d", 0.9, ())]
     >>> g = ego_graph("a", ties, hops=2)
     >>> sorted(g.nodes), [(e.source, e.target) for e in g.edges.values()]
     (['a', 'b', 'c'], [('a', 'b'), ('b', 'c')])
@@ -256,22 +241,22 @@ def ego_graph(
     if callable(ties):
         neighbours: Neighbours = ties
     else:
-        index: dict[str, list[Mapping[str, Any]]] = {}
+        index: dict[str, list[Step]] = {}
         for tie in ties:
-            index.setdefault(str(tie["from"]), []).append(tie)
-            index.setdefault(str(tie["to"]), []).append(tie)
+            index.setdefault(tie.source, []).append(tie)
+            index.setdefault(tie.target, []).append(tie)
         neighbours = lambda pid: index.get(pid, ())  # noqa: E731
     people = people or {}
     graph = ExportGraph(kind="ego")
 
     def add(pid: str, distance: int) -> None:
-        person = people.get(pid, {})
+        person = people.get(pid) or Person(pid, pid)
         graph.nodes[pid] = ExportNode(
             pid,
-            _text(person, "name") or pid,
-            company=_text(person, "company"),
-            position=_text(person, "position"),
-            url=_text(person, "url"),
+            person.name or pid,
+            company=person.company,
+            position=person.position,
+            url=person.url,
             role=Role.CENTER if distance == 0 else Role.CONTACT,
             distance=distance,
         )
@@ -282,7 +267,7 @@ def ego_graph(
         pid = queue.popleft()
         distance = graph.nodes[pid].distance
         for tie in neighbours(pid):
-            a, b = str(tie["from"]), str(tie["to"])
+            a, b = tie.source, tie.target
             other = b if a == pid else a
             if other not in graph.nodes:
                 if distance >= hops:
@@ -293,9 +278,8 @@ def ego_graph(
                 add(other, distance + 1)
                 queue.append(other)
             if graph.edge(a, b) is None:
-                strength = _strength(tie.get("strength"), f"ties[{a}-{b}].strength")
-                evidence = [str(e) for e in tie.get("evidence") or []]
-                graph.edges[(a, b)] = ExportEdge(a, b, strength, evidence)
+                strength = _strength(tie.strength, f"ties[{a}-{b}].strength")
+                graph.edges[(a, b)] = ExportEdge(a, b, strength, list(tie.evidence))
     return graph
 
 
@@ -356,7 +340,7 @@ def to_cytoscape(graph: ExportGraph) -> dict[str, Any]:
 
     Examples
     --------
-    >>> g = ego_graph("a", [{"from": "a", "to": "b", "strength": 0.5}], hops=1)
+    >>> g = ego_graph("a", [Step("a", "b", 0.5, ())], hops=1)
     >>> to_cytoscape(g)["elements"]["edges"][0]["data"]["id"]
     'a--b'
     """
@@ -431,8 +415,8 @@ def to_mermaid(graph: ExportGraph) -> str:
 
     Examples
     --------
-    >>> g = ego_graph("a", [{"from": "a", "to": "b", "strength": 0.5}], hops=1,
-    ...               people={"b": {"name": 'Bo "B" [x]'}})
+    >>> g = ego_graph("a", [Step("a", "b", 0.5, ())], hops=1,
+    ...               people={"b": Person("b", 'Bo "B" [x]')})
     >>> print(to_mermaid(g))
     graph LR
       p0["a"]

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+DEFAULT_MAX_HOPS = 3  # LinkedIn's "3rd degree": the default reach of every path query
+MAX_HOPS = 6  # the most any query may ask for; search cost grows fast with each hop
+
 
 class Sharing(StrEnum):
     """How much of a member's network teammates may use (see PRODUCT.md)."""

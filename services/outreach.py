@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 from graph.algorithms import IntroducerAdjustment
 from graph.errors import Forbidden, InvalidInput
 from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
-from graph.model import Person, Relationship
+from graph.model import DEFAULT_MAX_HOPS, Person, Relationship
+from graph.paths import IntroducerView
 from outreach.lint import LintResult, lint_outreach
 from services.appdb import AppDB
-from services.planner import IntroducerView, Planner, Viewer
+from services.planner import Planner, Viewer
 
 if TYPE_CHECKING:
     from outreach.draft import DraftEngine
@@ -69,7 +70,7 @@ class Outreach:
         *,
         from_ref: str | None = None,
         limit: int = 5,
-        max_hops: int = 3,
+        max_hops: int = DEFAULT_MAX_HOPS,
         avoid: Sequence[str] = (),
     ) -> list[IntroducerView]:
         """The planner's ranking, adjusted by fatigue and acceptance history."""

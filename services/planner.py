@@ -10,13 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
 from graph import algorithms
 from graph.errors import AmbiguousPerson, Forbidden, InvalidInput, PersonNotFound
 from graph.exports import ExportGraph, ego_graph
 from graph.identity import normalize_email, normalize_linkedin_url
-from graph.model import Evidence, ImportBatch, Person, Relationship, Sharing, canonical_pair
+from graph.model import (
+    DEFAULT_MAX_HOPS,
+    MAX_HOPS,
+    Evidence,
+    ImportBatch,
+    Person,
+    Relationship,
+    Sharing,
+    canonical_pair,
+)
+from graph.paths import IntroducerView, PathView, Step
 from graph.store.base import Erased, GraphStore, PlanningView, Stats
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 
@@ -37,36 +46,6 @@ class Viewer:
 
     workspace: str
     member: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    source: str
-    target: str
-    strength: float
-    evidence: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PathView:
-    """A planned path with the people on it and the evidence of every step."""
-
-    people: tuple[Person, ...]
-    steps: tuple[Step, ...]
-    probability: float
-
-    @property
-    def hops(self) -> int:
-        return len(self.steps)
-
-
-@dataclass(frozen=True, slots=True)
-class IntroducerView:
-    person: Person
-    score: float
-    path_probability: float
-    path: PathView
-    reasons: tuple[str, ...]
 
 
 def looks_like_url(ref: str) -> bool:
@@ -93,7 +72,7 @@ class Planner:
         *,
         weights: StrengthWeights | None = None,
         today: date | None = None,
-        max_hops_limit: int = 6,
+        max_hops_limit: int = MAX_HOPS,
     ) -> None:
         self.store = store
         self.weights = weights or StrengthWeights()
@@ -310,7 +289,7 @@ class Planner:
         from_ref: str | None,
         to_ref: str,
         *,
-        max_hops: int = 3,
+        max_hops: int = DEFAULT_MAX_HOPS,
         min_strength: float = 0.0,
         avoid: Sequence[str] = (),
     ) -> PathView:
@@ -333,7 +312,7 @@ class Planner:
         to_ref: str,
         *,
         k: int = 3,
-        max_hops: int = 3,
+        max_hops: int = DEFAULT_MAX_HOPS,
         min_strength: float = 0.0,
         avoid: Sequence[str] = (),
         diverse_first_hops: bool = True,
@@ -363,7 +342,7 @@ class Planner:
         *,
         from_ref: str | None = None,
         limit: int = 5,
-        max_hops: int = 3,
+        max_hops: int = DEFAULT_MAX_HOPS,
         avoid: Sequence[str] = (),
         penalty: algorithms.PenaltyHook | None = None,
     ) -> list[IntroducerView]:
@@ -395,7 +374,7 @@ class Planner:
         title: str | None = None,
         from_ref: str | None = None,
         limit: int = 20,
-        max_hops: int = 3,
+        max_hops: int = DEFAULT_MAX_HOPS,
     ) -> list[PathView]:
         self._check_hops(max_hops)
         if not (company or title):
@@ -460,11 +439,11 @@ class Planner:
         graph = view.graph
         mask = await self.browse_mask(viewer, view)
 
-        def ties(pid: str) -> list[dict[str, Any]]:
+        def ties(pid: str) -> list[Step]:
             if pid not in graph:
                 return []
             return [
-                {"from": pid, "to": other, "strength": graph.strength(pid, other) or 0.0}
+                Step(pid, other, graph.strength(pid, other) or 0.0, ())
                 for other in graph.neighbours(pid)
                 if mask is None or (graph.mask(pid, other) or 0) & mask
             ]

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS
 from graph.strength import StrengthWeights
 
 
@@ -39,8 +40,8 @@ class Settings(BaseSettings):
     port: int = 8000
     environment: str = Field(default="production", description="'development' enables suggestions")
     strength: StrengthWeights = StrengthWeights()
-    max_hops_limit: int = 6
-    default_max_hops: int = 3
+    max_hops_limit: int = MAX_HOPS
+    default_max_hops: int = DEFAULT_MAX_HOPS
     import_max_bytes: int = 200 * 1024 * 1024
     introducer_fatigue_days: int = 30
     introducer_fatigue_factor: float = 0.6

@@ -31,6 +31,8 @@ from graph.exports import (
     to_cytoscape,
     to_mermaid,
 )
+from graph.model import Person
+from graph.paths import PathView, Step
 from graph.store.embedded import EmbeddedStore
 from services.planner import Viewer
 from services.runtime import Services
@@ -38,14 +40,9 @@ from services.settings import Settings
 from tests.conftest import TODAY, small_network
 
 
-def person(pid: str, name: str, company: str = "", position: str = "") -> dict[str, Any]:
-    return {
-        "id": pid,
-        "name": name,
-        "company": company,
-        "position": position,
-        "url": f"https://www.linkedin.com/in/{pid}" if pid != "me" else "",
-    }
+def person(pid: str, name: str, company: str = "", position: str = "") -> Person:
+    url = f"https://www.linkedin.com/in/{pid}" if pid != "me" else ""
+    return Person(pid, name, company=company, position=position, url=url)
 
 
 ME = person("me", "Maya Chen", "Cloudkite", "Founder & CEO")
@@ -55,28 +52,22 @@ DEE = person("dee", "Dee Dunn", "Initech", "Partner")
 CY = person("cy", "李 伟", "Acme", "Head of Payments")
 
 
-def step(a: str, b: str, strength: float, *evidence: str) -> dict[str, Any]:
-    return {"from": a, "to": b, "strength": strength, "evidence": list(evidence)}
+def step(a: str, b: str, strength: float, *evidence: str) -> Step:
+    return Step(a, b, strength, evidence)
 
 
-BEST: dict[str, Any] = {
-    "found": True,
-    "probability": 0.9 * 0.8 * 0.7,
-    "hops": 3,
-    "people": [ME, ANA, BO, CY],
-    "steps": [
+BEST = PathView(
+    (ME, ANA, BO, CY),
+    (
         step("me", "ana", 0.9, "21 messages both ways, last 12 days ago", "connected 2019"),
         step("ana", "bo", 0.8, "worked together at Globex 2018–2021"),
         step("bo", "cy", 0.7, "rated 0.7"),
-    ],
-}
-SECOND: dict[str, Any] = {
-    "found": True,
-    "probability": 0.5 * 0.3,
-    "hops": 2,
-    "people": [ME, DEE, CY],
-    "steps": [step("me", "dee", 0.5), step("dee", "cy", 0.3, "connected 2024")],
-}
+    ),
+    0.9 * 0.8 * 0.7,
+)
+SECOND = PathView(
+    (ME, DEE, CY), (step("me", "dee", 0.5), step("dee", "cy", 0.3, "connected 2024")), 0.5 * 0.3
+)
 PATHS = [BEST, SECOND]
 
 
@@ -92,7 +83,7 @@ def check_loaded(g: nx.Graph[str]) -> None:
         for p in [("me", "ana"), ("ana", "bo"), ("bo", "cy"), ("me", "dee"), ("dee", "cy")]
     }
     bo = g.nodes["bo"]
-    assert bo["name"] == BO["name"]
+    assert bo["name"] == BO.name
     assert bo["company"] == "Acme [EU]"
     assert bo["position"] == "Director (Sales)"
     assert bo["url"] == "https://www.linkedin.com/in/bo"
@@ -111,11 +102,11 @@ def check_loaded(g: nx.Graph[str]) -> None:
     ]
     assert g.edges["dee", "cy"]["paths"] == "2"
     # The path's probability is the product of the strengths along it.
-    best = [p["id"] for p in BEST["people"]]
+    best = [p.id for p in BEST.people]
     product = 1.0
     for a, b in itertools.pairwise(best):
         product *= float(g.edges[a, b]["strength"])
-    assert product == pytest.approx(BEST["probability"])
+    assert product == pytest.approx(BEST.probability)
 
 
 def test_graphml_loads_back_with_networkx() -> None:
@@ -131,7 +122,7 @@ def test_gexf_loads_back_with_networkx() -> None:
     assert 'defaultedgetype="undirected"' in text
     g = nx.read_gexf(io.BytesIO(text.encode()))
     check_loaded(g)
-    assert g.nodes["bo"]["label"] == BO["name"]  # Gephi shows the GEXF label
+    assert g.nodes["bo"]["label"] == BO.name  # Gephi shows the GEXF label
     assert float(g.edges["ana", "bo"]["weight"]) == pytest.approx(0.8)  # Gephi's thickness
 
 
@@ -146,7 +137,7 @@ def test_cytoscape_json_is_elements_with_data() -> None:
         assert {e["data"]["source"], e["data"]["target"]} <= ids
         assert 0 < e["data"]["strength"] <= 1
     first = edges[0]["data"]
-    assert first["evidence"] == BEST["steps"][0]["evidence"]
+    assert first["evidence"] == list(BEST.steps[0].evidence)
     assert first["paths"] == [1]
     # Cytoscape.js rejects duplicate element ids.
     all_ids = [x["data"]["id"] for x in nodes + edges]
@@ -195,19 +186,19 @@ def test_unknown_format_is_invalid_input() -> None:
 
 
 def test_a_step_off_its_path_is_rejected() -> None:
-    bad = {"people": [ME, ANA], "steps": [step("me", "zed", 0.5)]}
+    bad = PathView((ME, ANA), (step("me", "zed", 0.5),), 0.5)
     with pytest.raises(InvalidInput, match="'zed'"):
         paths_graph([bad])
 
 
 def test_a_strength_out_of_range_is_rejected() -> None:
-    bad = {"people": [ME, ANA], "steps": [step("me", "ana", 1.5)]}
+    bad = PathView((ME, ANA), (step("me", "ana", 1.5),), 1.0)
     with pytest.raises(InvalidInput, match="strength"):
         paths_graph([bad])
 
 
-def test_not_found_paths_are_skipped() -> None:
-    g = paths_graph([{"found": False, "reason": "disconnected"}, SECOND])
+def test_a_single_path_ranks_one() -> None:
+    g = paths_graph([SECOND])
     assert list(g.nodes) == ["me", "dee", "cy"]
     assert g.nodes["dee"].paths == [1]
 
@@ -226,7 +217,7 @@ RING = [
 
 def reference_ego(hops: int) -> nx.Graph[str]:
     g: nx.Graph[str] = nx.Graph()
-    g.add_edges_from((t["from"], t["to"]) for t in RING)
+    g.add_edges_from((t.source, t.target) for t in RING)
     ego: nx.Graph[str] = nx.ego_graph(g, "c", radius=hops)
     return ego
 
@@ -234,18 +225,18 @@ def reference_ego(hops: int) -> nx.Graph[str]:
 @pytest.mark.parametrize("hops", [1, 2, 3])
 def test_ego_graph_matches_networkx_from_a_list_and_a_callback(hops: int) -> None:
     expected = reference_ego(hops)
-    by_person: dict[str, list[dict[str, Any]]] = {}
+    by_person: dict[str, list[Step]] = {}
     for tie in RING:
-        by_person.setdefault(tie["from"], []).append(tie)
-        by_person.setdefault(tie["to"], []).append(tie)
+        by_person.setdefault(tie.source, []).append(tie)
+        by_person.setdefault(tie.target, []).append(tie)
     calls: list[str] = []
 
-    def neighbours(pid: str) -> list[dict[str, Any]]:
+    def neighbours(pid: str) -> list[Step]:
         calls.append(pid)
         return by_person.get(pid, [])
 
     for ties in (RING, neighbours):
-        g = ego_graph("c", ties, hops=hops, people={"c": {"name": "Centre"}})
+        g = ego_graph("c", ties, hops=hops, people={"c": Person("c", "Centre")})
         assert set(g.nodes) == set(expected.nodes)
         assert {frozenset((e.source, e.target)) for e in g.edges.values()} == {
             frozenset(e) for e in expected.edges
