@@ -15,18 +15,19 @@ To add a source (Google Contacts CSV, vCard, calendar metadata):
 3. Add crafted good and malformed files under ``tests/data/<source>/``.
 
 >>> [loader.name for loader in LOADERS]
-['edges', 'graphml']
+['linkedin', 'edges', 'graphml']
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from graph.model import ImportBatch, Person
+from graph.model import ImportBatch
 from loaders.edges import EdgesLoader
 from loaders.graphml import GraphMLLoader
+from loaders.linkedin_export import LinkedInLoader
+from loaders.options import LoadOptions
 from loaders.report import ImportReport
 
 
@@ -46,18 +47,15 @@ class Loader(Protocol):
         """Whether ``path`` looks like this source (cheap: reads at most a few KB)."""
         ...
 
-    def load(
-        self, path: Path, *, owner: str | None = None, existing: Iterable[Person] = ()
-    ) -> tuple[ImportBatch, ImportReport]:
-        """Parse ``path`` into a batch whose evidence carries ``owner`` as provenance.
+    def load(self, path: Path, options: LoadOptions) -> tuple[ImportBatch, ImportReport]:
+        """Parse ``path`` into a batch whose evidence carries the options' owner.
 
-        ``existing`` holds the people already in the workspace, for identity
-        resolution. Raises ``InvalidInput`` rather than returning a partial batch.
+        Raises ``InvalidInput`` rather than returning a partial batch.
         """
         ...
 
 
-LOADERS: tuple[Loader, ...] = (EdgesLoader(), GraphMLLoader())
+LOADERS: tuple[Loader, ...] = (LinkedInLoader(), EdgesLoader(), GraphMLLoader())
 
 
 def loader_named(name: str) -> Loader:

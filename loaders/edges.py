@@ -28,6 +28,7 @@ from graph.identity import normalize_email, normalize_linkedin_url, person_id_fo
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
 from loaders.csvsource import decode_text as decode
 from loaders.csvsource import norm_header
+from loaders.options import LoadOptions
 from loaders.report import ImportReport
 
 EDGE_COLUMNS = ("source", "target", "strength")
@@ -476,9 +477,6 @@ class EdgesLoader:
 
     name = "edges"
 
-    def __init__(self, people_path: Path | None = None) -> None:
-        self.people_path = people_path
-
     def detect(self, path: Path) -> bool:
         """A ``.csv``/``.json`` whose first line names ``source`` and ``target``."""
         if path.suffix.casefold() not in (".csv", ".json", ".tsv", ".txt") or not path.is_file():
@@ -491,16 +489,8 @@ class EdgesLoader:
             else ("source" in head.split("\n", 1)[0] and "target" in head.split("\n", 1)[0])
         )
 
-    def load(
-        self, path: Path, *, owner: str | None = None, existing: Iterable[Person] = ()
-    ) -> tuple[ImportBatch, ImportReport]:
-        return load_edges(path, people_path=self.people_path, owner=owner, existing=existing)
-
-
-def load_graphml(
-    path: Path, *, owner: str | None = None, existing: Iterable[Person] = ()
-) -> tuple[ImportBatch, ImportReport]:
-    """Kept for callers that import it from here; the code is in :mod:`loaders.graphml`."""
-    from loaders.graphml import load_graphml as load
-
-    return load(path, owner=owner, existing=existing)
+    def load(self, path: Path, options: LoadOptions) -> tuple[ImportBatch, ImportReport]:
+        owner = options.owner.id if options.owner else None
+        return load_edges(
+            path, people_path=options.people_path, owner=owner, existing=options.existing
+        )

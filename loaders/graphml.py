@@ -23,6 +23,7 @@ from xml.etree.ElementTree import ParseError
 from graph.errors import InvalidInput
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
 from loaders.edges import parse_person, parse_strength
+from loaders.options import LoadOptions
 from loaders.report import ImportReport
 
 NODE_FIELDS = {
@@ -219,7 +220,6 @@ class GraphMLLoader:
         with path.open("rb") as f:
             return b"<graphml" in f.read(4096)
 
-    def load(
-        self, path: Path, *, owner: str | None = None, existing: Iterable[Person] = ()
-    ) -> tuple[ImportBatch, ImportReport]:
-        return load_graphml(path, owner=owner, existing=existing)
+    def load(self, path: Path, options: LoadOptions) -> tuple[ImportBatch, ImportReport]:
+        owner = options.owner.id if options.owner else None
+        return load_graphml(path, owner=owner, existing=options.existing)

@@ -24,6 +24,7 @@ from graph.model import Evidence, ImportBatch, Member, Person, Relationship, can
 from loaders import linkedin as li
 from loaders.csvsource import decode_text
 from loaders.identity import IdentityResolver
+from loaders.options import LoadOptions
 from loaders.report import ImportReport, SkippedRow
 
 Progress = Callable[[int], None]
@@ -617,3 +618,26 @@ def build_linkedin_batch(
     report.interactions = interactions
     report.merges = len(resolver.merges)
     return batch, report
+
+
+class LinkedInLoader:
+    """The :class:`loaders.base.Loader` for LinkedIn data exports (``import linkedin``)."""
+
+    name = "linkedin"
+
+    def detect(self, path: Path) -> bool:
+        """An export folder or .zip holding a Connections.csv, or that file itself."""
+        if path.is_dir():
+            return any(p.name.casefold() == "connections.csv" for p in path.rglob("*"))
+        if path.suffix.casefold() == ".zip" and path.is_file():
+            with zipfile.ZipFile(path) as z:
+                return any(
+                    n.rsplit("/", 1)[-1].casefold() == "connections.csv" for n in z.namelist()
+                )
+        return path.name.casefold() == "connections.csv" and path.is_file()
+
+    def load(self, path: Path, options: LoadOptions) -> tuple[ImportBatch, ImportReport]:
+        export = read_linkedin_export(path, progress=options.progress)
+        return build_linkedin_batch(
+            export, owner=options.owner, existing=options.existing, progress=options.progress
+        )

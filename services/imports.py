@@ -16,6 +16,8 @@ from pathlib import Path
 
 from graph.errors import InvalidInput, WarmintroError
 from graph.model import ImportBatch, Person
+from loaders.base import loader_named
+from loaders.options import LoadOptions
 from loaders.report import ImportReport
 from services.planner import Planner, Viewer
 
@@ -40,20 +42,10 @@ def build_batch(
     request: ImportRequest, existing: list[Person], progress: Progress | None = None
 ) -> tuple[ImportBatch, ImportReport]:
     """Parse a source into a batch without touching the store (pure apart from reading files)."""
-    if request.kind is ImportKind.LINKEDIN:
-        from loaders.linkedin_export import build_linkedin_batch, read_linkedin_export
-
-        export = read_linkedin_export(request.path, progress=progress)
-        return build_linkedin_batch(
-            export, owner=request.owner, existing=existing, progress=progress
-        )
-    if request.kind is ImportKind.EDGES:
-        from loaders.edges import load_edges
-
-        return load_edges(request.path, people_path=request.people_path, existing=existing)
-    from loaders.graphml import load_graphml
-
-    return load_graphml(request.path, existing=existing)
+    options = LoadOptions(
+        owner=request.owner, existing=existing, people_path=request.people_path, progress=progress
+    )
+    return loader_named(request.kind.value).load(request.path, options)
 
 
 async def run_import(

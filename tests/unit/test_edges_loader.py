@@ -10,6 +10,7 @@ from graph.errors import InvalidInput
 from graph.model import Person, Relationship
 from loaders.base import LOADERS, Loader, detect_loader, loader_named
 from loaders.edges import EdgesLoader, load_edges
+from loaders.options import LoadOptions
 
 DATA = Path(__file__).parents[1] / "data" / "edges"
 
@@ -159,10 +160,15 @@ def test_loader_protocol_and_registry(tmp_path: Path) -> None:
     assert detect_loader(DATA / "good.csv") is loader_named("edges")
     assert detect_loader(DATA / "good.json") is loader_named("edges")
     assert detect_loader(DATA / "good.graphml") is loader_named("graphml")
-    other = tmp_path / "Connections.csv"
-    other.write_text("First Name,Last Name,URL\n")
+    connections = tmp_path / "Connections.csv"
+    connections.write_text("First Name,Last Name,URL\n")
+    assert detect_loader(connections) is loader_named("linkedin")
+    other = tmp_path / "notes.txt"
+    other.write_text("nothing to see\n")
     assert detect_loader(other) is None
-    batch, _ = EdgesLoader(DATA / "people.csv").load(DATA / "good.csv", owner="x")
+    batch, _ = EdgesLoader().load(
+        DATA / "good.csv", LoadOptions(owner=Person("x", "X"), people_path=DATA / "people.csv")
+    )
     assert {p.id for p in batch.people} >= {"ana", "bo", "chen"}
     with pytest.raises(KeyError):
         loader_named("vcard")

@@ -1,0 +1,19 @@
+"""What a load may need besides the file (shared by every loader and the registry)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.model import Person
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """What a load may need besides the file; each loader uses what applies to it."""
+
+    owner: Person | None = None  # whose data this is: the provenance of its evidence
+    existing: Sequence[Person] = ()  # people already in the workspace, for identity resolution
+    people_path: Path | None = None  # edge lists: an optional people file
+    progress: Callable[[int], None] | None = None  # rows read so far
