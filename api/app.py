@@ -53,8 +53,8 @@ from api.web import WEB_HANDLERS, graphiql_response
 from graph.errors import StoreUnavailable
 from graph.model import Person
 from graph.store.base import GraphStore
+from services.access import Viewer
 from services.appdb import KeyOwner, hash_key
-from services.planner import Viewer
 from services.runtime import Services
 from services.settings import Settings, get_settings
 

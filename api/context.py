@@ -7,7 +7,7 @@ from typing import Any
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
-from services.planner import Viewer
+from services.access import Viewer
 from services.runtime import Services
 
 

@@ -20,7 +20,6 @@ from api.export_schema import (
     export_ego,
     export_paths,
 )
-from graph.errors import Forbidden as ForbiddenError
 from graph.errors import InvalidInput as InvalidInputError
 from graph.errors import WarmintroError
 from graph.intro import IntroRequest as IntroRecord
@@ -28,7 +27,7 @@ from graph.intro import IntroStatus
 from graph.model import DEFAULT_MAX_HOPS
 from graph.model import Person as PersonRecord
 from graph.strength import estimate_strength, merge_evidence
-from services.imports import ImportJob, ImportKind, ImportRequest
+from services.imports import ImportJob, ImportKind, ImportRequest, import_owner
 
 R = TypeVar("R")
 MAX_FIRST = 100
@@ -405,12 +404,7 @@ class Mutation:
         s = c.services
 
         async def call() -> t.ImportJob:
-            owner_ref = owner or c.viewer.member
-            owner_person: PersonRecord | None = None
-            if owner_ref:
-                if c.viewer.member and owner_ref != c.viewer.member:
-                    raise ForbiddenError("members may import only their own export")
-                owner_person = await s.planner.resolve(c.viewer, owner_ref)
+            owner_person = await import_owner(s.planner, c.viewer, owner)
             path = save_upload(file, s.settings.import_max_bytes)
             request = ImportRequest(ImportKind.LINKEDIN, path, owner=owner_person)
             return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=_remove(path)))

@@ -14,7 +14,8 @@ import typer
 from cli import render
 from graph.errors import NoPath, WarmintroError
 from graph.store.base import GraphStore
-from services.planner import Planner, Viewer
+from services.access import Viewer
+from services.planner import Planner
 from services.runtime import make_planner, open_store
 from services.settings import Settings
 

@@ -17,7 +17,8 @@ from cli.common import EXIT_BAD_INPUT, run
 from graph.exports import ExportFormat, paths_graph, render
 from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS
 from graph.paths import PathView
-from services.planner import EGO_MAX_NODES, Planner, Viewer
+from services.access import Viewer
+from services.planner import EGO_MAX_NODES, Planner
 
 FormatOpt = Annotated[
     ExportFormat | None,

@@ -31,16 +31,17 @@ from cli.common import (
     settings_of,
 )
 from cli.export import FormatOpt, register, render_paths
-from graph.errors import PersonNotFound, WarmintroError
-from graph.identity import normalize_linkedin_url, person_id_for
+from graph.errors import WarmintroError
 from graph.intro import IntroStatus
-from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS, ImportBatch, Member, Person
+from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS, ImportBatch, Member
 from loaders.report import ImportReport
 from outreach.lint import lint_outreach
+from services.access import Viewer
 from services.appdb import AppDB
-from services.imports import ImportKind, ImportRequest, run_import
+from services.imports import ImportKind, ImportRequest, import_owner, run_import
+from services.network import Network
 from services.outreach import Outreach
-from services.planner import Planner, Viewer
+from services.planner import Planner
 from services.settings import Backend, Settings
 
 app = typer.Typer(
@@ -241,7 +242,7 @@ def erase(
 
     async def body(planner: Planner, viewer: Viewer) -> None:
         person = await planner.resolve(viewer, ref)
-        erased = await planner.store.erase_person(viewer.workspace, person.id)
+        erased = await Network(planner).erase(viewer, person.id)
         doc = {
             "erased": erased.person_id,
             "relationships": erased.relationships,
@@ -308,7 +309,7 @@ def import_linkedin(
 
     async def request(planner: Planner, viewer: Viewer) -> ImportRequest:
         return ImportRequest(
-            ImportKind.LINKEDIN, path, owner=await owner_person(planner, viewer, owner)
+            ImportKind.LINKEDIN, path, owner=await import_owner(planner, viewer, owner)
         )
 
     _import(ctx, request, as_json)
@@ -343,19 +344,6 @@ def import_graphml(
         return ImportRequest(ImportKind.GRAPHML, path)
 
     _import(ctx, request, as_json)
-
-
-async def owner_person(planner: Planner, viewer: Viewer, ref: str | None) -> Person | None:
-    """The export's owner: a known person, or a new one named by a LinkedIn URL."""
-    if not ref:
-        return None
-    try:
-        return await planner.resolve(viewer, ref)
-    except PersonNotFound:
-        url = normalize_linkedin_url(ref)
-        if not url:
-            raise
-        return Person(id=person_id_for(url, "", "", ""), name=url.rsplit("/", 1)[-1], url=url)
 
 
 # -- workspaces and keys ------------------------------------------------------------------

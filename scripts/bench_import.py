@@ -20,8 +20,9 @@ from pathlib import Path
 
 from demo.data import write_synthetic_export
 from graph.store.embedded import EmbeddedStore
+from services.access import Viewer
 from services.imports import ImportKind, ImportRequest, run_import
-from services.planner import Planner, Viewer
+from services.planner import Planner
 
 
 def csv_floor(folder: Path) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from services.access import Viewer
 from services.imports import ImportKind, ImportRequest, run_import
-from services.planner import Viewer
 from services.runtime import Services
 from services.settings import Settings
 

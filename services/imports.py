@@ -14,12 +14,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from graph.errors import InvalidInput, WarmintroError
+from graph.errors import InvalidInput, PersonNotFound, WarmintroError
+from graph.identity import normalize_linkedin_url, person_id_for
 from graph.model import ImportBatch, Person
 from loaders.base import loader_named
 from loaders.options import LoadOptions
 from loaders.report import ImportReport
-from services.planner import Planner, Viewer
+from services.access import Viewer, import_owner_ref
+from services.planner import Planner
 
 Progress = Callable[[int], None]
 
@@ -36,6 +38,21 @@ class ImportRequest:
     path: Path
     owner: Person | None = None  # LinkedIn: whose export this is (else Profile.csv)
     people_path: Path | None = None  # edges: optional people file
+
+
+async def import_owner(planner: Planner, viewer: Viewer, ref: str | None) -> Person | None:
+    """Whose export this is (members: only their own): a known person, or a new one
+    named by a LinkedIn URL; None lets the export's Profile.csv say."""
+    owner_ref = import_owner_ref(viewer, ref)
+    if not owner_ref:
+        return None
+    try:
+        return await planner.resolve(viewer, owner_ref)
+    except PersonNotFound:
+        url = normalize_linkedin_url(owner_ref)
+        if not url:
+            raise
+        return Person(id=person_id_for(url, "", "", ""), name=url.rsplit("/", 1)[-1], url=url)
 
 
 def build_batch(

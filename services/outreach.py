@@ -18,8 +18,9 @@ from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adj
 from graph.model import DEFAULT_MAX_HOPS, Person, Relationship
 from graph.paths import IntroducerView
 from outreach.lint import LintResult, lint_outreach
+from services.access import Viewer
 from services.appdb import AppDB
-from services.planner import Planner, Viewer
+from services.planner import Planner
 
 if TYPE_CHECKING:
     from outreach.draft import DraftEngine

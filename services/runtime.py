@@ -9,8 +9,9 @@ from graph.store.base import GraphStore
 from graph.store.embedded import EmbeddedStore
 from services.appdb import AppDB
 from services.imports import ImportJobs
+from services.network import Network
 from services.outreach import Outreach
-from services.planner import Network, Planner
+from services.planner import Planner
 from services.settings import Backend, Settings
 
 

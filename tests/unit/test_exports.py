@@ -34,7 +34,7 @@ from graph.exports import (
 from graph.model import Person
 from graph.paths import PathView, Step
 from graph.store.embedded import EmbeddedStore
-from services.planner import Viewer
+from services.access import Viewer
 from services.runtime import Services
 from services.settings import Settings
 from tests.conftest import TODAY, small_network
