@@ -9,7 +9,7 @@ PORT   ?= 8000
 export WARMINTRO_DATA_DIR ?= $(CURDIR)/data
 
 .DEFAULT_GOAL := help
-.PHONY: help install vendor-web run demo test check lint typecheck pytest neo4j-start neo4j-stop neo4j-provision \
+.PHONY: help install vendor-web run demo test test-fast check lint typecheck pytest neo4j-start neo4j-stop neo4j-provision \
         compose-check browser bench bench-planner bench-import bench-api bench-neo4j eval-lint schema clean
 
 help: ## List the targets and what they do
@@ -36,9 +36,13 @@ test: check ## Everything CI runs: set-up, ruff, mypy --strict, pytest (real Neo
 
 check: $(STAMP) $(VENDOR) neo4j-provision browser compose-check lint typecheck pytest
 
-lint: $(STAMP) ## ruff lint and format check
+test-fast: $(STAMP) $(VENDOR) lint typecheck ## The quick lane: no Java, no browser (unit, contract and e2e on the embedded store)
+	$(BIN)/pytest -m "not neo4j and not browser"
+
+lint: $(STAMP) ## ruff lint and format check, and the import layering contracts (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP) ## mypy --strict over every package
 	$(BIN)/mypy

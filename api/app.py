@@ -32,7 +32,6 @@ from litestar.types import (
     Scope,
     Send,
 )
-from strawberry.dataloader import DataLoader
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -46,12 +45,11 @@ from strawberry.extensions import (
 from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
 
-from api.context import RequestContext
+from api.context import NOBODY, RequestContext, request_context
 from api.cost import CostLimiter
 from api.schema import Mutation, Query
 from api.web import WEB_HANDLERS, graphiql_response
 from graph.errors import StoreUnavailable
-from graph.model import Person
 from graph.store.base import GraphStore
 from services.access import Viewer
 from services.appdb import KeyOwner, hash_key
@@ -279,18 +277,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def context_getter(request: Request[Any, Any, State]) -> RequestContext:
         services: Services = request.app.state.services
         owner: KeyOwner | None = request.scope["state"].get("key_owner")
-        if owner is None:
-            # Only GraphiQL's HTML shell passes the edge middleware without a key; the
-            # controller builds a context for it all the same, but nothing executes.
-            return RequestContext(services=services, viewer=None)
-        viewer = Viewer(owner.workspace, owner.member)
-
-        async def load_people(ids: list[str]) -> list[Person | None]:
-            return [await services.store.person(viewer.workspace, pid) for pid in ids]
-
-        return RequestContext(
-            services=services, viewer=viewer, person_loader=DataLoader(load_fn=load_people)
-        )
+        # Only GraphiQL's HTML shell passes the edge middleware without a key; the
+        # controller builds a context for it all the same, but nothing executes.
+        viewer = NOBODY if owner is None else Viewer(owner.workspace, owner.member)
+        return request_context(services, viewer)
 
     stock = make_graphql_controller(
         build_schema(settings),

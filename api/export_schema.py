@@ -16,9 +16,9 @@ from typing import Annotated
 import strawberry
 
 from api import types as t
+from api.answers import answers
 from api.context import Info
 from graph import exports
-from graph.errors import WarmintroError
 from graph.model import DEFAULT_MAX_HOPS
 
 # Registers the domain enum with Strawberry (it returns the same class, so mypy
@@ -52,10 +52,7 @@ class GraphExport:
     ties: int
 
 
-ExportResult = Annotated[
-    GraphExport | t.NoPath | t.PersonNotFound | t.AmbiguousPerson | t.InvalidInput,
-    strawberry.union("ExportResult"),
-]
+ExportResult = Annotated[GraphExport | t.Problem, strawberry.union("ExportResult")]
 
 
 def _export(graph: exports.ExportGraph, format: ExportFormat) -> GraphExport:
@@ -69,13 +66,7 @@ def _export(graph: exports.ExportGraph, format: ExportFormat) -> GraphExport:
     )
 
 
-def _problem(err: WarmintroError) -> ExportResult:
-    problem = t.problem_of(err)
-    if isinstance(problem, t.Forbidden | t.NotFound):  # not members of this union
-        return t.InvalidInput(message=problem.message, field=None, file=None, line=None)
-    return problem
-
-
+@answers
 async def export_paths(
     info: Info,
     to: str,
@@ -85,15 +76,11 @@ async def export_paths(
     max_hops: int = DEFAULT_MAX_HOPS,
 ) -> ExportResult:
     c = info.context
-    try:
-        paths = await c.services.planner.alternative_paths(
-            c.viewer, from_, to, k=k, max_hops=max_hops
-        )
-        return _export(exports.paths_graph(paths), format)
-    except WarmintroError as err:
-        return _problem(err)
+    paths = await c.services.planner.alternative_paths(c.viewer, from_, to, k=k, max_hops=max_hops)
+    return _export(exports.paths_graph(paths), format)
 
 
+@answers
 async def export_ego(
     info: Info,
     person: str,
@@ -102,10 +89,5 @@ async def export_ego(
     max_nodes: int = 200,
 ) -> ExportResult:
     c = info.context
-    try:
-        graph = await c.services.planner.ego_network(
-            c.viewer, person, hops=hops, max_nodes=max_nodes
-        )
-        return _export(graph, format)
-    except WarmintroError as err:
-        return _problem(err)
+    graph = await c.services.planner.ego_network(c.viewer, person, hops=hops, max_nodes=max_nodes)
+    return _export(graph, format)

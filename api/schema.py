@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path as FilePath
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.file_uploads import Upload
 
 from api import types as t
+from api.answers import answers, plain_errors
 from api.context import Info
 from api.export_schema import (
     EXPORT_EGO_DESCRIPTION,
@@ -21,7 +22,6 @@ from api.export_schema import (
     export_paths,
 )
 from graph.errors import InvalidInput as InvalidInputError
-from graph.errors import WarmintroError
 from graph.intro import IntroRequest as IntroRecord
 from graph.intro import IntroStatus
 from graph.model import DEFAULT_MAX_HOPS
@@ -31,14 +31,6 @@ from services.imports import ImportJob, ImportKind, ImportRequest, import_owner
 
 R = TypeVar("R")
 MAX_FIRST = 100
-
-
-async def guarded(info: Info, call: Callable[[], Awaitable[R]]) -> Any:
-    """Run a service call; expected domain failures become union members."""
-    try:
-        return await call()
-    except WarmintroError as err:
-        return t.problem_of(err)
 
 
 def capped(first: int) -> int:
@@ -89,43 +81,38 @@ async def relationship_view(info: Info, a: str, b: str) -> t.Relationship:
 @strawberry.type
 class Query:
     @strawberry.field(description="Look up one person by PersonRef (id, LinkedIn URL or email).")
+    @answers
     async def person(self, info: Info, ref: str) -> t.PersonResult:
         c = info.context
-
-        async def call() -> t.Person:
-            return t.Person.of(await c.services.planner.resolve(c.viewer, ref, browse=True))
-
-        return cast(t.PersonResult, await guarded(info, call))
+        return t.Person.of(await c.services.planner.resolve(c.viewer, ref, browse=True))
 
     @strawberry.field(
         description="People whose name, company, position, email or URL contain text."
     )
+    @answers
     async def search_people(
         self, info: Info, text: str, first: int = 20, after: str | None = None
     ) -> t.SearchResult:
         c = info.context
-
-        async def call() -> t.PersonConnection:
-            offset = t.decode_cursor(after)
-            people, more = await c.services.planner.search(
-                c.viewer, text, limit=capped(first), offset=offset
-            )
-            edges = [
-                t.PersonEdge(cursor=t.encode_cursor(offset + i), node=t.Person.of(p))
-                for i, p in enumerate(people)
-            ]
-            return t.PersonConnection(
-                edges=edges,
-                page_info=t.PageInfo(
-                    has_next_page=more, end_cursor=edges[-1].cursor if edges else None
-                ),
-            )
-
-        return cast(t.SearchResult, await guarded(info, call))
+        offset = t.decode_cursor(after)
+        people, more = await c.services.planner.search(
+            c.viewer, text, limit=capped(first), offset=offset
+        )
+        edges = [
+            t.PersonEdge(cursor=t.encode_cursor(offset + i), node=t.Person.of(p))
+            for i, p in enumerate(people)
+        ]
+        return t.PersonConnection(
+            edges=edges,
+            page_info=t.PageInfo(
+                has_next_page=more, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
 
     @strawberry.field(
         description="The most trusted path (max product of strengths) within maxHops."
     )
+    @answers
     async def trusted_path(
         self,
         info: Info,
@@ -136,16 +123,13 @@ class Query:
         avoid: list[str] | None = None,
     ) -> t.PathResult:
         c = info.context
-
-        async def call() -> t.Path:
-            found = await c.services.planner.trusted_path(
-                c.viewer, from_, to, max_hops=max_hops, min_strength=min_strength, avoid=avoid or ()
-            )
-            return t.Path.of(found)
-
-        return cast(t.PathResult, await guarded(info, call))
+        found = await c.services.planner.trusted_path(
+            c.viewer, from_, to, max_hops=max_hops, min_strength=min_strength, avoid=avoid or ()
+        )
+        return t.Path.of(found)
 
     @strawberry.field(description="The k best paths, each through a different first hop.")
+    @answers
     async def alternative_paths(
         self,
         info: Info,
@@ -156,18 +140,15 @@ class Query:
         diverse_first_hops: bool = True,
     ) -> t.PathsResult:
         c = info.context
-
-        async def call() -> t.PathList:
-            paths = await c.services.planner.alternative_paths(
-                c.viewer, from_, to, k=k, max_hops=max_hops, diverse_first_hops=diverse_first_hops
-            )
-            return t.PathList(paths=[t.Path.of(p) for p in paths])
-
-        return cast(t.PathsResult, await guarded(info, call))
+        paths = await c.services.planner.alternative_paths(
+            c.viewer, from_, to, k=k, max_hops=max_hops, diverse_first_hops=diverse_first_hops
+        )
+        return t.PathList(paths=[t.Path.of(p) for p in paths])
 
     @strawberry.field(
         description="The requester's contacts best placed to introduce them to the target."
     )
+    @answers
     async def introducers(
         self,
         info: Info,
@@ -176,18 +157,15 @@ class Query:
         limit: int = 5,
     ) -> t.IntroducersResult:
         c = info.context
-
-        async def call() -> t.IntroducerList:
-            ranked = await c.services.outreach.introducers(
-                c.viewer, to, from_ref=from_, limit=capped(limit)
-            )
-            return t.IntroducerList(introducers=[t.Introducer.of(i) for i in ranked])
-
-        return cast(t.IntroducersResult, await guarded(info, call))
+        ranked = await c.services.outreach.introducers(
+            c.viewer, to, from_ref=from_, limit=capped(limit)
+        )
+        return t.IntroducerList(introducers=[t.Introducer.of(i) for i in ranked])
 
     @strawberry.field(
         description="Who we can reach at a company (and/or with a title), warmest first."
     )
+    @answers
     async def reach(
         self,
         info: Info,
@@ -199,36 +177,33 @@ class Query:
         max_hops: int = DEFAULT_MAX_HOPS,
     ) -> t.ReachResult:
         c = info.context
-
-        async def call() -> t.ReachConnection:
-            offset = t.decode_cursor(after)
-            n = capped(first)
-            paths = await c.services.planner.reach(
-                c.viewer,
-                company=company,
-                title=title,
-                from_ref=from_,
-                limit=offset + n + 1,
-                max_hops=max_hops,
-            )
-            page = paths[offset : offset + n]
-            edges = [
-                t.PathEdge(cursor=t.encode_cursor(offset + i), node=t.Path.of(p))
-                for i, p in enumerate(page)
-            ]
-            return t.ReachConnection(
-                edges=edges,
-                page_info=t.PageInfo(
-                    has_next_page=len(paths) > offset + n,
-                    end_cursor=edges[-1].cursor if edges else None,
-                ),
-            )
-
-        return cast(t.ReachResult, await guarded(info, call))
+        offset = t.decode_cursor(after)
+        n = capped(first)
+        paths = await c.services.planner.reach(
+            c.viewer,
+            company=company,
+            title=title,
+            from_ref=from_,
+            limit=offset + n + 1,
+            max_hops=max_hops,
+        )
+        page = paths[offset : offset + n]
+        edges = [
+            t.PathEdge(cursor=t.encode_cursor(offset + i), node=t.Path.of(p))
+            for i, p in enumerate(page)
+        ]
+        return t.ReachConnection(
+            edges=edges,
+            page_info=t.PageInfo(
+                has_next_page=len(paths) > offset + n,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
 
     @strawberry.field(
         description="Counts of people, relationships and interactions in the workspace."
     )
+    @plain_errors
     async def network_stats(self, info: Info) -> t.NetworkStats:
         s = await info.context.services.planner.stats(info.context.viewer)
         return t.NetworkStats(
@@ -242,6 +217,7 @@ class Query:
     @strawberry.field(
         description="A double-opt-in referral request to an introducer, grounded in evidence."
     )
+    @answers
     async def draft_intro_request(
         self,
         info: Info,
@@ -252,38 +228,34 @@ class Query:
         tone: str = "warm",
     ) -> t.DraftResult:
         c = info.context
-
-        async def call() -> t.Draft:
-            if tone not in ("warm", "formal", "brief"):
-                raise InvalidInputError("tone is warm, formal or brief", field="tone")
-            view = await c.services.outreach.draft(
-                c.viewer, to, goal=goal, via_ref=via, from_ref=from_, tone=tone
-            )
-            d = view.draft
-            f = d.follow_up
-            return t.Draft(
-                subject=d.subject,
-                ask=d.ask,
-                blurb=d.blurb,
-                follow_up=t.FollowUp(
-                    after_days=f.after_days,
-                    send_on=f.send_on,
-                    max_nudges=f.max_nudges,
-                    to_target=f.to_target,
-                    text=f.text,
-                    policy=f.policy,
-                ),
-                sentences=[
-                    t.GroundedSentence(sentence=s_, evidence=list(ev)) for s_, ev in d.sentences
-                ],
-                requester=t.Person.of(view.requester),
-                introducer=t.Person.of(view.introducer),
-                target=t.Person.of(view.target),
-                lint=t.lint_report(d.lint.ask),
-                blurb_lint=t.lint_report(d.lint.blurb),
-            )
-
-        return cast(t.DraftResult, await guarded(info, call))
+        if tone not in ("warm", "formal", "brief"):
+            raise InvalidInputError("tone is warm, formal or brief", field="tone")
+        view = await c.services.outreach.draft(
+            c.viewer, to, goal=goal, via_ref=via, from_ref=from_, tone=tone
+        )
+        d = view.draft
+        f = d.follow_up
+        return t.Draft(
+            subject=d.subject,
+            ask=d.ask,
+            blurb=d.blurb,
+            follow_up=t.FollowUp(
+                after_days=f.after_days,
+                send_on=f.send_on,
+                max_nudges=f.max_nudges,
+                to_target=f.to_target,
+                text=f.text,
+                policy=f.policy,
+            ),
+            sentences=[
+                t.GroundedSentence(sentence=s_, evidence=list(ev)) for s_, ev in d.sentences
+            ],
+            requester=t.Person.of(view.requester),
+            introducer=t.Person.of(view.introducer),
+            target=t.Person.of(view.target),
+            lint=t.lint_report(d.lint.ask),
+            blurb_lint=t.lint_report(d.lint.blurb),
+        )
 
     export_paths: ExportResult = strawberry.field(
         resolver=export_paths, description=EXPORT_PATHS_DESCRIPTION
@@ -292,13 +264,16 @@ class Query:
         resolver=export_ego, description=EXPORT_EGO_DESCRIPTION
     )
 
-    @strawberry.field(description="Lint any outreach text for cold-pitch habits (ETIQUETTE.md).")
+    @strawberry.field(
+        description="Lint any outreach text for cold-pitch habits (docs/outreach.md)."
+    )
     def lint_outreach(self, info: Info, text: str) -> t.LintReport:
         if len(text) > 20_000:
             return t.LintReport(clean=False, findings=[])
         return t.lint_report(info.context.services.outreach.lint(text))
 
     @strawberry.field(description="Your intro requests (all of the workspace's for an admin key).")
+    @plain_errors
     async def intro_requests(
         self,
         info: Info,
@@ -324,7 +299,8 @@ class Query:
         )
 
     @strawberry.field(description="Progress and report of a background import.")
-    def import_job(self, info: Info, id: strawberry.ID) -> t.ImportJobResult:
+    @answers
+    async def import_job(self, info: Info, id: strawberry.ID) -> t.ImportJobResult:
         job = info.context.services.imports.get(info.context.viewer.workspace, str(id))
         if job is None:
             return t.NotFound(message=f"no import job {id!r}")
@@ -397,61 +373,55 @@ class Mutation:
     @strawberry.mutation(
         description="Upload a LinkedIn export (.zip or Connections.csv); runs in the background."
     )
+    @answers
     async def import_linked_in(
         self, info: Info, file: Upload, owner: str | None = None
     ) -> t.ImportResult:
         c = info.context
         s = c.services
 
-        async def call() -> t.ImportJob:
-            owner_person = await import_owner(s.planner, c.viewer, owner)
-            path = save_upload(file, s.settings.import_max_bytes)
-            request = ImportRequest(ImportKind.LINKEDIN, path, owner=owner_person)
-            return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=_remove(path)))
-
-        return cast(t.ImportResult, await guarded(info, call))
+        owner_person = await import_owner(s.planner, c.viewer, owner)
+        path = save_upload(file, s.settings.import_max_bytes)
+        request = ImportRequest(ImportKind.LINKEDIN, path, owner=owner_person)
+        return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=_remove(path)))
 
     @strawberry.mutation(
         description="Upload a generic edge list (CSV or JSON) and an optional people CSV."
     )
+    @answers
     async def import_edges(
         self, info: Info, file: Upload, people: Upload | None = None
     ) -> t.ImportResult:
         c = info.context
         s = c.services
 
-        async def call() -> t.ImportJob:
-            path = save_upload(file, s.settings.import_max_bytes)
-            people_path = save_upload(people, s.settings.import_max_bytes) if people else None
-            request = ImportRequest(ImportKind.EDGES, path, people_path=people_path)
+        path = save_upload(file, s.settings.import_max_bytes)
+        people_path = save_upload(people, s.settings.import_max_bytes) if people else None
+        request = ImportRequest(ImportKind.EDGES, path, people_path=people_path)
 
-            def cleanup() -> None:
-                _remove(path)()
-                if people_path:
-                    _remove(people_path)()
+        def cleanup() -> None:
+            _remove(path)()
+            if people_path:
+                _remove(people_path)()
 
-            return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=cleanup))
-
-        return cast(t.ImportResult, await guarded(info, call))
+        return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=cleanup))
 
     @strawberry.mutation(description="Create or update a person (new non-empty fields win).")
+    @answers
     async def upsert_person(self, info: Info, person: PersonInput) -> t.UpsertPersonResult:
         c = info.context
-
-        async def call() -> t.Person:
-            record = PersonRecord(
-                id=str(person.id),
-                name=person.name,
-                company=person.company,
-                position=person.position,
-                email=person.email,
-                url=person.url,
-            )
-            return t.Person.of(await c.services.network.upsert_person(c.viewer, record))
-
-        return cast(t.UpsertPersonResult, await guarded(info, call))
+        record = PersonRecord(
+            id=str(person.id),
+            name=person.name,
+            company=person.company,
+            position=person.position,
+            email=person.email,
+            url=person.url,
+        )
+        return t.Person.of(await c.services.network.upsert_person(c.viewer, record))
 
     @strawberry.mutation(description="Create or update the caller's evidence for a tie.")
+    @answers
     async def upsert_relationship(
         self,
         info: Info,
@@ -462,21 +432,18 @@ class Mutation:
         rating: float | None = None,
     ) -> t.RelationshipResult:
         c = info.context
-
-        async def call() -> t.Relationship:
-            rel = await c.services.network.upsert_relationship(
-                c.viewer,
-                a,
-                b,
-                connected_on=connected_on,
-                shared_employers=shared_employers or (),
-                rating=rating,
-            )
-            return await relationship_view(info, rel.a, rel.b)
-
-        return cast(t.RelationshipResult, await guarded(info, call))
+        rel = await c.services.network.upsert_relationship(
+            c.viewer,
+            a,
+            b,
+            connected_on=connected_on,
+            shared_employers=shared_employers or (),
+            rating=rating,
+        )
+        return await relationship_view(info, rel.a, rel.b)
 
     @strawberry.mutation(description="Count messages from one person to another (metadata only).")
+    @answers
     async def record_interaction(
         self,
         info: Info,
@@ -486,46 +453,35 @@ class Mutation:
         count: int = 1,
     ) -> t.RelationshipResult:
         c = info.context
-
-        async def call() -> t.Relationship:
-            rel = await c.services.network.record_interaction(
-                c.viewer, from_, to, at=at, count=count
-            )
-            return await relationship_view(info, rel.a, rel.b)
-
-        return cast(t.RelationshipResult, await guarded(info, call))
+        rel = await c.services.network.record_interaction(c.viewer, from_, to, at=at, count=count)
+        return await relationship_view(info, rel.a, rel.b)
 
     @strawberry.mutation(
         description="Set (or clear with null) your rating of a tie; it overrides the model."
     )
+    @answers
     async def rate_relationship(
         self, info: Info, a: str, b: str, rating: float | None
     ) -> t.RelationshipResult:
         c = info.context
-
-        async def call() -> t.Relationship:
-            rel = await c.services.network.rate_relationship(c.viewer, a, b, rating)
-            return await relationship_view(info, rel.a, rel.b)
-
-        return cast(t.RelationshipResult, await guarded(info, call))
+        rel = await c.services.network.rate_relationship(c.viewer, a, b, rating)
+        return await relationship_view(info, rel.a, rel.b)
 
     @strawberry.mutation(
         description="Remove a person, every relationship touching them and their evidence."
     )
+    @answers
     async def erase_person(self, info: Info, ref: str) -> t.EraseResult:
         c = info.context
-
-        async def call() -> t.ErasedPerson:
-            erased = await c.services.network.erase(c.viewer, ref)
-            return t.ErasedPerson(
-                person_id=strawberry.ID(erased.person_id),
-                relationships=erased.relationships,
-                evidence=erased.evidence,
-            )
-
-        return cast(t.EraseResult, await guarded(info, call))
+        erased = await c.services.network.erase(c.viewer, ref)
+        return t.ErasedPerson(
+            person_id=strawberry.ID(erased.person_id),
+            relationships=erased.relationships,
+            evidence=erased.evidence,
+        )
 
     @strawberry.mutation(description="Record a planned intro request (status DRAFTED).")
+    @answers
     async def create_intro_request(
         self,
         info: Info,
@@ -536,14 +492,10 @@ class Mutation:
         draft: str = "",
     ) -> t.IntroRequestResult:
         c = info.context
-
-        async def call() -> t.IntroRequest:
-            req = await c.services.outreach.create_request(
-                c.viewer, to, via_ref=via, goal=goal, from_ref=from_, draft=draft
-            )
-            return await intro_of(info, req)
-
-        return cast(t.IntroRequestResult, await guarded(info, call))
+        req = await c.services.outreach.create_request(
+            c.viewer, to, via_ref=via, goal=goal, from_ref=from_, draft=draft
+        )
+        return await intro_of(info, req)
 
     @strawberry.mutation(
         description=(
@@ -551,6 +503,7 @@ class Mutation:
             " → introduced → met."
         )
     )
+    @answers
     async def update_intro_request(
         self,
         info: Info,
@@ -558,9 +511,5 @@ class Mutation:
         status: IntroStatus,
     ) -> t.IntroRequestResult:
         c = info.context
-
-        async def call() -> t.IntroRequest:
-            req = c.services.outreach.update_request(c.viewer, str(id), IntroStatus(status))
-            return await intro_of(info, req)
-
-        return cast(t.IntroRequestResult, await guarded(info, call))
+        req = c.services.outreach.update_request(c.viewer, str(id), IntroStatus(status))
+        return await intro_of(info, req)

@@ -107,10 +107,12 @@ class NotFound:
     message: str
 
 
-Problem = PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden | NotFound
+Problem = NoPath | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden | NotFound
+"""The members every result union carries, so every domain error has a typed answer."""
+PROBLEMS = (NoPath, PersonNotFound, AmbiguousPerson, InvalidInput, Forbidden, NotFound)
 
 
-def problem_of(err: errors.WarmintroError) -> Problem | NoPath:
+def problem_of(err: errors.WarmintroError) -> Problem:
     """Translate a domain error into its union member (the only place that does)."""
     if isinstance(err, errors.NoPath):
         return NoPath(found=False, reason=err.reason, message=str(err))
@@ -274,37 +276,49 @@ class ImportJob:
 
 
 PersonResult = Annotated[
-    Person | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("PersonResult")
+    Person | Problem,
+    strawberry.union("PersonResult"),
 ]
 PathResult = Annotated[
-    Path | NoPath | PersonNotFound | AmbiguousPerson | InvalidInput, strawberry.union("PathResult")
+    Path | Problem,
+    strawberry.union("PathResult"),
 ]
 PathsResult = Annotated[
-    PathList | NoPath | PersonNotFound | AmbiguousPerson | InvalidInput,
+    PathList | Problem,
     strawberry.union("PathsResult"),
 ]
 IntroducersResult = Annotated[
-    IntroducerList | PersonNotFound | AmbiguousPerson | InvalidInput,
+    IntroducerList | Problem,
     strawberry.union("IntroducersResult"),
 ]
 ReachResult = Annotated[
-    ReachConnection | PersonNotFound | AmbiguousPerson | InvalidInput,
+    ReachConnection | Problem,
     strawberry.union("ReachResult"),
 ]
-SearchResult = Annotated[PersonConnection | InvalidInput, strawberry.union("SearchResult")]
+SearchResult = Annotated[
+    PersonConnection | Problem,
+    strawberry.union("SearchResult"),
+]
 RelationshipResult = Annotated[
-    Relationship | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden,
+    Relationship | Problem,
     strawberry.union("RelationshipResult"),
 ]
 UpsertPersonResult = Annotated[
-    Person | InvalidInput | Forbidden, strawberry.union("UpsertPersonResult")
+    Person | Problem,
+    strawberry.union("UpsertPersonResult"),
 ]
 EraseResult = Annotated[
-    ErasedPerson | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden,
+    ErasedPerson | Problem,
     strawberry.union("EraseResult"),
 ]
-ImportResult = Annotated[ImportJob | InvalidInput | Forbidden, strawberry.union("ImportResult")]
-ImportJobResult = Annotated[ImportJob | NotFound, strawberry.union("ImportJobResult")]
+ImportResult = Annotated[
+    ImportJob | Problem,
+    strawberry.union("ImportResult"),
+]
+ImportJobResult = Annotated[
+    ImportJob | Problem,
+    strawberry.union("ImportJobResult"),
+]
 
 
 @strawberry.type(description="One cold-pitch habit found in a message, with where and why.")
@@ -385,11 +399,11 @@ class Draft:
 
 
 DraftResult = Annotated[
-    Draft | PersonNotFound | AmbiguousPerson | InvalidInput | NoPath,
+    Draft | Problem,
     strawberry.union("DraftResult"),
 ]
 IntroRequestResult = Annotated[
-    IntroRequest | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden | NotFound,
+    IntroRequest | Problem,
     strawberry.union("IntroRequestResult"),
 ]
 

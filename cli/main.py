@@ -1,6 +1,6 @@
 """The ``warmintro`` command line: parse, call a service, render.
 
-Exit status (PRODUCT.md): 0 success; 1 lint findings; 2 bad usage, bad input or
+Exit status (docs/concepts.md): 0 success; 1 lint findings; 2 bad usage, bad input or
 unknown person; 3 no path found.
 """
 

@@ -1,6 +1,6 @@
 """Plain-dict renderings of service results, shared by the CLI's --json and exports.
 
-The shapes are the interface contract in PRODUCT.md; keep names stable.
+The shapes are the interface contract in docs/concepts.md; keep names stable.
 """
 
 from __future__ import annotations

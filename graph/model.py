@@ -15,7 +15,7 @@ MAX_HOPS = 6  # the most any query may ask for; search cost grows fast with each
 
 
 class Sharing(StrEnum):
-    """How much of a member's network teammates may use (see PRODUCT.md)."""
+    """How much of a member's network teammates may use (see docs/concepts.md)."""
 
     PRIVATE = "private"  # ties serve only the member's own queries
     PATHS = "paths"  # teammates may route through the ties; people shown only on paths

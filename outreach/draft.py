@@ -1,6 +1,6 @@
 """Referral-request drafting: a double-opt-in ask to the introducer, grounded in evidence.
 
-The etiquette (ETIQUETTE.md) asks for a short note to the *introducer*, who
+The etiquette (docs/outreach.md) asks for a short note to the *introducer*, who
 checks with the target before connecting anyone; a forwardable blurb; and at
 most one gentle follow-up. Every sentence that states a fact about a tie is
 built from :class:`graph.model.Evidence` and records which evidence it used, so

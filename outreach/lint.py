@@ -1,4 +1,4 @@
-"""The outreach linter: flags what the etiquette (ETIQUETTE.md) says never to send.
+"""The outreach linter: flags what the etiquette (docs/outreach.md) says never to send.
 
 Every rule is a small object in :data:`RULES` with a stable id, a severity and
 the numbered principle it enforces, so the CLI and the API can list them. Rules

@@ -16,7 +16,18 @@ if TYPE_CHECKING:
     from services.planner import Planner
 
 TODAY = date(2026, 11, 1)
-BACKENDS = ["embedded", "neo4j"]
+BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+"""Store parameters: the Neo4j one carries the ``neo4j`` marker (``make test-fast`` skips it)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what needs Java or Chromium even when a test asks for it indirectly."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"neo4j_server", "neo4j_driver"}:
+            item.add_marker(pytest.mark.neo4j)
+        if "/tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
 
 
 def rel(a: str, b: str, **evidence: object) -> Relationship:

@@ -24,7 +24,7 @@ from graph.store.base import GraphStore
 from services.appdb import AppDB
 from services.runtime import open_store
 from services.settings import Backend, Settings
-from tests.conftest import rel, small_network
+from tests.conftest import BACKENDS, rel, small_network
 from tests.e2e.http_server import serve
 from tests.neo4j_harness import Neo4jServer
 
@@ -116,7 +116,7 @@ async def load_into(store: GraphStore) -> None:
         await store.close()
 
 
-@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """The app over HTTP on each backend, with the same data and keys."""
     data = tmp_path_factory.mktemp("api-data")

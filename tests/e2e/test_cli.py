@@ -1,4 +1,4 @@
-"""The CLI contract of PRODUCT.md: --json shapes and exit statuses."""
+"""The CLI contract of docs/concepts.md: --json shapes and exit statuses."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ import pytest
 import strawberry
 from typer.testing import CliRunner, Result
 
-from api.context import RequestContext
+from api.context import request_context
 from api.export_schema import ExportResult, export_paths
 from graph.errors import InvalidInput
 from graph.exports import (
@@ -301,7 +301,7 @@ async def export_schema_run(
     store = EmbeddedStore(tmp_path / "db.sqlite", today=lambda: TODAY)
     await store.apply("main", small_network())
     services = Services.build(Settings(data_dir=tmp_path), store)
-    context = RequestContext(services=services, viewer=Viewer("main"), person_loader=None)
+    context = request_context(services, Viewer("main"))
 
     async def run(**variables: Any) -> dict[str, Any]:
         result = await schema.execute(

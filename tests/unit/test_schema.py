@@ -1,4 +1,4 @@
-"""The committed schema.graphql is the schema the server serves; names follow PRODUCT.md."""
+"""The committed schema.graphql is the schema the server serves; names follow docs/concepts.md."""
 
 from __future__ import annotations
 
