@@ -74,7 +74,7 @@ def test_every_domain_error_has_a_sample() -> None:
     assert set(subclasses(WarmintroError)) <= known, "add a sample for the new error"
 
 
-@pytest.mark.parametrize(("field", "union"), result_fields(), ids=lambda x: str(x))
+@pytest.mark.parametrize(("field", "union"), result_fields(), ids=str)
 def test_every_result_union_answers_every_domain_error(field: str, union: GraphQLUnionType) -> None:
     members = {m.name for m in union.types}
     for error_type, make in SAMPLES.items():
