@@ -86,6 +86,10 @@ class Evidence:
     recommendations: int = 0
     rating: float | None = None  # explicit strength in (0, 1]; overrides the model
     notes: tuple[tuple[str, str], ...] = ()  # extra source columns kept verbatim
+    # Implied, never stored: set on the planning view's own evidence (graph.colleagues).
+    teammate: bool = False  # both are members of the workspace
+    colleague_company: str = ""  # both list this company as their current one (inferred)
+    colleague_size: int = 0  # people at that company in the graph
 
 
 def canonical_pair(x: str, y: str) -> tuple[str, str]:

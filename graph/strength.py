@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from graph.colleagues import INFERRED_OWNER, colleague_strength
 from graph.model import Evidence
 
 
@@ -48,6 +49,12 @@ class StrengthWeights:
     invitation_note: float = 0.05
     endorsement_max: float = 0.06
     recommendation_each: float = 0.2  # writing a recommendation is a costly signal
+    teammate: float = 0.8  # members pooled their networks: they know each other well
+    colleague_ceiling: float = 0.3  # an inferred colleague tie is weak at best...
+    colleague_scale: float = 0.6  # ...and weaker in bigger companies: scale / sqrt(size)
+    colleague_clique_max: int = 40  # companies up to this size: every pair is inferred
+    colleague_anchors: int = 8  # bigger ones: each person to this many best-reached colleagues
+    infer_colleagues: bool = True
     floor: float = 0.01  # strengths are clamped to [floor, ceiling] so -ln stays finite
     ceiling: float = 0.99
 
@@ -97,6 +104,9 @@ def merge_evidence(items: Sequence[Evidence]) -> Evidence:
         recommendations=max(e.recommendations for e in items),
         rating=max(ratings) if ratings else None,
         notes=tuple(n for e in items for n in e.notes),
+        teammate=any(e.teammate for e in items),
+        colleague_company=next((e.colleague_company for e in items if e.colleague_company), ""),
+        colleague_size=max(e.colleague_size for e in items),
     )
 
 
@@ -126,6 +136,24 @@ def _ago(days: int) -> str:
 
 def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def _rated_or_inferred(evidence: Evidence, w: StrengthWeights) -> StrengthEstimate | None:
+    """A person's rating overrides the model; an inferred-only tie has no base strength
+    (no connection was ever observed); None for everything else."""
+    if evidence.rating is not None:
+        rating = min(max(evidence.rating, w.floor), 1.0)
+        context = tuple(f"{k}: {v}" for k, v in evidence.notes if v)
+        return StrengthEstimate(rating, (f"rated {rating:.2f}", *context), rated=True)
+    if not (evidence.colleague_company and evidence.owner == INFERRED_OWNER):
+        return None
+    size = evidence.colleague_size
+    strength = colleague_strength(size, ceiling=w.colleague_ceiling, scale=w.colleague_scale)
+    line = (
+        f"both list {evidence.colleague_company} as their current company "
+        f"(inferred; {size} people there in this network)"
+    )
+    return StrengthEstimate(max(strength, w.floor), (line,))
 
 
 def estimate_strength(
@@ -163,12 +191,11 @@ def estimate_strength(
     0.9
     """
     w = weights or StrengthWeights()
-    if evidence.rating is not None:
-        rating = min(max(evidence.rating, w.floor), 1.0)
-        context = tuple(f"{k}: {v}" for k, v in evidence.notes if v)
-        return StrengthEstimate(rating, (f"rated {rating:.2f}", *context), rated=True)
-
-    contributions: list[tuple[float, str]] = []
+    special = _rated_or_inferred(evidence, w)
+    if special is not None:
+        return special
+    team = [(w.teammate, "teammates in this workspace")] if evidence.teammate else []
+    contributions: list[tuple[float, str]] = team
     sent, received = evidence.messages_ab, evidence.messages_ba
     total = sent + received
     last_days = (

@@ -82,12 +82,19 @@ class PlanningView:
     owner_bits: dict[str, int]
     people: Mapping[str, Person] = field(default_factory=dict)
     evidence: EvidenceByPair = field(default_factory=dict)
+    implied: EvidenceByPair = field(default_factory=dict)  # teammates, inferred colleagues
 
     def person(self, person_id: str) -> Person | None:
         return self.people.get(person_id)
 
     def relationship(self, a: str, b: str) -> Relationship | None:
-        return relationship_from(self.evidence, a, b)
+        """The tie with its stored evidence and what the view implies (owner order)."""
+        pair = canonical_pair(a, b)
+        extra = self.implied.get(pair)
+        if not extra:
+            return relationship_from(self.evidence, a, b)
+        owners = {**self.evidence.get(pair, {}), **extra}
+        return relationship_from({pair: owners}, a, b)
 
     def mask_for(self, owners: set[str], *, include_public: bool = True) -> int:
         mask = PUBLIC_OWNER_BIT if include_public else 0

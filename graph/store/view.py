@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
+from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_ties
 from graph.model import Evidence, ImportBatch, Person, canonical_pair
 from graph.store.base import PUBLIC_OWNER_BIT, PlanningView
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
@@ -48,19 +49,66 @@ def build_view(
     weights: StrengthWeights,
     details: Mapping[str, Person] | None = None,
 ) -> PlanningView:
-    """Turn stored evidence into the planner's graph (strength per merged tie); the
-    view keeps ``evidence`` and ``details`` (people by id) to describe paths with."""
+    """Turn stored evidence into the planner's graph (strength per merged tie).
+
+    Besides what the sources say, the view holds the ties a team's data implies
+    (:mod:`graph.colleagues`): members are tied to each other (visible to every
+    member), and people at the same current company get a weak inferred tie,
+    usable only by viewers who may see both people. The implied evidence lives
+    in the view (``implied``), never in the store.
+    """
     bits = owner_bits_for(members)
+    details = details or {}
+    member_ids = sorted(bits)
+    implied: dict[tuple[str, str], dict[str, Evidence]] = {}
+    for i, a in enumerate(member_ids):
+        for b in member_ids[i + 1 :]:
+            implied[(a, b)] = {TEAM_OWNER: Evidence(owner=TEAM_OWNER, teammate=True)}
 
-    def edges() -> Iterable[tuple[str, str, float, int]]:
-        for (a, b), owners in evidence.items():
-            mask = 0
-            for owner in owners:
-                mask |= bits.get(owner, PUBLIC_OWNER_BIT)
+    node_mask: dict[str, int] = {}
+    best_tie: dict[str, float] = {}
+    strengths: dict[tuple[str, str], tuple[float, int]] = {}
+    for pair, owners in evidence.items():
+        mask = 0
+        for owner in owners:
+            mask |= bits.get(owner, PUBLIC_OWNER_BIT)
+        team = implied.get(pair)
+        if team:
+            mask |= PUBLIC_OWNER_BIT  # membership is visible to every member
+        merged = merge_evidence([*owners.values(), *(team.values() if team else ())])
+        strength = estimate_strength(merged, as_of=as_of, weights=weights).strength
+        strengths[pair] = (strength, mask)
+        for end in pair:
+            node_mask[end] = node_mask.get(end, 0) | mask
+            best_tie[end] = max(best_tie.get(end, 0.0), strength)
+    for pair, owners in implied.items():
+        if pair not in strengths:
             merged = merge_evidence(list(owners.values()))
-            yield a, b, estimate_strength(merged, as_of=as_of, weights=weights).strength, mask
+            strength = estimate_strength(merged, as_of=as_of, weights=weights).strength
+            strengths[pair] = (strength, PUBLIC_OWNER_BIT)
 
-    return PlanningView(TrustGraph.from_edges(edges(), people), bits, details or {}, evidence)
+    if weights.infer_colleagues and details:
+        ties = colleague_ties(
+            details,
+            lambda pid: best_tie.get(pid, 0.0),
+            clique_max=weights.colleague_clique_max,
+            anchors=weights.colleague_anchors,
+        )
+        for tie in ties:
+            pair = (tie.a, tie.b)
+            # Usable only where both people are visible: the company fields came with them.
+            mask = node_mask.get(tie.a, 0) & node_mask.get(tie.b, 0)
+            if pair in strengths or not mask:
+                continue
+            inferred = Evidence(
+                owner=INFERRED_OWNER, colleague_company=tie.company, colleague_size=tie.size
+            )
+            implied[pair] = {INFERRED_OWNER: inferred}
+            strength = estimate_strength(inferred, as_of=as_of, weights=weights).strength
+            strengths[pair] = (strength, mask)
+
+    edges = ((a, b, s, m) for (a, b), (s, m) in strengths.items())
+    return PlanningView(TrustGraph.from_edges(edges, people), bits, details, evidence, implied)
 
 
 def flip(e: Evidence) -> Evidence:

@@ -386,13 +386,14 @@ async def ego_people(api: Api, key: str, person: str, hops: int) -> set[str]:
 
 async def test_ego_export_shows_only_browsable_ties(api: Api) -> None:
     # alice sees her own ties and carol's (full); bob's (private) yara never appears.
-    assert await ego_people(api, "alice", "carol", 1) == {"carol", "alice", "zed"}
+    # Members are tied to each other (teammates), visible to every member.
+    assert await ego_people(api, "alice", "carol", 1) == {"carol", "alice", "bob", "zed"}
     two_hops = {"carol", "alice", "zed", "bob", "xavier", "quinn"}
     assert await ego_people(api, "alice", "carol", 2) == two_hops
-    assert await ego_people(api, "alice", "bob", 2) == {"bob", "alice", "carol", "xavier", "quinn"}
+    assert await ego_people(api, "alice", "bob", 2) == two_hops
     # carol may route through alice's (paths) contacts but not browse them.
-    assert await ego_people(api, "carol", "carol", 3) == {"carol", "zed"}
-    assert await ego_people(api, "carol", "alice", 2) == {"alice"}
+    assert await ego_people(api, "carol", "carol", 3) == {"carol", "alice", "bob", "zed"}
+    assert await ego_people(api, "carol", "alice", 2) == {"alice", "bob", "carol", "zed"}
     for key, ref in (("carol", "xavier"), ("alice", "yara"), ("other", "alice")):
         probe = (await api.query(key, EGO_QUERY, p=ref, hops=1, format="MERMAID"))["exportEgo"]
         assert probe["__typename"] == "PersonNotFound", (key, ref)
