@@ -157,10 +157,10 @@ class Query:
         limit: int = 5,
     ) -> t.IntroducersResult:
         c = info.context
-        ranked = await c.services.outreach.introducers(
+        found = await c.services.outreach.introducers(
             c.viewer, to, from_ref=from_, limit=capped(limit)
         )
-        return t.IntroducerList(introducers=[t.Introducer.of(i) for i in ranked])
+        return t.IntroducerList.of(found)
 
     @strawberry.field(
         description="Who we can reach at a company (and/or with a title), warmest first."
@@ -233,29 +233,7 @@ class Query:
         view = await c.services.outreach.draft(
             c.viewer, to, goal=goal, via_ref=via, from_ref=from_, tone=tone
         )
-        d = view.draft
-        f = d.follow_up
-        return t.Draft(
-            subject=d.subject,
-            ask=d.ask,
-            blurb=d.blurb,
-            follow_up=t.FollowUp(
-                after_days=f.after_days,
-                send_on=f.send_on,
-                max_nudges=f.max_nudges,
-                to_target=f.to_target,
-                text=f.text,
-                policy=f.policy,
-            ),
-            sentences=[
-                t.GroundedSentence(sentence=s_, evidence=list(ev)) for s_, ev in d.sentences
-            ],
-            requester=t.Person.of(view.requester),
-            introducer=t.Person.of(view.introducer),
-            target=t.Person.of(view.target),
-            lint=t.lint_report(d.lint.ask),
-            blurb_lint=t.lint_report(d.lint.blurb),
-        )
+        return t.Draft.of(view)
 
     export_paths: ExportResult = strawberry.field(
         resolver=export_paths, description=EXPORT_PATHS_DESCRIPTION

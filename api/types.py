@@ -8,13 +8,14 @@ from typing import Annotated
 
 import strawberry
 
-from graph import errors
+from graph import errors, paths
 from graph.intro import IntroStatus
 from graph.model import Person as PersonRecord
 from graph.model import Relationship as RelationshipRecord
 from graph.paths import IntroducerView, PathView
 from outreach.lint import LintResult
 from services.imports import JobStatus
+from services.outreach import DraftView
 
 strawberry.enum(errors.NoPathReason, name="NoPathReason")
 
@@ -40,6 +41,12 @@ class Step:
     to: strawberry.ID
     strength: float
     evidence: list[str]
+    sources: list[str] = strawberry.field(
+        description="Whose data shows this tie (members' names, file:NAME) that you may see."
+    )
+    inferred: bool = strawberry.field(
+        description="True when the tie is inferred (same current company), not observed."
+    )
 
 
 @strawberry.type(description="A path from requester to target; probability = product of strengths.")
@@ -47,6 +54,9 @@ class Path:
     found: bool
     probability: float
     hops: int
+    requester: Person = strawberry.field(
+        description="Whom the path starts from: for a team query, the member whose network it uses."
+    )
     people: list[Person]
     steps: list[Step]
 
@@ -56,6 +66,7 @@ class Path:
             found=True,
             probability=v.probability,
             hops=v.hops,
+            requester=Person.of(v.requester),
             people=[Person.of(p) for p in v.people],
             steps=[
                 Step(
@@ -63,6 +74,8 @@ class Path:
                     to=strawberry.ID(s.target),
                     strength=s.strength,
                     evidence=list(s.evidence),
+                    sources=list(s.sources),
+                    inferred=s.inferred,
                 )
                 for s in v.steps
             ],
@@ -157,7 +170,36 @@ class Introducer:
 
 @strawberry.type
 class IntroducerList:
+    direct: DirectTie | None = strawberry.field(
+        description="Set when the requester already knows the target; introducers then "
+        "holds only warmer routes."
+    )
     introducers: list[Introducer]
+
+    @staticmethod
+    def of(found: paths.IntroducerList) -> IntroducerList:
+        d = found.direct
+        return IntroducerList(
+            direct=None
+            if d is None
+            else DirectTie(
+                requester=Person.of(d.requester),
+                person=Person.of(d.person),
+                strength=d.strength,
+                evidence=list(d.evidence),
+                sources=list(d.sources),
+            ),
+            introducers=[Introducer.of(i) for i in found.introducers],
+        )
+
+
+@strawberry.type(description="A tie the requester already has to the target.")
+class DirectTie:
+    requester: Person
+    person: Person
+    strength: float
+    evidence: list[str]
+    sources: list[str]
 
 
 @strawberry.type
@@ -386,6 +428,10 @@ class GroundedSentence:
 
 @strawberry.type(description="A double-opt-in referral request plus a forwardable blurb.")
 class Draft:
+    kind: str = strawberry.field(
+        description='"intro": a double-opt-in request to the introducer; "direct": a note '
+        "to a contact you already know (introducer is then the target, its addressee)."
+    )
     subject: str
     ask: str
     blurb: str
@@ -396,6 +442,35 @@ class Draft:
     target: Person
     lint: LintReport
     blurb_lint: LintReport
+    alternative: Draft | None = strawberry.field(
+        description="With a weak direct tie: an intro request through a much warmer route."
+    )
+
+    @staticmethod
+    def of(view: DraftView) -> Draft:
+        d = view.draft
+        f = d.follow_up
+        return Draft(
+            kind=view.kind,
+            subject=d.subject,
+            ask=d.ask,
+            blurb=d.blurb,
+            follow_up=FollowUp(
+                after_days=f.after_days,
+                send_on=f.send_on,
+                max_nudges=f.max_nudges,
+                to_target=f.to_target,
+                text=f.text,
+                policy=f.policy,
+            ),
+            sentences=[GroundedSentence(sentence=s_, evidence=list(ev)) for s_, ev in d.sentences],
+            requester=Person.of(view.requester),
+            introducer=Person.of(view.introducer),
+            target=Person.of(view.target),
+            lint=lint_report(d.lint.ask),
+            blurb_lint=lint_report(d.lint.blurb),
+            alternative=None if view.alternative is None else Draft.of(view.alternative),
+        )
 
 
 DraftResult = Annotated[

@@ -168,23 +168,19 @@ def introducers(
         db = _appdb(ctx)
         try:
             outreach = Outreach(planner, db)
-            ranked = await outreach.introducers(
+            found = await outreach.introducers(
                 viewer, to_ref, from_ref=from_ref, limit=limit, max_hops=max_hops
             )
         finally:
             db.close()
+        ranked = found.introducers
         if fmt is not None:
             typer.echo(render_paths([i.path for i in ranked], fmt))
             return
         if as_json:
-            emit(render.introducers_dict(ranked))
+            emit(render.introducers_dict(found))
             return
-        if not ranked:
-            typer.echo("nobody in your network can introduce you within the hop limit")
-        for i, item in enumerate(ranked, 1):
-            typer.echo(f"{i}. {item.person.name} — score {item.score:.3f}")
-            for reason in item.reasons:
-                typer.echo(f"     {reason}")
+        typer.echo(render.introducers_text(found))
 
     run(ctx, body, as_json=as_json)
 
@@ -479,15 +475,7 @@ def draft(
         if as_json:
             emit(doc)
             return
-        typer.echo(f"To: {view.introducer.name}   Subject: {doc['subject']}\n")
-        typer.echo(doc["ask"] + "\n")
-        typer.echo("--- forwardable blurb ---")
-        typer.echo(doc["blurb"] + "\n")
-        typer.echo(f"follow-up: {doc['followUp']['text']}")
-        lint_doc = doc["lint"]
-        typer.echo(
-            "lint: clean" if lint_doc["clean"] else f"lint: {len(lint_doc['findings'])} findings"
-        )
+        typer.echo(render.draft_text(view))
 
     _with_outreach(ctx, work, as_json=as_json)
 

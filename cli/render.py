@@ -10,7 +10,7 @@ from typing import Any
 from graph.errors import NoPath
 from graph.intro import IntroRequest
 from graph.model import Person
-from graph.paths import IntroducerView, PathView
+from graph.paths import DirectTie, IntroducerList, PathView
 from graph.store.base import Stats
 from outreach.lint import LintResult
 from services.outreach import DraftView
@@ -31,11 +31,31 @@ def path_dict(path: PathView) -> dict[str, Any]:
         "found": True,
         "probability": path.probability,
         "hops": path.hops,
+        "requester": person_dict(path.requester),
         "people": [person_dict(p) for p in path.people],
         "steps": [
-            {"from": s.source, "to": s.target, "strength": s.strength, "evidence": list(s.evidence)}
+            {
+                "from": s.source,
+                "to": s.target,
+                "strength": s.strength,
+                "evidence": list(s.evidence),
+                "sources": list(s.sources),
+                "inferred": s.inferred,
+            }
             for s in path.steps
         ],
+    }
+
+
+def direct_dict(d: DirectTie | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    return {
+        "person": person_dict(d.person),
+        "requester": person_dict(d.requester),
+        "strength": d.strength,
+        "evidence": list(d.evidence),
+        "sources": list(d.sources),
     }
 
 
@@ -43,8 +63,9 @@ def no_path_dict(err: NoPath) -> dict[str, Any]:
     return {"found": False, "reason": err.reason.value, "message": str(err)}
 
 
-def introducers_dict(items: list[IntroducerView]) -> dict[str, Any]:
+def introducers_dict(found: IntroducerList) -> dict[str, Any]:
     return {
+        "direct": direct_dict(found.direct),
         "introducers": [
             {
                 "person": person_dict(i.person),
@@ -52,10 +73,37 @@ def introducers_dict(items: list[IntroducerView]) -> dict[str, Any]:
                 "pathProbability": i.path_probability,
                 "reasons": list(i.reasons),
                 "path": path_dict(i.path),
+                "via": i.path.requester.name,
             }
-            for i in items
-        ]
+            for i in found.introducers
+        ],
     }
+
+
+def introducers_text(found: IntroducerList) -> str:
+    """Who to ask, saying whose network each route comes from."""
+    lines: list[str] = []
+    d = found.direct
+    if d is not None:
+        who = d.requester.name
+        lines.append(
+            f"{who} already knows {d.person.name} [{d.person.id}] directly ({d.strength:.0%}): "
+            + "; ".join(d.evidence)
+        )
+        if found.introducers:
+            lines.append("warmer routes:")
+    elif not found.introducers:
+        lines.append(
+            "nobody in your network can introduce you within the hop limit; "
+            "try --max-hops 4, or `warmintro reach --company` for people at their company"
+        )
+    for i, item in enumerate(found.introducers, 1):
+        lines.append(
+            f"{i}. {item.person.name} [{item.person.id}] — {item.path_probability:.0%} "
+            f"(via {item.path.requester.name}'s network)"
+        )
+        lines.extend(f"     {reason}" for reason in item.reasons)
+    return "\n".join(lines)
 
 
 def stats_dict(s: Stats) -> dict[str, Any]:
@@ -70,13 +118,16 @@ def stats_dict(s: Stats) -> dict[str, Any]:
 
 def path_text(path: PathView) -> str:
     """A person-readable path: one line per person, evidence under each step."""
-    lines = [f"probability {path.probability:.3f} over {path.hops} hop(s)"]
+    hops = f"{path.hops} hop" + ("s" if path.hops != 1 else "")
+    lines = [f"{path.probability:.0%} over {hops}, from {path.requester.name}"]
     for i, person in enumerate(path.people):
         role = ", ".join(x for x in (person.position, person.company) if x)
         lines.append(f"  {person.name}{f' ({role})' if role else ''}  [{person.id}]")
         if i < len(path.steps):
             step = path.steps[i]
-            lines.append(f"     | strength {step.strength:.2f}: {'; '.join(step.evidence)}")
+            kind = "inferred " if step.inferred else ""
+            via = f" (via {', '.join(step.sources)})" if step.sources else ""
+            lines.append(f"     | {kind}tie {step.strength:.0%}{via}: {'; '.join(step.evidence)}")
     return "\n".join(lines)
 
 
@@ -112,9 +163,37 @@ def lint_dict(result: LintResult) -> dict[str, Any]:
     }
 
 
+def draft_text(view: DraftView) -> str:
+    """The draft as a person reads it: who it goes to, the text, what the linter says."""
+    d = view.draft
+    if view.kind == "direct":
+        head = f"You already know {view.target.name}: a direct note, no introducer needed."
+    else:
+        head = f"An intro request to {view.introducer.name}, who knows {view.target.name}."
+    lines = [head, f"To: {view.introducer.name}   Subject: {d.subject}", "", d.ask, ""]
+    if d.blurb:
+        lines += ["--- forwardable blurb ---", d.blurb, ""]
+    lines.append(f"follow-up: {d.follow_up.text}")
+    findings = [*d.lint.ask.findings, *d.lint.blurb.findings]
+    if not findings:
+        lines.append("lint: clean")
+    else:
+        lines.append(f"lint: {len(findings)} finding" + ("s" if len(findings) != 1 else ""))
+        lines.extend(f"  - {f.rule} ({f.excerpt!r}): {f.explanation}" for f in findings)
+    if view.alternative is not None:
+        alt = view.alternative
+        lines += [
+            "",
+            f"=== a warmer route: {alt.introducer.name} knows {view.target.name} much better ===",
+            draft_text(alt),
+        ]
+    return "\n".join(lines)
+
+
 def draft_dict(view: DraftView) -> dict[str, Any]:
     d = view.draft
     return {
+        "kind": view.kind,
         "subject": d.subject,
         "ask": d.ask,
         "blurb": d.blurb,
@@ -136,4 +215,5 @@ def draft_dict(view: DraftView) -> dict[str, Any]:
             "blurb": lint_dict(d.lint.blurb),
             "findings": lint_dict(d.lint.ask)["findings"],
         },
+        "alternative": None if view.alternative is None else draft_dict(view.alternative),
     }

@@ -19,6 +19,8 @@ class Step:
     target: str
     strength: float
     evidence: tuple[str, ...]
+    sources: tuple[str, ...] = ()  # whose data shows the tie (members' names, file:NAME)
+    inferred: bool = False  # implied by shared current company, never observed
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,11 @@ class PathView:
     def hops(self) -> int:
         return len(self.steps)
 
+    @property
+    def requester(self) -> Person:
+        """Whom the path starts from: for a team query, the member whose network it uses."""
+        return self.people[0]
+
 
 @dataclass(frozen=True, slots=True)
 class IntroducerView:
@@ -43,3 +50,25 @@ class IntroducerView:
     path_probability: float
     path: PathView
     reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectTie:
+    """The requester already knows the target: the tie itself is the answer."""
+
+    requester: Person
+    person: Person
+    strength: float
+    evidence: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IntroducerList:
+    """Who can introduce the requester, and the direct tie when there is one.
+
+    ``introducers`` then holds only routes warmer than the direct tie.
+    """
+
+    direct: DirectTie | None
+    introducers: tuple[IntroducerView, ...]

@@ -110,6 +110,10 @@ class DraftEngine(Protocol):
         """Draft the ask, the blurb and the follow-up plan for ``context``."""
         ...
 
+    def direct_note(self, context: DraftContext) -> Draft:
+        """A note to a contact the requester already knows (``introducer`` is the target)."""
+        ...
+
 
 # ------------------------------------------------------------------ evidence
 
@@ -372,6 +376,65 @@ class TemplateDraftEngine:
             trimmed=tuple(ask_dropped + blurb_dropped),
         )
 
+    def direct_note(self, context: DraftContext) -> Draft:
+        """A short note to someone the requester already knows (no introducer).
+
+        ``context.introducer`` is the target itself; ``requester_introducer`` is
+        their tie. Names what they share, one small ask about the goal, an easy out.
+
+        >>> from datetime import date, datetime
+        >>> me = Person("me", "Ada Lind")
+        >>> dana = Person("dana", "Dana Reyes", company="Acme")
+        >>> tie = Relationship("dana", "me", (Evidence("me", shared_employers=("Globex",)),))
+        >>> ctx = DraftContext(me, dana, dana, tie, None, goal="learn how Acme prices usage",
+        ...                    today=date(2026, 1, 31))
+        >>> d = TemplateDraftEngine().direct_note(ctx)
+        >>> d.lint.clean, d.blurb, d.ask.splitlines()[0]
+        (True, '', 'Hi Dana,')
+        """
+        _validate_direct(context)
+        goal = parse_goal(context.goal)
+        target = _first(context.target)
+        tone = context.tone
+        ours = _tie_facts(
+            context.requester_introducer, context.requester, "requester-target", context.today
+        )
+        out: list[_Sentence] = [
+            _Sentence(f"Dear {target}," if tone is Tone.FORMAL else f"Hi {target},")
+        ]
+        if ours:
+            out.append(
+                _Sentence(
+                    f"We {ours[0].phrase}, and you came to mind for something I'm working on.",
+                    (ours[0].evidence,),
+                )
+            )
+        doing = "trying to" if goal.verb else "working on"
+        out.append(_Sentence(f"Right now I'm {doing} {goal.clause}.", ("goal",)))
+        minutes = 15 if tone is Tone.BRIEF else 20
+        out.append(
+            _Sentence(
+                f"Would a {minutes}-minute conversation about {goal.topic} suit you in the "
+                "next few weeks?",
+                ("goal",),
+            )
+        )
+        out.append(_Sentence("If now isn't a good time, no worries at all."))
+        ask, dropped = _fit(out, self.ask_max_words)
+        text = _render(ask)
+        lint = DraftLint(
+            ask=lint_outreach(text, max_words=self.ask_max_words), blurb=lint_outreach("")
+        )
+        return Draft(
+            subject=f"A quick question about {goal.topic}",
+            ask=text,
+            blurb="",
+            follow_up=_direct_follow_up(context),
+            sentences=tuple((s.text, s.evidence) for s in ask),
+            lint=lint,
+            trimmed=tuple(dropped),
+        )
+
     # -- the ask, addressed to the introducer
 
     def _ask(self, ctx: DraftContext, goal: _Goal) -> list[_Sentence]:
@@ -565,6 +628,28 @@ def _follow_up(ctx: DraftContext) -> FollowUpPlan:
             "until they have agreed."
         ),
     )
+
+
+def _direct_follow_up(ctx: DraftContext) -> FollowUpPlan:
+    target = _first(ctx.target)
+    return FollowUpPlan(
+        recipient_id=ctx.target.id,
+        send_on=ctx.today + timedelta(days=FOLLOW_UP_AFTER_DAYS),
+        after_days=FOLLOW_UP_AFTER_DAYS,
+        max_nudges=1,
+        to_target=True,
+        text=f"Hi {target}, one gentle nudge on my note from last week; if the timing "
+        "isn't right, no worries at all and I won't ask again.",
+        policy=(
+            f"At most one gentle follow-up to {ctx.target.name}, {FOLLOW_UP_AFTER_DAYS} days "
+            "after writing; then leave it."
+        ),
+    )
+
+
+def _validate_direct(ctx: DraftContext) -> None:
+    if ctx.requester.id == ctx.target.id:
+        raise InvalidInput("a note to yourself needs no draft", field="to")
 
 
 def _validate(ctx: DraftContext) -> None:

@@ -7,8 +7,8 @@ asks tire an introducer and their accept/decline record calibrates their score
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from graph.algorithms import IntroducerAdjustment
 from graph.errors import Forbidden, InvalidInput
 from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
 from graph.model import DEFAULT_MAX_HOPS, Person, Relationship
-from graph.paths import IntroducerView
+from graph.paths import IntroducerList
 from outreach.lint import LintResult, lint_outreach
 from services.access import Viewer
 from services.appdb import AppDB
@@ -28,10 +28,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class DraftView:
+    """A draft and whom it involves. ``kind`` "direct" is a note to a contact the
+    requester already knows (``introducer`` is then the target, its addressee);
+    ``alternative`` is an intro request through a much warmer route, when one exists."""
+
     draft: Any  # outreach.draft.Draft
     requester: Person
     introducer: Person
     target: Person
+    kind: str = "intro"
+    alternative: DraftView | None = None
+
+
+MUCH_WARMER = 2.0
+"""A route through an introducer is offered beside a direct note when its probability is
+at least this many times the direct tie's strength."""
 
 
 def _now() -> datetime:
@@ -73,7 +84,7 @@ class Outreach:
         limit: int = 5,
         max_hops: int = DEFAULT_MAX_HOPS,
         avoid: Sequence[str] = (),
-    ) -> list[IntroducerView]:
+    ) -> IntroducerList:
         """The planner's ranking, adjusted by fatigue and acceptance history."""
         history = self.appdb.intro_requests(viewer.workspace)
         now = _now()
@@ -127,19 +138,63 @@ class Outreach:
                 raise InvalidInput(f"{introducer.name} is not among your connections", field="via")
             requester = knowing[0][0]
         else:
-            ranked = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=20)
-            direct = [r for r in ranked if r.path.hops == 2]
-            if not direct:
+            found = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=20)
+            via_one = [r for r in found.introducers if r.path.hops == 2]
+            if found.direct is not None:
+                direct = found.direct
+                note = await self._direct_note(direct.requester, target, goal, tone, tie)
+                warmer = via_one[0] if via_one else None
+                if warmer is None or warmer.path_probability < MUCH_WARMER * direct.strength:
+                    return note
+                intro = await self._intro_draft(
+                    direct.requester, warmer.person, target, goal, tone, tie
+                )
+                return replace(note, alternative=intro)
+            if not via_one:
                 hint = ""
-                if ranked:
-                    first = ranked[0].path.people
+                if found.introducers:
+                    first = found.introducers[0].path.people
                     route = " → ".join(p.name for p in first)
                     hint = f"; the best path goes {route}: start with {first[1].name}"
                 raise InvalidInput(
                     f"none of your contacts knows {target.name} directly{hint}", field="to"
                 )
-            introducer = direct[0].person
-            requester = direct[0].path.people[0]
+            introducer = via_one[0].person
+            requester = via_one[0].path.people[0]
+        return await self._intro_draft(requester, introducer, target, goal, tone, tie)
+
+    async def _direct_note(
+        self,
+        requester: Person,
+        target: Person,
+        goal: str,
+        tone: str,
+        tie: Callable[[str, str], Awaitable[Relationship | None]],
+    ) -> DraftView:
+        from outreach.draft import DraftContext, Tone
+
+        ctx = DraftContext(
+            requester=requester,
+            introducer=target,
+            target=target,
+            requester_introducer=await tie(requester.id, target.id),
+            introducer_target=None,
+            goal=goal.strip(),
+            tone=Tone(tone),
+            today=self.planner.today,
+        )
+        draft = self.engine.direct_note(ctx)
+        return DraftView(draft, requester, target, target, kind="direct")
+
+    async def _intro_draft(
+        self,
+        requester: Person,
+        introducer: Person,
+        target: Person,
+        goal: str,
+        tone: str,
+        tie: Callable[[str, str], Awaitable[Relationship | None]],
+    ) -> DraftView:
         from outreach.draft import DraftContext, Tone
 
         ctx = DraftContext(
@@ -150,7 +205,7 @@ class Outreach:
             introducer_target=await tie(introducer.id, target.id),
             goal=goal.strip(),
             tone=Tone(tone),
-            today=planner.today,
+            today=self.planner.today,
         )
         return DraftView(self.engine.draft(ctx), requester, introducer, target)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from graph import algorithms
+from graph.colleagues import INFERRED_OWNER, TEAM_OWNER
 from graph.errors import AmbiguousPerson, InvalidInput, PersonNotFound
 from graph.exports import ExportGraph, ego_graph
 from graph.identity import normalize_email, normalize_linkedin_url
@@ -21,8 +22,9 @@ from graph.model import (
     Person,
     Relationship,
     Sharing,
+    canonical_pair,
 )
-from graph.paths import IntroducerView, PathView, Step
+from graph.paths import DirectTie, IntroducerList, IntroducerView, PathView, Step
 from graph.store.base import GraphStore, PlanningView, Stats
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from services.access import Viewer
@@ -331,8 +333,15 @@ class Planner:
         max_hops: int = DEFAULT_MAX_HOPS,
         avoid: Sequence[str] = (),
         penalty: algorithms.PenaltyHook | None = None,
-    ) -> list[IntroducerView]:
+    ) -> IntroducerList:
+        """Who can introduce the requester to the target, best first.
+
+        When the requester (or, for a team query, some member) already knows the
+        target, that direct tie is the answer (``direct``) and only routes warmer
+        than it are listed.
+        """
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
+        direct = await self._direct(viewer, q)
         ranks = algorithms.rank_introducers(
             q.view.graph,
             q.sources,
@@ -345,12 +354,32 @@ class Planner:
         )
         out = []
         for r in ranks:
+            if direct is not None and r.path_probability <= direct.strength:
+                continue
             person = await self._person(viewer, q.view, r.introducer)
             path = await self._render(
                 viewer, q.view, r.path.nodes, r.path.strengths, r.path.probability
             )
             out.append(IntroducerView(person, r.score, r.path_probability, path, r.reasons))
-        return out
+        return IntroducerList(direct, tuple(out))
+
+    async def _direct(self, viewer: Viewer, q: _Search) -> DirectTie | None:
+        """The strongest tie a requester has to the target, if the viewer may use one."""
+        g = q.view.graph
+        best: tuple[float, str] | None = None
+        for source in q.sources:
+            if source == q.target or source not in g or q.target not in g:
+                continue
+            strength = g.strength(source, q.target)
+            mask = g.mask(source, q.target) or 0
+            usable = q.owner_mask is None or mask & q.owner_mask
+            if strength is not None and usable and (best is None or strength > best[0]):
+                best = (strength, source)
+        if best is None:
+            return None
+        path = await self._render(viewer, q.view, [best[1], q.target], [best[0]], best[0])
+        step = path.steps[0]
+        return DirectTie(path.people[0], path.people[1], best[0], step.evidence, step.sources)
 
     async def reach(
         self,
@@ -462,11 +491,56 @@ class Planner:
         strengths: Sequence[float],
         probability: float,
     ) -> PathView:
-        """Names and evidence for a path, from the same view the search ran on."""
+        """Names, evidence and provenance for a path, from the view the search ran on."""
         people = [await self._person(viewer, view, pid) for pid in nodes]
         usable = await self.usable_owners(viewer, browse=False)
-        steps = [
-            Step(a, b, s, await self.evidence_lines(viewer, a, b, usable=usable, view=view))
-            for a, b, s in zip(nodes, nodes[1:], strengths, strict=False)
-        ]
+        members = {m.person_id for m in await self.store.members(viewer.workspace)}
+        steps = []
+        for a, b, strength in zip(nodes, nodes[1:], strengths, strict=False):
+            rel = await self.visible_relationship(viewer, a, b, usable=usable, view=view)
+            owners = [e.owner for e in rel.evidence] if rel else []
+            inferred = owners == [INFERRED_OWNER]
+            if inferred:  # say whose data listed the two people at that company
+                owners = self._owners_touching(view, (a, b), usable)
+            lines: tuple[str, ...] = ()
+            if rel is not None:
+                merged = merge_evidence(list(rel.evidence))
+                lines = estimate_strength(merged, as_of=self.today, weights=self.weights).lines
+            sources = self._source_names(view, owners, members)
+            if inferred and sources:
+                lines = tuple(f"{line} (from {', '.join(sources)})" for line in lines)
+            steps.append(Step(a, b, strength, lines, sources, inferred))
         return PathView(tuple(people), tuple(steps), probability)
+
+    @staticmethod
+    def _owners_touching(
+        view: PlanningView, ends: Sequence[str], usable: OwnerFilter | None
+    ) -> list[str]:
+        """Owners of the observed ties at ``ends`` the viewer may use (their data
+        carried these people's current companies)."""
+        owners: set[str] = set()
+        g = view.graph
+        for end in ends:
+            if end not in g:
+                continue
+            for other in g.neighbours(end):
+                for owner in view.evidence.get(canonical_pair(end, other), {}):
+                    if usable is None or usable(owner):
+                        owners.add(owner)
+        return sorted(owners)
+
+    @staticmethod
+    def _source_names(
+        view: PlanningView, owners: Sequence[str], members: set[str]
+    ) -> tuple[str, ...]:
+        """Members by name, other sources by their label; the team's own tie says nothing more."""
+        names: list[str] = []
+        for owner in owners:
+            if owner in (TEAM_OWNER, INFERRED_OWNER):
+                continue
+            if owner in members:
+                person = view.person(owner)
+                names.append(person.name if person and person.name else owner)
+            else:
+                names.append(owner if ":" in owner else f"file:{owner}")
+        return tuple(dict.fromkeys(names))
