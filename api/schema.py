@@ -24,7 +24,7 @@ from api.export_schema import (
 from graph.errors import InvalidInput as InvalidInputError
 from graph.intro import IntroRequest as IntroRecord
 from graph.intro import IntroStatus
-from graph.model import DEFAULT_MAX_HOPS
+from graph.model import DEFAULT_MAX_HOPS, Sharing
 from graph.model import Person as PersonRecord
 from graph.strength import estimate_strength, merge_evidence
 from services.imports import ImportJob, ImportKind, ImportRequest, import_owner
@@ -276,6 +276,29 @@ class Query:
             ),
         )
 
+    @strawberry.field(description="The workspace's members and their sharing levels.")
+    @plain_errors
+    async def members(self, info: Info) -> list[t.Member]:
+        c = info.context
+        return [t.Member.of(m) for m in await c.services.team.members(c.viewer)]
+
+    @strawberry.field(description="The workspace's API keys (admin keys only; prefixes only).")
+    @answers
+    async def api_keys(self, info: Info) -> t.ApiKeysResult:
+        c = info.context
+        keys = c.services.team.keys(c.viewer)
+        return t.ApiKeyList(
+            keys=[
+                t.ApiKey(
+                    prefix=k.prefix,
+                    member=strawberry.ID(k.member) if k.member else None,
+                    created_at=k.created_at,
+                    revoked_at=k.revoked_at,
+                )
+                for k in keys
+            ]
+        )
+
     @strawberry.field(description="Progress and report of a background import.")
     @answers
     async def import_job(self, info: Info, id: strawberry.ID) -> t.ImportJobResult:
@@ -457,6 +480,23 @@ class Mutation:
             relationships=erased.relationships,
             evidence=erased.evidence,
         )
+
+    @strawberry.mutation(
+        description="Set a member's sharing level (members: their own; admins: anyone's)."
+    )
+    @answers
+    async def set_sharing(
+        self, info: Info, level: Sharing, member: str | None = None
+    ) -> t.MemberResult:
+        c = info.context
+        view = await c.services.team.set_sharing(c.viewer, member, level.value)
+        return t.Member.of(view)
+
+    @strawberry.mutation(description="Revoke API keys by their first characters (admin keys only).")
+    @answers
+    async def revoke_api_key(self, info: Info, prefix: str) -> t.RevokeResult:
+        c = info.context
+        return t.Revoked(revoked=c.services.team.revoke_key(c.viewer, prefix))
 
     @strawberry.mutation(description="Record a planned intro request (status DRAFTED).")
     @answers

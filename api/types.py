@@ -12,10 +12,12 @@ from graph import errors, paths
 from graph.intro import IntroStatus
 from graph.model import Person as PersonRecord
 from graph.model import Relationship as RelationshipRecord
+from graph.model import Sharing
 from graph.paths import IntroducerView, PathView
 from outreach.lint import LintResult
 from services.imports import JobStatus
 from services.outreach import DraftView
+from services.team import MemberView
 
 strawberry.enum(errors.NoPathReason, name="NoPathReason")
 
@@ -99,6 +101,10 @@ class PersonNotFound:
 class AmbiguousPerson:
     ref: str
     candidates: list[strawberry.ID]
+    descriptions: list[str] = strawberry.field(
+        description='Each candidate as "Name (position, company) [id]", in candidates\' order; '
+        "only people you may see."
+    )
     message: str
 
 
@@ -133,7 +139,10 @@ def problem_of(err: errors.WarmintroError) -> Problem:
         return PersonNotFound(ref=err.ref, message=str(err))
     if isinstance(err, errors.AmbiguousPerson):
         return AmbiguousPerson(
-            ref=err.ref, candidates=[strawberry.ID(c) for c in err.candidates], message=str(err)
+            ref=err.ref,
+            candidates=[strawberry.ID(c) for c in err.candidates],
+            descriptions=list(err.details),
+            message=str(err),
         )
     if isinstance(err, errors.InvalidInput):
         return InvalidInput(message=str(err), field=err.field, file=err.file, line=err.line)
@@ -499,3 +508,41 @@ def lint_report(result: LintResult) -> LintReport:
             for f in result.findings
         ],
     )
+
+
+strawberry.enum(
+    Sharing, name="Sharing", description="How much of a member's network teammates may use."
+)
+
+
+@strawberry.type(description="A workspace member and their sharing level.")
+class Member:
+    person: Person
+    sharing: Sharing
+
+    @staticmethod
+    def of(m: MemberView) -> Member:
+        return Member(person=Person.of(m.person), sharing=m.sharing)
+
+
+@strawberry.type(description="An API key as an admin may see it: its first characters only.")
+class ApiKey:
+    prefix: str
+    member: strawberry.ID | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@strawberry.type
+class ApiKeyList:
+    keys: list[ApiKey]
+
+
+@strawberry.type
+class Revoked:
+    revoked: int
+
+
+MemberResult = Annotated[Member | Problem, strawberry.union("MemberResult")]
+ApiKeysResult = Annotated[ApiKeyList | Problem, strawberry.union("ApiKeysResult")]
+RevokeResult = Annotated[Revoked | Problem, strawberry.union("RevokeResult")]

@@ -41,8 +41,9 @@ from services.appdb import AppDB
 from services.imports import ImportKind, ImportRequest, import_owner, run_import
 from services.network import Network
 from services.outreach import Outreach
-from services.planner import Planner
+from services.planner import Planner, describe
 from services.settings import Backend, Settings
+from services.team import Team
 
 app = typer.Typer(
     name="warmintro",
@@ -57,6 +58,8 @@ app.add_typer(workspace_app, name="workspace")
 key_app = typer.Typer(help="API keys (stored hashed; shown once).", no_args_is_help=True)
 app.add_typer(key_app, name="key")
 intro_app = typer.Typer(help="Intro requests and their lifecycle.", no_args_is_help=True)
+member_app = typer.Typer(help="Workspace members and their sharing levels.", no_args_is_help=True)
+app.add_typer(member_app, name="member")
 app.add_typer(intro_app, name="intro")
 
 
@@ -214,6 +217,63 @@ def reach(
 
 
 @app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Name, company, position or email.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find people and their ids (use an id, URL, email or exact name wherever REF is asked)."""
+
+    async def body(planner: Planner, viewer: Viewer) -> None:
+        people, more = await planner.search(viewer, text, limit=limit)
+        if as_json:
+            emit({"people": [render.person_dict(p) for p in people], "more": more})
+            return
+        if not people:
+            typer.echo(f"nobody matches {text!r}; try part of a name or a company")
+            return
+        for p in people:
+            typer.echo(describe(p))
+        if more:
+            typer.echo(f"(more match; showing the first {limit}: use --limit)")
+
+    run(ctx, body, as_json=as_json)
+
+
+@member_app.command("list")
+def member_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The workspace's members and how much of their network each shares."""
+
+    async def body(planner: Planner, viewer: Viewer) -> None:
+        members = await Team(planner, _appdb(ctx)).members(viewer)
+        if as_json:
+            emit({"members": [render.member_dict(m) for m in members]})
+            return
+        if not members:
+            typer.echo("no members yet: import a LinkedIn export to add its owner")
+        for m in members:
+            typer.echo(f"{describe(m.person)}  sharing: {m.sharing.value}")
+
+    run(ctx, body, as_json=as_json)
+
+
+@member_app.command("sharing")
+def member_sharing(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="REF", help="The member (PersonRef).")],
+    level: Annotated[str, typer.Argument(metavar="LEVEL", help="private, paths or full")],
+) -> None:
+    """Set how much of a member's network teammates may use."""
+
+    async def body(planner: Planner, viewer: Viewer) -> None:
+        m = await Team(planner, _appdb(ctx)).set_sharing(viewer, ref, level)
+        typer.echo(f"{m.person.name} now shares: {m.sharing.value}")
+
+    run(ctx, body)
+
+
+@app.command()
 def stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Counts of people, relationships and interactions in the workspace."""
 
@@ -362,6 +422,54 @@ def workspace_create(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     finally:
         db.close()
+
+
+@workspace_app.command("list")
+def workspace_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The workspaces in this data dir (the CLI uses --workspace or WARMINTRO_WORKSPACE)."""
+    db = _appdb(ctx)
+    try:
+        names = db.workspaces()
+    finally:
+        db.close()
+    current = settings_of(ctx).workspace
+    if as_json:
+        emit({"workspaces": names, "current": current})
+        return
+    for name in names:
+        typer.echo(f"{'*' if name == current else ' '} {name}")
+    if current not in names:
+        typer.echo(f"(the CLI is using {current!r}, which does not exist yet)")
+
+
+@key_app.command("list")
+def key_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The workspace's API keys (their first characters only; keys are stored hashed)."""
+
+    async def body(planner: Planner, viewer: Viewer) -> None:
+        keys = Team(planner, _appdb(ctx)).keys(viewer)
+        if as_json:
+            emit({"keys": [render.key_dict(k) for k in keys]})
+            return
+        for k in keys:
+            state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "live"
+            typer.echo(f"{k.prefix}…  {k.member or '(admin)'}  {k.created_at:%Y-%m-%d}  {state}")
+
+    run(ctx, body, as_json=as_json)
+
+
+@key_app.command("revoke")
+def key_revoke(
+    ctx: typer.Context,
+    prefix: Annotated[str, typer.Argument(metavar="PREFIX", help="The key's first characters.")],
+) -> None:
+    """Revoke a key at once (every server on this data dir refuses it from the next request)."""
+
+    async def body(planner: Planner, viewer: Viewer) -> int:
+        return Team(planner, _appdb(ctx)).revoke_key(viewer, prefix)
+
+    n = run(ctx, body)
+    typer.echo(f"revoked {n} key" + ("s" if n != 1 else ""))
 
 
 @key_app.command("create")

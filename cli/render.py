@@ -13,7 +13,9 @@ from graph.model import Person
 from graph.paths import DirectTie, IntroducerList, PathView
 from graph.store.base import Stats
 from outreach.lint import LintResult
+from services.appdb import KeyInfo
 from services.outreach import DraftView
+from services.team import MemberView
 
 
 def person_dict(p: Person) -> dict[str, Any]:
@@ -104,6 +106,19 @@ def introducers_text(found: IntroducerList) -> str:
         )
         lines.extend(f"     {reason}" for reason in item.reasons)
     return "\n".join(lines)
+
+
+def member_dict(m: MemberView) -> dict[str, Any]:
+    return {"person": person_dict(m.person), "sharing": m.sharing.value}
+
+
+def key_dict(k: KeyInfo) -> dict[str, Any]:
+    return {
+        "prefix": k.prefix,
+        "member": k.member,
+        "createdAt": k.created_at.isoformat(),
+        "revokedAt": k.revoked_at.isoformat() if k.revoked_at else None,
+    }
 
 
 def stats_dict(s: Stats) -> dict[str, Any]:

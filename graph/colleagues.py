@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -66,6 +67,9 @@ NOT_A_COMPANY = frozenset(
     }
 )
 """Company fields that name no shared workplace: never a reason to infer a tie."""
+
+
+_STUDENT = re.compile(r"\b(student|undergrad\w*|phd candidate|mba candidate)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,7 @@ def colleague_ties(
     groups: dict[str, list[str]] = defaultdict(list)
     for pid, person in people.items():
         key = company_key(person.company)
-        if key:
+        if key and not _STUDENT.search(person.position):  # a campus is not a team
             groups[key].append(pid)
     for ids in groups.values():
         size = len(ids)

@@ -25,11 +25,12 @@ class PersonNotFound(WarmintroError):
 class AmbiguousPerson(WarmintroError):
     """A person reference matched several people; the caller must pick one id."""
 
-    def __init__(self, ref: str, candidates: Sequence[str]) -> None:
-        shown = ", ".join(candidates[:5])
+    def __init__(self, ref: str, candidates: Sequence[str], details: Sequence[str] = ()) -> None:
+        shown = "; ".join((details or candidates)[:5])
         super().__init__(f"{ref!r} matches {len(candidates)} people: {shown}")
         self.ref = ref
         self.candidates = tuple(candidates)
+        self.details = tuple(details)  # "Name (position, company) [id]" per candidate
 
 
 class NoPathReason(StrEnum):

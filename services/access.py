@@ -40,3 +40,15 @@ def check_erase(viewer: Viewer, person_id: str) -> None:
     """Members may erase only themselves; admins and the operator anyone."""
     if viewer.member is not None and person_id != viewer.member:
         raise Forbidden("members may erase only themselves; ask a workspace admin")
+
+
+def check_set_sharing(viewer: Viewer, person_id: str) -> None:
+    """A member may set only their own sharing level; admins anyone's."""
+    if viewer.member is not None and person_id != viewer.member:
+        raise Forbidden("members may set only their own sharing level; ask a workspace admin")
+
+
+def check_admin(viewer: Viewer, what: str) -> None:
+    """Keys and other members' settings are a workspace admin's."""
+    if viewer.member is not None:
+        raise Forbidden(f"only a workspace admin may {what}")

@@ -41,6 +41,17 @@ NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 @dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """What may be shown about a key: never the key, only its first characters."""
+
+    prefix: str
+    workspace: str
+    member: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class KeyOwner:
     """Who a key speaks for; ``member`` None is a workspace admin key."""
 
@@ -95,6 +106,46 @@ class AppDB:
                 (hash_key(key), key[:10], workspace, member, _now().isoformat()),
             )
         return key
+
+    def workspaces(self) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute("SELECT name FROM workspaces ORDER BY name").fetchall()
+        return [str(r[0]) for r in rows]
+
+    def keys(self, workspace: str) -> list[KeyInfo]:
+        """The workspace's keys, oldest first (hashes stay in the database)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT prefix, workspace, member, created_at, revoked_at FROM api_keys "
+                "WHERE workspace = ? ORDER BY created_at, prefix",
+                (workspace,),
+            ).fetchall()
+        return [
+            KeyInfo(
+                r[0],
+                r[1],
+                r[2],
+                datetime.fromisoformat(r[3]),
+                datetime.fromisoformat(r[4]) if r[4] else None,
+            )
+            for r in rows
+        ]
+
+    def revoke_key(self, workspace: str, prefix: str) -> int:
+        """Revoke the workspace's live keys starting with ``prefix``; how many were revoked.
+
+        Every request authenticates against this table, so a revoked key stops
+        working at once in every worker that shares the data dir.
+        """
+        if len(prefix) < 6:
+            raise InvalidInput("give at least the first 6 characters of the key", field="prefix")
+        with self._lock:
+            cur = self._conn.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE workspace = ? AND revoked_at IS NULL "
+                "AND substr(prefix, 1, ?) = ?",
+                (_now().isoformat(), workspace, min(len(prefix), 10), prefix[:10]),
+            )
+        return cur.rowcount
 
     def authenticate(self, key: str) -> KeyOwner | None:
         if not key.startswith(KEY_PREFIX):

@@ -15,7 +15,7 @@ from graph import algorithms
 from graph.colleagues import INFERRED_OWNER, TEAM_OWNER
 from graph.errors import AmbiguousPerson, InvalidInput, PersonNotFound
 from graph.exports import ExportGraph, ego_graph
-from graph.identity import normalize_email, normalize_linkedin_url
+from graph.identity import normalize_email, normalize_linkedin_url, normalize_name
 from graph.model import (
     DEFAULT_MAX_HOPS,
     MAX_HOPS,
@@ -34,6 +34,16 @@ OwnerFilter = Callable[[str], bool]
 
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
+
+
+def describe(p: Person) -> str:
+    """How a candidate is shown to someone choosing between namesakes.
+
+    >>> describe(Person("li:ana", "Ana Pérez", company="Acme", position="CTO"))
+    'Ana Pérez (CTO, Acme) [li:ana]'
+    """
+    role = ", ".join(x for x in (p.position, p.company) if x)
+    return f"{p.name} ({role}) [{p.id}]" if role else f"{p.name} [{p.id}]"
 
 
 def looks_like_url(ref: str) -> bool:
@@ -80,17 +90,26 @@ class Planner:
         browse: bool = False,
         view: PlanningView | None = None,
     ) -> Person:
-        """Resolve a PersonRef: an id, a LinkedIn profile URL (any form) or an email.
+        """Resolve a PersonRef: an id, a LinkedIn profile URL (any form), an email, or
+        an exact full name (case- and accent-insensitive).
 
         Raises ``PersonNotFound`` or ``AmbiguousPerson`` saying which. People the
         viewer may not see are reported exactly like people who do not exist, so
-        probing by id, URL or email reveals nothing (see :meth:`may_see`). With a
-        planning ``view`` at hand, ids are looked up in it (no store round trip).
+        probing by id, URL, email or name reveals nothing (see :meth:`may_see`); an
+        ambiguity lists only candidates the viewer may see. With a planning
+        ``view`` at hand, ids are looked up in it (no store round trip).
         """
-        person = await self._resolve_any(viewer, ref, view)
-        if not await self.may_see(viewer, person, browse=browse):
+        found = [
+            p
+            for p in await self._candidates(viewer, ref, view)
+            if await self.may_see(viewer, p, browse=browse)
+        ]
+        if not found:
             raise PersonNotFound(ref)
-        return person
+        if len(found) > 1:
+            found.sort(key=lambda p: (p.name, p.company, p.id))
+            raise AmbiguousPerson(ref, [p.id for p in found], [describe(p) for p in found])
+        return found[0]
 
     async def may_see(self, viewer: Viewer, person: Person, *, browse: bool) -> bool:
         """Sharing rules: may ``viewer`` name ``person`` (plan) or look them up (browse)?
@@ -145,9 +164,10 @@ class Planner:
         kept = tuple(e for e in rel.evidence if usable(e.owner))
         return replace(rel, evidence=kept) if kept else None
 
-    async def _resolve_any(
+    async def _candidates(
         self, viewer: Viewer, ref: str, view: PlanningView | None = None
-    ) -> Person:
+    ) -> list[Person]:
+        """Everyone ``ref`` could mean, before any visibility check."""
         ref = ref.strip()
         if not ref:
             raise InvalidInput("empty person reference", field="ref")
@@ -156,7 +176,7 @@ class Planner:
         if person is None:
             person = await self.store.person(ws, ref)
         if person is not None:
-            return person
+            return [person]
         if looks_like_url(ref):
             url = normalize_linkedin_url(ref)
             matches = await self.store.people_by_url(ws, url) if url else []
@@ -164,17 +184,17 @@ class Planner:
             email = normalize_email(ref)
             matches = await self.store.people_by_email(ws, email) if email else []
         else:
-            matches = []
-        if not matches:
-            merged_into = {m.merged: m.kept for m in await self.store.merges(ws)}.get(ref)
-            if merged_into:
-                found = await self.store.person(ws, merged_into)
-                if found:
-                    return found
-            raise PersonNotFound(ref)
-        if len(matches) > 1:
-            raise AmbiguousPerson(ref, [p.id for p in matches])
-        return matches[0]
+            view = view or await self.store.planning_view(ws)
+            ids = view.names.get(normalize_name(ref), ())
+            matches = [p for pid in ids if (p := view.person(pid)) is not None]
+        if matches:
+            return matches
+        merged_into = {m.merged: m.kept for m in await self.store.merges(ws)}.get(ref)
+        if merged_into:
+            found = await self.store.person(ws, merged_into)
+            if found:
+                return [found]
+        return []
 
     async def resolve_many(
         self, viewer: Viewer, refs: Sequence[str], view: PlanningView | None = None

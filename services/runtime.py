@@ -13,6 +13,7 @@ from services.network import Network
 from services.outreach import Outreach
 from services.planner import Planner
 from services.settings import Backend, Settings
+from services.team import Team
 
 
 def open_store(settings: Settings) -> GraphStore:
@@ -45,6 +46,7 @@ class Services:
     appdb: AppDB
     imports: ImportJobs
     outreach: Outreach
+    team: Team
 
     @classmethod
     def build(cls, settings: Settings, store: GraphStore | None = None) -> Services:
@@ -63,6 +65,7 @@ class Services:
             appdb=appdb,
             imports=ImportJobs(),
             outreach=Outreach(planner, appdb, policy=policy),
+            team=Team(planner, appdb),
         )
 
     async def close(self) -> None:

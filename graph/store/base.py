@@ -83,6 +83,7 @@ class PlanningView:
     people: Mapping[str, Person] = field(default_factory=dict)
     evidence: EvidenceByPair = field(default_factory=dict)
     implied: EvidenceByPair = field(default_factory=dict)  # teammates, inferred colleagues
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> ids
 
     def person(self, person_id: str) -> Person | None:
         return self.people.get(person_id)

@@ -7,11 +7,13 @@ differ between them, so it is written once, here.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
 from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_ties
+from graph.identity import normalize_name
 from graph.model import Evidence, ImportBatch, Person, canonical_pair
 from graph.store.base import PUBLIC_OWNER_BIT, PlanningView
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
@@ -88,27 +90,50 @@ def build_view(
             strengths[pair] = (strength, PUBLIC_OWNER_BIT)
 
     if weights.infer_colleagues and details:
-        ties = colleague_ties(
-            details,
-            lambda pid: best_tie.get(pid, 0.0),
-            clique_max=weights.colleague_clique_max,
-            anchors=weights.colleague_anchors,
-        )
-        for tie in ties:
-            pair = (tie.a, tie.b)
-            # Usable only where both people are visible: the company fields came with them.
-            mask = node_mask.get(tie.a, 0) & node_mask.get(tie.b, 0)
-            if pair in strengths or not mask:
-                continue
-            inferred = Evidence(
-                owner=INFERRED_OWNER, colleague_company=tie.company, colleague_size=tie.size
-            )
-            implied[pair] = {INFERRED_OWNER: inferred}
-            strength = estimate_strength(inferred, as_of=as_of, weights=weights).strength
-            strengths[pair] = (strength, mask)
-
+        _infer_colleagues(details, node_mask, best_tie, weights, as_of, implied, strengths)
     edges = ((a, b, s, m) for (a, b), (s, m) in strengths.items())
-    return PlanningView(TrustGraph.from_edges(edges, people), bits, details, evidence, implied)
+    graph = TrustGraph.from_edges(edges, people)
+    return PlanningView(graph, bits, details, evidence, implied, name_index(details))
+
+
+def _infer_colleagues(
+    details: Mapping[str, Person],
+    node_mask: Mapping[str, int],
+    best_tie: Mapping[str, float],
+    weights: StrengthWeights,
+    as_of: date,
+    implied: dict[tuple[str, str], dict[str, Evidence]],
+    strengths: dict[tuple[str, str], tuple[float, int]],
+) -> None:
+    """Add inferred colleague ties where no tie was observed (see graph.colleagues)."""
+    ties = colleague_ties(
+        details,
+        lambda pid: best_tie.get(pid, 0.0),
+        clique_max=weights.colleague_clique_max,
+        anchors=weights.colleague_anchors,
+    )
+    for tie in ties:
+        pair = (tie.a, tie.b)
+        # Usable only where both people are visible: the company fields came with them.
+        mask = node_mask.get(tie.a, 0) & node_mask.get(tie.b, 0)
+        if pair in strengths or not mask:
+            continue
+        inferred = Evidence(
+            owner=INFERRED_OWNER, colleague_company=tie.company, colleague_size=tie.size
+        )
+        implied[pair] = {INFERRED_OWNER: inferred}
+        strength = estimate_strength(inferred, as_of=as_of, weights=weights).strength
+        strengths[pair] = (strength, mask)
+
+
+def name_index(details: Mapping[str, Person]) -> dict[str, tuple[str, ...]]:
+    """Folded full name -> the ids of everyone with that name (PersonRef by name)."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for pid, person in details.items():
+        key = normalize_name(person.name)
+        if key:
+            names[key].append(pid)
+    return {key: tuple(ids) for key, ids in names.items()}
 
 
 def flip(e: Evidence) -> Evidence:
