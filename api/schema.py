@@ -78,6 +78,16 @@ async def relationship_view(info: Info, a: str, b: str) -> t.Relationship:
     return t.Relationship.of(rel, est.strength, est.lines)
 
 
+@strawberry.input(
+    description="What you know of a target nobody has in their data: where they work, "
+    "their title, their name."
+)
+class IntroHint:
+    company: str
+    title: str = ""
+    name: str = ""
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Look up one person by PersonRef (id, LinkedIn URL or email).")
@@ -155,10 +165,16 @@ class Query:
         to: str,
         from_: Annotated[str | None, strawberry.argument(name="from")] = None,
         limit: int = 5,
+        hint: IntroHint | None = None,
     ) -> t.IntroducersResult:
         c = info.context
         found = await c.services.outreach.introducers(
-            c.viewer, to, from_ref=from_, limit=capped(limit)
+            c.viewer,
+            to,
+            from_ref=from_,
+            limit=capped(limit),
+            company=hint.company if hint else "",
+            title=hint.title if hint else "",
         )
         return t.IntroducerList.of(found)
 

@@ -162,6 +162,13 @@ def introducers(
     from_ref: FromOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 5,
     max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=MAX_HOPS)] = DEFAULT_MAX_HOPS,
+    company: Annotated[
+        str | None,
+        typer.Option("--company", help="Where they work, for someone in nobody's data."),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Their title (with --company).")
+    ] = None,
     as_json: JsonOpt = False,
     fmt: FormatOpt = None,
 ) -> None:
@@ -172,7 +179,13 @@ def introducers(
         try:
             outreach = Outreach(planner, db)
             found = await outreach.introducers(
-                viewer, to_ref, from_ref=from_ref, limit=limit, max_hops=max_hops
+                viewer,
+                to_ref,
+                from_ref=from_ref,
+                limit=limit,
+                max_hops=max_hops,
+                company=company or "",
+                title=title or "",
             )
         finally:
             db.close()
@@ -191,8 +204,14 @@ def introducers(
 @app.command()
 def reach(
     ctx: typer.Context,
-    company: Annotated[str | None, typer.Option("--company", help="Company name contains.")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="Position contains.")] = None,
+    company: Annotated[
+        str | None,
+        typer.Option("--company", help='Company, however spelt ("ACME, Inc." is "Acme").'),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", help="Title words; CTO, VP and other abbreviations understood."),
+    ] = None,
     from_ref: FromOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 20,
     max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=MAX_HOPS)] = DEFAULT_MAX_HOPS,
@@ -205,13 +224,19 @@ def reach(
             viewer, company=company, title=title, from_ref=from_ref, limit=limit, max_hops=max_hops
         )
         if as_json:
-            emit({"reach": [render.path_dict(p) for p in paths]})
+            emit({"reach": [render.reach_dict(p) for p in paths]})
             return
-        for p in paths:
-            t = p.people[-1]
+        if not paths:
+            what = " ".join(x for x in (title, f"at {company}" if company else "") if x)
             typer.echo(
-                f"{p.probability:.3f}  {t.name} ({t.position}, {t.company}) via {p.hops} hop(s)"
+                f"nobody {what} is reachable within {max_hops} hops; try another spelling, "
+                "fewer title words, --max-hops 4, or `introducers --company` for someone "
+                "in nobody's data"
             )
+        for p in paths:
+            typer.echo(render.reach_text(p))
+        if len(paths) == limit:
+            typer.echo(f"(showing the first {limit}; more may be reachable: use --limit)")
 
     run(ctx, body, as_json=as_json)
 

@@ -75,11 +75,32 @@ def introducers_dict(found: IntroducerList) -> dict[str, Any]:
                 "pathProbability": i.path_probability,
                 "reasons": list(i.reasons),
                 "path": path_dict(i.path),
-                "via": i.path.requester.name,
+                "via": via(i.path),
             }
             for i in found.introducers
         ],
     }
+
+
+def via(path: PathView) -> str:
+    """Whose network a route comes from: the members whose data shows its last tie,
+    else the member it starts from."""
+    last = path.steps[-1] if path.steps else None
+    names = [n for n in (last.sources if last else ()) if not n.startswith("file:")]
+    return ", ".join(names) if names else path.requester.name
+
+
+def reach_dict(path: PathView) -> dict[str, Any]:
+    return {**path_dict(path), "person": person_dict(path.people[-1]), "via": via(path)}
+
+
+def reach_text(path: PathView) -> str:
+    t = path.people[-1]
+    role = ", ".join(x for x in (t.position, t.company) if x)
+    hops = f"{path.hops} hop" + ("s" if path.hops != 1 else "")
+    return (
+        f"{path.probability:>4.0%}  {t.name} ({role}) [{t.id}]  {hops}, via {via(path)}'s network"
+    )
 
 
 def introducers_text(found: IntroducerList) -> str:
@@ -102,7 +123,7 @@ def introducers_text(found: IntroducerList) -> str:
     for i, item in enumerate(found.introducers, 1):
         lines.append(
             f"{i}. {item.person.name} [{item.person.id}] — {item.path_probability:.0%} "
-            f"(via {item.path.requester.name}'s network)"
+            f"(via {via(item.path)}'s network)"
         )
         lines.extend(f"     {reason}" for reason in item.reasons)
     return "\n".join(lines)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from graph.algorithms import IntroducerAdjustment
-from graph.errors import Forbidden, InvalidInput
+from graph.errors import Forbidden, InvalidInput, PersonNotFound
 from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
 from graph.model import DEFAULT_MAX_HOPS, Person, Relationship
 from graph.paths import IntroducerList
@@ -84,8 +84,24 @@ class Outreach:
         limit: int = 5,
         max_hops: int = DEFAULT_MAX_HOPS,
         avoid: Sequence[str] = (),
+        company: str = "",
+        title: str = "",
     ) -> IntroducerList:
-        """The planner's ranking, adjusted by fatigue and acceptance history."""
+        """The planner's ranking, adjusted by fatigue and acceptance history.
+
+        With a ``company`` hint, a target nobody has in their data is planned to
+        through the people the team reaches at that company (inferred last tie).
+        """
+        if company.strip() and not await self._known(viewer, to_ref):
+            return await self.planner.introducers_outside(
+                viewer,
+                to_ref,
+                company=company,
+                title=title,
+                from_ref=from_ref,
+                limit=limit,
+                max_hops=max_hops,
+            )
         history = self.appdb.intro_requests(viewer.workspace)
         now = _now()
 
@@ -101,6 +117,16 @@ class Outreach:
             avoid=avoid,
             penalty=penalty,
         )
+
+    async def _known(self, viewer: Viewer, ref: str) -> bool:
+        """Whether ``ref`` names someone the viewer may plan to."""
+        if not ref.strip():
+            return False
+        try:
+            await self.planner.resolve(viewer, ref)
+        except PersonNotFound:
+            return False
+        return True
 
     async def draft(
         self,

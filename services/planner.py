@@ -7,12 +7,12 @@ returns plain records. Edges (CLI, API) only translate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from graph import algorithms
-from graph.colleagues import INFERRED_OWNER, TEAM_OWNER
+from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_strength
 from graph.errors import AmbiguousPerson, InvalidInput, PersonNotFound
 from graph.exports import ExportGraph, ego_graph
 from graph.identity import normalize_email, normalize_linkedin_url, normalize_name
@@ -27,6 +27,7 @@ from graph.model import (
 from graph.paths import DirectTie, IntroducerList, IntroducerView, PathView, Step
 from graph.store.base import GraphStore, PlanningView, Stats
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
+from graph.titles import title_matches
 from services.access import Viewer
 
 OwnerFilter = Callable[[str], bool]
@@ -34,6 +35,25 @@ OwnerFilter = Callable[[str], bool]
 
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
+
+
+def outside_person(ref: str, company: str, title: str = "") -> Person:
+    """A stand-in for someone in nobody's data, from what the user knows of them.
+
+    >>> outside_person("linkedin.com/in/marcus-bell", "Quillfeather Labs").id
+    'outside:marcus-bell'
+    >>> outside_person("", "Northwind Bank", "CTO").name
+    'the CTO at Northwind Bank'
+    """
+    url = normalize_linkedin_url(ref) if looks_like_url(ref) else ""
+    slug = url.rsplit("/", 1)[-1] if url else normalize_name(ref).replace(" ", "-")
+    name = ref.strip() if ref.strip() and not url else ""
+    if not name:
+        name = f"the {title.strip()} at {company.strip()}" if title.strip() else slug
+    key = slug or normalize_name(f"{title} {company}").replace(" ", "-")
+    return Person(
+        id=f"outside:{key}", name=name, company=company.strip(), position=title.strip(), url=url
+    )
 
 
 def describe(p: Person) -> str:
@@ -383,6 +403,90 @@ class Planner:
             out.append(IntroducerView(person, r.score, r.path_probability, path, r.reasons))
         return IntroducerList(direct, tuple(out))
 
+    async def introducers_outside(
+        self,
+        viewer: Viewer,
+        to_ref: str,
+        *,
+        company: str,
+        title: str = "",
+        from_ref: str | None = None,
+        limit: int = 5,
+        max_hops: int = DEFAULT_MAX_HOPS,
+    ) -> IntroducerList:
+        """Likely introducers to someone in nobody's data, given where they work.
+
+        Colleagues probably know each other a little (:mod:`graph.colleagues`), so
+        the team's warmest routes to people at ``company`` end in an inferred tie to
+        the target. The target is a stand-in person (``outside:`` id) built from the
+        reference (a URL or a name) and the hint; every such route is marked inferred.
+        """
+        self._check_hops(max_hops)
+        if not company.strip():
+            raise InvalidInput("say where they work: a company hint is needed", field="company")
+        view = await self.store.planning_view(viewer.workspace)
+        sources = await self.requesters(viewer, from_ref, view)
+        colleagues = list(view.people_at(company))
+        target = outside_person(to_ref, company, title)
+        if not colleagues:
+            return IntroducerList(None, ())
+        strength = colleague_strength(
+            len(colleagues),
+            ceiling=self.weights.colleague_ceiling,
+            scale=self.weights.colleague_scale,
+        )
+        source_ids = [s.id for s in sources]
+        paths = algorithms.reach(
+            view.graph,
+            source_ids,
+            targets=colleagues,
+            max_hops=max_hops - 1 if max_hops > 1 else 1,
+            limit=max(limit * 4, 20),
+            owner_mask=await self.owner_mask(viewer, view),
+        )
+        seen: set[str] = set()
+        out: list[IntroducerView] = []
+        for source in sources:  # a requester who works there knows the place first-hand
+            if source.id in colleagues:
+                step = Step(
+                    source.id,
+                    target.id,
+                    strength,
+                    (f"{source.name} works at {source.company} (inferred)",),
+                    (),
+                    True,
+                )
+                path = PathView((source, target), (step,), strength)
+                reasons: tuple[str, ...] = (f"{source.name} works there",)
+                out.append(IntroducerView(source, strength, strength, path, reasons))
+                seen.add(source.id)
+        for p in paths:
+            first = p.nodes[1]  # the one the requester asks: the colleague, or who knows them
+            if first in seen:
+                continue
+            seen.add(first)
+            known = await self._render(viewer, view, p.nodes, p.strengths, p.probability)
+            last = known.people[-1]
+            step = Step(
+                last.id,
+                target.id,
+                strength,
+                (
+                    f"{last.name} works at {last.company}; {target.name} is said to work "
+                    f"there too (inferred; {len(colleagues)} people there in this network)",
+                ),
+                (),
+                True,
+            )
+            probability = p.probability * strength
+            path = PathView((*known.people, target), (*known.steps, step), probability)
+            reasons = (f"reaches {last.name} at {last.company}", "the last tie is inferred")
+            person = known.people[1]
+            out.append(IntroducerView(person, probability, probability, path, reasons))
+            if len(out) == limit:
+                break
+        return IntroducerList(None, tuple(out))
+
     async def _direct(self, viewer: Viewer, q: _Search) -> DirectTie | None:
         """The strongest tie a requester has to the target, if the viewer may use one."""
         g = q.view.graph
@@ -411,14 +515,18 @@ class Planner:
         limit: int = 20,
         max_hops: int = DEFAULT_MAX_HOPS,
     ) -> list[PathView]:
+        """The warmest paths to people at ``company`` and/or with ``title``.
+
+        Companies match however they are spelt ("ACME, Inc." is "Acme"); titles match
+        words and common abbreviations ("CTO" is "Chief Technology Officer", not
+        "Director"). Each path names the member whose network it uses (``requester``).
+        """
         self._check_hops(max_hops)
-        if not (company or title):
+        if not ((company or "").strip() or (title or "").strip()):
             raise InvalidInput("give a company, a title or both", field="company")
         view = await self.store.planning_view(viewer.workspace)
         sources = await self.requesters(viewer, from_ref, view)
-        targets = await self.store.people_matching(
-            viewer.workspace, company=company or "", title=title or ""
-        )
+        targets = self._matching(view, company, title)
         paths = algorithms.reach(
             view.graph,
             [s.id for s in sources],
@@ -429,6 +537,19 @@ class Planner:
         )
         return [
             await self._render(viewer, view, p.nodes, p.strengths, p.probability) for p in paths
+        ]
+
+    @staticmethod
+    def _matching(view: PlanningView, company: str | None, title: str | None) -> list[str]:
+        ids: Iterable[str] = (
+            view.people_at(company or "") if (company or "").strip() else view.people
+        )
+        if not (title or "").strip():
+            return list(ids)
+        return [
+            pid
+            for pid in ids
+            if (p := view.person(pid)) is not None and title_matches(title or "", p.position)
         ]
 
     async def stats(self, viewer: Viewer) -> Stats:

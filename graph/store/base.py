@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from graph.colleagues import company_key
+from graph.identity import normalize_company
 from graph.model import (
     Evidence,
     ImportBatch,
@@ -84,6 +86,7 @@ class PlanningView:
     evidence: EvidenceByPair = field(default_factory=dict)
     implied: EvidenceByPair = field(default_factory=dict)  # teammates, inferred colleagues
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> ids
+    companies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # company key -> ids
 
     def person(self, person_id: str) -> Person | None:
         return self.people.get(person_id)
@@ -96,6 +99,20 @@ class PlanningView:
             return relationship_from(self.evidence, a, b)
         owners = {**self.evidence.get(pair, {}), **extra}
         return relationship_from({pair: owners}, a, b)
+
+    def people_at(self, company: str) -> tuple[str, ...]:
+        """Everyone whose current company is ``company`` however spelt ("ACME, Inc." is
+        "Acme"); failing that, companies whose name starts with it ("Northwind" finds
+        "Northwind Bank")."""
+        key = company_key(company) or normalize_company(company)
+        if not key:
+            return ()
+        exact = self.companies.get(key)
+        if exact:
+            return exact
+        prefix = key + " "
+        starts = (ids for k, ids in self.companies.items() if k.startswith(prefix))
+        return tuple(pid for ids in starts for pid in ids)
 
     def mask_for(self, owners: set[str], *, include_public: bool = True) -> int:
         mask = PUBLIC_OWNER_BIT if include_public else 0

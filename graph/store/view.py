@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
-from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_ties
+from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_ties, company_key
 from graph.identity import normalize_name
 from graph.model import Evidence, ImportBatch, Person, canonical_pair
 from graph.store.base import PUBLIC_OWNER_BIT, PlanningView
@@ -93,7 +93,9 @@ def build_view(
         _infer_colleagues(details, node_mask, best_tie, weights, as_of, implied, strengths)
     edges = ((a, b, s, m) for (a, b), (s, m) in strengths.items())
     graph = TrustGraph.from_edges(edges, people)
-    return PlanningView(graph, bits, details, evidence, implied, name_index(details))
+    return PlanningView(
+        graph, bits, details, evidence, implied, name_index(details), company_index(details)
+    )
 
 
 def _infer_colleagues(
@@ -124,6 +126,16 @@ def _infer_colleagues(
         implied[pair] = {INFERRED_OWNER: inferred}
         strength = estimate_strength(inferred, as_of=as_of, weights=weights).strength
         strengths[pair] = (strength, mask)
+
+
+def company_index(details: Mapping[str, Person]) -> dict[str, tuple[str, ...]]:
+    """Company key (graph.colleagues.company_key) -> the ids of the people there."""
+    companies: dict[str, list[str]] = defaultdict(list)
+    for pid, person in details.items():
+        key = company_key(person.company)
+        if key:
+            companies[key].append(pid)
+    return {key: tuple(ids) for key, ids in companies.items()}
 
 
 def name_index(details: Mapping[str, Person]) -> dict[str, tuple[str, ...]]:
