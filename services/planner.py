@@ -224,9 +224,23 @@ class Planner:
     async def search(
         self, viewer: Viewer, text: str, *, limit: int, offset: int = 0
     ) -> tuple[list[Person], bool]:
-        """People matching ``text`` the viewer may browse, and whether more exist."""
+        """People matching ``text`` the viewer may browse, and whether more exist.
+
+        Exact full-name matches come first, accents and case aside ("jose alvarez"
+        finds "José Álvarez"), then everyone whose fields contain the text.
+        """
         out: list[Person] = []
+        view = await self.store.planning_view(viewer.workspace)
+        named = [p for pid in view.names.get(normalize_name(text), ()) if (p := view.person(pid))]
+        seen: set[str] = set()
         skip = offset
+        for p in named:
+            if await self.may_see(viewer, p, browse=True):
+                seen.add(p.id)
+                if skip:
+                    skip -= 1
+                else:
+                    out.append(p)
         batch_offset = 0
         batch = max(limit * 4, 50)
         while len(out) <= limit:
@@ -234,7 +248,7 @@ class Planner:
                 viewer.workspace, text, limit=batch, offset=batch_offset
             )
             for p in found:
-                if await self.may_see(viewer, p, browse=True):
+                if p.id not in seen and await self.may_see(viewer, p, browse=True):
                     if skip:
                         skip -= 1
                     else:
