@@ -8,6 +8,7 @@ each backend; every case is asked over GraphQL (both backends) and the CLI (--js
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -43,13 +44,13 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> TeamManifest:
     return write_team_exports(tmp_path_factory.mktemp("exports"), seed=7, scale=0.5)
 
 
-async def load_team(store: GraphStore, team: TeamManifest, data: Path) -> Services:
+async def load_team(store: GraphStore, team: TeamManifest, data: Path, ws: str) -> Services:
     services = Services.build(Settings(data_dir=data), store)
     services.planner._today = TODAY
-    services.appdb.create_workspace(WS)
+    services.appdb.create_workspace(ws)
     for member in team.members:
         request = ImportRequest(ImportKind.LINKEDIN, member.folder)
-        await run_import(services.planner, Viewer(WS), request)
+        await run_import(services.planner, Viewer(ws), request)
     return services
 
 
@@ -57,10 +58,13 @@ async def load_team(store: GraphStore, team: TeamManifest, data: Path) -> Servic
 async def ask(
     store: GraphStore, team: TeamManifest, tmp_path: Path
 ) -> AsyncIterator[tuple[Ask, Services]]:
-    services = await load_team(store, team, tmp_path)
+    # The Neo4j server is shared by the session: a workspace of its own per test.
+    ws = f"team-{uuid.uuid4().hex[:10]}"
+    services = await load_team(store, team, tmp_path, ws)
+    services.settings = services.settings.model_copy(update={"workspace": ws})
 
     async def run(query: str, member: str | None = None, **variables: Any) -> dict[str, Any]:
-        viewer = Viewer(WS, member)
+        viewer = Viewer(ws, member)
         result = await schema.execute(
             query, variable_values=variables, context_value=request_context(services, viewer)
         )
@@ -73,7 +77,7 @@ async def ask(
 
 
 async def member_id(services: Services, name: str) -> str:
-    return (await services.planner.resolve(Viewer(WS), name)).id
+    return (await services.planner.resolve(Viewer(services.settings.workspace), name)).id
 
 
 INTRODUCERS = f"""
