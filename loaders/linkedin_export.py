@@ -379,11 +379,12 @@ class _Ties:
         pid = self.by_url.get(contact.url) if contact.url else None
         if pid is not None or not contact.name:
             return pid
-        # A URL-bearing counterpart never lands on a connection with another URL.
+        # A URL-bearing counterpart never lands on a connection with another URL (the
+        # same URL is fine: identity resolution may have given a URL-less row its URL).
         ids = [
             i
             for i in self.by_name.get(li.name_key(contact.name), ())
-            if not (contact.url and self.by_id[i].person.url)
+            if not (contact.url and self.by_id[i].person.url not in ("", contact.url))
         ]
         if len(ids) > 1:
             raise LookupError(contact.name)
