@@ -244,8 +244,6 @@ class Query:
         tone: str = "warm",
     ) -> t.DraftResult:
         c = info.context
-        if tone not in ("warm", "formal", "brief"):
-            raise InvalidInputError("tone is warm, formal or brief", field="tone")
         view = await c.services.outreach.draft(
             c.viewer, to, goal=goal, via_ref=via, from_ref=from_, tone=tone
         )

@@ -40,6 +40,8 @@ class DraftView:
     alternative: DraftView | None = None
 
 
+TONES = ("warm", "formal", "brief")
+
 MUCH_WARMER = 2.0
 """A route through an introducer is offered beside a direct note when its probability is
 at least this many times the direct tie's strength."""
@@ -143,6 +145,16 @@ class Outreach:
             raise InvalidInput("say in your own words what you want to talk about", field="goal")
         if len(goal) > 500:
             raise InvalidInput("keep the goal under 500 characters", field="goal")
+        if tone not in TONES:
+            raise InvalidInput(f"tone is {', '.join(TONES)}; got {tone!r}", field="tone")
+        flagged = [f for f in lint_outreach(goal).findings if f.severity.value == "error"]
+        if flagged:
+            raise InvalidInput(
+                "the goal itself reads as a pitch or pressure ("
+                + "; ".join(f"{f.rule}: {f.excerpt!r}" for f in flagged)
+                + "); say plainly what you want to learn or ask about",
+                field="goal",
+            )
         planner = self.planner
         target = await planner.resolve(viewer, to_ref)
         requesters = await planner.requesters(viewer, from_ref)
@@ -253,6 +265,14 @@ class Outreach:
             raise Forbidden("members record intro requests only for themselves")
         if not goal.strip():
             raise InvalidInput("a request needs a goal", field="goal")
+        errors = [f for f in lint_outreach(draft).findings if f.severity.value == "error"]
+        if draft.strip() and errors:
+            raise InvalidInput(
+                "the draft has lint errors; fix them before recording the ask ("
+                + "; ".join(f"{f.rule}: {f.excerpt!r}" for f in errors)
+                + ")",
+                field="draft",
+            )
         return self.appdb.create_intro_request(
             viewer.workspace,
             requester=requester.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -385,3 +386,48 @@ def test_every_generated_draft_is_lint_clean_and_fits(ctx: DraftContext) -> None
     assert d == ENGINE.draft(ctx)
     assert d.ask.startswith(("Hi ", "Dear "))
     assert ctx.introducer.name.split()[0] in d.ask.splitlines()[0]
+
+
+# -- issue 16: drafts a person would send ------------------------------------------------
+def test_a_salesy_goal_is_refused_not_pasted() -> None:
+    import asyncio
+
+    from graph.errors import InvalidInput as Invalid
+    from graph.store.embedded import EmbeddedStore
+    from services.access import Viewer
+    from services.appdb import AppDB
+    from services.outreach import Outreach
+    from services.planner import Planner
+    from tests.conftest import TODAY, small_network
+
+    async def go(tmp: Path) -> None:
+        store = EmbeddedStore(tmp / "db.sqlite", today=lambda: TODAY)
+        await store.apply("w", small_network())
+        outreach = Outreach(Planner(store, today=TODAY), AppDB(tmp / "app.db"))
+        with pytest.raises(Invalid) as bad_goal:
+            await outreach.draft(
+                Viewer("w"),
+                "cy",
+                goal="Sorry to bother you, but would you invest in our game-changing synergy",
+                from_ref="me",
+            )
+        assert bad_goal.value.field == "goal"
+        with pytest.raises(Invalid) as bad_tone:
+            await outreach.draft(Viewer("w"), "cy", goal="learn about payments", tone="sarcastic")
+        assert bad_tone.value.field == "tone"
+        with pytest.raises(Invalid) as bad_draft:
+            await outreach.create_request(
+                Viewer("w"),
+                "cy",
+                via_ref="bo",
+                goal="learn about payments",
+                from_ref="me",
+                draft="Sorry to bother you, but can you get me a meeting with your CEO?",
+            )
+        assert bad_draft.value.field == "draft"
+        await store.close()
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(go(Path(tmp)))
