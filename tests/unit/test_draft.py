@@ -422,7 +422,7 @@ def test_a_salesy_goal_is_refused_not_pasted() -> None:
                 via_ref="bo",
                 goal="learn about payments",
                 from_ref="me",
-                draft="Sorry to bother you, but can you get me a meeting with your CEO?",
+                draft="Sorry to bother you, but would you invest in our game-changing synergy?",
             )
         assert bad_draft.value.field == "draft"
         await store.close()
