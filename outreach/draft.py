@@ -274,9 +274,27 @@ def _first(person: Person) -> str:
     return person.name.split()[0] if person.name.split() else person.name
 
 
+_HEADLINE_SPLIT = re.compile(r"\s*(?:\||•|·|/|;|\s[-–—]\s)\s*")
+
+
+def headline_title(position: str) -> str:
+    """The first role of a LinkedIn headline, the part a person would say aloud.
+
+    >>> headline_title("Founder | Angel Investor | Ex-Google")
+    'Founder'
+    >>> headline_title("Head of Growth 🚀 — hiring!")
+    'Head of Growth'
+    """
+    first = _HEADLINE_SPLIT.split(position.strip(), maxsplit=1)[0]
+    return "".join(ch for ch in first if ch.isalnum() or ch in " &,.'()+-").strip(" ,.-")
+
+
 def _role(person: Person) -> tuple[str, tuple[str, ...]]:
-    """ "Head of Payments at Acme", with evidence ids; empty when unknown."""
-    position, company = person.position.strip(), person.company.strip()
+    """ "Head of Payments at Acme", with evidence ids; empty when unknown. A student
+    or freelance profile has no "role at a company" to claim."""
+    position, company = headline_title(person.position), person.company.strip()
+    if _NO_ROLE.search(position) or _NO_ROLE.search(company):
+        position = ""
     ids = tuple(
         f"{kind}:{value}"
         for kind, value in (("target:position", position), ("target:company", company))
@@ -287,6 +305,21 @@ def _role(person: Person) -> tuple[str, tuple[str, ...]]:
     if company:
         return f"at {company}", ids
     return position, ids
+
+
+_NO_ROLE = re.compile(r"\b(student|freelanc\w*|self[- ]employed|retired|looking for)\b", re.I)
+
+
+def _also(phrase: str) -> str:
+    """ "You have also been connected since 2022." — "also" after the auxiliary.
+
+    >>> _also("have been connected since 2022"), _also("both studied at MIT")
+    ('You have also been connected since 2022.', 'You also both studied at MIT.')
+    """
+    for aux in ("have ", "were ", "are "):
+        if phrase.startswith(aux):
+            return f"You {aux}also {phrase[len(aux) :]}."
+    return f"You also {phrase}."
 
 
 def _join_facts(facts: Sequence[_Fact]) -> str:
@@ -463,7 +496,7 @@ class TemplateDraftEngine:
             if len(theirs) > 1:
                 out.append(
                     _Sentence(
-                        f"You also {theirs[1].phrase}.",
+                        _also(theirs[1].phrase),
                         (theirs[1].evidence,),
                         drop_rank=2,
                         label="second fact",

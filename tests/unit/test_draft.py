@@ -431,3 +431,34 @@ def test_a_salesy_goal_is_refused_not_pasted() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(go(Path(tmp)))
+
+
+def test_messy_profiles_read_naturally() -> None:
+    """Headlines are cut to their first role; students and freelancers get no 'role at'."""
+    from datetime import date
+
+    from graph.model import Evidence, Person, Relationship
+    from outreach.draft import DraftContext, TemplateDraftEngine, headline_title
+
+    assert headline_title("Founder | Angel Investor | Ex-Google") == "Founder"
+    me = Person("me", "Ada Lind", company="Lumen")
+    sam = Person("sam", "Sam Ortiz")
+    for target in (
+        Person("t", "Tom Reed", company="Acme", position="Founder | Angel Investor | Ex-Google"),
+        Person("t", "Tom Reed", company="Syracuse University", position="Masters Student"),
+        Person("t", "Tom Reed", company="", position="Freelance"),
+    ):
+        ties = (
+            Relationship("me", "sam", (Evidence("me", connected_on=date(2019, 1, 1)),)),
+            Relationship(
+                "sam", "t", (Evidence("sam", connected_on=date(2022, 3, 1), messages_ab=2),)
+            ),
+        )
+        ctx = DraftContext(
+            me, sam, target, *ties, goal="learn how they run pricing", today=date(2026, 1, 31)
+        )
+        d = TemplateDraftEngine().draft(ctx)
+        assert "|" not in d.ask and "Angel Investor" not in d.ask
+        assert "Student at" not in d.ask and "Freelance" not in d.ask
+        assert "also have been" not in d.ask
+        assert d.lint.clean, (d.ask, d.lint.ask.findings)
