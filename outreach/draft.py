@@ -147,6 +147,9 @@ def _merged(rel: Relationship | None) -> Evidence | None:
     return merge_evidence(rel.evidence) if rel is not None and rel.evidence else None
 
 
+_SCHOOLISH = re.compile(r"\b(university|college|school|institute|academy|universit\w+)\b", re.I)
+
+
 def _tie_facts(rel: Relationship | None, x: Person, hop: str, today: date) -> list[_Fact]:
     """Facts about the tie, strongest first; ``x`` is the side speaking ("we"/"you")."""
     ev = _merged(rel)
@@ -157,7 +160,10 @@ def _tie_facts(rel: Relationship | None, x: Person, hop: str, today: date) -> li
     facts: list[_Fact] = [
         _Fact(
             "employer",
-            f"worked together at {employer}",
+            # A campus is shared by students and staff alike: claim the place, not the work.
+            f"were both at {employer}"
+            if _SCHOOLISH.search(employer)
+            else f"worked together at {employer}",
             f"{hop}:shared_employer:{employer}",
         )
         for employer in ev.shared_employers[:1]

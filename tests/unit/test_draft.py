@@ -462,3 +462,26 @@ def test_messy_profiles_read_naturally() -> None:
         assert "Student at" not in d.ask and "Freelance" not in d.ask
         assert "also have been" not in d.ask
         assert d.lint.clean, (d.ask, d.lint.ask.findings)
+
+
+def test_a_shared_university_is_not_claimed_as_working_together() -> None:
+    from datetime import date
+
+    from graph.model import Evidence, Person, Relationship
+    from outreach.draft import DraftContext, TemplateDraftEngine
+
+    me = Person("me", "Ada Lind", position="Masters Student", company="Syracuse University")
+    ta = Person("ta", "Sam Ortiz", position="Teaching Assistant", company="Syracuse University")
+    target = Person("t", "Tom Reed", company="Acme", position="Data Lead")
+    ties = (
+        Relationship("me", "ta", (Evidence("me", shared_employers=("Syracuse University",)),)),
+        Relationship("t", "ta", (Evidence("ta", connected_on=date(2022, 3, 1)),)),
+    )
+    d = TemplateDraftEngine().draft(
+        DraftContext(
+            me, ta, target, *ties, goal="learn how Acme hires analysts", today=date(2026, 1, 31)
+        )
+    )
+    assert "worked together at Syracuse" not in d.ask
+    assert "both at Syracuse University" in d.ask
+    assert d.lint.clean
