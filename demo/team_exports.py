@@ -98,6 +98,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
+from demo.data import PROFILE_HEADER
+
 Variant = Literal["2024", "2022", "2018"]
 VARIANT_CYCLE: tuple[Variant, ...] = ("2024", "2022", "2018")
 DEFAULT_SIZES = (400, 250, 120, 60)
@@ -1285,21 +1287,7 @@ class _Builder:
         return _csv([header, *rows])
 
     def _profile(self, e: _Export) -> str:
-        header = [
-            "First Name",
-            "Last Name",
-            "Maiden Name",
-            "Address",
-            "Birth Date",
-            "Headline",
-            "Summary",
-            "Industry",
-            "Zip Code",
-            "Geo Location",
-            "Twitter Handles",
-            "Websites",
-            "Instant Messengers",
-        ]
+        header = list(PROFILE_HEADER)  # the columns have not changed since 2018
         site = "".join(
             ch for ch in _ascii(e.me.job_at(e.exported_on).company).lower() if ch.isalnum()
         )
