@@ -149,10 +149,7 @@ def _rated_or_inferred(evidence: Evidence, w: StrengthWeights) -> StrengthEstima
         return None
     size = evidence.colleague_size
     strength = colleague_strength(size, ceiling=w.colleague_ceiling, scale=w.colleague_scale)
-    line = (
-        f"both list {evidence.colleague_company} as their current company "
-        f"(inferred; {size} people there in this network)"
-    )
+    line = f"both list {evidence.colleague_company} as their current company (inferred)"
     return StrengthEstimate(max(strength, w.floor), (line,))
 
 

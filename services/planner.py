@@ -487,7 +487,7 @@ class Planner:
                 strength,
                 (
                     f"{last.name} works at {last.company}; {target.name} is said to work "
-                    f"there too (inferred; {len(colleagues)} people there in this network)",
+                    "there too (inferred)",
                 ),
                 (),
                 True,

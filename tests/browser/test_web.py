@@ -309,9 +309,7 @@ async def test_plan_choose_introducer_draft_and_record(tab: Tab, site: Site) -> 
         "() => window.warmintro.pathGraph().nodes('.chosen').map(n => n.id())"
     )
     assert chosen["id"] in highlighted
-    if not has_field(site, "Query", "draftIntroRequest"):
-        await screenshot(tab, "web-path-explorer.png")
-        pytest.skip("draftIntroRequest is not in the schema yet (Outreach issue)")
+    assert has_field(site, "Query", "draftIntroRequest")
     await page.wait_for_selector("#draft-body:not([hidden]), #draft-status.error")
     assert await page.locator("#draft-body").is_visible(), await text_of(page, "#draft-status")
     ask = await text_of(page, "#draft-ask")
