@@ -454,6 +454,10 @@ class Draft:
     alternative: Draft | None = strawberry.field(
         description="With a weak direct tie: an intro request through a much warmer route."
     )
+    next_hop: Person | None = strawberry.field(
+        description="On a path longer than two hops: the person the introducer is asked to "
+        "introduce you to first (connected to the target). Null when it is the target."
+    )
 
     @staticmethod
     def of(view: DraftView) -> Draft:
@@ -479,6 +483,7 @@ class Draft:
             lint=lint_report(d.lint.ask),
             blurb_lint=lint_report(d.lint.blurb),
             alternative=None if view.alternative is None else Draft.of(view.alternative),
+            next_hop=None if view.next_hop is None else Person.of(view.next_hop),
         )
 
 

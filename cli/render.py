@@ -204,6 +204,12 @@ def draft_text(view: DraftView) -> str:
     d = view.draft
     if view.kind == "direct":
         head = f"You already know {view.target.name}: a direct note, no introducer needed."
+    elif view.next_hop is not None:
+        head = (
+            f"The first step towards {view.target.name}: an intro request to "
+            f"{view.introducer.name}, who knows {view.next_hop.name} "
+            f"(connected to {view.target.name})."
+        )
     else:
         head = f"An intro request to {view.introducer.name}, who knows {view.target.name}."
     lines = [head, f"To: {view.introducer.name}   Subject: {d.subject}", "", d.ask, ""]
@@ -236,6 +242,7 @@ def draft_dict(view: DraftView) -> dict[str, Any]:
         "requester": person_dict(view.requester),
         "introducer": person_dict(view.introducer),
         "target": person_dict(view.target),
+        "nextHop": None if view.next_hop is None else person_dict(view.next_hop),
         "followUp": {
             "afterDays": d.follow_up.after_days,
             "sendOn": d.follow_up.send_on.isoformat(),

@@ -49,6 +49,9 @@ class DraftContext:
     ``requester_introducer`` and ``introducer_target`` are the canonical
     relationships (``a < b``) for the two hops, or None when the graph has no
     record of the tie. ``goal`` is the requester's goal in their own words.
+    ``goal_target`` is set when the path is longer than two hops: ``target`` is then
+    the next step (the person the introducer knows) and ``goal_target`` the person
+    the requester ultimately wants to reach, whom ``target`` is connected to.
     """
 
     requester: Person
@@ -59,6 +62,7 @@ class DraftContext:
     goal: str
     today: date
     tone: Tone = Tone.WARM
+    goal_target: Person | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +216,8 @@ _GOAL_PREFIX = re.compile(
 )
 _LEARN_PREFIX = re.compile(
     r"^(?:learn(?: more)? about|learn|understand|hear about|hear|ask about|ask|discuss|"
-    r"talk about|talk through|get (?:advice|input|a view) on|find out)\s+(?:about\s+)?",
+    r"talk about|talk through|get (?:advice|input|a view|guidance|tips|perspective) on|"
+    r"find out|figure out|work out)\s+(?:about\s+)?",
     re.IGNORECASE,
 )
 _VERBS = frozenset(
@@ -221,9 +226,33 @@ _VERBS = frozenset(
         "learn understand hear ask discuss talk get find hire build launch move migrate choose "
         "pick price scale set design plan improve reduce compare evaluate structure run start "
         "grow enter expand prepare write research decide make ship switch replace organise "
-        "organize measure test automate negotiate",
+        "organize measure test automate negotiate figure explore break transition become "
+        "raise join apply work navigate sort map",
     )
 )
+_WH = frozenset({"how", "what", "why", "whether", "when", "where", "which", "who"})
+_MODALS = frozenset({"can", "could", "should", "would", "will", "might", "must"})
+_PRONOUNS = frozenset({"i", "we", "you", "they", "one", "people", "teams", "companies"})
+_CURIOUS = re.compile(
+    r"^(?:i'm|i am|we're|we are)\s+(?:curious|interested)\s+(?:about|in)\s+", re.IGNORECASE
+)
+_ADVICE = re.compile(
+    r"^(?:some\s+)?(advice|input|guidance|tips|perspective|a view)\s+(?:on|about)\s+",
+    re.IGNORECASE,
+)
+
+
+def _question(text: str) -> str:
+    """ "How do teams price X?" -> "how teams price X"; "how can I X" -> "how I can X".
+    Other inverted questions are kept as they are (still readable)."""
+    words = text.rstrip("?").split()
+    words[0] = words[0].lower()
+    if len(words) > 2 and words[1].lower() == "do":
+        del words[1]
+    elif len(words) > 3 and words[1].lower() in _MODALS and words[2].lower() in _PRONOUNS:
+        subject = "I" if words[2].lower() == "i" else words[2].lower()
+        words[1], words[2] = subject, words[1].lower()
+    return " ".join(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,11 +274,25 @@ def parse_goal(goal: str) -> _Goal:
     ('learn how Acme handles chargebacks', 'how Acme handles chargebacks')
     >>> parse_goal("payments partnerships in Brazil").topic
     'payments partnerships in Brazil'
+    >>> g = parse_goal("How do payment teams handle chargebacks?")
+    >>> g.clause, g.topic
+    ('understand how payment teams handle chargebacks', 'how payment teams handle chargebacks')
+    >>> parse_goal("advice on moving into product management").clause
+    'get advice on moving into product management'
     """
     text = " ".join(goal.split()).strip(" .!?;:,")
     text = _GOAL_PREFIX.sub("", text).strip(" .!?;:,")
     if not text:
         raise InvalidInput("the goal is empty; say in a few words what you want to learn")
+    if curious := _CURIOUS.match(text):
+        text = "learn about " + text[curious.end() :]
+    elif advice := _ADVICE.match(text):
+        text = f"get {advice.group(1).lower()} on " + text[advice.end() :]
+    first = text.split()[0]
+    if first.lower() in _WH:
+        text = "understand " + _question(text)
+    elif first.lower().endswith("ing") or first.lower() in {"a", "an", "the", "some", "my"}:
+        text = first.lower() + text[len(first) :]
     first = text.split()[0]
     verb = first.lower() in _VERBS
     if verb:
@@ -280,7 +323,7 @@ def _first(person: Person) -> str:
     return person.name.split()[0] if person.name.split() else person.name
 
 
-_HEADLINE_SPLIT = re.compile(r"\s*(?:\||•|·|/|;|\s[-–—]\s)\s*")
+_HEADLINE_SPLIT = re.compile(r"\s*(?:\||•|·|/|;|@|\s[-–—]\s)\s*")
 
 
 def headline_title(position: str) -> str:
@@ -290,20 +333,25 @@ def headline_title(position: str) -> str:
     'Founder'
     >>> headline_title("Head of Growth 🚀 — hiring!")
     'Head of Growth'
+    >>> headline_title("Senior Software Engineer @ Tessel / ex-Initech")
+    'Senior Software Engineer'
     """
     first = _HEADLINE_SPLIT.split(position.strip(), maxsplit=1)[0]
-    return "".join(ch for ch in first if ch.isalnum() or ch in " &,.'()+-").strip(" ,.-")
+    kept = "".join(ch for ch in first if ch.isalnum() or ch in " &,.'()+-")
+    return " ".join(kept.split()).strip(" ,.-")
 
 
-def _role(person: Person) -> tuple[str, tuple[str, ...]]:
+def _role(person: Person, side: str = "target") -> tuple[str, tuple[str, ...]]:
     """ "Head of Payments at Acme", with evidence ids; empty when unknown. A student
     or freelance profile has no "role at a company" to claim."""
     position, company = headline_title(person.position), person.company.strip()
     if _NO_ROLE.search(position) or _NO_ROLE.search(company):
         position = ""
+    if _NO_ROLE.search(company):
+        company = ""
     ids = tuple(
-        f"{kind}:{value}"
-        for kind, value in (("target:position", position), ("target:company", company))
+        f"{side}:{kind}:{value}"
+        for kind, value in (("position", position), ("company", company))
         if value
     )
     if position and company:
@@ -518,7 +566,20 @@ class TemplateDraftEngine:
                     }[tone]
                 )
             )
-        if role:
+        final = ctx.goal_target
+        if final is not None:
+            final_role, final_ids = _role(final)
+            described = f"{final.name} ({final_role})" if final_role else final.name
+            would = "I would" if tone is Tone.FORMAL else "I'd"
+            out.append(
+                _Sentence(
+                    f"The person {would} most like to reach is {described}; {target} is "
+                    f"connected to {_first(final)}, so {target} is the natural first step.",
+                    (f"path:{ctx.target.id}->{final.id}", *final_ids),
+                    label="goal target",
+                )
+            )
+        elif role:
             out.append(
                 _Sentence(
                     f"As {role}, {target} is the person I'd most like to learn from on this."
@@ -580,18 +641,13 @@ class TemplateDraftEngine:
         me = ctx.requester
         ours = _tie_facts(ctx.requester_introducer, me, "requester-introducer", ctx.today)
         role, role_ids = _role(ctx.target)
-        mine = (
-            f"{me.position} at {me.company}"
-            if me.position and me.company
-            else (f"at {me.company}" if me.company else me.position)
-        )
+        mine, ids = _role(me, "requester")
         out = [_Sentence(f"Hi {target},")]
-        about_me = f"I'm {me.name}" + (f", {mine}" if mine else "") + "."
-        ids = tuple(
-            f"requester:{k}:{v}"
-            for k, v in (("position", me.position), ("company", me.company))
-            if v
-        )
+        if mine.startswith("at "):
+            mine = "from " + mine.removeprefix("at ")
+        elif mine:
+            mine = ", " + mine
+        about_me = f"I'm {me.name}{' ' if mine.startswith('from') else ''}{mine}."
         out.append(_Sentence(about_me, ids))
         if ours:
             fact = next((f for f in ours if f.kind != "recent"), ours[0])
@@ -695,6 +751,8 @@ def _validate(ctx: DraftContext) -> None:
     ids = {ctx.requester.id, ctx.introducer.id, ctx.target.id}
     if len(ids) != 3:
         raise InvalidInput("requester, introducer and target must be three different people")
+    if ctx.goal_target is not None and ctx.goal_target.id in ids:
+        raise InvalidInput("the person to reach must not be on the first two hops", field="to")
     for rel, x, y, name in (
         (ctx.requester_introducer, ctx.requester, ctx.introducer, "requester_introducer"),
         (ctx.introducer_target, ctx.introducer, ctx.target, "introducer_target"),

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 class DraftView:
     """A draft and whom it involves. ``kind`` "direct" is a note to a contact the
     requester already knows (``introducer`` is then the target, its addressee);
-    ``alternative`` is an intro request through a much warmer route, when one exists."""
+    ``alternative`` is an intro request through a much warmer route, when one exists;
+    ``next_hop`` is set on a path longer than two hops: the person the introducer is
+    asked to introduce, who is connected to ``target``."""
 
     draft: Any  # outreach.draft.Draft
     requester: Person
@@ -38,6 +40,7 @@ class DraftView:
     target: Person
     kind: str = "intro"
     alternative: DraftView | None = None
+    next_hop: Person | None = None
 
 
 TONES = ("warm", "formal", "brief")
@@ -45,6 +48,24 @@ TONES = ("warm", "formal", "brief")
 MUCH_WARMER = 2.0
 """A route through an introducer is offered beside a direct note when its probability is
 at least this many times the direct tie's strength."""
+
+
+def _check_goal(goal: str, tone: str) -> None:
+    """Refuse a goal a draft cannot honestly carry (empty, too long, a pitch in itself)."""
+    if not goal.strip():
+        raise InvalidInput("say in your own words what you want to talk about", field="goal")
+    if len(goal) > 500:
+        raise InvalidInput("keep the goal under 500 characters", field="goal")
+    if tone not in TONES:
+        raise InvalidInput(f"tone is {', '.join(TONES)}; got {tone!r}", field="tone")
+    flagged = [f for f in lint_outreach(goal).findings if f.severity.value == "error"]
+    if flagged:
+        raise InvalidInput(
+            "the goal itself reads as a pitch or pressure ("
+            + "; ".join(f"{f.rule}: {f.excerpt!r}" for f in flagged)
+            + "); say plainly what you want to learn or ask about",
+            field="goal",
+        )
 
 
 def _now() -> datetime:
@@ -140,21 +161,9 @@ class Outreach:
         from_ref: str | None = None,
         tone: str = "warm",
     ) -> DraftView:
-        """A referral request to an introducer who knows the target directly."""
-        if not goal.strip():
-            raise InvalidInput("say in your own words what you want to talk about", field="goal")
-        if len(goal) > 500:
-            raise InvalidInput("keep the goal under 500 characters", field="goal")
-        if tone not in TONES:
-            raise InvalidInput(f"tone is {', '.join(TONES)}; got {tone!r}", field="tone")
-        flagged = [f for f in lint_outreach(goal).findings if f.severity.value == "error"]
-        if flagged:
-            raise InvalidInput(
-                "the goal itself reads as a pitch or pressure ("
-                + "; ".join(f"{f.rule}: {f.excerpt!r}" for f in flagged)
-                + "); say plainly what you want to learn or ask about",
-                field="goal",
-            )
+        """A referral request: to an introducer who knows the target, or, on a longer
+        path, to the first introducer about the next person on it (named target kept)."""
+        _check_goal(goal, tone)
         planner = self.planner
         target = await planner.resolve(viewer, to_ref)
         requesters = await planner.requesters(viewer, from_ref)
@@ -166,11 +175,15 @@ class Outreach:
         if via_ref:
             introducer = await planner.resolve(viewer, via_ref)
             if await tie(introducer.id, target.id) is None:
-                raise InvalidInput(
-                    f"{introducer.name} does not know {target.name} directly in this graph; "
-                    "ask for the introducers list to see who does",
-                    field="via",
-                )
+                found = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=50)
+                route = next((r for r in found.introducers if r.person.id == introducer.id), None)
+                if route is None:
+                    raise InvalidInput(
+                        f"{introducer.name} has no path to {target.name} in this graph; "
+                        "ask for the introducers list to see who does",
+                        field="via",
+                    )
+                return await self._first_step(route.path.people, goal, tone, tie)
             knowing = [(p, rel) for p in requesters if (rel := await tie(p.id, introducer.id))]
             if not knowing:
                 raise InvalidInput(f"{introducer.name} is not among your connections", field="via")
@@ -189,14 +202,11 @@ class Outreach:
                 )
                 return replace(note, alternative=intro)
             if not via_one:
-                hint = ""
-                if found.introducers:
-                    first = found.introducers[0].path.people
-                    route = " → ".join(p.name for p in first)
-                    hint = f"; the best path goes {route}: start with {first[1].name}"
-                raise InvalidInput(
-                    f"none of your contacts knows {target.name} directly{hint}", field="to"
-                )
+                if not found.introducers:
+                    raise InvalidInput(
+                        f"nobody in your network can introduce you to {target.name}", field="to"
+                    )
+                return await self._first_step(found.introducers[0].path.people, goal, tone, tie)
             introducer = via_one[0].person
             requester = via_one[0].path.people[0]
         return await self._intro_draft(requester, introducer, target, goal, tone, tie)
@@ -224,6 +234,23 @@ class Outreach:
         draft = self.engine.direct_note(ctx)
         return DraftView(draft, requester, target, target, kind="direct")
 
+    async def _first_step(
+        self,
+        people: Sequence[Person],
+        goal: str,
+        tone: str,
+        tie: Callable[[str, str], Awaitable[Relationship | None]],
+    ) -> DraftView:
+        """The ask for the first step of a path (requester, introducer, next, …, target):
+        double opt-in goes one hop at a time, so the introducer is asked about the next
+        person, and the draft names the real target as the reason."""
+        requester, introducer, target = people[0], people[1], people[-1]
+        if len(people) <= 3:
+            return await self._intro_draft(requester, introducer, target, goal, tone, tie)
+        return await self._intro_draft(
+            requester, introducer, people[2], goal, tone, tie, goal_target=target
+        )
+
     async def _intro_draft(
         self,
         requester: Person,
@@ -232,7 +259,11 @@ class Outreach:
         goal: str,
         tone: str,
         tie: Callable[[str, str], Awaitable[Relationship | None]],
+        *,
+        goal_target: Person | None = None,
     ) -> DraftView:
+        """With ``goal_target``, ``target`` is the next hop and the view's target is the
+        person to reach (``next_hop`` names the person the introducer is asked about)."""
         from outreach.draft import DraftContext, Tone
 
         ctx = DraftContext(
@@ -244,8 +275,12 @@ class Outreach:
             goal=goal.strip(),
             tone=Tone(tone),
             today=self.planner.today,
+            goal_target=goal_target,
         )
-        return DraftView(self.engine.draft(ctx), requester, introducer, target)
+        draft = self.engine.draft(ctx)
+        if goal_target is None:
+            return DraftView(draft, requester, introducer, target)
+        return DraftView(draft, requester, introducer, goal_target, next_hop=target)
 
     async def create_request(
         self,

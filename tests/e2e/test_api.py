@@ -595,6 +595,46 @@ async def test_draft_lint_and_intro_request_lifecycle(api: Api) -> None:
     assert any("asked 1 time" in r for r in ana["reasons"])
 
 
+async def test_draft_on_a_three_hop_path_asks_for_the_first_step_and_names_the_target(
+    api: Api,
+) -> None:
+    """me -> ana -> bo -> cy: ana is asked about bo, the draft says cy is the aim, and the
+    recorded request keeps cy as its target (issue 16: it named bo and never cy)."""
+    q = """query { draftIntroRequest(to: "cy", via: "ana", from: "me", goal: "learn how Acme reconciles payouts") {
+      __typename ... on Draft { ask blurb subject introducer { id } target { id } nextHop { id name }
+        sentences { sentence evidence } lint { clean } blurbLint { clean } }
+      ... on InvalidInput { message field } } }"""
+    draft = (await api.query("me", q))["draftIntroRequest"]
+    assert draft["__typename"] == "Draft", draft
+    assert (draft["introducer"]["id"], draft["target"]["id"]) == ("ana", "cy")
+    assert draft["nextHop"] == {"id": "bo", "name": "Bo Brandt"}
+    assert draft["ask"].startswith("Hi Ana,")
+    assert "Cy Chen (Head of Payments at Acme)" in draft["ask"]
+    assert "Bo is connected to Cy" in draft["ask"]
+    assert "the person I'd most like to learn from" not in draft["ask"]
+    assert draft["blurb"].startswith("Hi Bo,")
+    assert draft["lint"]["clean"] and draft["blurbLint"]["clean"]
+    grounded = {s["sentence"]: s["evidence"] for s in draft["sentences"]}
+    aim = next(text for text in grounded if "most like to reach" in text)
+    assert "path:bo->cy" in grounded[aim]
+    created = await api.query(
+        "me",
+        'mutation { createIntroRequest(to: "cy", via: "ana", goal: "payouts") '
+        "{ __typename ... on IntroRequest { id target { id } introducer { id } } } }",
+    )
+    req = created["createIntroRequest"]
+    assert (req["target"]["id"], req["introducer"]["id"]) == ("cy", "ana")
+    # Without --via, the best route's first introducer is asked: dee knows cy directly.
+    auto = await api.query(
+        "me",
+        '{ draftIntroRequest(to: "cy", from: "me", goal: "payouts") '
+        "{ ... on Draft { introducer { id } nextHop { id } } } }",
+    )
+    assert auto["draftIntroRequest"]["introducer"]["id"] in {"ana", "dee"}
+    if auto["draftIntroRequest"]["introducer"]["id"] == "dee":
+        assert auto["draftIntroRequest"]["nextHop"] is None
+
+
 # -- imports over the GraphQL multipart request spec ----------------------------------------
 def test_import_linkedin_zip_upload_runs_in_background(api: Api, tmp_path: Path) -> None:
     import io

@@ -485,3 +485,149 @@ def test_a_shared_university_is_not_claimed_as_working_together() -> None:
     assert "worked together at Syracuse" not in d.ask
     assert "both at Syracuse University" in d.ask
     assert d.lint.clean
+
+
+# -- issue 16: the property over real-shaped profiles, any path length and any goal --------
+MESSY_POSITIONS = [
+    *POSITIONS,
+    "Founder | Angel Investor | Ex-Google",
+    "Head of Growth 🚀 — hiring!",
+    "Masters Student",
+    "PhD candidate; teaching assistant",
+    "Freelance UX designer",
+    "Self-employed",
+    "Senior Software Engineer @ Tessel / ex-Initech",
+    "Chief Technology Officer",
+    "VP, Sales & Partnerships (EMEA)",
+    "Looking for new opportunities",
+]
+MESSY_COMPANIES = [*COMPANIES, "Syracuse University", "ACME Inc.", "Freelance", "Stealth"]
+GOAL_FORMS = [
+    "How do payment teams handle chargebacks?",
+    "How can I break into venture capital?",
+    "what it is like to move from engineering into product",
+    "advice on moving into product management",
+    "I'm curious about how Acme runs incident reviews",
+    "figure out whether to build or buy a feature store",
+    "getting into climate tech",
+    "a career in fintech",
+    "tips on hiring a first PM",
+    "Why does Acme use two payment processors?",
+    "my goal is to understand the Brazilian payments market",
+]
+any_goal = goals | st.sampled_from(GOAL_FORMS)
+
+
+@st.composite
+def messy_people(draw: st.DrawFn, pid: str) -> Person:
+    name = f"{draw(st.sampled_from(FIRST))} {draw(st.sampled_from(LAST))}"
+    return Person(
+        pid,
+        name,
+        company=draw(st.sampled_from(MESSY_COMPANIES)),
+        position=draw(st.sampled_from(MESSY_POSITIONS)),
+    )
+
+
+@st.composite
+def any_path_contexts(draw: st.DrawFn) -> DraftContext:
+    """Two to five hops: beyond two, ``target`` is the next hop and ``goal_target`` the aim."""
+    hops = draw(st.integers(2, 5))
+    requester, introducer = draw(messy_people("p1")), draw(messy_people("p2"))
+    target = draw(messy_people("p3"))
+    final = draw(messy_people("p9")) if hops > 2 else None
+    ri = draw(st.none() | evidence().map(lambda e: Relationship("p1", "p2", (e,))))
+    it = draw(st.none() | evidence().map(lambda e: Relationship("p2", "p3", (e,))))
+    return DraftContext(
+        requester,
+        introducer,
+        target,
+        ri,
+        it,
+        goal=draw(any_goal),
+        today=TODAY,
+        tone=draw(st.sampled_from(list(Tone))),
+        goal_target=final,
+    )
+
+
+CLAIMS = {
+    "worked together": "shared_employer",
+    "were both at": "shared_employer",
+    "studied at": "shared_school",
+    "in touch": "messages",
+    "spoke": "messages",
+    "since our time": "shared_employer",
+    "connected since": "connected_on",
+    "recommendation": "recommendations",
+    "is connected to": "path:",
+}
+
+
+def _backed(ctx: DraftContext, evidence_id: str) -> bool:
+    """Whether one evidence id names something the context really holds."""
+    from graph.strength import merge_evidence
+    from outreach.draft import headline_title
+
+    if evidence_id == "goal":
+        return True
+    if evidence_id.startswith("path:"):
+        return ctx.goal_target is not None and evidence_id == (
+            f"path:{ctx.target.id}->{ctx.goal_target.id}"
+        )
+    kind, _, value = evidence_id.partition(":")
+    if kind in {"target", "requester"}:
+        field, _, text = value.partition(":")
+        people = [ctx.requester] if kind == "requester" else [ctx.target]
+        if kind == "target" and ctx.goal_target is not None:
+            people.append(ctx.goal_target)
+        return any(
+            text == (headline_title(p.position) if field == "position" else p.company.strip())
+            or text == getattr(p, field)
+            for p in people
+        )
+    rel = {
+        "requester-introducer": ctx.requester_introducer,
+        "introducer-target": ctx.introducer_target,
+    }.get(kind)
+    if rel is None:
+        return False
+    ev = merge_evidence(rel.evidence)
+    field, _, text = value.partition(":")
+    return {
+        "shared_employer": text in ev.shared_employers,
+        "shared_school": text in ev.shared_schools,
+        "messages": ev.messages_ab + ev.messages_ba > 0 and ev.last_contact is not None,
+        "connected_on": ev.connected_on is not None
+        and ev.connected_on.isoformat() == text.split(",")[0],
+        "recommendations": ev.recommendations > 0,
+    }.get(field, False)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_path_contexts())
+def test_drafts_on_any_path_and_profile_are_clean_grounded_and_name_the_target(
+    ctx: DraftContext,
+) -> None:
+    d = ENGINE.draft(ctx)
+    problems = [
+        (f.rule, f.excerpt)
+        for f in (*d.lint.ask.findings, *d.lint.blurb.findings)
+        if f.severity != "info"
+    ]
+    assert not problems, (problems, d.ask, d.blurb)
+    assert lint_outreach(d.follow_up.text).clean
+    assert len(d.ask.split()) <= ASK_MAX_WORDS and len(d.blurb.split()) <= BLURB_MAX_WORDS
+    if ctx.goal_target is not None:
+        assert ctx.goal_target.name in d.ask
+        assert "the person I'd most like to learn from" not in d.ask
+    text = d.ask + "\n" + d.blurb
+    assert "|" not in text and "  " not in text.replace("\n\n", "\n")
+    for claim in ("Student at", "Freelance at", "Self-employed at", "Looking for new"):
+        assert claim not in text
+    for sentence, ids in d.sentences:
+        for phrase, kind in CLAIMS.items():
+            if phrase in sentence:
+                assert any(kind in e for e in ids), (phrase, sentence, ids)
+        for evidence_id in ids:
+            assert _backed(ctx, evidence_id), (evidence_id, sentence)
