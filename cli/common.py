@@ -37,6 +37,46 @@ FromOpt = Annotated[
 ]
 
 
+_CLICK_NAMES = {
+    "str": "TEXT",
+    "int": "INTEGER",
+    "float": "FLOAT",
+    "path": "PATH",
+    "file": "PATH",
+    "directory": "DIRECTORY",
+    "int range": "INTEGER",
+    "float range": "FLOAT",
+    "datetime": "DATETIME",
+}
+
+
+def conventional_metavars() -> None:
+    """Typer 0.2x prints ``{path}``, ``<str>`` and ``<bool>`` in help; people expect the
+    Click/POSIX look: ``PATH``, ``TEXT``, ``INTEGER`` and bare flags. Patched once, here,
+    so every command's help and usage line read the ordinary way."""
+    from typer import core
+
+    original = core.TyperOption.display_type
+
+    def type_label(param: Any, ctx: Any) -> str | None:
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            return None
+        if param.metavar is not None:
+            return str(param.metavar)
+        label = str(original(param, ctx)).strip("<>")
+        label = _CLICK_NAMES.get(label, label)
+        return label + ("..." if param.nargs != 1 else "")
+
+    def usage_name(param: Any) -> str:
+        name = str(param.metavar or param.name).upper()
+        name = name if param.required else f"[{name}]"
+        return name + ("..." if param.nargs != 1 else "")
+
+    core.TyperOption.display_type_rich = type_label  # type: ignore[method-assign,assignment]
+    core.TyperArgument.display_type_rich = type_label  # type: ignore[method-assign,assignment]
+    core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign,assignment]
+
+
 def settings_of(ctx: typer.Context) -> Settings:
     obj = ctx.obj
     assert isinstance(obj, Context)

@@ -53,9 +53,17 @@ def write_output(text: str, output: Path | None) -> None:
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        ExportFormat,
-        typer.Option("--format", case_sensitive=False, help="graphml, gexf, cytoscape or mermaid."),
-    ],
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            case_sensitive=False,
+            metavar="FORMAT",
+            help="graphml, gexf, cytoscape or mermaid.",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON: the same as --format cytoscape.")
+    ] = False,
     to_ref: Annotated[
         str | None, typer.Option("--to", help="Export the best paths to this person (PersonRef).")
     ] = None,
@@ -70,7 +78,10 @@ def export(
     ] = None,
     hops: Annotated[int, typer.Option("--hops", min=1, max=6, help="Ego radius (with --ego).")] = 1,
     max_nodes: Annotated[
-        int, typer.Option("--max-nodes", min=2, help="Cap on people in an ego network.")
+        int,
+        typer.Option(
+            "--max-nodes", min=2, max=EGO_MAX_NODES, help="Cap on people in an ego network."
+        ),
     ] = EGO_MAX_NODES,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")
@@ -84,18 +95,27 @@ def export(
     if (to_ref is None) == (ego is None):
         typer.echo("error: give exactly one of --to REF or --ego REF", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
+    if as_json and fmt not in (None, ExportFormat.CYTOSCAPE):
+        typer.echo(f"error: --json is --format cytoscape; it cannot be {fmt}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    chosen = ExportFormat.CYTOSCAPE if as_json else fmt
+    if chosen is None:
+        typer.echo("error: give --format graphml|gexf|cytoscape|mermaid (or --json)", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
 
     async def body(planner: Planner, viewer: Viewer) -> str:
         if ego is not None:
             graph = await planner.ego_network(viewer, ego, hops=hops, max_nodes=max_nodes)
             if graph.truncated:
                 typer.echo(
-                    f"note: the ego network was cut at {max_nodes} people (--max-nodes)", err=True
+                    f"note: the ego network was cut at {max_nodes} people (--max-nodes; an "
+                    f"export holds at most {EGO_MAX_NODES}): people beyond it are left out",
+                    err=True,
                 )
-            return render(graph, fmt)
+            return render(graph, chosen)
         assert to_ref is not None
         paths = await planner.alternative_paths(viewer, from_ref, to_ref, k=k, max_hops=max_hops)
-        return render_paths(paths, fmt) + "\n"
+        return render_paths(paths, chosen) + "\n"
 
     write_output(run(ctx, body), output)
 

@@ -7,6 +7,7 @@ unknown person; 3 no path found.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import socket
 import sys
@@ -26,12 +27,13 @@ from cli.common import (
     FromOpt,
     JsonOpt,
     T,
+    conventional_metavars,
     emit,
     run,
     settings_of,
 )
 from cli.export import FormatOpt, register, render_paths
-from graph.errors import WarmintroError
+from graph.errors import InvalidInput, WarmintroError
 from graph.intro import IntroStatus
 from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS, ImportBatch, Member
 from loaders.report import ImportReport
@@ -45,6 +47,7 @@ from services.planner import Planner, describe
 from services.settings import Backend, Settings
 from services.team import Team
 
+conventional_metavars()
 app = typer.Typer(
     name="warmintro",
     help="Find the most trusted path to anyone, and ask for an introduction instead of pitching.",
@@ -82,7 +85,33 @@ def main(
         overrides["data_dir"] = data_dir
     if workspace is not None:
         overrides["workspace"] = workspace
-    ctx.obj = Context(Settings(**overrides))
+    settings = Settings(**overrides)
+    if workspace is None:
+        settings = _default_workspace(settings)
+    ctx.obj = Context(settings)
+
+
+def _default_workspace(settings: Settings) -> Settings:
+    """One story for a new user: with no --workspace, and no workspace of the default name
+    here, the only workspace there is (the demo after ``make run``) is the one used."""
+    if not (settings.data_dir / "app.db").exists():
+        return settings
+    db = AppDB(settings.data_dir / "app.db")
+    try:
+        names = db.workspaces()
+    finally:
+        db.close()
+    if settings.workspace in names or not names:
+        return settings
+    if len(names) == 1:
+        typer.echo(f"(using workspace {names[0]!r}, the only one here)", err=True)
+        return settings.model_copy(update={"workspace": names[0]})
+    typer.echo(
+        f"(workspace {settings.workspace!r} does not exist here; workspaces: "
+        f"{', '.join(names)}; choose one with --workspace NAME)",
+        err=True,
+    )
+    return settings
 
 
 # -- planning ---------------------------------------------------------------------------
@@ -317,12 +346,28 @@ def stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def erase(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF")],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Remove a person, every relationship touching them and all their evidence."""
+    """Remove a person, every relationship touching them and all their evidence.
+
+    Asks before erasing; pass --yes in scripts (without a terminal it refuses to guess).
+    """
 
     async def body(planner: Planner, viewer: Viewer) -> None:
         person = await planner.resolve(viewer, ref)
+        if not yes:
+            if not sys.stdin.isatty():
+                raise InvalidInput(
+                    f"erasing {person.name} [{person.id}] cannot be undone; pass --yes to "
+                    "confirm when not at a terminal",
+                    field="--yes",
+                )
+            if not typer.confirm(f"Erase {person.name} [{person.id}] and all their ties?"):
+                typer.echo("nothing erased")
+                return
         erased = await Network(planner).erase(viewer, person.id)
         doc = {
             "erased": erased.person_id,
@@ -509,6 +554,20 @@ def key_create(
 ) -> None:
     """Create an API key for a member of a workspace and print it (shown once)."""
 
+    db = _appdb(ctx)
+    try:
+        names = db.workspaces()
+    finally:
+        db.close()
+    if workspace not in names:
+        typer.echo(
+            f"error: no workspace named {workspace!r} (workspaces here: "
+            f"{', '.join(names) or 'none'}); create it with: warmintro workspace create "
+            f"{workspace}",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+
     async def body(planner: Planner, viewer: Viewer) -> str:
         person = await planner.resolve(Viewer(workspace), member)
         await planner.store.apply(workspace, ImportBatch(members=[Member(person.id)]))
@@ -524,8 +583,8 @@ def key_create(
 @app.command()
 def demo(
     ctx: typer.Context,
-    host: Annotated[str | None, typer.Option("--host")] = None,
-    port: Annotated[int | None, typer.Option("--port")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
     serve_api: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve after building.")
     ] = True,
@@ -534,21 +593,25 @@ def demo(
     from services.demo import build_demo
 
     settings = settings_of(ctx)
+    # Claim the port first: a busy port must fail before a key is minted for nothing.
+    listener = _listen(host or settings.host, port or settings.port) if serve_api else None
     result = asyncio.run(build_demo(settings))
     typer.echo(result.summary)
     typer.echo(f"API key for {result.member_name} in workspace {result.workspace!r}:")
     typer.echo(result.key)
-    if serve_api:
-        ctx.obj = Context(settings.model_copy(update={"workspace": result.workspace}))
-        serve(ctx, host=host, port=port)
+    if listener is not None:
+        typer.echo(
+            f"CLI: add --workspace {result.workspace} (or export "
+            f"WARMINTRO_WORKSPACE={result.workspace}) to use the demo from the command line."
+        )
+        demo_settings = settings.model_copy(update={"workspace": result.workspace})
+        _serve(demo_settings, listener, workers=1)
 
 
 # -- outreach -------------------------------------------------------------------------------
 @app.command()
 def lint(
-    source: Annotated[
-        str, typer.Argument(metavar="[FILE|-]", help="A file, or - for stdin.")
-    ] = "-",
+    source: Annotated[str, typer.Argument(metavar="FILE", help="A file, or - for stdin.")] = "-",
     as_json: JsonOpt = False,
 ) -> None:
     """Flag cold-pitch habits in an outreach message (exit 1 when it finds any)."""
@@ -649,10 +712,26 @@ def intro_update(
     _with_outreach(ctx, work, as_json=as_json)
 
 
+async def _name(planner: Planner, viewer: Viewer, person_id: str) -> str:
+    """A person's name for a listing; someone no longer visible reads as such, no id."""
+    try:
+        return (await planner.resolve(viewer, person_id)).name
+    except WarmintroError:
+        return "(someone you cannot see)"
+
+
 @intro_app.command("list")
 def intro_list(
     ctx: typer.Context,
-    status: Annotated[IntroStatus | None, typer.Option("--status", case_sensitive=False)] = None,
+    status: Annotated[
+        IntroStatus | None,
+        typer.Option(
+            "--status",
+            case_sensitive=False,
+            metavar="STATUS",
+            help="drafted, asked, accepted, declined, no_response, introduced or met.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List intro requests, oldest first."""
@@ -662,9 +741,16 @@ def intro_list(
         if as_json:
             emit({"introRequests": [render.intro_dict(r) for r in items]})
             return
+        if not items:
+            typer.echo("no intro requests" + (f" with status {status.value}" if status else ""))
+        names: dict[str, str] = {}
         for r in items:
+            for pid in (r.requester, r.introducer, r.target):
+                if pid not in names:
+                    names[pid] = await _name(outreach.planner, viewer, pid)
             typer.echo(
-                f"{r.id}  {r.status.value:12} {r.requester} → {r.introducer} → {r.target}: {r.goal}"
+                f"{r.id}  {r.status.value:12} {names[r.requester]} → {names[r.introducer]} → "
+                f"{names[r.target]}: {r.goal}"
             )
 
     _with_outreach(ctx, work, as_json=as_json)
@@ -685,18 +771,60 @@ def tcp_listener(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the listening socket, or exit with the fix when the port is taken."""
+    try:
+        return tcp_listener(host, port)
+    except OSError as exc:
+        reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be opened ({exc})"
+        typer.echo(
+            f"error: port {port} on {host} {reason}; pass --port N "
+            f"(with make: PORT=N make run), or stop what is listening there",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _serve(settings: Settings, listener: socket.socket, *, workers: int) -> None:
+    import uvicorn
+
+    # The app is built by its factory from the environment (the CLI never imports the
+    # API package), so the options given here travel as the settings' variables.
+    os.environ["WARMINTRO_DATA_DIR"] = str(settings.data_dir)
+    os.environ["WARMINTRO_WORKSPACE"] = settings.workspace
+    host, port = listener.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    config = uvicorn.Config(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+    typer.echo(
+        f"warmintro listening on http://{shown}:{port}/ (workspace {settings.workspace!r}, "
+        f"{settings.backend.value} backend, {workers} worker{'s' if workers != 1 else ''}): "
+        f"open it in a browser; GraphQL at /graphql; Ctrl-C to stop."
+    )
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, sockets=[listener]).run()
+        return
+    uvicorn.Server(config).run(sockets=[listener])
+
+
 @app.command()
 def serve(
     ctx: typer.Context,
-    host: Annotated[str | None, typer.Option("--host")] = None,
-    port: Annotated[int | None, typer.Option("--port")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processes (Neo4j backend only).")
     ] = 1,
 ) -> None:
     """Serve the GraphQL API (and the web page) with uvicorn."""
-    import uvicorn
-
     settings = settings_of(ctx)
     if workers > 1 and settings.backend is not Backend.NEO4J:
         typer.echo(
@@ -705,24 +833,7 @@ def serve(
             err=True,
         )
         raise typer.Exit(EXIT_BAD_INPUT)
-    # The app is built by its factory from the environment (the CLI never imports the
-    # API package), so the options given here travel as the settings' variables.
-    os.environ["WARMINTRO_DATA_DIR"] = str(settings.data_dir)
-    os.environ["WARMINTRO_WORKSPACE"] = settings.workspace
-    config = uvicorn.Config(
-        "api.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_level="warning",
-    )
-    if workers > 1:
-        from uvicorn.supervisors import Multiprocess
-
-        Multiprocess(config, sockets=[tcp_listener(config.host, config.port)]).run()
-        return
-    uvicorn.Server(config).run()
+    _serve(settings, _listen(host or settings.host, port or settings.port), workers=workers)
 
 
 register(app)

@@ -266,6 +266,12 @@ def read_linkedin_export(
         else:
             kind = _kind_of(path.name) or "connections"  # a renamed lone Connections.csv
             raw, notes = {kind: (str(path), _read_file(path, limits, str(path)))}, []
+            # The owner's own files beside a lone Connections.csv say whose export it is.
+            for sibling in sorted(path.parent.iterdir()):
+                own = _kind_of(sibling.name)
+                if own in _OWNER_FILES and own not in raw and sibling.is_file():
+                    raw[own] = (str(sibling), _read_file(sibling, limits, str(sibling)))
+                    notes.append(f"{sibling.name} beside {path.name} read for the export's owner")
     if "connections" not in raw:
         raise InvalidInput(
             f"{path.name} has no Connections.csv", file=str(path), field="Connections.csv"
@@ -280,6 +286,10 @@ def read_linkedin_export(
 
 
 # -- building the batch -------------------------------------------------------------------
+_OWNER_FILES = frozenset({"profile", "positions", "education"})
+"""What a lone Connections.csv borrows from its folder: who the owner is, nothing more."""
+
+
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -339,8 +349,23 @@ def _owner_of(export: LinkedInExport, owner: Person | None) -> tuple[Person, lis
             position=current.title if current else profile.headline,
             url=url,
         )
-    elif not owner.url:
-        owner = replace(owner, url=_infer_owner_url(export, owner.name))
+    else:
+        if not owner.name and "profile" in export.files:
+            # Named only by an email: the export's own Profile.csv says who they are.
+            f = export.files["profile"]
+            profile = li.parse_profile(f.text, f.name)
+            current = next((p for p in positions if p.current), None)
+            owner = replace(
+                owner,
+                name=profile.name,
+                url=owner.url or profile.url,
+                company=owner.company or (current.company if current else ""),
+                position=owner.position or (current.title if current else profile.headline),
+            )
+        if not owner.name:
+            owner = replace(owner, name=owner.email.split("@")[0])
+        if not owner.url:
+            owner = replace(owner, url=_infer_owner_url(export, owner.name))
     employers = tuple(dict.fromkeys((*owner.employers, *(p.company for p in positions))))
     all_schools = tuple(dict.fromkeys((*owner.schools, *schools)))
     return replace(owner, schools=all_schools, employers=employers), list(all_schools)

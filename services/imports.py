@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from graph.errors import InvalidInput, PersonNotFound, WarmintroError
-from graph.identity import normalize_linkedin_url, person_id_for
+from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import ImportBatch, Person
 from loaders.base import loader_named
 from loaders.options import LoadOptions
@@ -42,7 +42,7 @@ class ImportRequest:
 
 async def import_owner(planner: Planner, viewer: Viewer, ref: str | None) -> Person | None:
     """Whose export this is (members: only their own): a known person, or a new one
-    named by a LinkedIn URL; None lets the export's Profile.csv say."""
+    named by a LinkedIn URL or an email; None lets the export's Profile.csv say."""
     owner_ref = import_owner_ref(viewer, ref)
     if not owner_ref:
         return None
@@ -50,9 +50,12 @@ async def import_owner(planner: Planner, viewer: Viewer, ref: str | None) -> Per
         return await planner.resolve(viewer, owner_ref)
     except PersonNotFound:
         url = normalize_linkedin_url(owner_ref)
-        if not url:
-            raise
-        return Person(id=person_id_for(url, "", "", ""), name=url.rsplit("/", 1)[-1], url=url)
+        if url:
+            return Person(id=person_id_for(url, "", "", ""), name=url.rsplit("/", 1)[-1], url=url)
+        email = normalize_email(owner_ref)
+        if email:  # the export's Profile.csv supplies the name (loaders.linkedin_export)
+            return Person(id=person_id_for("", email, "", ""), name="", email=email)
+        raise
 
 
 def build_batch(

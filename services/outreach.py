@@ -300,6 +300,19 @@ class Outreach:
             raise Forbidden("members record intro requests only for themselves")
         if not goal.strip():
             raise InvalidInput("a request needs a goal", field="goal")
+        usable = await planner.usable_owners(viewer, browse=False)
+        knows_requester = await planner.visible_relationship(
+            viewer, requester.id, introducer.id, usable=usable
+        )
+        knows_target = await planner.visible_relationship(
+            viewer, introducer.id, target.id, usable=usable
+        )
+        if knows_requester is None and knows_target is None:
+            raise InvalidInput(
+                f"{introducer.name} knows neither you nor {target.name} in this graph; "
+                "ask someone on a path to them (see the introducers list)",
+                field="via",
+            )
         errors = [f for f in lint_outreach(draft).findings if f.severity.value == "error"]
         if draft.strip() and errors:
             raise InvalidInput(

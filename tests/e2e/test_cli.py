@@ -143,7 +143,7 @@ def test_reimport_changes_nothing(data: Path, tmp_path: Path) -> None:
 
 
 def test_erase(data: Path) -> None:
-    code, out = cli(data, "erase", "bo", "--json")
+    code, out = cli(data, "erase", "bo", "--yes", "--json")
     assert code == 0
     assert json.loads(out)["relationships"] == 2
     code, _ = cli(data, "path", "me", "bo")
