@@ -167,7 +167,7 @@
   const Q_SEARCH = `query Search($text: String!, $first: Int!) {
     searchPeople(text: $text, first: $first) {
       __typename
-      ... on PersonConnection { edges { node { id name company position url } } }
+      ... on PersonConnection { edges { node { id name company position url } } pageInfo { hasNextPage } }
       ... on InvalidInput { message }
     }
   }`;
@@ -258,6 +258,10 @@
       $("key-forget").hidden = false;
       $("key-save").hidden = true;
       setKeyStatus(`Signed in: ${s.people} people, ${s.relationships} ties.`, "ok");
+      // Errors from before signing in ("Sign in … first") no longer apply.
+      for (const id of ["path-status", "reach-status"]) {
+        if ($(id).classList.contains("error")) setStatus(id, "");
+      }
       $("target-input").focus();
     } catch (err) {
       if (state.key) forgetKey();
@@ -285,6 +289,7 @@
     current.scrollIntoView({ block: "nearest" });
   }
   function showOptions(people, emptyText) {
+    clearTimeout(blurTimer); // a list shown after the box lost focus stays open
     state.options = people;
     listbox.replaceChildren();
     if (!people.length) {
@@ -310,12 +315,13 @@
     input.setAttribute("aria-expanded", "true");
     state.active = -1;
   }
+  // The first matches and whether there are more than the page asked for.
   async function searchPeople(text, first = 8) {
     const data = await gql(Q_SEARCH, { text, first });
     const result = data.searchPeople;
     const err = problem(result, "PersonConnection");
     if (err) throw new ApiError(err);
-    return result.edges.map((e) => e.node);
+    return { people: result.edges.map((e) => e.node), more: result.pageInfo.hasNextPage };
   }
   const suggest = debounce(async () => {
     const text = input.value.trim();
@@ -324,7 +330,7 @@
       return;
     }
     try {
-      const people = await searchPeople(text);
+      const { people } = await searchPeople(text);
       // Only for the text still typed, and only while the box has focus (a late answer
       // must not reopen the list over the form after the user moved on).
       if (input.value.trim() === text && document.activeElement === input) {
@@ -362,18 +368,26 @@
       closeOptions();
     }
   });
-  input.addEventListener("blur", () => setTimeout(closeOptions, 150));
+  let blurTimer = 0;
+  input.addEventListener("blur", () => {
+    blurTimer = setTimeout(closeOptions, 150);
+  });
 
   // -- planning ------------------------------------------------------------------------
   async function resolveTyped() {
     if (state.target && input.value.trim() === state.target.name) return state.target;
     const text = input.value.trim();
     if (!text) throw new ApiError("Type who you want to meet.");
-    const people = await searchPeople(text, 5);
+    const { people, more } = await searchPeople(text, 8);
     if (people.length === 1) return people[0];
     if (!people.length) throw new ApiError(`Nobody in your network matches “${text}”.`);
     showOptions(people, "");
-    throw new ApiError(`${people.length} people match “${text}”: choose one from the list.`);
+    input.focus();
+    throw new ApiError(
+      more
+        ? `More than ${people.length} people match “${text}”: choose one from the list, or type more of the name.`
+        : `${people.length} people match “${text}”: choose one from the list.`,
+    );
   }
 
   async function plan() {
@@ -520,11 +534,11 @@
   //   and below it, every path ending at the right edge.
   // "reach" (many targets): a tree; x is the hop count, each target gets its own row and
   //   everyone else sits level with the middle of the targets they lead to.
-  function elementsFor(paths, mode) {
+  function elementsFor(paths, mode, narrow = false) {
     const maxHops = Math.max(1, ...paths.map((p) => p.hops));
-    const column = mode === "reach" ? 250 : 230;
+    const column = (mode === "reach" ? 250 : 230) * (narrow ? 0.6 : 1);
     const width = column * maxHops;
-    const rowGap = mode === "reach" ? 58 : 125;
+    const rowGap = mode === "reach" ? 58 : narrow ? 100 : 125;
     const nodes = new Map();
     const edges = new Map();
     const rows = new Map(); // reach: person id -> rows of the targets they lead to
@@ -550,6 +564,7 @@
           data: {
             id: person.id,
             label: lines.filter(Boolean).join("\n"),
+            short: person.name,
             name: person.name,
             company: person.company,
             position: person.position,
@@ -677,18 +692,25 @@
       container.dataset.empty = "No paths to draw yet.";
       return null;
     }
+    // On a phone the whole graph is zoomed out to fit: names only, in a bigger font.
+    const narrow = container.clientWidth < 600;
+    const style = narrow
+      ? [...STYLE, { selector: "node", style: { label: "data(short)", "font-size": 22, "text-max-width": 110 } },
+          { selector: "edge", style: { "font-size": 16 } },
+          { selector: "node.leaf", style: { "text-max-width": 300 } }]
+      : STYLE;
     const cy = window.cytoscape({
       container,
-      elements: elementsFor(paths, mode),
-      style: STYLE,
-      layout: { name: "preset", fit: true, padding: 50 },
+      elements: elementsFor(paths, mode, narrow),
+      style,
+      layout: { name: "preset", fit: true, padding: narrow ? 16 : 50 },
       minZoom: 0.3,
       maxZoom: 1.6,
       wheelSensitivity: 0.2,
       boxSelectionEnabled: false,
       autoungrabify: false,
     });
-    cy.fit(undefined, 50);
+    cy.fit(undefined, narrow ? 16 : 50);
     if (cy.zoom() > 1.3) {
       cy.zoom(1.3);
       cy.center();
@@ -1104,7 +1126,9 @@
     const asked = state.asked.get(pairKey(draft));
     mark.disabled = Boolean(asked);
     mark.textContent = asked ? "Asked ✓" : "Mark as asked";
-    if (asked) setStatus("record-status", `Already recorded in this session (request ${asked}).`, "ok");
+    if (asked) {
+      setStatus("record-status", `Already recorded in this session: you asked ${draft.introducer.name} for an introduction to ${draft.target.name}.`, "ok");
+    }
     $("draft-body").hidden = false;
   }
 
@@ -1130,9 +1154,10 @@
       if (updateErr) throw new ApiError(`Recorded, but not marked as asked: ${updateErr}`);
       state.asked.set(pairKey(state.draft), updated.id);
       mark.textContent = "Asked ✓";
+      $("record-status").dataset.requestId = updated.id; // for tools; people read the names
       setStatus(
         "record-status",
-        `Recorded: you asked ${chosen.person.name} for an introduction to ${askedFor.name} (request ${updated.id}, ${String(updated.status).toLowerCase()}). Follow up once, after a week, at most.`,
+        `Recorded: you asked ${chosen.person.name} for an introduction to ${askedFor.name} (status: ${String(updated.status).toLowerCase()}). Follow up once, after a week, at most.`,
         "ok",
       );
     } catch (err) {
@@ -1165,11 +1190,14 @@
     const company = $("reach-company").value.trim();
     const title = $("reach-title").value.trim();
     if (!more) {
+      // A new search replaces the old results, even one that cannot run.
+      state.reach = { company, title, after: null, paths: [] };
+      $("reach-more").hidden = true;
+      renderReach();
       if (!company && !title) {
         setStatus("reach-status", "Give a company, a title or both.", "error");
         return;
       }
-      state.reach = { company, title, after: null, paths: [] };
     }
     setStatus("reach-status", "Searching…");
     $("reach-button").disabled = true;
@@ -1188,11 +1216,11 @@
       $("reach-more").hidden = !result.pageInfo.hasNextPage;
       renderReach();
       const where = [state.reach.title, state.reach.company].filter(Boolean).join(" at ");
-      setStatus(
-        "reach-status",
-        state.reach.paths.length ? `${state.reach.paths.length} people reachable (${where}), warmest first.` : `Nobody reachable (${where}) within the hop limit.`,
-        state.reach.paths.length ? "ok" : "",
-      );
+      const n = state.reach.paths.length;
+      let text = `Nobody reachable (${where}) within the hop limit. Try another spelling or fewer words in the title.`;
+      if (n && result.pageInfo.hasNextPage) text = `The warmest ${n} people reachable (${where}); more below with “Load more”.`;
+      else if (n) text = `${plural(n, "person", "people")} reachable (${where}), warmest first.`;
+      setStatus("reach-status", text, n ? "ok" : "");
     } catch (err) {
       setStatus("reach-status", err.message, "error");
     } finally {
@@ -1203,6 +1231,7 @@
   function renderReach() {
     const rows = $("reach-rows");
     rows.replaceChildren();
+    $("reach-table-heading").textContent = state.reach.paths.length ? `People (${state.reach.paths.length} shown)` : "People";
     state.reach.paths.forEach((path) => {
       const target = path.people[path.people.length - 1];
       const via = path.hops > 1 ? path.people[1].name : state.admin ? path.people[0].name : "you know them";
@@ -1251,7 +1280,7 @@
     const cy = name === "path" ? pathCy : reachCy;
     if (cy) {
       cy.resize();
-      cy.fit(undefined, 50);
+      cy.fit(undefined, cy.container().clientWidth < 600 ? 16 : 50);
     }
   }
   Object.entries(tabs).forEach(([name, tab]) => {
