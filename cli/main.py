@@ -534,7 +534,11 @@ def demo(
     from services.demo import build_demo
 
     settings = settings_of(ctx)
-    result = asyncio.run(build_demo(settings))
+    try:
+        result = asyncio.run(build_demo(settings))
+    except WarmintroError as exc:  # e.g. an older demo in the data directory
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     typer.echo(result.summary)
     typer.echo(f"API key for {result.member_name} in workspace {result.workspace!r}:")
     typer.echo(result.key)

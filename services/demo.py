@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from demo.team_exports import TeamManifest, write_team_exports
+from graph.errors import InvalidInput, PersonNotFound
 from graph.model import Sharing
 from services.access import Viewer
 from services.imports import ImportKind, ImportRequest, run_import
@@ -116,7 +117,15 @@ async def build_demo(settings: Settings, *, workspace: str = DEMO_WORKSPACE) -> 
                 )
         sharing = demo_sharing(team)
         for member in team.members:  # idempotent: the levels are set, not toggled
-            person = await services.planner.resolve(viewer, member.url or member.name)
+            try:
+                person = await services.planner.resolve(viewer, member.url or member.name)
+            except PersonNotFound:
+                raise InvalidInput(
+                    f"the {workspace!r} workspace in {settings.data_dir} holds an older demo "
+                    f"without {member.name}; move that data directory away (or set "
+                    "WARMINTRO_DATA_DIR to a new one) and run the demo again",
+                    field="workspace",
+                ) from None
             await services.store.set_sharing(workspace, person.id, sharing[member.name])
         stats = await services.store.stats(workspace)
         lines.append(

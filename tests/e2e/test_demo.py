@@ -16,9 +16,11 @@ import pytest
 from api.app import schema
 from api.context import request_context
 from demo.team_exports import write_team_exports
+from graph.errors import InvalidInput
 from graph.model import Sharing
 from services.access import Viewer
 from services.demo import DEMO_SEED, DEMO_TODAY, DemoResult, DemoTarget, build_demo
+from services.imports import ImportKind, ImportRequest, run_import
 from services.runtime import Services
 from services.settings import Settings
 
@@ -152,3 +154,20 @@ async def test_the_suggested_targets_show_what_they_promise(
     data = (await ask(settings, result, INTRODUCERS, to="", hint=hint))["introducers"]
     assert len(data["introducers"]) >= 2
     assert all(i["path"]["steps"][-1]["inferred"] for i in data["introducers"])
+
+
+async def test_an_older_demo_in_the_data_directory_is_named_not_crashed_on(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path)
+    services = Services.build(settings)
+    try:
+        services.appdb.create_workspace("demo")
+        # One member's export only: the workspace is not empty, and the team is not there.
+        other = write_team_exports(tmp_path / "other", seed=DEMO_SEED, sizes=(30, 20))
+        request = ImportRequest(ImportKind.LINKEDIN, other.members[0].folder)
+        await run_import(services.planner, Viewer("demo"), request)
+    finally:
+        await services.close()
+    with pytest.raises(InvalidInput, match="older demo"):
+        await build_demo(settings)
