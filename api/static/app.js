@@ -882,7 +882,9 @@
     $("direct-evidence").replaceChildren(
       ...(d.evidence.length ? d.evidence : ["no evidence lines recorded"]).map((line) => el("li", { text: line })),
     );
-    $("direct-write").textContent = `Write to ${firstName(d.person.name)} directly`;
+    $("direct-write").textContent = state.admin
+      ? `Draft ${firstName(d.requester.name)}'s note to ${firstName(d.person.name)}`
+      : `Write to ${firstName(d.person.name)} directly`;
   }
 
   // The engine's "best path probability 0.659 in 2 hops" is said as a percentage here.
