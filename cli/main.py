@@ -595,7 +595,11 @@ def demo(
     settings = settings_of(ctx)
     # Claim the port first: a busy port must fail before a key is minted for nothing.
     listener = _listen(host or settings.host, port or settings.port) if serve_api else None
-    result = asyncio.run(build_demo(settings))
+    try:
+        result = asyncio.run(build_demo(settings))
+    except WarmintroError as exc:  # e.g. an older demo in the data directory
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     typer.echo(result.summary)
     typer.echo(f"API key for {result.member_name} in workspace {result.workspace!r}:")
     typer.echo(result.key)

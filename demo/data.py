@@ -1,16 +1,15 @@
-"""Deterministic LinkedIn-format exports for the demo team and for benchmarks.
+"""One member's large LinkedIn export in the real formats, for the import benchmark.
 
 Everything is invented. The files follow the 2025 export formats byte for byte
 where it matters (Connections.csv with its preamble, messages.csv with every
-field quoted, Invitations.csv with profile URLs), so the demo goes through the
-same loader as real data and exercises its quirks: emoji, non-Latin names,
+field quoted, Invitations.csv with profile URLs), so the benchmark goes through
+the same loader as real data and exercises its quirks: emoji, non-Latin names,
 commas inside quoted fields, percent-encoded profile URLs, multi-line messages.
 
-LinkedIn exports only show each member's star (member to contact). Ties among
-contacts are what make multi-hop paths, so the demo also writes the team's
-"known ties" as a generic edge list (``team_edges.csv`` + ``people.csv``) with
-ids in the LinkedIn loader's ``li:<slug>`` scheme, so both sources meet on the
-same people.
+The demo team is :mod:`demo.team_exports` (several members' exports in the
+2024, 2022 and 2018 formats, overlapping, with planted scenarios); it shares
+this module's LinkedIn headers. There is no file of ties between contacts: no
+real export has one.
 
 Randomness comes from one seeded :class:`random.Random` and dates from the
 ``today`` argument, never the clock: the same arguments give the same bytes.
@@ -22,7 +21,7 @@ import csv
 import io
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
@@ -125,7 +124,6 @@ COMPANIES: dict[str, tuple[tuple[str, int], ...]] = {
         ("Freelance", 2),
     ),
 }
-ACME = "Acme"  # fintech; nobody on the team knows anyone there directly: the 3-hop story
 TITLES: dict[str, tuple[tuple[str, int], ...]] = {
     "common": (
         ("Software Engineer", 14),
@@ -270,59 +268,10 @@ class FakePerson:
 
 
 @dataclass(frozen=True, slots=True)
-class DemoTarget:
-    """Someone worth asking the planner about, and why."""
-
-    name: str
-    url: str
-    headline: str
-
-
-@dataclass(frozen=True, slots=True)
-class DemoManifest:
-    """Where the demo files are and whom to try them on."""
-
-    member_dirs: list[Path]
-    member_urls: list[str]
-    targets: list[str]  # profile URLs of suggested targets, best story first
-    edges_csv: Path
-    people_csv: Path
-    target_details: list[DemoTarget] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
 class _Member:
     person: FakePerson
     home: tuple[str, ...]  # industries whose people they tend to know
     positions: tuple[tuple[str, str, str, str], ...]  # company, title, started, finished
-
-
-MEMBERS = (
-    _Member(
-        FakePerson("Maya", "Chen", "Cloudkite", "Co-Founder & CEO", "saas", "maya-chen-cloudkite"),
-        ("saas", "fintech", "vc"),
-        (
-            ("Cloudkite", "Co-Founder & CEO", "Mar 2021", ""),
-            ("Ledgerly", "Product Lead", "Jan 2016", "Feb 2021"),
-        ),
-    ),
-    _Member(
-        FakePerson("Daniel", "Okafor", "Seedling Ventures", "Partner", "vc", "danielokafor"),
-        ("vc", "fintech", "health"),
-        (
-            ("Seedling Ventures", "Partner", "Sep 2019", ""),
-            ("Northwind Bank", "VP Strategy", "Jun 2012", "Aug 2019"),
-        ),
-    ),
-    _Member(
-        FakePerson("Priya", "Raman", "Cloudkite", "Head of Sales", "saas", "priya-raman-b2b"),
-        ("saas", "retail", "climate"),
-        (
-            ("Cloudkite", "Head of Sales", "Jul 2021", ""),
-            ("Brightcart", "Sales Director", "Apr 2017", "Jun 2021"),
-        ),
-    ),
-)
 
 
 def _li_date(d: date) -> str:
@@ -386,8 +335,6 @@ def _person(
     if not position:
         extra = TITLES.get(industry, ())
         position = _weighted(rng, TITLES["common"] + extra + extra)
-        if company == ACME and position == "Head of Payments":
-            position = "Payments Engineer"  # Acme has exactly one, the demo target
     other = rng.choice(list(COMPANIES))
     past = _weighted(rng, COMPANIES[other]) if rng.random() < 0.6 else ""
     slug = _slug(rng, first, last)
@@ -406,107 +353,6 @@ def _unique_slugs(people: list[FakePerson]) -> None:
         if p.slug in seen:
             people[n] = replace(p, slug=f"{p.slug}-{n}")
         seen.add(people[n].slug)
-
-
-@dataclass(slots=True)
-class _World:
-    """The invented population, who on the team knows whom, and known ties."""
-
-    people: list[FakePerson]
-    known_by: list[tuple[int, ...]]  # per person: indices of the members connected to them
-    acme: list[FakePerson]
-    targets: list[DemoTarget]
-
-
-def _industry_for(rng: random.Random, members: tuple[int, ...]) -> str:
-    """People cluster by industry: someone known by a member is likely in their field."""
-    if not members:
-        return rng.choice(list(COMPANIES))
-    homes = [ind for m in members for ind in MEMBERS[m].home]
-    return rng.choice(homes) if rng.random() < 0.85 else rng.choice(list(COMPANIES))
-
-
-def _world(rng: random.Random, per_member: int, overlap: float) -> _World:
-    # Per member: (1 - overlap) exclusive contacts; the shared rest is split between
-    # people two members know and people all three know.
-    exclusive = round(per_member * (1 - overlap))
-    shared = per_member - exclusive
-    all_three = shared // 4
-    pairs = round((shared - all_three) * 3 / 2)
-    circles: list[tuple[int, ...]] = [(m,) for m in range(3) for _ in range(exclusive)]
-    pair_kinds = ((0, 1), (0, 2), (1, 2))
-    circles += [pair_kinds[i % 3] for i in range(pairs)]
-    circles += [(0, 1, 2)] * all_three
-    circles += [()] * (per_member // 10)  # friends of friends nobody on the team knows
-    rng.shuffle(circles)
-    people = [_person(rng, n, _industry_for(rng, c)) for n, c in enumerate(circles)]
-    _unique_slugs(people)
-    # Acme: a payments company nobody on the team knows directly.
-    acme_roles = ["Head of Payments", "CTO", "CFO", "VP Engineering", "Head of Product"]
-    acme_roles += [_weighted(rng, TITLES["common"] + TITLES["fintech"]) for _ in range(30)]
-    acme = [
-        _person(rng, 90_000 + i, "fintech", company=ACME, position=role)
-        for i, role in enumerate(acme_roles)
-    ]
-    acme[0] = FakePerson(
-        "Dana", "Whitfield", ACME, "Head of Payments", "fintech", "dana-whitfield-acme"
-    )
-    # Ex-Acme people the team does know: the bridges of the 3-hop paths.
-    for i in range(0, len(people), max(1, len(people) // 12))[:12]:
-        if circles[i]:
-            p = people[i]
-            people[i] = replace(p, past=ACME)
-    health_cmo = next(
-        i for i, p in enumerate(people) if p.company == "Northwind Health" and not circles[i]
-    )
-    people[health_cmo] = FakePerson(
-        "Ngozi", "Eze", "Northwind Health", "Chief Medical Officer", "health", "ngozi-eze-md"
-    )
-    targets = [
-        DemoTarget("Dana Whitfield", acme[0].url, "Head of Payments at Acme"),
-        DemoTarget(acme[1].name, acme[1].url, "CTO at Acme"),
-        DemoTarget(
-            "Ngozi Eze", people[health_cmo].url, "Chief Medical Officer at Northwind Health"
-        ),
-    ]
-    return _World(people + acme, circles + [()] * len(acme), acme, targets)
-
-
-def _known_ties(
-    rng: random.Random, world: _World
-) -> list[tuple[FakePerson, FakePerson, float, str]]:
-    """Ties between contacts: colleagues, former colleagues, and a few weak event ties."""
-    by_company: dict[str, list[FakePerson]] = {}
-    by_past: dict[str, list[FakePerson]] = {}
-    for p in world.people:
-        by_company.setdefault(p.company, []).append(p)
-        if p.past:
-            by_past.setdefault(p.past, []).append(p)
-    ties: dict[tuple[str, str], tuple[FakePerson, FakePerson, float, str]] = {}
-
-    def tie(p: FakePerson, q: FakePerson, strength: float, context: str) -> None:
-        if p.slug != q.slug:
-            key = (p.slug, q.slug) if p.slug < q.slug else (q.slug, p.slug)
-            ties.setdefault(key, (p, q, round(strength, 2), context))
-
-    for company, staff in by_company.items():
-        for p in staff:
-            for q in rng.sample(staff, min(len(staff), rng.randint(2, 5))):
-                tie(p, q, rng.uniform(0.3, 0.85), f"colleagues at {company}")
-    for company, alumni in by_past.items():
-        # Alumni never know the Head of Payments directly: her path stays three hops.
-        current = [q for q in by_company.get(company, []) if q is not world.acme[0]]
-        for p in alumni:
-            for q in rng.sample(current, min(len(current), rng.randint(1, 3))):
-                tie(p, q, rng.uniform(0.35, 0.75), f"worked together at {company}")
-    outsiders = [p for p in world.people if p.company != ACME]
-    for _ in range(len(world.people) // 2):
-        p, q = rng.sample(outsiders, 2)
-        tie(p, q, rng.uniform(0.08, 0.35), "met at an industry event")
-    dana, rest = world.acme[0], world.acme[1:]
-    for q in rest[:6]:
-        tie(dana, q, rng.uniform(0.6, 0.9), f"colleagues at {ACME}")
-    return list(ties.values())
 
 
 def _csv_text(rows: Sequence[Sequence[str]], *, quote_all: bool = False) -> str:
@@ -688,81 +534,6 @@ def _connected_on(rng: random.Random, today: date) -> date:
     # Networks grow over years, faster recently.
     days = int(rng.triangular(10, 365 * 12, 200))
     return today - timedelta(days=days)
-
-
-def write_demo_exports(out_dir: Path, *, seed: int = 7, today: date) -> DemoManifest:
-    """Write three members' LinkedIn exports plus the team's known ties between contacts.
-
-    Each member has about 2,000 connections, about 30% of them shared with a
-    teammate; the members are connected to each other and message each other.
-    Nobody on the team knows anyone at Acme directly, so its Head of Payments is
-    three hops away (member, a former Acme employee, an Acme colleague).
-
-    Parameters
-    ----------
-    out_dir : Path
-        Created if missing; one folder per member, ``team_edges.csv`` and
-        ``people.csv`` (the generic edge-list format, ids ``li:<slug>``).
-    seed : int
-        The same seed and ``today`` give byte-identical files.
-    today : date
-        The export date; every timestamp is before it.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> m = write_demo_exports(Path(tempfile.mkdtemp()), today=date(2026, 11, 1))
-    >>> [d.name for d in m.member_dirs], m.target_details[0].headline
-    (['maya-chen', 'daniel-okafor', 'priya-raman'], 'Head of Payments at Acme')
-    """
-    rng = random.Random(seed)
-    world = _world(rng, per_member=2000, overlap=0.3)
-    members = [m.person for m in MEMBERS]
-    contacts: list[list[tuple[FakePerson, date]]] = [[], [], []]
-    for p, circle in zip(world.people, world.known_by, strict=True):
-        for m in circle:
-            contacts[m].append((p, _connected_on(rng, today)))
-    now = datetime.combine(today, datetime.min.time())
-    threads: list[list[list[str]]] = [[], [], []]
-    for i, j in ((0, 1), (0, 2), (1, 2)):  # teammates: connected, and talking a lot
-        on = today - timedelta(days=400 + 300 * (i + j))
-        contacts[i].append((members[j], on))
-        contacts[j].append((members[i], on))
-        thread = _thread(
-            rng, members[i], members[j], 40 + 20 * i, last=now - timedelta(hours=6), spread_days=300
-        )
-        threads[i] += thread
-        threads[j] += thread
-    out_dir.mkdir(parents=True, exist_ok=True)
-    dirs = []
-    for i, member in enumerate(MEMBERS):
-        folder = out_dir / f"{member.person.first}-{member.person.last}".lower()
-        _member_files(folder, rng, member, contacts[i], threads[i], today=today)
-        dirs.append(folder)
-    ties = _known_ties(rng, world)
-    edges_csv, people_csv = out_dir / "team_edges.csv", out_dir / "people.csv"
-    _write(
-        edges_csv,
-        _csv_text(
-            [("source", "target", "strength", "context")]
-            + [(p.id, q.id, f"{s:.2f}", ctx) for p, q, s, ctx in ties]
-        ),
-    )
-    _write(
-        people_csv,
-        _csv_text(
-            [("id", "name", "company", "position", "email", "url")]
-            + [(p.id, p.name, p.company, p.position, p.email, p.url) for p in world.people]
-        ),
-    )
-    return DemoManifest(
-        member_dirs=dirs,
-        member_urls=[m.url for m in members],
-        targets=[t.url for t in world.targets],
-        edges_csv=edges_csv,
-        people_csv=people_csv,
-        target_details=list(world.targets),
-    )
 
 
 def write_synthetic_export(

@@ -18,7 +18,10 @@
   const $ = (id) => document.getElementById(id);
   const state = {
     key: "",
+    admin: false, // an admin key: paths start from the best-placed member, never "you"
     target: null, // {id, name, company, position, url}
+    direct: null, // the tie the requester already has to the target, if any
+    outside: false, // the target is in nobody's data (planned from a company hint)
     paths: [], // Path objects, best first
     introducers: [],
     chosen: null, // the chosen introducer
@@ -50,6 +53,48 @@
   }
   const pct = (p) => (p >= 0.995 ? "100%" : p < 0.01 ? "<1%" : `${Math.round(p * 100)}%`);
   const role = (p) => [p.position, p.company].filter(Boolean).join(", ");
+  const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  const firstName = (name) => String(name).split(" ")[0];
+
+  // -- attribution: whose data shows a tie ---------------------------------------------
+  // A source is a member's name or "file:NAME". With a member's key every path starts
+  // from the member, so their own name reads "your network"; an admin key's paths start
+  // from the best-placed member, who is named.
+  function sourceLabel(source, requester) {
+    if (source.startsWith("file:")) {
+      const file = source.slice(5);
+      return { text: `file: ${file}`, title: `from the imported file ${file}` };
+    }
+    if (!state.admin && requester && source === requester.name) {
+      return { text: "your network", title: `from your own data (${source})` };
+    }
+    return { text: `${firstName(source)}'s network`, title: `from ${source}'s data` };
+  }
+  function stepBadges(step, requester) {
+    const out = [];
+    if (step.inferred) {
+      out.push(el("span", { class: "badge badge-inferred", title: "inferred from the companies the exports list, not observed", text: "inferred" }));
+    }
+    for (const source of step.sources || []) {
+      const label = sourceLabel(source, requester);
+      out.push(el("span", { class: "badge", title: label.title, text: label.text }));
+    }
+    if (!out.length && (step.evidence || []).some((line) => line.startsWith("teammates"))) {
+      out.push(el("span", { class: "badge badge-team", title: "both are members of this workspace", text: "teammates" }));
+    }
+    return out;
+  }
+  // "via Lea's network": whose data holds the part of the path beyond the requester.
+  function viaNetwork(path) {
+    const later = path.steps.slice(1).flatMap((s) => s.sources || []);
+    const sources = [...new Set(later.length ? later : path.steps.flatMap((s) => s.sources || []))];
+    if (!sources.length) return "";
+    const labels = sources.map((s) => sourceLabel(s, path.requester).text);
+    return `via ${labels.join(" and ")}`;
+  }
+  // Who a path starts from when that is not the viewer (team and admin queries).
+  const startsFrom = (path) =>
+    state.admin && path.requester ? `from ${path.requester.name} (your teammate)` : "";
   function setStatus(id, text, kind = "") {
     const node = $(id);
     node.textContent = text;
@@ -108,15 +153,21 @@
     return result.message || result.__typename;
   }
 
+  const PERSON = "id name company position url";
   const PATH_FIELDS = `found probability hops
-    people { id name company position url }
-    steps { from to strength evidence }`;
+    requester { ${PERSON} }
+    people { ${PERSON} }
+    steps { from to strength evidence sources inferred }`;
+  const INTRODUCER_LIST = `... on IntroducerList {
+        direct { requester { ${PERSON} } person { ${PERSON} } strength evidence sources }
+        introducers { person { ${PERSON} } score pathProbability reasons path { ${PATH_FIELDS} } }
+      }`;
   const PROBLEMS = "... on PersonNotFound { message } ... on AmbiguousPerson { message } ... on InvalidInput { message }";
 
   const Q_SEARCH = `query Search($text: String!, $first: Int!) {
     searchPeople(text: $text, first: $first) {
       __typename
-      ... on PersonConnection { edges { node { id name company position url } } }
+      ... on PersonConnection { edges { node { id name company position url } } pageInfo { hasNextPage } }
       ... on InvalidInput { message }
     }
   }`;
@@ -129,18 +180,25 @@
     }
     introducers(to: $to, limit: 5) {
       __typename
-      ... on IntroducerList {
-        introducers { person { id name company position url } score pathProbability reasons path { ${PATH_FIELDS} } }
-      }
+      ${INTRODUCER_LIST}
+      ${PROBLEMS}
+    }
+  }`;
+  // Someone in nobody's data: the people the team reaches at their company.
+  const Q_OUTSIDE = `query Outside($to: String!, $hint: IntroHint!) {
+    introducers(to: $to, limit: 5, hint: $hint) {
+      __typename
+      ${INTRODUCER_LIST}
       ${PROBLEMS}
     }
   }`;
   const LINT = "clean findings { rule severity excerpt explanation suggestion }";
-  const Q_DRAFT = `query Draft($to: String!, $via: String!, $goal: String!) {
+  const Q_DRAFT = `query Draft($to: String!, $via: String, $goal: String!) {
     draftIntroRequest(to: $to, via: $via, goal: $goal) {
       __typename
       ... on Draft {
-        subject ask blurb
+        kind subject ask blurb
+        alternative { kind subject ask blurb introducer { id name } target { id name } lint { ${LINT} } }
         followUp { afterDays text policy }
         sentences { sentence evidence }
         introducer { id name } target { id name }
@@ -191,12 +249,19 @@
     }
     setKeyStatus("Checking the key…");
     try {
-      const data = await gql("{ networkStats { people relationships members } }");
+      // apiKeys answers Forbidden to a member's key: an admin key is one that may list them.
+      const data = await gql("{ networkStats { people relationships members } apiKeys { __typename } }");
       const s = data.networkStats;
+      state.admin = data.apiKeys.__typename === "ApiKeyList";
+      $("legend-requester").textContent = state.admin ? "starting member" : "you";
       sessionStorage.setItem(KEY_STORAGE, state.key);
       $("key-forget").hidden = false;
       $("key-save").hidden = true;
       setKeyStatus(`Signed in: ${s.people} people, ${s.relationships} ties.`, "ok");
+      // Errors from before signing in ("Sign in … first") no longer apply.
+      for (const id of ["path-status", "reach-status"]) {
+        if ($(id).classList.contains("error")) setStatus(id, "");
+      }
       $("target-input").focus();
     } catch (err) {
       if (state.key) forgetKey();
@@ -224,6 +289,7 @@
     current.scrollIntoView({ block: "nearest" });
   }
   function showOptions(people, emptyText) {
+    clearTimeout(blurTimer); // a list shown after the box lost focus stays open
     state.options = people;
     listbox.replaceChildren();
     if (!people.length) {
@@ -249,12 +315,13 @@
     input.setAttribute("aria-expanded", "true");
     state.active = -1;
   }
+  // The first matches and whether there are more than the page asked for.
   async function searchPeople(text, first = 8) {
     const data = await gql(Q_SEARCH, { text, first });
     const result = data.searchPeople;
     const err = problem(result, "PersonConnection");
     if (err) throw new ApiError(err);
-    return result.edges.map((e) => e.node);
+    return { people: result.edges.map((e) => e.node), more: result.pageInfo.hasNextPage };
   }
   const suggest = debounce(async () => {
     const text = input.value.trim();
@@ -263,8 +330,12 @@
       return;
     }
     try {
-      const people = await searchPeople(text);
-      if (input.value.trim() === text) showOptions(people, `Nobody matches “${text}”.`);
+      const { people } = await searchPeople(text);
+      // Only for the text still typed, and only while the box has focus (a late answer
+      // must not reopen the list over the form after the user moved on).
+      if (input.value.trim() === text && document.activeElement === input) {
+        showOptions(people, `Nobody matches “${text}”. In nobody's data? Give their company below.`);
+      }
     } catch (err) {
       setStatus("path-status", err.message, "error");
     }
@@ -297,26 +368,47 @@
       closeOptions();
     }
   });
-  input.addEventListener("blur", () => setTimeout(closeOptions, 150));
+  let blurTimer = 0;
+  input.addEventListener("blur", () => {
+    blurTimer = setTimeout(closeOptions, 150);
+  });
 
   // -- planning ------------------------------------------------------------------------
   async function resolveTyped() {
     if (state.target && input.value.trim() === state.target.name) return state.target;
     const text = input.value.trim();
     if (!text) throw new ApiError("Type who you want to meet.");
-    const people = await searchPeople(text, 5);
+    const { people, more } = await searchPeople(text, 8);
     if (people.length === 1) return people[0];
     if (!people.length) throw new ApiError(`Nobody in your network matches “${text}”.`);
     showOptions(people, "");
-    throw new ApiError(`${people.length} people match “${text}”: choose one from the list.`);
+    input.focus();
+    throw new ApiError(
+      more
+        ? `More than ${people.length} people match “${text}”: choose one from the list, or type more of the name.`
+        : `${people.length} people match “${text}”: choose one from the list.`,
+    );
   }
 
   async function plan() {
+    const company = $("hint-company").value.trim();
+    const picked = state.target && !state.outside && input.value.trim() === state.target.name;
+    if (company && !picked) {
+      await planOutside(company);
+      return;
+    }
+    state.outside = false;
     let target;
     try {
       target = await resolveTyped();
     } catch (err) {
-      setStatus("path-status", err.message, "error");
+      const nobody = err.message.startsWith("Nobody in your network matches");
+      if (nobody) $("outside").open = true;
+      setStatus(
+        "path-status",
+        nobody ? `${err.message} If they are in nobody's data, give their company below and search again.` : err.message,
+        "error",
+      );
       return;
     }
     state.target = target;
@@ -333,18 +425,85 @@
       const introErr = problem(data.introducers, "IntroducerList");
       state.paths = pathsErr ? [] : data.alternativePaths.paths;
       state.introducers = introErr ? [] : data.introducers.introducers;
+      state.direct = introErr ? null : data.introducers.direct;
+      // The direct tie is drawn too, unless a listed path is that very tie.
+      const direct = directPath();
+      const listed = (p) => p.hops === 1 && p.people[0].id === direct.people[0].id && p.people[1].id === direct.people[1].id;
+      if (direct && !state.paths.some(listed)) state.paths = [...state.paths, direct];
       renderPaths();
       renderIntroducers();
       if (pathsErr) setStatus("path-status", pathsErr, "error");
       else {
         const best = state.paths[0];
+        const from = startsFrom(best);
+        const known = state.direct
+          ? ` ${state.admin ? `${state.direct.requester.name} knows` : "You know"} them directly (${pct(state.direct.strength)}).`
+          : "";
         setStatus(
           "path-status",
-          `${state.paths.length} path(s) to ${target.name}; the best has a ${pct(best.probability)} chance over ${best.hops} hop(s).`,
+          `${plural(state.paths.length, "path")} to ${target.name}; the best has a ${pct(best.probability)} chance over ${plural(best.hops, "hop")}${from ? `, ${from}` : ""}.${known}`,
           "ok",
         );
       }
     } catch (err) {
+      setStatus("path-status", err.message, "error");
+    } finally {
+      $("find-button").disabled = false;
+    }
+  }
+
+  // The direct tie as a one-hop path, so the graph and the list can draw it.
+  function directPath() {
+    const d = state.direct;
+    if (!d) return null;
+    return {
+      found: true,
+      probability: d.strength,
+      hops: 1,
+      direct: true,
+      requester: d.requester,
+      people: [d.requester, d.person],
+      steps: [{ from: d.requester.id, to: d.person.id, strength: d.strength, evidence: d.evidence, sources: d.sources, inferred: false }],
+    };
+  }
+
+  async function planOutside(company) {
+    const title = $("hint-title").value.trim();
+    const name = input.value.trim();
+    closeOptions();
+    resetDraft();
+    state.outside = true;
+    const who = name || `the ${title || "person you want to meet"} at ${company}`;
+    setStatus("path-status", `Looking for people your team reaches at ${company}…`);
+    $("find-button").disabled = true;
+    try {
+      const data = await gql(Q_OUTSIDE, { to: name, hint: { company, title } });
+      const result = data.introducers;
+      const err = problem(result, "IntroducerList");
+      if (err) throw new ApiError(err);
+      state.introducers = result.introducers;
+      state.direct = result.direct;
+      state.paths = state.introducers.map((i) => i.path);
+      const last = state.paths.length ? state.paths[0].people[state.paths[0].people.length - 1] : null;
+      state.target = last || { id: "", name: who, company, position: title, url: "" };
+      // A name that is in the data after all is planned as usual.
+      state.outside = !last || last.id.startsWith("outside:");
+      if (!state.goalTouched) $("goal-input").value = defaultGoal(state.target);
+      renderPaths();
+      renderIntroducers();
+      setStatus(
+        "path-status",
+        state.paths.length
+          ? `${state.target.name} is in nobody's data: ${plural(state.paths.length, "person", "people")} your team reaches at ${company} could introduce you. The last tie of each route is inferred from the company, not observed.`
+          : `Nobody your team reaches works at ${company}. Try another spelling of the company.`,
+        state.paths.length ? "ok" : "",
+      );
+    } catch (err) {
+      state.paths = [];
+      state.introducers = [];
+      state.direct = null;
+      renderPaths();
+      renderIntroducers();
       setStatus("path-status", err.message, "error");
     } finally {
       $("find-button").disabled = false;
@@ -375,11 +534,11 @@
   //   and below it, every path ending at the right edge.
   // "reach" (many targets): a tree; x is the hop count, each target gets its own row and
   //   everyone else sits level with the middle of the targets they lead to.
-  function elementsFor(paths, mode) {
+  function elementsFor(paths, mode, narrow = false) {
     const maxHops = Math.max(1, ...paths.map((p) => p.hops));
-    const column = mode === "reach" ? 250 : 230;
+    const column = (mode === "reach" ? 250 : 230) * (narrow ? 0.6 : 1);
     const width = column * maxHops;
-    const rowGap = mode === "reach" ? 58 : 125;
+    const rowGap = mode === "reach" ? 58 : narrow ? 100 : 125;
     const nodes = new Map();
     const edges = new Map();
     const rows = new Map(); // reach: person id -> rows of the targets they lead to
@@ -405,6 +564,7 @@
           data: {
             id: person.id,
             label: lines.filter(Boolean).join("\n"),
+            short: person.name,
             name: person.name,
             company: person.company,
             position: person.position,
@@ -433,11 +593,14 @@
             source: step.from,
             target: step.to,
             strength: step.strength,
-            label: step.strength.toFixed(2),
+            label: pct(step.strength),
             evidence: step.evidence,
+            sources: step.sources || [],
+            inferred: Boolean(step.inferred),
+            requester: path.requester || null,
             paths: [rank + 1],
           },
-          classes: rank === 0 ? "best" : "alternative",
+          classes: [rank === 0 ? "best" : "alternative", path.direct ? "direct" : ""].join(" ").trim(),
         });
       });
     });
@@ -506,6 +669,12 @@
       style: { "text-valign": "center", "text-halign": "right", "text-margin-x": 8, "text-margin-y": 0, "text-max-width": 220 },
     },
     { selector: "edge.best", style: { "line-color": COLORS.best } },
+    { selector: "edge[?inferred]", style: { "line-style": "dashed", "line-dash-pattern": [8, 5] } },
+    // The direct tie bows away from the best path, which runs along the same line.
+    {
+      selector: "edge.direct",
+      style: { "curve-style": "unbundled-bezier", "control-point-distances": [-90], "control-point-weights": [0.5] },
+    },
     { selector: "edge.chosen", style: { "line-color": COLORS.chosen, opacity: 1, "z-index": 10 } },
     { selector: "node.chosen", style: { "border-color": COLORS.chosen, "border-width": 4 } },
     { selector: ":selected", style: { "overlay-color": "#f59e0b", "overlay-opacity": 0.25, "overlay-padding": 6 } },
@@ -523,18 +692,25 @@
       container.dataset.empty = "No paths to draw yet.";
       return null;
     }
+    // On a phone the whole graph is zoomed out to fit: names only, in a bigger font.
+    const narrow = container.clientWidth < 600;
+    const style = narrow
+      ? [...STYLE, { selector: "node", style: { label: "data(short)", "font-size": 22, "text-max-width": 110 } },
+          { selector: "edge", style: { "font-size": 16 } },
+          { selector: "node.leaf", style: { "text-max-width": 300 } }]
+      : STYLE;
     const cy = window.cytoscape({
       container,
-      elements: elementsFor(paths, mode),
-      style: STYLE,
-      layout: { name: "preset", fit: true, padding: 50 },
+      elements: elementsFor(paths, mode, narrow),
+      style,
+      layout: { name: "preset", fit: true, padding: narrow ? 16 : 50 },
       minZoom: 0.3,
       maxZoom: 1.6,
       wheelSensitivity: 0.2,
       boxSelectionEnabled: false,
       autoungrabify: false,
     });
-    cy.fit(undefined, 50);
+    cy.fit(undefined, narrow ? 16 : 50);
     if (cy.zoom() > 1.3) {
       cy.zoom(1.3);
       cy.center();
@@ -543,7 +719,7 @@
     const names = paths.map((p) => p.people.map((x) => x.name).join(" → "));
     container.setAttribute(
       "aria-label",
-      `Graph of ${paths.length} path(s): ${names.join("; ")}. Use the arrow keys to step through ties.`,
+      `Graph of ${plural(paths.length, "path")}: ${names.join("; ")}. Use the arrow keys to step through ties.`,
     );
     return cy;
   }
@@ -556,13 +732,23 @@
   function evidenceView(cy, edge) {
     const d = edge.data();
     const lines = d.evidence && d.evidence.length ? d.evidence : ["no evidence lines recorded"];
+    const badges = stepBadges(d, d.requester);
     return [
       el(
         "p",
         {},
         el("strong", { text: `${personName(cy, d.source)} — ${personName(cy, d.target)}` }),
-        ` · strength ${d.strength.toFixed(2)} · on path ${d.paths.map((n) => `#${n}`).join(", ")}`,
+        ` · strength ${pct(d.strength)} · on path ${d.paths.map((n) => `#${n}`).join(", ")}`,
       ),
+      badges.length
+        ? el(
+            "p",
+            { class: "sources" },
+            d.sources.length ? "Shown by: " : "",
+            badges,
+            d.inferred ? el("span", { class: "muted", text: " Inferred, not observed: from the companies the exports list." }) : "",
+          )
+        : "",
       el("ul", {}, lines.map((line) => el("li", { text: line }))),
     ];
   }
@@ -573,10 +759,14 @@
     cy.on("mouseover", "edge", (evt) => {
       if (!tip) return;
       tip.replaceChildren(...evidenceView(cy, evt.target));
-      const p = evt.renderedPosition || evt.target.midpoint();
-      tip.style.left = `${container.offsetLeft + p.x + 14}px`;
-      tip.style.top = `${container.offsetTop + p.y + 14}px`;
       tip.hidden = false;
+      // Above the tie, away from the node labels (drawn below the nodes); below it only
+      // when there is no room above. Kept inside the graph's box.
+      const p = evt.target.renderedMidpoint();
+      const left = Math.min(Math.max(p.x - tip.offsetWidth / 2, 0), container.clientWidth - tip.offsetWidth);
+      const above = p.y - tip.offsetHeight - 18;
+      tip.style.left = `${container.offsetLeft + Math.max(left, 0)}px`;
+      tip.style.top = `${container.offsetTop + (above >= 0 ? above : p.y + 18)}px`;
     });
     cy.on("mouseout", "edge", () => {
       if (tip) tip.hidden = true;
@@ -624,7 +814,11 @@
           ),
         );
         if (i < path.steps.length) {
-          chain.append(el("span", { class: "tie", text: ` —${path.steps[i].strength.toFixed(2)}→ ` }));
+          const step = path.steps[i];
+          chain.append(
+            el("span", { class: "tie", text: ` —${pct(step.strength)}→ ` }),
+            el("span", { class: "badges" }, stepBadges(step, path.requester)),
+          );
         }
       });
       const evidence = el(
@@ -638,7 +832,7 @@
             el(
               "li",
               {},
-              `${path.people[i].name} — ${path.people[i + 1].name} (${s.strength.toFixed(2)}): `,
+              `${path.people[i].name} — ${path.people[i + 1].name} (${pct(s.strength)}${s.inferred ? ", inferred" : ""}): `,
               s.evidence.length ? s.evidence.join("; ") : "no evidence lines",
             ),
           ),
@@ -648,7 +842,14 @@
         el(
           "li",
           { "data-rank": rank + 1 },
-          el("div", { class: "muted", text: `${rank === 0 ? "Best" : "Alternative"}: ${pct(path.probability)} chance, ${path.hops} hop(s)` }),
+          el(
+            "div",
+            { class: "muted" },
+            path.direct
+              ? `${state.admin ? `${path.requester.name}'s` : "Your"} direct tie: ${pct(path.probability)}`
+              : `${rank === 0 ? "Best" : "Alternative"}: ${pct(path.probability)} chance, ${plural(path.hops, "hop")}`,
+            startsFrom(path) ? el("span", { class: "from", text: ` · ${startsFrom(path)}` }) : "",
+          ),
           chain,
           evidence,
         ),
@@ -666,15 +867,48 @@
   }
 
   // -- introducers and drafts ----------------------------------------------------------
+  function renderDirect() {
+    const d = state.direct;
+    $("direct-card").hidden = !d;
+    if (!d) return;
+    const knower = state.admin ? `${d.requester.name} (your teammate) knows them` : "You know them";
+    $("direct-heading").textContent = knower;
+    $("direct-tie").replaceChildren(
+      `Direct tie to ${d.person.name}: `,
+      el("strong", { text: pct(d.strength) }),
+      " ",
+      ...stepBadges({ sources: d.sources, evidence: d.evidence, inferred: false }, d.requester),
+    );
+    $("direct-evidence").replaceChildren(
+      ...(d.evidence.length ? d.evidence : ["no evidence lines recorded"]).map((line) => el("li", { text: line })),
+    );
+    $("direct-write").textContent = state.admin
+      ? `Draft ${firstName(d.requester.name)}'s note to ${firstName(d.person.name)}`
+      : `Write to ${firstName(d.person.name)} directly`;
+  }
+
+  // The engine's "best path probability 0.659 in 2 hops" is said as a percentage here.
+  const ownReason = (reason) => /^best path probability /.test(reason);
+
   function renderIntroducers() {
+    renderDirect();
     const list = $("introducer-list");
     list.replaceChildren();
+    $("introducers-heading").textContent = state.direct ? "Warmer routes" : "Who can introduce you";
     if (!state.introducers.length) {
-      list.append(el("li", { class: "muted", text: state.target ? "Nobody in your network can introduce you within the hop limit." : "Search for someone to see who can introduce you." }));
+      let text = "Search for someone to see who can introduce you.";
+      if (state.direct && state.admin) text = `No route beats ${firstName(state.direct.requester.name)}'s direct tie.`;
+      else if (state.direct) text = "No route beats your direct tie: write to them yourself.";
+      else if (state.outside) text = "Nobody your team reaches works at that company.";
+      else if (state.target) text = "Nobody in your network can introduce you within the hop limit.";
+      list.append(el("li", { class: "muted", text }));
       return;
     }
     state.introducers.forEach((item, i) => {
       const p = item.person;
+      const via = viaNetwork(item.path);
+      const from = startsFrom(item.path);
+      const hops = `${pct(item.pathProbability)} chance over ${plural(item.path.hops, "hop")}`;
       list.append(
         el(
           "li",
@@ -686,7 +920,8 @@
             el("span", { class: "score", title: "chance the introduction happens", text: pct(item.pathProbability) }),
           ),
           role(p) ? el("div", { class: "sub", text: role(p) }) : "",
-          el("ul", {}, item.reasons.map((r) => el("li", { text: r }))),
+          via || from ? el("div", { class: "via", text: [via, from].filter(Boolean).join(", ") }) : "",
+          el("ul", {}, [hops, ...item.reasons.filter((r) => !ownReason(r))].map((r) => el("li", { text: r }))),
           el("button", {
             type: "button",
             class: "choose",
@@ -730,8 +965,34 @@
     });
     highlightPath(state.chosen.path);
     $("draft-panel").hidden = false;
+    $("draft-title").textContent = "Draft request";
     $("draft-who").textContent = `via ${state.chosen.person.name}`;
     fetchDraft(true);
+  }
+
+  // A 1st-degree target: a short note straight to them (and, when a teammate or contact
+  // is much warmer, the intro request through them as the alternative).
+  function writeDirect() {
+    const path = directPath();
+    if (!path) return;
+    state.chosen = { direct: true, person: state.direct.person, path };
+    document.querySelectorAll("#introducer-list > li").forEach((li) => {
+      li.classList.remove("chosen");
+      const button = li.querySelector("button.choose");
+      if (button) button.setAttribute("aria-pressed", "false");
+    });
+    highlightPath(path);
+    $("draft-panel").hidden = false;
+    $("draft-title").textContent = "Draft note";
+    $("draft-who").textContent = `to ${state.direct.person.name}`;
+    fetchDraft(true);
+  }
+
+  function useAlternative() {
+    const alt = state.draft && state.draft.alternative;
+    if (!alt) return;
+    const index = state.introducers.findIndex((i) => i.person.id === alt.introducer.id);
+    if (index >= 0) chooseIntroducer(index);
   }
 
   async function fetchDraft(moveFocus = false) {
@@ -749,9 +1010,38 @@
     // further away, the first step is the next person on their path (double opt-in each hop).
     const path = chosen.path;
     const note = $("draft-note");
-    if (path.hops < 2) {
+    if (state.outside) {
       note.hidden = true;
-      setStatus("draft-status", `You know ${state.target.name} directly: write to them yourself.`);
+      setStatus(
+        "draft-status",
+        `${state.target.name} is in nobody's data, so there is nothing to ground a draft in yet. Ask ${chosen.person.name} yourself whether they know ${state.target.name}: the tie is inferred from the company, not observed.`,
+      );
+      return;
+    }
+    if (chosen.direct) {
+      note.hidden = true;
+      setStatus("draft-status", `Drafting a note to ${chosen.person.name}…`);
+      try {
+        const data = await gql(Q_DRAFT, { to: chosen.person.id, via: null, goal });
+        const result = data.draftIntroRequest;
+        const err = problem(result, "Draft");
+        if (err) throw new ApiError(err);
+        if (state.chosen !== chosen) return;
+        state.draft = result;
+        renderDraft(result);
+        if (moveFocus) {
+          $("draft-panel").scrollIntoView({ block: "start" });
+          $("draft-heading").focus({ preventScroll: true });
+        }
+        const alt = result.alternative;
+        setStatus(
+          "draft-status",
+          `Draft note to ${result.target.name}, whom you already know.${alt ? ` A warmer route through ${alt.introducer.name} is below.` : ""}`,
+          "ok",
+        );
+      } catch (err) {
+        setStatus("draft-status", err.message, "error");
+      }
       return;
     }
     const stepTarget = path.hops === 2 ? state.target : path.people[2];
@@ -782,6 +1072,22 @@
   }
 
   function renderDraft(draft) {
+    const direct = draft.kind === "direct";
+    $("ask-h").textContent = direct ? `Note to ${draft.target.name}` : "Ask to the introducer";
+    $("draft-blurb-block").hidden = direct || !draft.blurb;
+    $("record").hidden = direct;
+    const alt = draft.alternative;
+    $("draft-alt").hidden = !alt;
+    if (alt) {
+      const route = state.introducers.find((i) => i.person.id === alt.introducer.id);
+      $("alt-heading").textContent = `Or ask ${alt.introducer.name} for an introduction`;
+      $("alt-why").textContent = route && state.direct
+        ? `${firstName(alt.introducer.name)}'s route: ${pct(route.pathProbability)} chance, against your direct tie at ${pct(state.direct.strength)}.`
+        : `${alt.introducer.name} knows ${alt.target.name} much better than you do.`;
+      $("alt-ask").textContent = alt.ask;
+      $("alt-use").hidden = !route;
+      $("alt-use").textContent = `Use the route through ${firstName(alt.introducer.name)}`;
+    }
     $("draft-subject").textContent = draft.subject;
     $("draft-ask").textContent = draft.ask;
     $("draft-blurb").textContent = draft.blurb;
@@ -822,7 +1128,9 @@
     const asked = state.asked.get(pairKey(draft));
     mark.disabled = Boolean(asked);
     mark.textContent = asked ? "Asked ✓" : "Mark as asked";
-    if (asked) setStatus("record-status", `Already recorded in this session (request ${asked}).`, "ok");
+    if (asked) {
+      setStatus("record-status", `Already recorded in this session: you asked ${draft.introducer.name} for an introduction to ${draft.target.name}.`, "ok");
+    }
     $("draft-body").hidden = false;
   }
 
@@ -848,9 +1156,10 @@
       if (updateErr) throw new ApiError(`Recorded, but not marked as asked: ${updateErr}`);
       state.asked.set(pairKey(state.draft), updated.id);
       mark.textContent = "Asked ✓";
+      $("record-status").dataset.requestId = updated.id; // for tools; people read the names
       setStatus(
         "record-status",
-        `Recorded: you asked ${chosen.person.name} for an introduction to ${askedFor.name} (request ${updated.id}, ${String(updated.status).toLowerCase()}). Follow up once, after a week, at most.`,
+        `Recorded: you asked ${chosen.person.name} for an introduction to ${askedFor.name} (status: ${String(updated.status).toLowerCase()}). Follow up once, after a week, at most.`,
         "ok",
       );
     } catch (err) {
@@ -883,11 +1192,14 @@
     const company = $("reach-company").value.trim();
     const title = $("reach-title").value.trim();
     if (!more) {
+      // A new search replaces the old results, even one that cannot run.
+      state.reach = { company, title, after: null, paths: [] };
+      $("reach-more").hidden = true;
+      renderReach();
       if (!company && !title) {
         setStatus("reach-status", "Give a company, a title or both.", "error");
         return;
       }
-      state.reach = { company, title, after: null, paths: [] };
     }
     setStatus("reach-status", "Searching…");
     $("reach-button").disabled = true;
@@ -906,11 +1218,11 @@
       $("reach-more").hidden = !result.pageInfo.hasNextPage;
       renderReach();
       const where = [state.reach.title, state.reach.company].filter(Boolean).join(" at ");
-      setStatus(
-        "reach-status",
-        state.reach.paths.length ? `${state.reach.paths.length} people reachable (${where}), warmest first.` : `Nobody reachable (${where}) within the hop limit.`,
-        state.reach.paths.length ? "ok" : "",
-      );
+      const n = state.reach.paths.length;
+      let text = `Nobody reachable (${where}) within the hop limit. Try another spelling or fewer words in the title.`;
+      if (n && result.pageInfo.hasNextPage) text = `The warmest ${n} people reachable (${where}); more below with “Load more”.`;
+      else if (n) text = `${plural(n, "person", "people")} reachable (${where}), warmest first.`;
+      setStatus("reach-status", text, n ? "ok" : "");
     } catch (err) {
       setStatus("reach-status", err.message, "error");
     } finally {
@@ -921,15 +1233,17 @@
   function renderReach() {
     const rows = $("reach-rows");
     rows.replaceChildren();
+    $("reach-table-heading").textContent = state.reach.paths.length ? `People (${state.reach.paths.length} shown)` : "People";
     state.reach.paths.forEach((path) => {
       const target = path.people[path.people.length - 1];
-      const via = path.hops > 1 ? path.people[1].name : "you know them";
+      const via = path.hops > 1 ? path.people[1].name : state.admin ? path.people[0].name : "you know them";
+      const network = viaNetwork(path);
       rows.append(
         el(
           "tr",
           { "data-person-id": target.id },
           el("td", {}, target.name, el("span", { class: "sub", text: role(target) })),
-          el("td", {}, via, el("span", { class: "sub", text: `${path.hops} hop(s)` })),
+          el("td", {}, via, el("span", { class: "sub", text: [plural(path.hops, "hop"), network].filter(Boolean).join(" · ") })),
           el("td", { class: "num", text: pct(path.probability) }),
           el(
             "td",
@@ -968,7 +1282,7 @@
     const cy = name === "path" ? pathCy : reachCy;
     if (cy) {
       cy.resize();
-      cy.fit(undefined, 50);
+      cy.fit(undefined, cy.container().clientWidth < 600 ? 16 : 50);
     }
   }
   Object.entries(tabs).forEach(([name, tab]) => {
@@ -1003,6 +1317,8 @@
     fetchDraft(false);
   });
   $("mark-asked").addEventListener("click", markAsked);
+  $("direct-write").addEventListener("click", writeDirect);
+  $("alt-use").addEventListener("click", useAlternative);
   document.querySelectorAll("button.copy").forEach((button) => {
     button.addEventListener("click", () => copyText($(button.dataset.copy).textContent, button));
   });
