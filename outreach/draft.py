@@ -660,7 +660,19 @@ class TemplateDraftEngine:
         out.append(
             _Sentence(f"I'm {doing} {goal.clause}.", ("goal",)),
         )
-        if role:
+        final = ctx.goal_target
+        if final is not None:
+            # A step on a longer path: the honest reason is who they know, not their title.
+            out.append(
+                _Sentence(
+                    f"You know {final.name}, whose work this is closest to, and I'd value "
+                    "your view first.",
+                    (f"path:{ctx.target.id}->{final.id}",),
+                    drop_rank=2,
+                    label="blurb goal target",
+                )
+            )
+        elif role:
             out.append(
                 _Sentence(f"{why} in particular.", role_ids, drop_rank=2, label="blurb target role")
             )

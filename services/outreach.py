@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from graph.algorithms import IntroducerAdjustment
-from graph.errors import Forbidden, InvalidInput, PersonNotFound
+from graph.errors import Forbidden, InvalidInput, PersonNotFound, WarmintroError
 from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
 from graph.model import DEFAULT_MAX_HOPS, Person, Relationship
 from graph.paths import IntroducerList
@@ -174,7 +174,12 @@ class Outreach:
 
         if via_ref:
             introducer = await planner.resolve(viewer, via_ref)
-            if await tie(introducer.id, target.id) is None:
+            knowing = []
+            if await tie(introducer.id, target.id) is not None:
+                knowing = [p for p in requesters if await tie(p.id, introducer.id)]
+            if not knowing:
+                # Not a recorded two-hop route (a longer path, or a teammate or inferred
+                # tie on it): take the best route the planner finds through them.
                 found = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=50)
                 route = next((r for r in found.introducers if r.person.id == introducer.id), None)
                 if route is None:
@@ -184,10 +189,7 @@ class Outreach:
                         field="via",
                     )
                 return await self._first_step(route.path.people, goal, tone, tie)
-            knowing = [(p, rel) for p in requesters if (rel := await tie(p.id, introducer.id))]
-            if not knowing:
-                raise InvalidInput(f"{introducer.name} is not among your connections", field="via")
-            requester = knowing[0][0]
+            requester = knowing[0]
         else:
             found = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=20)
             via_one = [r for r in found.introducers if r.path.hops == 2]
@@ -307,7 +309,11 @@ class Outreach:
         knows_target = await planner.visible_relationship(
             viewer, introducer.id, target.id, usable=usable
         )
-        if knows_requester is None and knows_target is None:
+        if (
+            knows_requester is None
+            and knows_target is None
+            and not await self._on_a_route(viewer, to_ref, from_ref, introducer.id)
+        ):
             raise InvalidInput(
                 f"{introducer.name} knows neither you nor {target.name} in this graph; "
                 "ask someone on a path to them (see the introducers list)",
@@ -329,6 +335,17 @@ class Outreach:
             goal=goal.strip(),
             draft=draft,
         )
+
+    async def _on_a_route(
+        self, viewer: Viewer, to_ref: str, from_ref: str | None, introducer_id: str
+    ) -> bool:
+        """Whether the planner routes to the target through this first introducer (a
+        teammate or an inferred colleague has no recorded tie, but is a real route)."""
+        try:
+            found = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=50)
+        except WarmintroError:
+            return False
+        return any(r.person.id == introducer_id for r in found.introducers)
 
     def update_request(self, viewer: Viewer, request_id: str, status: IntroStatus) -> IntroRequest:
         current = self.appdb.intro_request(viewer.workspace, request_id)

@@ -201,7 +201,7 @@
         alternative { kind subject ask blurb introducer { id name } target { id name } lint { ${LINT} } }
         followUp { afterDays text policy }
         sentences { sentence evidence }
-        introducer { id name } target { id name }
+        introducer { id name } target { id name } nextHop { id name }
         lint { ${LINT} }
         blurbLint { ${LINT} }
       }
@@ -513,12 +513,22 @@
   // A prefill in the requester's voice ("learn how Acme approaches payments"); the
   // drafting engine wants the goal in the requester's own words, so it stays editable.
   function defaultGoal(target) {
-    const area = /(?:head|vp|vice president|director|lead|manager)\s+(?:of\s+)?(.+)$/i.exec(
-      target.position || "",
-    );
-    if (target.company && area) return `learn how ${target.company} approaches ${area[1].toLowerCase()}`;
-    if (target.company && target.position) return `learn about the work of ${target.company}'s ${target.position}`;
-    return `learn about ${target.name}'s work`;
+    // The first role of a headline ("Founder | Angel" -> "Founder"), as the drafts cut it.
+    const position = (target.position || "").split(/\s*(?:\||•|·|\/|;|@|\s[-–—]\s)\s*/)[0].trim();
+    const company = (target.company || "").trim();
+    const first = (target.name || "").split(/\s+/)[0] || target.name;
+    // No names: the same goal is read by the target in the forwarded blurb.
+    if (/\b(student|graduate|phd|candidate|intern)\b/i.test(position)) {
+      return company ? `learn what studying at ${company} is like` : "hear how studies lead into work";
+    }
+    if (/\b(freelanc\w*|self[- ]employed|independent|consultant)\b/i.test(position)) {
+      return "learn what working freelance is like";
+    }
+    const area = /(?:head|vp|vice president|director|lead|manager)\s+(?:of\s+)?(.+)$/i.exec(position);
+    if (company && area) return `learn how ${company} approaches ${area[1].toLowerCase()}`;
+    if (company && position) return `learn about the ${position} role at ${company}`;
+    if (company) return `learn about working at ${company}`;
+    return `learn about ${first}'s work`;
   }
 
   // -- the graph -----------------------------------------------------------------------
@@ -1054,7 +1064,9 @@
     }
     setStatus("draft-status", `Drafting a request to ${chosen.person.name}…`);
     try {
-      const data = await gql(Q_DRAFT, { to: stepTarget.id, via: chosen.person.id, goal });
+      // Always the real target: on a longer path the server asks for the first step
+      // (nextHop) and names the target as the reason; the request records the target.
+      const data = await gql(Q_DRAFT, { to: state.target.id, via: chosen.person.id, goal });
       const result = data.draftIntroRequest;
       const err = problem(result, "Draft");
       if (err) throw new ApiError(err);
@@ -1065,7 +1077,14 @@
         $("draft-panel").scrollIntoView({ block: "start" });
         $("draft-heading").focus({ preventScroll: true });
       }
-      setStatus("draft-status", `Draft to ${result.introducer.name}, asking for an introduction to ${result.target.name}.`, "ok");
+      const first = result.nextHop || result.target;
+      setStatus(
+        "draft-status",
+        result.nextHop
+          ? `Draft to ${result.introducer.name}, asking for an introduction to ${first.name}, on the way to ${result.target.name}.`
+          : `Draft to ${result.introducer.name}, asking for an introduction to ${result.target.name}.`,
+        "ok",
+      );
     } catch (err) {
       setStatus("draft-status", err.message, "error");
     }
@@ -1351,5 +1370,6 @@
     state,
     pathGraph: () => pathCy,
     reachGraph: () => reachCy,
+    defaultGoal,
   };
 })();

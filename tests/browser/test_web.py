@@ -380,20 +380,74 @@ async def test_plan_choose_introducer_draft_and_record(tab: Tab, site: Site) -> 
     recorded = [
         e["node"]
         for e in data["introRequests"]["edges"]
-        if e["node"]["introducer"]["id"] == chosen["id"]
-        and e["node"]["target"]["id"] == asked_for["id"]
+        if e["node"]["introducer"]["id"] == chosen["id"] and e["node"]["target"]["id"] == wanted
     ]
-    assert len(recorded) == 1
+    assert len(recorded) == 1  # the request records the real target, whatever the path length
     assert recorded[0]["status"] == "ASKED"
     # People read names; the request's id is kept for tools only.
     status = await text_of(page, "#record-status")
-    assert f"you asked {chosen['name']} for an introduction to {asked_for['name']}" in status
+    assert f"you asked {chosen['name']} for an introduction to {name}" in status
     assert recorded[0]["id"] not in status
     assert await page.get_attribute("#record-status", "data-request-id") == recorded[0]["id"]
 
     shot = await screenshot(tab, "web-path-explorer.png")
     assert shot.stat().st_size > 10_000
     assert not tab.console_errors
+
+
+async def test_a_longer_route_asks_for_the_first_step_and_records_the_real_target(
+    tab: Tab, site: Site
+) -> None:
+    """Issue 16: over three hops the draft asks the introducer about the next person, names
+    the real target as the reason, and the recorded request keeps that target."""
+    page = tab.page
+    await sign_in(tab, site)
+    name = site.teammates_contact.name
+    await plan_to(tab, name)
+    wanted = target_id(site, name)
+    _, introducers = expected_plan(site, wanted)
+    longer = [i for i in introducers if i["path"]["hops"] > 2]
+    assert longer, "the demo's teammate contact has a route longer than two hops"
+    route = longer[0]
+    introducer, next_hop = route["person"], route["path"]["people"][2]
+    await page.get_by_role(
+        "button", name=f"Draft an introduction request via {introducer['name']}"
+    ).click()
+    await page.wait_for_selector("#draft-body:not([hidden]), #draft-status.error")
+    assert await page.locator("#draft-body").is_visible(), await text_of(page, "#draft-status")
+    ask = await text_of(page, "#draft-ask")
+    assert ask.startswith(f"Hi {introducer['name'].split()[0]},")
+    assert name in ask  # the real target is named
+    assert f"{next_hop['name'].split()[0]} is connected to {name.split()[0]}" in ask
+    assert "the person I'd most like to learn from" not in ask
+    assert (await text_of(page, "#draft-blurb")).startswith(f"Hi {next_hop['name'].split()[0]},")
+    status = await text_of(page, "#draft-status")
+    assert f"introduction to {next_hop['name']}, on the way to {name}" in status
+    await page.get_by_role("button", name="Mark as asked").click()
+    await page.wait_for_selector("#record-status.ok, #record-status.error")
+    assert "error" not in (await page.get_attribute("#record-status", "class") or ""), (
+        await text_of(page, "#record-status")
+    )
+    data = site.graphql("{ introRequests { edges { node { introducer { id } target { id } } } } }")
+    pairs = {
+        (e["node"]["introducer"]["id"], e["node"]["target"]["id"])
+        for e in data["introRequests"]["edges"]
+    }
+    assert (introducer["id"], wanted) in pairs
+    assert (introducer["id"], next_hop["id"]) not in pairs
+    await screenshot(tab, "web-longer-route.png", at="#draft-panel")
+    assert not tab.console_errors
+
+
+async def test_the_default_goal_reads_naturally_for_a_student(tab: Tab, site: Site) -> None:
+    """The page's prefilled goal for a student names no 'work of X's Masters Student'."""
+    page = tab.page
+    await sign_in(tab, site)
+    goal = await page.evaluate(
+        """() => window.warmintro.defaultGoal({name: 'Tom Reed', company: 'Syracuse University',
+                                               position: 'Masters Student | TA'})"""
+    )
+    assert goal == "learn what studying at Syracuse University is like"
 
 
 async def test_a_direct_contact_says_you_know_them_with_the_warmer_route(
