@@ -317,14 +317,18 @@ def member_sharing(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="The member (PersonRef).")],
     level: Annotated[str, typer.Argument(metavar="LEVEL", help="private, paths or full")],
+    as_json: JsonOpt = False,
 ) -> None:
     """Set how much of a member's network teammates may use."""
 
     async def body(planner: Planner, viewer: Viewer) -> None:
         m = await Team(planner, _appdb(ctx)).set_sharing(viewer, ref, level)
-        typer.echo(f"{m.person.name} now shares: {m.sharing.value}")
+        if as_json:
+            emit({"person": render.person_dict(m.person), "sharing": m.sharing.value})
+        else:
+            typer.echo(f"{m.person.name} now shares: {m.sharing.value}")
 
-    run(ctx, body)
+    run(ctx, body, as_json=as_json)
 
 
 @app.command()
@@ -481,12 +485,14 @@ def _appdb(ctx: typer.Context) -> AppDB:
 def workspace_create(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="lower-case letters, digits, - and _")],
+    as_json: JsonOpt = False,
 ) -> None:
     """Create a workspace and print a new admin API key for it."""
     db = _appdb(ctx)
     try:
         db.create_workspace(name)
-        typer.echo(db.create_key(name, None))
+        key = db.create_key(name, None)
+        emit({"workspace": name, "adminKey": key}) if as_json else typer.echo(key)
     except WarmintroError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -532,14 +538,18 @@ def key_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def key_revoke(
     ctx: typer.Context,
     prefix: Annotated[str, typer.Argument(metavar="PREFIX", help="The key's first characters.")],
+    as_json: JsonOpt = False,
 ) -> None:
     """Revoke a key at once (every server on this data dir refuses it from the next request)."""
 
     async def body(planner: Planner, viewer: Viewer) -> int:
         return Team(planner, _appdb(ctx)).revoke_key(viewer, prefix)
 
-    n = run(ctx, body)
-    typer.echo(f"revoked {n} key" + ("s" if n != 1 else ""))
+    n = run(ctx, body, as_json=as_json)
+    if as_json:
+        emit({"revoked": n, "prefix": prefix})
+    else:
+        typer.echo(f"revoked {n} key" + ("s" if n != 1 else ""))
 
 
 @key_app.command("create")
@@ -551,6 +561,7 @@ def key_create(
     member: Annotated[
         str, typer.Option("--member", help="The member (PersonRef) the key speaks for.")
     ],
+    as_json: JsonOpt = False,
 ) -> None:
     """Create an API key for a member of a workspace and print it (shown once)."""
 
@@ -577,7 +588,8 @@ def key_create(
         finally:
             db.close()
 
-    typer.echo(run(ctx, body))
+    key = run(ctx, body, as_json=as_json)
+    emit({"workspace": workspace, "key": key}) if as_json else typer.echo(key)
 
 
 @app.command()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Copy the browser libraries from npm into api/static/vendor/ so no page needs a CDN:
 # Cytoscape.js for the path explorer (/), GraphiQL with React for /graphql in a browser.
+# Also installs axe-core (a devDependency the browser tests inject; never served).
 # Runs `npm ci` only when web/node_modules is missing or older than the lock file.
 # Usage: scripts/vendor_web.sh [--check]   (--check: only report whether the vendored files are current)
 set -euo pipefail
@@ -35,6 +36,8 @@ fi
 stamp="$modules/.package-lock.json"
 missing=0
 for pair in "${files[@]}"; do [ -f "$modules/${pair%%:*}" ] || missing=1; done
+# axe-core is not vendored: the browser tests inject it from node_modules.
+[ -f "$modules/axe-core/axe.min.js" ] || missing=1
 if [ "$missing" = 1 ] || [ ! -f "$stamp" ] || [ "$web/package-lock.json" -nt "$stamp" ]; then
   command -v npm >/dev/null || {
     echo "error: npm is needed once to fetch the page libraries (Debian: apt-get install npm)" >&2

@@ -936,7 +936,8 @@
             type: "button",
             class: "choose",
             "aria-pressed": "false",
-            "aria-label": `Draft an introduction request via ${p.name}`,
+            // The accessible name starts with the visible text (WCAG 2.5.3).
+            "aria-label": `Ask ${p.name.split(" ")[0]} for an intro: draft an introduction request via ${p.name}`,
             text: `Ask ${p.name.split(" ")[0]} for an intro`,
             onclick: () => chooseIntroducer(i),
           }),
@@ -1270,7 +1271,7 @@
             el("button", {
               type: "button",
               class: "secondary",
-              "aria-label": `Plan an introduction to ${target.name}`,
+              "aria-label": `Plan intro: plan an introduction to ${target.name}`,
               text: "Plan intro",
               onclick: () => {
                 selectTab("path");

@@ -876,3 +876,55 @@ async def test_reach_counts_match_the_rows_and_an_empty_search_clears_them(
     assert await rows.count() == 0
     assert not await more.is_visible()
     assert await page.evaluate("() => window.warmintro.reachGraph()") is None
+
+
+# -- accessibility (issue 18): axe-core from npm, injected from web/node_modules ------------
+AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+async def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it stands."""
+    assert AXE.is_file(), f"{AXE} is missing: run scripts/vendor_web.sh (npm ci in web/)"
+    # Served as if from the app's origin, so the page's own CSP (script-src 'self') holds.
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+    await page.route(
+        origin + "/__test__/axe.min.js",
+        lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"),
+    )
+    await page.add_script_tag(url=origin + "/__test__/axe.min.js")
+    result: dict[str, Any] = await page.evaluate(
+        """async () => await axe.run(document, {
+             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+             resultTypes: ['violations'] })"""
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+async def test_the_page_passes_an_automated_accessibility_check(
+    tab: Tab, phone: Tab, site: Site
+) -> None:
+    """Labels, names, contrast and structure (WCAG 2.1 A/AA rules axe can check), on the
+    signed-out page, a planned path with a draft (desktop) and the reach view (phone)."""
+    page = tab.page
+    await page.goto(site.url + "/")
+    assert await axe_violations(page) == []
+    await sign_in(tab, site)
+    await plan_to(tab, site.teammates_contact.name)
+    await page.locator("#introducer-list > li button").first.click()
+    await page.wait_for_selector("#draft-body:not([hidden]), #draft-status.error")
+    assert await axe_violations(page) == []
+    await sign_in(phone, site)
+    await phone.page.get_by_role("tab", name="Who can we reach at…").click()
+    await phone.page.locator("#reach-company").fill(site.target("someone outside the data").company)
+    await phone.page.locator("#reach-button").click()
+    await phone.page.wait_for_selector("#reach-status.ok")
+    assert await axe_violations(phone.page) == []

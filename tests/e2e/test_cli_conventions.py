@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -266,3 +267,32 @@ def test_owner_named_by_email(tmp_path: Path, exports: Path) -> None:
     code, out, err = cli(data, "introducers", "lea.novak@example.com", "--json")
     assert code in (0, 3), err
     assert "no person matches" not in err
+
+
+def test_every_command_that_prints_data_has_json(team: Path) -> None:
+    """Every leaf command except the long-running servers offers --json."""
+    import typer.main
+
+    root = typer.main.get_command(app)
+    missing: list[str] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+            return
+        if path[-1] in {"serve", "demo", "lint"} or path[-1] == "export":
+            return  # servers print a URL; lint and export have their own checks
+        if not any("--json" in getattr(p, "opts", ()) for p in command.params):
+            missing.append(" ".join(path))
+
+    walk(root, [])
+    assert missing == []
+    code, out, err = cli(team, "workspace", "create", "w2", "--json")
+    assert code == 0, err
+    assert json.loads(out)["adminKey"].startswith("wi_")
+    code, out, err = cli(
+        team, "--workspace", "t", "member", "sharing", "Maya Chen", "full", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["sharing"] == "full"
