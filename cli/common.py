@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from cli import render
-from graph.errors import NoPath, WarmintroError
+from graph.errors import InvalidInput, NoPath, WarmintroError
 from graph.store.base import GraphStore
 from services.access import Viewer
 from services.planner import Planner
@@ -108,10 +109,30 @@ def run(
             typer.echo(f"no path: {err}", err=True)
         raise typer.Exit(EXIT_NO_PATH) from None
     except WarmintroError as err:
+        message = cli_message(err)
         if as_json:
-            emit({"error": type(err).__name__, "message": str(err)})
-        typer.echo(f"error: {err}", err=True)
+            emit({"error": type(err).__name__, "message": message})
+        typer.echo(f"error: {message}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+_ARGUMENTS = {"to": "TO", "ref": "REF", "target": "TO"}
+
+
+def cli_message(err: WarmintroError) -> str:
+    """The error in the CLI's words: a field of a request becomes the flag a person typed
+    (``maxNodes`` -> ``--max-nodes``); file, line and field of a bad file stay as they are.
+
+    >>> from graph.errors import InvalidInput
+    >>> cli_message(InvalidInput("maxNodes must be between 1 and 500", field="maxNodes"))
+    '--max-nodes: --max-nodes must be between 1 and 500'
+    """
+    if not isinstance(err, InvalidInput) or not err.field or err.file is not None:
+        return str(err)
+    field = err.field
+    flag = _ARGUMENTS.get(field) or "--" + re.sub(r"(?<!^)(?=[A-Z])", "-", field).lower()
+    message = err.message.replace(field, flag) if any(c.isupper() for c in field) else err.message
+    return f"{flag}: {message}"
 
 
 def emit(doc: Any) -> None:

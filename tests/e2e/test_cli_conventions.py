@@ -296,3 +296,10 @@ def test_every_command_that_prints_data_has_json(team: Path) -> None:
     )
     assert code == 0, err
     assert json.loads(out)["sharing"] == "full"
+
+
+def test_errors_name_cli_flags_not_api_fields(team: Path) -> None:
+    code, _out, err = cli(team, "--workspace", "t", "draft", "Hiroshi Tanaka", "--goal", "x" * 600)
+    assert code == 2
+    assert "error: --goal:" in err
+    assert "field 'goal'" not in err
