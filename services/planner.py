@@ -442,7 +442,7 @@ class Planner:
         sources = await self.requesters(viewer, from_ref, view)
         colleagues = list(view.people_at(company))
         target = outside_person(to_ref, company, title)
-        if not colleagues:
+        if not colleagues or not view.options.infer_colleagues:  # every route ends inferred
             return IntroducerList(None, ())
         strength = colleague_strength(
             len(colleagues),

@@ -15,7 +15,7 @@ from datetime import date
 from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_ties, company_key
 from graph.identity import normalize_name
 from graph.model import Evidence, ImportBatch, Person, canonical_pair
-from graph.store.base import PUBLIC_OWNER_BIT, PlanningView
+from graph.store.base import PUBLIC_OWNER_BIT, PlanningView, ViewOptions
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from graph.trustgraph import TrustGraph
 
@@ -95,13 +95,21 @@ def build_view(
             strengths[pair] = (strength, PUBLIC_OWNER_BIT)
 
     companies: dict[str, tuple[str, int]] = {}
-    if infer_colleagues and weights.infer_colleagues and details:
+    options = ViewOptions(infer_colleagues=infer_colleagues and weights.infer_colleagues)
+    if options.infer_colleagues and details:
         companies = _infer_colleagues(details, node_mask, best_tie, weights, as_of, strengths)
     edges = ((a, b, s, m) for (a, b), (s, m) in strengths.items())
     graph = TrustGraph.from_edges(edges, people)
     implied = ImpliedTies(team_ties, evidence, graph, details, companies)
     return PlanningView(
-        graph, bits, details, evidence, implied, name_index(details), company_index(details)
+        graph,
+        bits,
+        details,
+        evidence,
+        implied,
+        name_index(details),
+        company_index(details),
+        options,
     )
 
 
