@@ -13,8 +13,8 @@ ties never grow quadratically, and no one becomes a hub: a company with more tha
 and ties its ``anchors`` best-reached people to each other and everyone else to
 one better-reached colleague, each person taking at most ``anchors`` such
 "juniors" (a tree of fan-out ``anchors``). A company of ``n > clique_max`` people
-adds ``n - 1 + anchors * (anchors - 1) / 2`` ties and no one gets more than
-``2 * anchors - 1`` of them: a 5,000-person company adds 5,027 ties, not millions,
+adds ``n - anchors + anchors * (anchors - 1) / 2`` ties and no one gets more than
+``2 * anchors - 1`` of them: a 5,000-person company adds 5,020 ties, not millions,
 and no 5,000-degree node that every search touching it would expand.
 
 Examples
