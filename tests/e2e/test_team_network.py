@@ -297,8 +297,10 @@ def test_the_cli_answers_the_same_questions(team: TeamManifest, tmp_path: Path) 
     # Inference off for the workspace: the colleague route to someone in nobody's data
     # goes away (every such route ends in an inferred tie); on again, it is back.
     c = team.inferred_colleague
-    ask_c = ("introducers", c.target.name, "--from", team.requester.name)
-    ask_c += ("--company", c.target.company, "--json")
+    ask_c = [
+        *("introducers", c.target.name, "--from", team.requester.name),
+        *("--company", c.target.company, "--json"),
+    ]
     code, doc = cli(*ask_c)
     assert code == 0 and doc["introducers"][0]["person"]["name"] == c.bridge.name
     code, doc = cli("workspace", "set", WS, "--no-infer-colleagues", "--json")
