@@ -308,7 +308,7 @@ def test_the_cli_answers_the_same_questions(team: TeamManifest, tmp_path: Path) 
     code, doc = cli("workspace", "list", "--json")
     assert doc["options"][WS] == {"inferColleagues": False}
     code, doc = cli(*ask_c)
-    assert code == 0 and doc["introducers"] == []
+    assert code == 2 and doc["error"] == "InvalidInput" and "inference is off" in doc["message"]
     code, doc = cli("workspace", "set", WS, "--infer-colleagues", "--json")
     assert code == 0 and doc["options"] == {"inferColleagues": True}
     code, doc = cli(*ask_c)
@@ -334,9 +334,13 @@ async def test_colleague_inference_is_switched_per_workspace_by_an_admin(
     maya = await member_id(services, team.requester.name)
     hint = {"company": scenario.target.company, "title": scenario.target.title}
 
-    async def route() -> list[dict[str, Any]]:
+    async def answer() -> dict[str, Any]:
         data = await run(INTRODUCERS, member=maya, to=scenario.target.name, hint=hint)
-        found: list[dict[str, Any]] = data["introducers"]["introducers"]
+        found: dict[str, Any] = data["introducers"]
+        return found
+
+    async def route() -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = (await answer())["introducers"]
         return found
 
     read = "{ workspaceOptions { __typename ... on WorkspaceOptions { inferColleagues } } }"
@@ -350,7 +354,7 @@ async def test_colleague_inference_is_switched_per_workspace_by_an_admin(
     # The admin switches it off: the view is rebuilt without inferred ties.
     off = (await run(OPTIONS, on=False))["setWorkspaceOptions"]
     assert off == {"__typename": "WorkspaceOptions", "inferColleagues": False}
-    assert await route() == []
+    assert (await answer())["__typename"] == "InvalidInput"  # it says why, not "nobody"
     view = await services.store.planning_view(services.settings.workspace)
     assert not view.options.infer_colleagues
     assert not any("inferred" in owners for owners in view.implied.values())
