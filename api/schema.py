@@ -296,6 +296,13 @@ class Query:
         c = info.context
         return [t.Member.of(m) for m in await c.services.team.members(c.viewer)]
 
+    @strawberry.field(description="The workspace's options (what the planner may infer).")
+    @answers
+    async def workspace_options(self, info: Info) -> t.WorkspaceOptionsResult:
+        c = info.context
+        options = c.services.team.options(c.viewer)
+        return t.WorkspaceOptions(infer_colleagues=options.infer_colleagues)
+
     @strawberry.field(description="The workspace's API keys (admin keys only; prefixes only).")
     @answers
     async def api_keys(self, info: Info) -> t.ApiKeysResult:
@@ -505,6 +512,17 @@ class Mutation:
         c = info.context
         view = await c.services.team.set_sharing(c.viewer, member, level.value)
         return t.Member.of(view)
+
+    @strawberry.mutation(
+        description="Switch inferred colleague ties on or off for the workspace (admin keys only)."
+    )
+    @answers
+    async def set_workspace_options(
+        self, info: Info, infer_colleagues: bool
+    ) -> t.WorkspaceOptionsResult:
+        c = info.context
+        options = c.services.team.set_options(c.viewer, infer_colleagues=infer_colleagues)
+        return t.WorkspaceOptions(infer_colleagues=options.infer_colleagues)
 
     @strawberry.mutation(description="Revoke API keys by their first characters (admin keys only).")
     @answers

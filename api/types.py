@@ -548,6 +548,16 @@ class Revoked:
     revoked: int
 
 
+@strawberry.type(description="A workspace's switches for what the planner may infer.")
+class WorkspaceOptions:
+    infer_colleagues: bool = strawberry.field(
+        description="Weak inferred ties between people who list the same current company."
+    )
+
+
 MemberResult = Annotated[Member | Problem, strawberry.union("MemberResult")]
+WorkspaceOptionsResult = Annotated[
+    WorkspaceOptions | Problem, strawberry.union("WorkspaceOptionsResult")
+]
 ApiKeysResult = Annotated[ApiKeyList | Problem, strawberry.union("ApiKeysResult")]
 RevokeResult = Annotated[Revoked | Problem, strawberry.union("RevokeResult")]

@@ -16,6 +16,7 @@ from cli import render
 from graph.errors import InvalidInput, NoPath, WarmintroError
 from graph.store.base import GraphStore
 from services.access import Viewer
+from services.appdb import AppDB
 from services.planner import Planner
 from services.runtime import make_planner, open_store
 from services.settings import Settings
@@ -95,10 +96,13 @@ def run(
 
     async def go() -> T:
         store: GraphStore = open_store(settings)
+        appdb = AppDB(settings.data_dir / "app.db")
+        store.use_view_options(appdb.view_options)  # the workspace's switches live there
         try:
             return await body(make_planner(settings, store), Viewer(settings.workspace))
         finally:
             await store.close()
+            appdb.close()
 
     try:
         return asyncio.run(go())

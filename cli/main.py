@@ -502,20 +502,66 @@ def workspace_create(
 
 @workspace_app.command("list")
 def workspace_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """The workspaces in this data dir (the CLI uses --workspace or WARMINTRO_WORKSPACE)."""
+    """The workspaces in this data dir (the CLI uses --workspace or WARMINTRO_WORKSPACE),
+    with their options."""
     db = _appdb(ctx)
     try:
         names = db.workspaces()
+        options = {name: db.view_options(name) for name in names}
     finally:
         db.close()
     current = settings_of(ctx).workspace
     if as_json:
-        emit({"workspaces": names, "current": current})
+        emit(
+            {
+                "workspaces": names,
+                "current": current,
+                "options": {n: {"inferColleagues": o.infer_colleagues} for n, o in options.items()},
+            }
+        )
         return
     for name in names:
-        typer.echo(f"{'*' if name == current else ' '} {name}")
+        infer = "on" if options[name].infer_colleagues else "off"
+        typer.echo(f"{'*' if name == current else ' '} {name}  (inferred colleagues: {infer})")
     if current not in names:
         typer.echo(f"(the CLI is using {current!r}, which does not exist yet)")
+
+
+@workspace_app.command("set")
+def workspace_set(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="The workspace (default: the CLI's current one).")
+    ] = None,
+    infer_colleagues: Annotated[
+        bool | None,
+        typer.Option(
+            "--infer-colleagues/--no-infer-colleagues",
+            help="Infer weak ties between people at the same current company (default on).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a workspace's options; with none given, print them. Applies from the next query."""
+
+    async def body(planner: Planner, viewer: Viewer) -> bool:
+        team = Team(planner, _appdb(ctx))
+        try:
+            admin = Viewer(name or viewer.workspace)  # the CLI speaks as the workspace's admin
+            if not team.appdb.workspace_exists(admin.workspace):
+                raise InvalidInput(f"no workspace named {admin.workspace!r}", field="workspace")
+            if infer_colleagues is None:
+                return team.options(admin).infer_colleagues
+            return team.set_options(admin, infer_colleagues=infer_colleagues).infer_colleagues
+        finally:
+            team.appdb.close()
+
+    on = run(ctx, body, as_json=as_json)
+    ws = name or settings_of(ctx).workspace
+    if as_json:
+        emit({"workspace": ws, "options": {"inferColleagues": on}})
+    else:
+        typer.echo(f"{ws}: inferred colleagues {'on' if on else 'off'}")
 
 
 @key_app.command("list")

@@ -8,8 +8,14 @@ contacts know each other. Two facts it does carry let the planner go further:
   little — less the bigger the company.
 
 Both become evidence the planner can route through, clearly labelled. Colleague
-ties never grow quadratically: a company with more than ``clique_max`` people in
-the graph links each of them only to its ``anchors`` best-connected people.
+ties never grow quadratically, and no one becomes a hub: a company with more than
+``clique_max`` people in the graph ranks them by how well the team reaches them
+and ties its ``anchors`` best-reached people to each other and everyone else to
+one better-reached colleague, each person taking at most ``anchors`` such
+"juniors" (a tree of fan-out ``anchors``). A company of ``n > clique_max`` people
+adds ``n - anchors + anchors * (anchors - 1) / 2`` ties and no one gets more than
+``2 * anchors - 1`` of them: a 5,000-person company adds 5,020 ties, not millions,
+and no 5,000-degree node that every search touching it would expand.
 
 Examples
 --------
@@ -108,11 +114,22 @@ def colleague_ties(
     clique_max: int = 40,
     anchors: int = 8,
 ) -> Iterator[ColleagueTie]:
-    """Every inferred colleague pair, at most ``size * anchors`` per big company.
+    """Every inferred colleague pair: all pairs of a company of at most ``clique_max``
+    people; in a bigger one, a tree (see the module docstring).
 
-    ``anchor_score`` ranks the people of a big company (higher first): the
-    planner passes each person's strongest observed tie, so the colleagues that
-    a big company's people are linked to are the ones the team reaches best.
+    ``anchor_score`` ranks the people of a big company (higher first, then by id):
+    the planner passes each person's strongest observed tie, so everyone at a big
+    company is tied to a colleague the team reaches at least as well, and the
+    ``anchors`` best-reached are tied to each other. Ranked ``0..n-1``, rank
+    ``r >= anchors`` is tied to rank ``(r - anchors) // anchors``.
+
+    >>> from graph.model import Person
+    >>> big = {f"p{i:02}": Person(f"p{i:02}", "", company="Acme") for i in range(12)}
+    >>> ties = list(colleague_ties(big, lambda pid: -int(pid[1:]), clique_max=3, anchors=2))
+    >>> [(t.a, t.b) for t in ties]  # doctest: +NORMALIZE_WHITESPACE
+    [('p00', 'p01'), ('p00', 'p02'), ('p00', 'p03'), ('p01', 'p04'), ('p01', 'p05'),
+     ('p02', 'p06'), ('p02', 'p07'), ('p03', 'p08'), ('p03', 'p09'), ('p04', 'p10'),
+     ('p04', 'p11')]
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for pid, person in people.items():
@@ -130,13 +147,11 @@ def colleague_ties(
                 for b in ids[i + 1 :]:
                     yield ColleagueTie(a, b, name, size)
             continue
-        hubs = sorted(ids, key=lambda pid: (-anchor_score(pid), pid))[:anchors]
-        hub_set = set(hubs)
-        for i, hub in enumerate(hubs):
-            for other in hubs[i + 1 :]:
+        ranked = sorted(ids, key=lambda pid: (-anchor_score(pid), pid))
+        top = max(anchors, 1)
+        for i, hub in enumerate(ranked[:top]):
+            for other in ranked[i + 1 : top]:
                 yield ColleagueTie(min(hub, other), max(hub, other), name, size)
-        for pid in ids:
-            if pid in hub_set:
-                continue
-            for hub in hubs:
-                yield ColleagueTie(min(hub, pid), max(hub, pid), name, size)
+        for r in range(top, size):
+            pid, senior = ranked[r], ranked[(r - top) // top]
+            yield ColleagueTie(min(senior, pid), max(senior, pid), name, size)

@@ -53,7 +53,7 @@ class StrengthWeights:
     colleague_ceiling: float = 0.3  # an inferred colleague tie is weak at best...
     colleague_scale: float = 0.6  # ...and weaker in bigger companies: scale / sqrt(size)
     colleague_clique_max: int = 40  # companies up to this size: every pair is inferred
-    colleague_anchors: int = 8  # bigger ones: each person to this many best-reached colleagues
+    colleague_anchors: int = 8  # bigger: top ones tied together, the rest in a tree of this fan-out
     infer_colleagues: bool = True
     floor: float = 0.01  # strengths are clamped to [floor, ceiling] so -ln stays finite
     ceiling: float = 0.99

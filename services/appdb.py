@@ -19,6 +19,7 @@ from pathlib import Path
 
 from graph.errors import InvalidInput, WarmintroError
 from graph.intro import IntroRequest, IntroStatus, check_transition
+from graph.store.base import ViewOptions
 from graph.store.embedded import connect
 
 SCHEMA = """
@@ -34,6 +35,10 @@ CREATE TABLE IF NOT EXISTS intro_requests (
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, asked_at TEXT
 );
 CREATE INDEX IF NOT EXISTS intro_by_ws ON intro_requests (workspace, status);
+CREATE TABLE IF NOT EXISTS workspace_options (
+    workspace TEXT PRIMARY KEY REFERENCES workspaces(name),
+    infer_colleagues INTEGER NOT NULL DEFAULT 1
+);
 """
 
 KEY_PREFIX = "wi_"
@@ -111,6 +116,29 @@ class AppDB:
         with self._lock:
             rows = self._conn.execute("SELECT name FROM workspaces ORDER BY name").fetchall()
         return [str(r[0]) for r in rows]
+
+    def view_options(self, workspace: str) -> ViewOptions:
+        """The workspace's planning-view switches (the defaults until one is set).
+
+        Stores read this each time they check their cached view, so a change made
+        by another process (the CLI beside a server) applies at the next query.
+        """
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT infer_colleagues FROM workspace_options WHERE workspace = ?", (workspace,)
+            ).fetchone()
+        return ViewOptions() if row is None else ViewOptions(infer_colleagues=bool(row[0]))
+
+    def set_view_options(self, workspace: str, options: ViewOptions) -> None:
+        if not self.workspace_exists(workspace):
+            raise InvalidInput(f"no workspace named {workspace!r}", field="workspace")
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO workspace_options (workspace, infer_colleagues) VALUES (?, ?) "
+                "ON CONFLICT (workspace) DO UPDATE "
+                "SET infer_colleagues = excluded.infer_colleagues",
+                (workspace, int(options.infer_colleagues)),
+            )
 
     def keys(self, workspace: str) -> list[KeyInfo]:
         """The workspace's keys, oldest first (hashes stay in the database)."""

@@ -442,6 +442,12 @@ class Planner:
         sources = await self.requesters(viewer, from_ref, view)
         colleagues = list(view.people_at(company))
         target = outside_person(to_ref, company, title)
+        if not view.options.infer_colleagues:  # every route here ends in an inferred tie
+            raise InvalidInput(
+                "colleague inference is off in this workspace, and only an inferred tie "
+                "reaches someone in nobody's data (an admin can switch it on)",
+                field="hint",
+            )
         if not colleagues:
             return IntroducerList(None, ())
         strength = colleague_strength(

@@ -53,6 +53,7 @@ class Services:
         store = store or open_store(settings)
         planner = make_planner(settings, store)
         appdb = AppDB(settings.data_dir / "app.db")
+        store.use_view_options(appdb.view_options)  # per-workspace switches live there
         policy = OutcomePolicy(
             fatigue_days=settings.introducer_fatigue_days,
             fatigue_factor=settings.introducer_fatigue_factor,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from graph.errors import InvalidInput
 from graph.model import Person, Sharing
+from graph.store.base import ViewOptions
 from services.access import Viewer, check_admin, check_set_sharing
 from services.appdb import AppDB, KeyInfo
 from services.planner import Planner
@@ -62,3 +63,18 @@ class Team:
         if not revoked:
             raise InvalidInput(f"no live key starts with {prefix!r}", field="prefix")
         return revoked
+
+    def options(self, viewer: Viewer) -> ViewOptions:
+        """The workspace's switches: every member may see them (they shape answers)."""
+        return self.appdb.view_options(viewer.workspace)
+
+    def set_options(self, viewer: Viewer, *, infer_colleagues: bool) -> ViewOptions:
+        """Switch inferred colleague ties on or off for the workspace (admins only).
+
+        Stored in the app database, which the store reads whenever it checks its
+        cached planning view: the next query plans on a view built the new way.
+        """
+        check_admin(viewer, "change the workspace's options")
+        options = ViewOptions(infer_colleagues=infer_colleagues)
+        self.appdb.set_view_options(viewer.workspace, options)
+        return options

@@ -7,7 +7,7 @@ the embedded store answers from memory without awaiting anything slow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -54,6 +54,22 @@ class Erased:
     evidence: int
 
 
+@dataclass(frozen=True, slots=True)
+class ViewOptions:
+    """A workspace's switches for what its planning view implies beyond the evidence."""
+
+    infer_colleagues: bool = True  # weak ties between people at the same current company
+
+
+ViewOptionsSource = Callable[[str], ViewOptions]
+"""Workspace name -> its options; stores read it whenever they check their cached view."""
+
+
+def default_view_options(workspace: str) -> ViewOptions:
+    """Every workspace on the defaults (a store not told where options live)."""
+    return ViewOptions()
+
+
 EvidenceByPair = Mapping[tuple[str, str], Mapping[str, Evidence]]
 """Each tie's evidence, keyed by canonical pair, then by owner."""
 
@@ -87,6 +103,7 @@ class PlanningView:
     implied: EvidenceByPair = field(default_factory=dict)  # teammates, inferred colleagues
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> ids
     companies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # company key -> ids
+    options: ViewOptions = ViewOptions()  # what was switched on when it was built
 
     def person(self, person_id: str) -> Person | None:
         return self.people.get(person_id)
@@ -167,4 +184,8 @@ class GraphStore(Protocol):
         """Remove the person, every relationship touching them and its evidence."""
 
     async def planning_view(self, workspace: str) -> PlanningView:
-        """The graph the planner searches, strengths computed as of today."""
+        """The graph the planner searches, strengths computed as of today, with what
+        the workspace's :class:`ViewOptions` switch on; rebuilt when they change."""
+
+    def use_view_options(self, source: ViewOptionsSource) -> None:
+        """Where workspace options live (the app database); read on every view check."""

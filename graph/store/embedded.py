@@ -36,6 +36,9 @@ from graph.store.base import (
     Erased,
     PlanningView,
     Stats,
+    ViewOptions,
+    ViewOptionsSource,
+    default_view_options,
     relationship_from,
 )
 from graph.store.codec import evidence_from_json, evidence_to_json, interactions_in
@@ -96,6 +99,7 @@ class _Workspace:
     interactions: int = 0
     view: PlanningView | None = None
     view_day: date | None = None
+    view_options: ViewOptions | None = None
 
     def index(self, p: Person) -> None:
         self.unindex(p.id)
@@ -164,6 +168,7 @@ class EmbeddedStore:
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open the embedded store at {path}: {exc}") from exc
         self._workspaces: dict[str, _Workspace] = {}
+        self._view_options: ViewOptionsSource = default_view_options
 
     # -- lifecycle ---------------------------------------------------------------
     async def close(self) -> None:
@@ -453,11 +458,15 @@ class EmbeddedStore:
             merges=len(ws.merges),
         )
 
+    def use_view_options(self, source: ViewOptionsSource) -> None:
+        self._view_options = source
+
     async def planning_view(self, workspace: str) -> PlanningView:
         ws = self._ws(workspace)
         today = self._today()
+        options = self._view_options(workspace)
         view = ws.view
-        if view is None or ws.view_day != today:
+        if view is None or ws.view_day != today or ws.view_options != options:
             with self._lock:
                 view = build_view(
                     ws.people,
@@ -466,6 +475,7 @@ class EmbeddedStore:
                     as_of=today,
                     weights=self._weights,
                     details=ws.people,
+                    infer_colleagues=options.infer_colleagues,
                 )
-                ws.view, ws.view_day = view, today
+                ws.view, ws.view_day, ws.view_options = view, today, options
         return view

@@ -43,7 +43,15 @@ from graph.model import (
     Sharing,
     canonical_pair,
 )
-from graph.store.base import ApplyResult, Erased, PlanningView, Stats
+from graph.store.base import (
+    ApplyResult,
+    Erased,
+    PlanningView,
+    Stats,
+    ViewOptions,
+    ViewOptionsSource,
+    default_view_options,
+)
 from graph.store.codec import (
     evidence_from_json,
     evidence_to_json,
@@ -131,7 +139,8 @@ class Neo4jStore:
         self._owns_driver = owns_driver
         self._schema_ready = False
         self._schema_lock = asyncio.Lock()
-        self._views: dict[str, tuple[int, date, PlanningView]] = {}
+        self._views: dict[str, tuple[int, date, ViewOptions, PlanningView]] = {}
+        self._view_options: ViewOptionsSource = default_view_options
         self._stats: dict[str, tuple[int, Stats]] = {}
         # Single flight: one rebuild per workspace at a time, however many requests miss.
         self._rebuilding: dict[tuple[str, str], asyncio.Lock] = {}
@@ -364,19 +373,23 @@ class Neo4jStore:
             self._stats[workspace] = (version, stats)
             return stats
 
+    def use_view_options(self, source: ViewOptionsSource) -> None:
+        self._view_options = source
+
     async def planning_view(self, workspace: str) -> PlanningView:
         today = self._today()
+        options = self._view_options(workspace)
         version = await self._version(workspace)
         cached = self._views.get(workspace)
-        if cached and cached[0] == version and cached[1] == today:
-            return cached[2]
+        if cached and cached[0] == version and cached[1:3] == (today, options):
+            return cached[3]
         async with self._rebuilding.setdefault(("view", workspace), asyncio.Lock()):
             cached = self._views.get(workspace)
-            if cached and cached[0] >= version and cached[1] == today:
-                return cached[2]  # built while this call waited
-            return await self._build_view(workspace, today)
+            if cached and cached[0] >= version and cached[1:3] == (today, options):
+                return cached[3]  # built while this call waited
+            return await self._build_view(workspace, today, options)
 
-    async def _build_view(self, workspace: str, today: date) -> PlanningView:
+    async def _build_view(self, workspace: str, today: date, options: ViewOptions) -> PlanningView:
         """Read the whole workspace in one transaction and build the planner's graph."""
 
         async def snapshot(
@@ -394,9 +407,15 @@ class Neo4jStore:
 
         version, people, evidence, members = await self._transact(snapshot, write=False)
         view = build_view(
-            people, evidence, members, as_of=today, weights=self._weights, details=people
+            people,
+            evidence,
+            members,
+            as_of=today,
+            weights=self._weights,
+            details=people,
+            infer_colleagues=options.infer_colleagues,
         )
-        self._views[workspace] = (version, today, view)
+        self._views[workspace] = (version, today, options, view)
         return view
 
     async def neighbourhood_evidence(self, workspace: str, ids: Sequence[str]) -> Evidences:

@@ -8,14 +8,14 @@ differ between them, so it is written once, here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 
 from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_ties, company_key
 from graph.identity import normalize_name
 from graph.model import Evidence, ImportBatch, Person, canonical_pair
-from graph.store.base import PUBLIC_OWNER_BIT, PlanningView
+from graph.store.base import PUBLIC_OWNER_BIT, PlanningView, ViewOptions
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from graph.trustgraph import TrustGraph
 
@@ -50,6 +50,7 @@ def build_view(
     as_of: date,
     weights: StrengthWeights,
     details: Mapping[str, Person] | None = None,
+    infer_colleagues: bool = True,
 ) -> PlanningView:
     """Turn stored evidence into the planner's graph (strength per merged tie).
 
@@ -57,15 +58,19 @@ def build_view(
     (:mod:`graph.colleagues`): members are tied to each other (visible to every
     member), and people at the same current company get a weak inferred tie,
     usable only by viewers who may see both people. The implied evidence lives
-    in the view (``implied``), never in the store.
+    in the view (``implied``), never in the store; inferred ties are not stored
+    one by one there but recognised on lookup (:class:`ImpliedTies`).
+
+    ``infer_colleagues`` is the workspace's switch; inference runs only when both
+    it and ``weights.infer_colleagues`` (the process-wide setting) are on.
     """
     bits = owner_bits_for(members)
     details = details or {}
     member_ids = sorted(bits)
-    implied: dict[tuple[str, str], dict[str, Evidence]] = {}
+    team_ties: dict[tuple[str, str], dict[str, Evidence]] = {}
     for i, a in enumerate(member_ids):
         for b in member_ids[i + 1 :]:
-            implied[(a, b)] = {TEAM_OWNER: Evidence(owner=TEAM_OWNER, teammate=True)}
+            team_ties[(a, b)] = {TEAM_OWNER: Evidence(owner=TEAM_OWNER, teammate=True)}
 
     node_mask: dict[str, int] = {}
     best_tie: dict[str, float] = {}
@@ -74,7 +79,7 @@ def build_view(
         mask = 0
         for owner in owners:
             mask |= bits.get(owner, PUBLIC_OWNER_BIT)
-        team = implied.get(pair)
+        team = team_ties.get(pair)
         if team:
             mask |= PUBLIC_OWNER_BIT  # membership is visible to every member
         merged = merge_evidence([*owners.values(), *(team.values() if team else ())])
@@ -83,18 +88,28 @@ def build_view(
         for end in pair:
             node_mask[end] = node_mask.get(end, 0) | mask
             best_tie[end] = max(best_tie.get(end, 0.0), strength)
-    for pair, owners in implied.items():
+    for pair, owners in team_ties.items():
         if pair not in strengths:
             merged = merge_evidence(list(owners.values()))
             strength = estimate_strength(merged, as_of=as_of, weights=weights).strength
             strengths[pair] = (strength, PUBLIC_OWNER_BIT)
 
-    if weights.infer_colleagues and details:
-        _infer_colleagues(details, node_mask, best_tie, weights, as_of, implied, strengths)
+    companies: dict[str, tuple[str, int]] = {}
+    options = ViewOptions(infer_colleagues=infer_colleagues and weights.infer_colleagues)
+    if options.infer_colleagues and details:
+        companies = _infer_colleagues(details, node_mask, best_tie, weights, as_of, strengths)
     edges = ((a, b, s, m) for (a, b), (s, m) in strengths.items())
     graph = TrustGraph.from_edges(edges, people)
+    implied = ImpliedTies(team_ties, evidence, graph, details, companies)
     return PlanningView(
-        graph, bits, details, evidence, implied, name_index(details), company_index(details)
+        graph,
+        bits,
+        details,
+        evidence,
+        implied,
+        name_index(details),
+        company_index(details),
+        options,
     )
 
 
@@ -104,28 +119,103 @@ def _infer_colleagues(
     best_tie: Mapping[str, float],
     weights: StrengthWeights,
     as_of: date,
-    implied: dict[tuple[str, str], dict[str, Evidence]],
     strengths: dict[tuple[str, str], tuple[float, int]],
-) -> None:
-    """Add inferred colleague ties where no tie was observed (see graph.colleagues)."""
+) -> dict[str, tuple[str, int]]:
+    """Add inferred colleague ties where no tie was observed (see graph.colleagues).
+
+    Returns company key -> (name as spelt, people there) for the companies whose
+    ties were proposed: all :class:`ImpliedTies` needs to describe them later.
+    The strength depends only on the company's size, so it is computed once per size.
+    """
     ties = colleague_ties(
         details,
         lambda pid: best_tie.get(pid, 0.0),
         clique_max=weights.colleague_clique_max,
         anchors=weights.colleague_anchors,
     )
+    companies: dict[str, tuple[str, int]] = {}
+    by_size: dict[int, float] = {}
     for tie in ties:
         pair = (tie.a, tie.b)
         # Usable only where both people are visible: the company fields came with them.
         mask = node_mask.get(tie.a, 0) & node_mask.get(tie.b, 0)
         if pair in strengths or not mask:
             continue
-        inferred = Evidence(
-            owner=INFERRED_OWNER, colleague_company=tie.company, colleague_size=tie.size
-        )
-        implied[pair] = {INFERRED_OWNER: inferred}
-        strength = estimate_strength(inferred, as_of=as_of, weights=weights).strength
+        strength = by_size.get(tie.size)
+        if strength is None:
+            strength = estimate_strength(
+                _inferred(tie.company, tie.size), as_of=as_of, weights=weights
+            ).strength
+            by_size[tie.size] = strength
         strengths[pair] = (strength, mask)
+        companies.setdefault(company_key(tie.company), (tie.company, tie.size))
+    return companies
+
+
+def _inferred(company: str, size: int) -> Evidence:
+    return Evidence(owner=INFERRED_OWNER, colleague_company=company, colleague_size=size)
+
+
+class ImpliedTies(Mapping[tuple[str, str], Mapping[str, Evidence]]):
+    """What the view implies per canonical pair: teammates, and inferred colleagues.
+
+    Teammate pairs are few and kept. Inferred colleague ties are not stored one by
+    one (an Evidence object and a dict per tie cost ~0.5 KiB at a million ties):
+    a pair is an inferred tie exactly when the graph holds an edge between them
+    that no source observed and that is not a teammate tie, since inference is
+    the only other way an edge gets there. Its evidence is rebuilt on lookup from
+    the company record (name as spelt, size) kept once per company.
+    """
+
+    __slots__ = ("_companies", "_details", "_evidence", "_graph", "_team")
+
+    def __init__(
+        self,
+        team: Mapping[tuple[str, str], Mapping[str, Evidence]],
+        evidence: Mapping[tuple[str, str], Mapping[str, Evidence]],
+        graph: TrustGraph,
+        details: Mapping[str, Person],
+        companies: Mapping[str, tuple[str, int]],
+    ) -> None:
+        self._team = team
+        self._evidence = evidence
+        self._graph = graph
+        self._details = details
+        self._companies = companies
+
+    def __getitem__(self, pair: tuple[str, str]) -> Mapping[str, Evidence]:
+        team = self._team.get(pair)
+        if team is not None:
+            return team
+        found = self._colleagues(pair) if self._companies else None
+        if found is None:
+            raise KeyError(pair)
+        return found
+
+    def _colleagues(self, pair: tuple[str, str]) -> Mapping[str, Evidence] | None:
+        if pair in self._evidence:
+            return None
+        g = self._graph
+        i, j = g.index.get(pair[0]), g.index.get(pair[1])
+        if i is None or j is None or j not in g.pos[i]:
+            return None
+        person = self._details.get(pair[0])
+        company = self._companies.get(company_key(person.company)) if person else None
+        if company is None:
+            return None
+        return {INFERRED_OWNER: _inferred(*company)}
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        yield from self._team
+        if not self._companies:
+            return
+        for a, b, _s, _m in self._graph.edges():
+            pair = (a, b) if a < b else (b, a)
+            if pair not in self._team and self._colleagues(pair) is not None:
+                yield pair
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def company_index(details: Mapping[str, Person]) -> dict[str, tuple[str, ...]]:

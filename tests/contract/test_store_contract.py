@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from graph.model import Evidence, ImportBatch, Member, Merge, Person, Relationship, Sharing
-from graph.store.base import GraphStore
+from graph.store.base import GraphStore, ViewOptions
 from tests.conftest import rel, small_network
 
 
@@ -230,3 +230,36 @@ async def test_planning_view_describes_what_it_was_built_from(store: GraphStore,
     new_tie = fresh.relationship("eve", "me")
     assert new_tie is not None
     assert new_tie.evidence[0].rating == 0.4
+
+
+async def test_the_views_colleague_inference_follows_the_workspace_switch(
+    store: GraphStore, ws: str
+) -> None:
+    """Inferred colleague ties are on by default; switching them off (or on again)
+    rebuilds the cached view at the next call, with no write in between."""
+    batch = ImportBatch(
+        people=[
+            Person("m", "M"),
+            Person("x", "X", company="Acme Inc."),
+            Person("y", "Y", company="ACME"),
+        ],
+        relationships=[rel("m", "x", owner="m", rating=0.8), rel("m", "y", owner="m", rating=0.6)],
+        members=[Member("m")],
+    )
+    await store.apply(ws, batch)
+    on = await store.planning_view(ws)
+    assert on.options.infer_colleagues
+    assert on.graph.strength("x", "y") is not None
+    inferred = on.relationship("y", "x")
+    assert inferred is not None
+    assert [e.owner for e in inferred.evidence] == ["inferred"]
+    assert inferred.evidence[0].colleague_size == 2
+    switches = {ws: ViewOptions(infer_colleagues=False)}
+    store.use_view_options(lambda name: switches.get(name, ViewOptions()))
+    off = await store.planning_view(ws)
+    assert not off.options.infer_colleagues
+    assert off.graph.strength("y", "x") is None and off.relationship("x", "y") is None
+    assert off.graph.strength("m", "x") == pytest.approx(0.8)  # observed ties stay
+    switches[ws] = ViewOptions(infer_colleagues=True)
+    again = await store.planning_view(ws)
+    assert again.graph.strength("x", "y") == on.graph.strength("x", "y")

@@ -294,3 +294,74 @@ def test_the_cli_answers_the_same_questions(team: TeamManifest, tmp_path: Path) 
     assert all(r["via"] for r in doc["reach"])
     code, doc = cli("member", "list", "--json")
     assert len(doc["members"]) == len(team.members)
+    # Inference off for the workspace: the colleague route to someone in nobody's data
+    # goes away (every such route ends in an inferred tie); on again, it is back.
+    c = team.inferred_colleague
+    ask_c = [
+        *("introducers", c.target.name, "--from", team.requester.name),
+        *("--company", c.target.company, "--json"),
+    ]
+    code, doc = cli(*ask_c)
+    assert code == 0 and doc["introducers"][0]["person"]["name"] == c.bridge.name
+    code, doc = cli("workspace", "set", WS, "--no-infer-colleagues", "--json")
+    assert code == 0 and doc["options"] == {"inferColleagues": False}
+    code, doc = cli("workspace", "list", "--json")
+    assert doc["options"][WS] == {"inferColleagues": False}
+    code, doc = cli(*ask_c)
+    assert code == 2 and doc["error"] == "InvalidInput" and "inference is off" in doc["message"]
+    code, doc = cli("workspace", "set", WS, "--infer-colleagues", "--json")
+    assert code == 0 and doc["options"] == {"inferColleagues": True}
+    code, doc = cli(*ask_c)
+    assert doc["introducers"][0]["person"]["name"] == c.bridge.name
+
+
+OPTIONS = """
+mutation ($on: Boolean!) {
+  setWorkspaceOptions(inferColleagues: $on) {
+    __typename
+    ... on WorkspaceOptions { inferColleagues }
+    ... on Forbidden { message }
+  }
+}
+"""
+
+
+async def test_colleague_inference_is_switched_per_workspace_by_an_admin(
+    ask: tuple[Ask, Services], team: TeamManifest
+) -> None:
+    run, services = ask
+    scenario = team.inferred_colleague
+    maya = await member_id(services, team.requester.name)
+    hint = {"company": scenario.target.company, "title": scenario.target.title}
+
+    async def answer() -> dict[str, Any]:
+        data = await run(INTRODUCERS, member=maya, to=scenario.target.name, hint=hint)
+        found: dict[str, Any] = data["introducers"]
+        return found
+
+    async def route() -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = (await answer())["introducers"]
+        return found
+
+    read = "{ workspaceOptions { __typename ... on WorkspaceOptions { inferColleagues } } }"
+    assert (await run(read, member=maya))["workspaceOptions"]["inferColleagues"] is True
+    assert (await route())[0]["person"]["name"] == scenario.bridge.name
+    # A member key cannot change it, and the answer stays as it was.
+    refused = (await run(OPTIONS, member=maya, on=False))["setWorkspaceOptions"]
+    assert refused["__typename"] == "Forbidden"
+    assert services.appdb.view_options(services.settings.workspace).infer_colleagues
+    assert (await route())[0]["person"]["name"] == scenario.bridge.name
+    # The admin switches it off: the view is rebuilt without inferred ties.
+    off = (await run(OPTIONS, on=False))["setWorkspaceOptions"]
+    assert off == {"__typename": "WorkspaceOptions", "inferColleagues": False}
+    assert (await answer())["__typename"] == "InvalidInput"  # it says why, not "nobody"
+    view = await services.store.planning_view(services.settings.workspace)
+    assert not view.options.infer_colleagues
+    assert not any("inferred" in owners for owners in view.implied.values())
+    assert (await run(read, member=maya))["workspaceOptions"]["inferColleagues"] is False
+    # And on again.
+    on = (await run(OPTIONS, on=True))["setWorkspaceOptions"]
+    assert on["inferColleagues"] is True
+    best = (await route())[0]
+    assert best["person"]["name"] == scenario.bridge.name
+    assert best["path"]["steps"][-1]["inferred"] is True
