@@ -100,8 +100,8 @@ async def run_import(
 
 
 def shadow_hidden(batch: ImportBatch, hidden: set[str], viewer: Viewer) -> ImportBatch:
-    """Give people whose ids belong to hidden people the member's own ids instead,
-    without the URL or email that would make them a namesake of the hidden one."""
+    """Give people whose ids belong to hidden people the member's own ids instead
+    (their URL and email stay: they name the member's own contact)."""
     if not hidden:
         return batch
     renamed = {p.id: shadow_id(p.id, viewer) for p in batch.people if p.id in hidden}
@@ -111,10 +111,7 @@ def shadow_hidden(batch: ImportBatch, hidden: set[str], viewer: Viewer) -> Impor
                 renamed.setdefault(end, shadow_id(end, viewer))
     if not renamed:
         return batch
-    people = [
-        replace(p, id=renamed[p.id], url="", email="") if p.id in renamed else p
-        for p in batch.people
-    ]
+    people = [replace(p, id=renamed[p.id]) if p.id in renamed else p for p in batch.people]
     described = {p.id for p in people}
     for old, new in renamed.items():
         if new not in described:

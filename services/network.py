@@ -164,7 +164,7 @@ class Network:
         return TieView(rel.a, rel.b, est.strength, est.lines, len(rel.evidence))
 
     async def erase(self, viewer: Viewer, ref: str) -> Erased:
-        person = await self.planner.resolve(viewer, ref)
+        person = await self._named(viewer, ref)
         check_erase(viewer, person.id)
         return await self.store.erase_person(viewer.workspace, person.id)
 
