@@ -484,7 +484,8 @@ class Mutation:
         return relationship_view(rel)
 
     @strawberry.mutation(
-        description="Remove a person, every relationship touching them and their evidence."
+        description="Erase a person completely: ties, evidence, merges, intro requests and "
+        "mentions in them; a re-import skips them (suppression list)."
     )
     @answers
     async def erase_person(self, info: Info, ref: str) -> t.EraseResult:
@@ -494,6 +495,8 @@ class Mutation:
             person_id=strawberry.ID(erased.person_id),
             relationships=erased.relationships,
             evidence=erased.evidence,
+            intro_requests=erased.intro_requests,
+            suppressed_keys=erased.suppressed_keys,
         )
 
     @strawberry.mutation(

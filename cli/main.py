@@ -319,7 +319,7 @@ def erase(
     ref: Annotated[str, typer.Argument(metavar="REF")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Remove a person, every relationship touching them and all their evidence."""
+    """Erase a person completely (ties, evidence, intro requests); re-imports skip them."""
 
     async def body(planner: Planner, viewer: Viewer) -> None:
         person = await planner.resolve(viewer, ref)
@@ -328,9 +328,12 @@ def erase(
             "erased": erased.person_id,
             "relationships": erased.relationships,
             "evidence": erased.evidence,
+            "introRequests": erased.intro_requests,
+            "suppressedKeys": erased.suppressed_keys,
         }
         emit(doc) if as_json else typer.echo(
-            f"erased {person.name} [{person.id}]: {erased.relationships} relationships"
+            f"erased {person.name} [{person.id}]: {erased.relationships} relationships, "
+            f"{erased.intro_requests} intro requests; a re-import will skip them"
         )
 
     run(ctx, body, as_json=as_json)

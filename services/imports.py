@@ -95,6 +95,10 @@ async def run_import(
         seen = {p.id for p in existing}
         hidden = {p.id for p in everyone} - seen
         batch = shadow_hidden(batch, hidden, viewer)
+    if planner.suppressions is not None:  # erased people stay erased
+        batch = await asyncio.to_thread(
+            planner.suppressions.filter, viewer.workspace, batch, report
+        )
     await planner.store.apply(viewer.workspace, batch)
     return report
 

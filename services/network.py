@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -15,13 +16,23 @@ from graph.model import (
     Relationship,
     canonical_pair,
 )
-from graph.store.base import Erased
 from graph.strength import estimate_strength, merge_evidence
 from services.access import Viewer, check_erase
 from services.planner import Planner
 
 API_OWNER = "api"
 """Provenance for writes made with a workspace admin key (no member behind it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What an erasure removed, and how many identity keys it put on the list."""
+
+    person_id: str
+    relationships: int
+    evidence: int
+    intro_requests: int
+    suppressed_keys: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +174,35 @@ class Network:
         )
         return TieView(rel.a, rel.b, est.strength, est.lines, len(rel.evidence))
 
-    async def erase(self, viewer: Viewer, ref: str) -> Erased:
+    async def erase(self, viewer: Viewer, ref: str) -> Erasure:
+        """Erase a person completely: their node, ties and evidence (and the evidence
+        their own data brought, if they were a member), merges into them, intro
+        requests involving them and mentions of them in others' goals and drafts.
+        Their identifiers go on the workspace's suppression list (salted hashes) so
+        a re-import skips them. The embedded store and the app database zero the
+        deleted rows and truncate their write-ahead logs before this returns.
+        """
         person = await self._named(viewer, ref)
         check_erase(viewer, person.id)
-        return await self.store.erase_person(viewer.workspace, person.id)
+        ws = viewer.workspace
+        merged = [m.merged for m in await self.store.merges(ws) if m.kept == person.id]
+        aliases = [
+            Person(pid, person.name, person.company, "", person.email, person.url) for pid in merged
+        ]
+        keys = 0
+        if self.planner.suppressions is not None:  # first: a crash after this errs safe
+            keys = await asyncio.to_thread(self.planner.suppressions.record, ws, [person, *aliases])
+        erased = await self.store.erase_person(ws, person.id)
+        for alias in merged:
+            if await self.store.person(ws, alias) is not None:
+                await self.store.erase_person(ws, alias)
+        intros = 0
+        if self.planner.suppressions is not None:
+            intros = await asyncio.to_thread(
+                self.planner.suppressions.scrub_intro_requests, ws, [person.id, *merged], person
+            )
+        viewer.memo.clear()  # membership may have changed
+        return Erasure(erased.person_id, erased.relationships, erased.evidence, intros, keys)
 
 
 def check_rating(rating: float) -> None:

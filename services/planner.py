@@ -30,6 +30,7 @@ from graph.store.codec import interactions_in
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from graph.titles import title_matches
 from services.access import AccessPolicy, OwnerFilter, Viewer, shadow_id
+from services.erasure import Suppressions
 
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
@@ -89,8 +90,10 @@ class Planner:
         weights: StrengthWeights | None = None,
         today: date | None = None,
         max_hops_limit: int = MAX_HOPS,
+        suppressions: Suppressions | None = None,
     ) -> None:
         self.store = store
+        self.suppressions = suppressions  # erased people, kept out of imports
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
