@@ -455,7 +455,10 @@ class Planner:
             raise InvalidInput("say where they work: a company hint is needed", field="company")
         view = await self.store.planning_view(viewer.workspace)
         sources = await self.requesters(viewer, from_ref, view)
-        colleagues = list(view.people_at(company))
+        # Only colleagues the viewer may plan to: the company's size as the strength
+        # model sees it must not count people the viewer's sharing rules hide.
+        visible = await self.visible_ids(viewer, browse=False, view=view)
+        colleagues = [c for c in view.people_at(company) if visible is None or c in visible]
         target = outside_person(to_ref, company, title)
         if not colleagues:
             return IntroducerList(None, ())

@@ -169,3 +169,47 @@ async def test_ambiguity_lists_only_people_the_viewer_may_see(world: World) -> N
 
 def _tie(a: str, b: str) -> Relationship:
     return ev(a, a, b, rating=0.5)
+
+
+async def test_a_company_hint_counts_only_colleagues_the_member_may_see(world: World) -> None:
+    """The inferred last tie is weaker in bigger companies; hidden colleagues must not
+    change it (Prue's Renée and four more of her private contacts work at Hushco; Hal,
+    whom Fay knows, does too)."""
+    hal = Person("li:hal-open", "Hal Open", company="Hushco", position="Engineer")
+    hidden = [Person(f"li:hush-{i}", f"Hush {i}", company="Hushco") for i in range(4)]
+    await world.services.store.apply(
+        world.workspace,
+        ImportBatch(
+            people=[hal, *hidden],
+            relationships=[_tie(FAY, hal.id), *(ev(PRUE, PRUE, p.id, rating=0.6) for p in hidden)],
+        ),
+    )
+    query = """{ introducers(to: "the CEO", hint: {company: "Hushco", title: "CEO"}) {
+      ... on IntroducerList { introducers { person { id } score } } } }"""
+    before = await world.gql(query, FAY)
+    assert before["introducers"]["introducers"], before
+    moved = [Person(p.id, p.name, company="Elsewhere") for p in (*hidden, RENEE.person())]
+    await world.services.store.apply(world.workspace, ImportBatch(people=moved))
+    assert await world.gql(query, FAY) == before
+
+
+async def test_a_graphml_upload_cannot_touch_a_hidden_person(world: World, tmp_path: Path) -> None:
+    reports = []
+    for target in (RENEE, ZOE):
+        path = tmp_path / "g.graphml"
+        path.write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+            '<graph edgedefault="undirected">'
+            f'<node id="{FAY}"/><node id="{target.id}"/>'
+            f'<edge source="{FAY}" target="{target.id}"/></graph></graphml>'
+        )
+        report = await run_import(
+            world.services.planner, world.viewer(FAY), ImportRequest(ImportKind.GRAPHML, path)
+        )
+        reports.append(str(report.as_dict()).replace(target.id, "<ref>"))
+    assert reports[0] == reports[1]
+    assert await world.services.store.person(world.workspace, RENEE.id) == RENEE.person()
+    for member in (FAY, PAT):
+        found = await world.gql(PERSON, member, ref=RENEE.url)
+        assert found["person"]["__typename"] == "PersonNotFound"
