@@ -218,7 +218,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Counts of people, relationships and interactions in the workspace."
+        description="Counts of people, relationships and interactions: the workspace's for an "
+        "admin key; for a member, what they may browse (teammates' hidden data left out)."
     )
     @plain_errors
     async def network_stats(self, info: Info) -> t.NetworkStats:

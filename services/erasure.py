@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.identity import normalize_company, normalize_name
-from graph.model import ImportBatch, Person
+from graph.model import ImportBatch, Person, Relationship
 from loaders.report import ImportReport, SkippedRow
 from services.appdb import AppDB
 
@@ -110,8 +110,8 @@ class Suppressions:
         if not gone:
             return batch
         source = Path(report.source).name
-        for _ in sorted(gone):
-            report.skipped.append(SkippedRow(source, 0, ERASED_REASON))
+        # One skipped row per erased person (the batch no longer knows their lines).
+        report.skipped.extend(SkippedRow(source, 0, ERASED_REASON) for _ in gone)
         people = [p for p in batch.people if p.id not in gone]
         relationships = []
         for rel in batch.relationships:
@@ -119,7 +119,7 @@ class Suppressions:
                 continue
             kept = tuple(e for e in rel.evidence if e.owner not in gone)
             if kept:
-                relationships.append(type(rel)(rel.a, rel.b, kept))
+                relationships.append(Relationship(rel.a, rel.b, kept))
         report.people = max(0, report.people - (len(batch.people) - len(people)))
         report.relationships = max(
             0, report.relationships - (len(batch.relationships) - len(relationships))
