@@ -94,6 +94,10 @@ class Planner:
     ) -> None:
         self.store = store
         self.suppressions = suppressions  # erased people, kept out of imports
+        # A member's counts, per workspace and member, valid for one planning view.
+        self._member_stats: dict[
+            tuple[str, str], tuple[PlanningView, tuple[tuple[str, Sharing], ...], Stats]
+        ] = {}
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
@@ -593,6 +597,11 @@ class Planner:
         if usable is None:
             return await self.store.stats(viewer.workspace)
         view = await self.store.planning_view(viewer.workspace)
+        key = (viewer.workspace, policy.member or "")
+        rules = tuple(sorted(policy.sharing.items()))
+        cached = self._member_stats.get(key)
+        if cached is not None and cached[0] is view and cached[1] == rules:
+            return cached[2]  # one scan per member per version of the graph
         people = set(policy.sharing)
         relationships = interactions = 0
         for pair, owners in view.evidence.items():
@@ -603,13 +612,15 @@ class Planner:
                 interactions += sum(interactions_in(e) for e in kept)
         people &= set(view.people)
         merges = await self.store.merges(viewer.workspace)
-        return Stats(
+        stats = Stats(
             people=len(people),
             relationships=relationships,
             interactions=interactions,
             members=len(policy.sharing),
             merges=sum(1 for m in merges if m.kept in people),
         )
+        self._member_stats[key] = (view, rules, stats)
+        return stats
 
     # -- rendering ------------------------------------------------------------------
     async def evidence_lines(

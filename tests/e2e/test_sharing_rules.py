@@ -149,6 +149,14 @@ async def test_network_stats_count_only_what_the_member_may_see(world: World) ->
     assert fay["relationships"] == 1, fay  # her tie with Ana (Prue's and Pat's are hidden)
     assert fay["interactions"] == 7, fay
     assert fay["members"] == 3
+    # Counts follow writes and sharing changes (they are cached per graph version).
+    newcomer = Person("li:new-face", "New Face")
+    await world.services.store.apply(
+        world.workspace, ImportBatch(people=[newcomer], relationships=[_tie(FAY, newcomer.id)])
+    )
+    assert (await world.gql(stats, FAY))["networkStats"]["people"] == 5
+    await world.gql("mutation { setSharing(level: FULL) { __typename } }", PRUE)
+    assert (await world.gql(stats, FAY))["networkStats"]["people"] == 6  # Renée, now shared
 
 
 async def test_ambiguity_lists_only_people_the_viewer_may_see(world: World) -> None:
