@@ -26,8 +26,8 @@ from graph.intro import IntroRequest as IntroRecord
 from graph.intro import IntroStatus
 from graph.model import DEFAULT_MAX_HOPS, Sharing
 from graph.model import Person as PersonRecord
-from graph.strength import estimate_strength, merge_evidence
 from services.imports import ImportJob, ImportKind, ImportRequest, import_owner
+from services.network import TieView
 
 R = TypeVar("R")
 MAX_FIRST = 100
@@ -68,14 +68,15 @@ def job_of(job: ImportJob) -> t.ImportJob:
     )
 
 
-async def relationship_view(info: Info, a: str, b: str) -> t.Relationship:
-    s = info.context.services
-    rel = await s.store.relationship(info.context.viewer.workspace, a, b)
-    assert rel is not None
-    est = estimate_strength(
-        merge_evidence(list(rel.evidence)), as_of=s.planner.today, weights=s.planner.weights
+def relationship_view(tie: TieView) -> t.Relationship:
+    """A tie as the service let the viewer see it (only evidence they may browse)."""
+    return t.Relationship(
+        a=strawberry.ID(tie.a),
+        b=strawberry.ID(tie.b),
+        strength=tie.strength,
+        evidence=list(tie.evidence),
+        sources=tie.sources,
     )
-    return t.Relationship.of(rel, est.strength, est.lines)
 
 
 @strawberry.input(
@@ -217,7 +218,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Counts of people, relationships and interactions in the workspace."
+        description="Counts of people, relationships and interactions: the workspace's for an "
+        "admin key; for a member, what they may browse (teammates' hidden data left out)."
     )
     @plain_errors
     async def network_stats(self, info: Info) -> t.NetworkStats:
@@ -462,7 +464,7 @@ class Mutation:
             shared_employers=shared_employers or (),
             rating=rating,
         )
-        return await relationship_view(info, rel.a, rel.b)
+        return relationship_view(rel)
 
     @strawberry.mutation(description="Count messages from one person to another (metadata only).")
     @answers
@@ -476,7 +478,7 @@ class Mutation:
     ) -> t.RelationshipResult:
         c = info.context
         rel = await c.services.network.record_interaction(c.viewer, from_, to, at=at, count=count)
-        return await relationship_view(info, rel.a, rel.b)
+        return relationship_view(rel)
 
     @strawberry.mutation(
         description="Set (or clear with null) your rating of a tie; it overrides the model."
@@ -487,10 +489,11 @@ class Mutation:
     ) -> t.RelationshipResult:
         c = info.context
         rel = await c.services.network.rate_relationship(c.viewer, a, b, rating)
-        return await relationship_view(info, rel.a, rel.b)
+        return relationship_view(rel)
 
     @strawberry.mutation(
-        description="Remove a person, every relationship touching them and their evidence."
+        description="Erase a person completely: ties, evidence, merges, intro requests and "
+        "mentions in them; a re-import skips them (suppression list)."
     )
     @answers
     async def erase_person(self, info: Info, ref: str) -> t.EraseResult:
@@ -500,6 +503,8 @@ class Mutation:
             person_id=strawberry.ID(erased.person_id),
             relationships=erased.relationships,
             evidence=erased.evidence,
+            intro_requests=erased.intro_requests,
+            suppressed_keys=erased.suppressed_keys,
         )
 
     @strawberry.mutation(

@@ -291,6 +291,14 @@ class ErasedPerson:
     person_id: strawberry.ID
     relationships: int
     evidence: int
+    intro_requests: int = strawberry.field(
+        description="Intro requests deleted (they involved the person) or scrubbed (their "
+        "goal or draft named them)."
+    )
+    suppressed_keys: int = strawberry.field(
+        description="Identity keys (id, URL, email, name+company) put on the workspace's "
+        "suppression list as salted hashes: a re-import skips the person."
+    )
 
 
 strawberry.enum(JobStatus, name="ImportStatus")

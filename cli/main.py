@@ -355,7 +355,7 @@ def erase(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Remove a person, every relationship touching them and all their evidence.
+    """Erase a person completely (ties, evidence, intro requests); re-imports skip them.
 
     Asks before erasing; pass --yes in scripts (without a terminal it refuses to guess).
     """
@@ -367,7 +367,7 @@ def erase(
                 raise InvalidInput(
                     f"erasing {person.name} [{person.id}] cannot be undone; pass --yes to "
                     "confirm when not at a terminal",
-                    field="--yes",
+                    field="yes",
                 )
             if not typer.confirm(f"Erase {person.name} [{person.id}] and all their ties?"):
                 typer.echo("nothing erased")
@@ -377,9 +377,12 @@ def erase(
             "erased": erased.person_id,
             "relationships": erased.relationships,
             "evidence": erased.evidence,
+            "introRequests": erased.intro_requests,
+            "suppressedKeys": erased.suppressed_keys,
         }
         emit(doc) if as_json else typer.echo(
-            f"erased {person.name} [{person.id}]: {erased.relationships} relationships"
+            f"erased {person.name} [{person.id}]: {erased.relationships} relationships, "
+            f"{erased.intro_requests} intro requests; a re-import will skip them"
         )
 
     run(ctx, body, as_json=as_json)

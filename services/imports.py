@@ -9,18 +9,19 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
 from graph.errors import InvalidInput, PersonNotFound, WarmintroError
 from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
-from graph.model import ImportBatch, Person
+from graph.model import ImportBatch, Person, Relationship, canonical_pair
+from graph.store.view import flip
 from loaders.base import loader_named
 from loaders.options import LoadOptions
 from loaders.report import ImportReport
-from services.access import Viewer, import_owner_ref
+from services.access import Viewer, import_owner_ref, shadow_id
 from services.planner import Planner
 
 Progress = Callable[[int], None]
@@ -71,11 +72,67 @@ def build_batch(
 async def run_import(
     planner: Planner, viewer: Viewer, request: ImportRequest, progress: Progress | None = None
 ) -> ImportReport:
-    """Load, then apply in one transaction: a failure anywhere writes nothing."""
-    existing = await planner.store.people(viewer.workspace)
+    """Load, then apply in one transaction: a failure anywhere writes nothing.
+
+    A member's import is theirs: a generic file's evidence is owned by the member
+    (so it obeys their sharing level, not a file's public label), endpoints
+    resolve only against people the member may browse, and a person the file
+    names whose id is held by someone hidden from the member gets a node of the
+    member's own (:func:`services.access.shadow_id`): the hidden record is never
+    changed, shown or counted in the report. A LinkedIn export is matched by
+    profile URL as always (its owner's own data names that person), but never by
+    name and company against someone the member may not see.
+    """
+    everyone = await planner.store.people(viewer.workspace)
+    existing = everyone
+    generic = request.kind in (ImportKind.EDGES, ImportKind.GRAPHML)
+    if viewer.member is not None:
+        if generic and request.owner is None:
+            me = await planner.store.person(viewer.workspace, viewer.member)
+            request = replace(request, owner=me or Person(viewer.member, viewer.member))
+        visible = await planner.visible_ids(viewer, browse=True)
+        if visible is not None:
+            existing = [p for p in everyone if p.id in visible]
     batch, report = await asyncio.to_thread(build_batch, request, existing, progress)
+    if generic and len(existing) != len(everyone):
+        seen = {p.id for p in existing}
+        hidden = {p.id for p in everyone} - seen
+        batch = shadow_hidden(batch, hidden, viewer)
+    if planner.suppressions is not None:  # erased people stay erased
+        batch = await asyncio.to_thread(
+            planner.suppressions.filter, viewer.workspace, batch, report
+        )
     await planner.store.apply(viewer.workspace, batch)
     return report
+
+
+def shadow_hidden(batch: ImportBatch, hidden: set[str], viewer: Viewer) -> ImportBatch:
+    """Give people whose ids belong to hidden people the member's own ids instead
+    (their URL and email stay: they name the member's own contact)."""
+    if not hidden:
+        return batch
+    renamed = {p.id: shadow_id(p.id, viewer) for p in batch.people if p.id in hidden}
+    for rel in batch.relationships:
+        for end in (rel.a, rel.b):
+            if end in hidden:
+                renamed.setdefault(end, shadow_id(end, viewer))
+    if not renamed:
+        return batch
+    people = [replace(p, id=renamed[p.id]) if p.id in renamed else p for p in batch.people]
+    described = {p.id for p in people}
+    for old, new in renamed.items():
+        if new not in described:
+            people.append(Person(new, old))
+            described.add(new)
+    relationships = []
+    for rel in batch.relationships:
+        a, b = renamed.get(rel.a, rel.a), renamed.get(rel.b, rel.b)
+        x, y = canonical_pair(a, b)
+        evidence = rel.evidence if x == a else tuple(flip(e) for e in rel.evidence)
+        relationships.append(Relationship(x, y, evidence))
+    members = [m for m in batch.members if m.person_id not in renamed]
+    merges = [m for m in batch.merges if m.kept not in renamed and m.merged not in renamed]
+    return ImportBatch(people, relationships, merges, members)
 
 
 class JobStatus(StrEnum):

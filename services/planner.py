@@ -7,7 +7,7 @@ returns plain records. Edges (CLI, API) only translate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -26,12 +26,11 @@ from graph.model import (
 )
 from graph.paths import DirectTie, IntroducerList, IntroducerView, PathView, Step
 from graph.store.base import GraphStore, PlanningView, Stats
+from graph.store.codec import interactions_in
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from graph.titles import title_matches
-from services.access import Viewer
-
-OwnerFilter = Callable[[str], bool]
-"""Whether evidence from this owner may be used for the viewer at hand."""
+from services.access import AccessPolicy, OwnerFilter, Viewer, shadow_id
+from services.erasure import Suppressions
 
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
@@ -91,8 +90,14 @@ class Planner:
         weights: StrengthWeights | None = None,
         today: date | None = None,
         max_hops_limit: int = MAX_HOPS,
+        suppressions: Suppressions | None = None,
     ) -> None:
         self.store = store
+        self.suppressions = suppressions  # erased people, kept out of imports
+        # A member's counts, per workspace and member, valid for one planning view.
+        self._member_stats: dict[
+            tuple[str, str], tuple[PlanningView, tuple[tuple[str, Sharing], ...], Stats]
+        ] = {}
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
@@ -100,6 +105,32 @@ class Planner:
     @property
     def today(self) -> date:
         return self._today or date.today()
+
+    # -- access -------------------------------------------------------------------
+    async def policy(self, viewer: Viewer) -> AccessPolicy:
+        """The viewer's access policy, read once per request (cached on the viewer)."""
+        found = viewer.memo.get("policy")
+        if found is None:
+            sharing = {m.person_id: m.sharing for m in await self.store.members(viewer.workspace)}
+            found = viewer.memo["policy"] = AccessPolicy(viewer.member, sharing)
+        return found
+
+    async def visible_ids(
+        self, viewer: Viewer, *, browse: bool, view: PlanningView | None = None
+    ) -> set[str] | None:
+        """Everyone the viewer may see (None: everyone): members, and the ends of ties
+        with evidence the viewer may use. Same rule as :meth:`may_see`, for a whole
+        workspace at once."""
+        policy = await self.policy(viewer)
+        usable = policy.usable(browse=browse)
+        if usable is None:
+            return None
+        view = view or await self.store.planning_view(viewer.workspace)
+        seen = set(policy.sharing)
+        for pair, owners in view.evidence.items():
+            if any(usable(o) for o in owners):
+                seen.update(pair)
+        return seen
 
     # -- people -------------------------------------------------------------------
     async def resolve(
@@ -138,12 +169,10 @@ class Planner:
         through (their own, public sources, ``paths`` and ``full`` members).
         Browsing is stricter: a ``paths`` member's contacts show only on paths.
         """
-        if viewer.member is None or person.id == viewer.member:
+        policy = await self.policy(viewer)
+        if policy.admin or person.id == viewer.member or policy.is_member(person.id):
             return True
-        members = await self.store.members(viewer.workspace)
-        if any(m.person_id == person.id for m in members):
-            return True
-        usable = await self.usable_owners(viewer, browse=browse)
+        usable = policy.usable(browse=browse)
         return any(
             usable is None or usable(e.owner)
             for r in await self.store.relationships_of(viewer.workspace, person.id)
@@ -153,16 +182,7 @@ class Planner:
     async def usable_owners(self, viewer: Viewer, *, browse: bool) -> OwnerFilter | None:
         """Whose evidence the viewer may use (None: anyone's): their own, non-member
         sources', and members' sharing ``full`` (browse) or ``paths``/``full`` (plan)."""
-        if viewer.member is None:
-            return None
-        sharing = {m.person_id: m.sharing for m in await self.store.members(viewer.workspace)}
-        usable = {Sharing.FULL} if browse else {Sharing.FULL, Sharing.PATHS}
-        member = viewer.member
-
-        def ok(owner: str) -> bool:
-            return owner == member or owner not in sharing or sharing[owner] in usable
-
-        return ok
+        return (await self.policy(viewer)).usable(browse=browse)
 
     async def visible_relationship(
         self,
@@ -196,7 +216,9 @@ class Planner:
         if person is None:
             person = await self.store.person(ws, ref)
         if person is not None:
-            return [person]
+            # A member's upload that named a hidden person's id got its own node.
+            shadow = await self.store.person(ws, shadow_id(ref, viewer)) if viewer.member else None
+            return [person, shadow] if shadow else [person]
         if looks_like_url(ref):
             url = normalize_linkedin_url(ref)
             matches = await self.store.people_by_url(ws, url) if url else []
@@ -266,9 +288,9 @@ class Planner:
             return [await self.resolve(viewer, from_ref, view=view)]
         if viewer.member:
             return [await self.resolve(viewer, viewer.member, view=view)]
-        members = await self.store.members(viewer.workspace)
+        policy = await self.policy(viewer)
         people = [
-            p for m in members if (p := await self.store.person(viewer.workspace, m.person_id))
+            p for m in sorted(policy.sharing) if (p := await self.store.person(viewer.workspace, m))
         ]
         if not people:
             raise InvalidInput(
@@ -287,13 +309,10 @@ class Planner:
         return await self._mask(viewer, view, {Sharing.FULL})
 
     async def _mask(self, viewer: Viewer, view: PlanningView, usable: set[Sharing]) -> int | None:
-        if viewer.member is None:
+        policy = await self.policy(viewer)
+        if policy.admin:
             return None
-        members = await self.store.members(viewer.workspace)
-        allowed = {
-            m.person_id for m in members if m.person_id == viewer.member or m.sharing in usable
-        }
-        return view.mask_for(allowed)
+        return view.mask_for(policy.members_usable(browse=Sharing.PATHS not in usable))
 
     # -- planning -------------------------------------------------------------------
     def _check_hops(self, max_hops: int) -> None:
@@ -440,7 +459,10 @@ class Planner:
             raise InvalidInput("say where they work: a company hint is needed", field="company")
         view = await self.store.planning_view(viewer.workspace)
         sources = await self.requesters(viewer, from_ref, view)
-        colleagues = list(view.people_at(company))
+        # Only colleagues the viewer may plan to: the company's size as the strength
+        # model sees it must not count people the viewer's sharing rules hide.
+        visible = await self.visible_ids(viewer, browse=False, view=view)
+        colleagues = [c for c in view.people_at(company) if visible is None or c in visible]
         target = outside_person(to_ref, company, title)
         if not view.options.infer_colleagues:  # every route here ends in an inferred tie
             raise InvalidInput(
@@ -573,7 +595,38 @@ class Planner:
         ]
 
     async def stats(self, viewer: Viewer) -> Stats:
-        return await self.store.stats(viewer.workspace)
+        """Counts of what the viewer may browse: an admin's are the workspace's; a
+        member's leave out what teammates' levels hide (a ``private`` member's data,
+        a ``paths`` member's contacts), so a count never reveals hidden people."""
+        policy = await self.policy(viewer)
+        usable = policy.usable(browse=True)
+        if usable is None:
+            return await self.store.stats(viewer.workspace)
+        view = await self.store.planning_view(viewer.workspace)
+        key = (viewer.workspace, policy.member or "")
+        rules = tuple(sorted(policy.sharing.items()))
+        cached = self._member_stats.get(key)
+        if cached is not None and cached[0] is view and cached[1] == rules:
+            return cached[2]  # one scan per member per version of the graph
+        people = set(policy.sharing)
+        relationships = interactions = 0
+        for pair, owners in view.evidence.items():
+            kept = [e for o, e in owners.items() if usable(o)]
+            if kept:
+                people.update(pair)
+                relationships += 1
+                interactions += sum(interactions_in(e) for e in kept)
+        people &= set(view.people)
+        merges = await self.store.merges(viewer.workspace)
+        stats = Stats(
+            people=len(people),
+            relationships=relationships,
+            interactions=interactions,
+            members=len(policy.sharing),
+            merges=sum(1 for m in merges if m.kept in people),
+        )
+        self._member_stats[key] = (view, rules, stats)
+        return stats
 
     # -- rendering ------------------------------------------------------------------
     async def evidence_lines(
@@ -654,8 +707,9 @@ class Planner:
     ) -> PathView:
         """Names, evidence and provenance for a path, from the view the search ran on."""
         people = [await self._person(viewer, view, pid) for pid in nodes]
-        usable = await self.usable_owners(viewer, browse=False)
-        members = {m.person_id for m in await self.store.members(viewer.workspace)}
+        policy = await self.policy(viewer)
+        usable = policy.usable(browse=False)
+        members = set(policy.sharing)
         steps = []
         for a, b, strength in zip(nodes, nodes[1:], strengths, strict=False):
             rel = await self.visible_relationship(viewer, a, b, usable=usable, view=view)

@@ -8,6 +8,7 @@ from graph.intro import OutcomePolicy
 from graph.store.base import GraphStore
 from graph.store.embedded import EmbeddedStore
 from services.appdb import AppDB
+from services.erasure import Suppressions
 from services.imports import ImportJobs
 from services.network import Network
 from services.outreach import Outreach
@@ -32,7 +33,12 @@ def open_store(settings: Settings) -> GraphStore:
 
 
 def make_planner(settings: Settings, store: GraphStore) -> Planner:
-    return Planner(store, weights=settings.strength, max_hops_limit=settings.max_hops_limit)
+    return Planner(
+        store,
+        weights=settings.strength,
+        max_hops_limit=settings.max_hops_limit,
+        suppressions=Suppressions(settings.data_dir / "app.db"),
+    )
 
 
 @dataclass
