@@ -616,7 +616,7 @@ async def test_draft_on_a_three_hop_path_asks_for_the_first_step_and_names_the_t
     assert "You know Cy Chen" in draft["blurb"]  # the reason Bo is asked, not Bo's title
     assert draft["lint"]["clean"] and draft["blurbLint"]["clean"]
     grounded = {s["sentence"]: s["evidence"] for s in draft["sentences"]}
-    aim = next(text for text in grounded if "most like to reach" in text)
+    aim = next(text for text in grounded if "My aim is to reach" in text)
     assert "path:bo->cy" in grounded[aim]
     created = await api.query(
         "me",
