@@ -10,7 +10,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 
@@ -89,6 +89,7 @@ def build_batch(
     existing: list[Person],
     progress: Progress | None = None,
     weights: StrengthWeights | None = None,
+    now: datetime | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """Parse a source into a batch without touching the store (pure apart from reading files)."""
     options = LoadOptions(
@@ -98,6 +99,7 @@ def build_batch(
         progress=progress,
         aliases=request.aliases,
         weights=weights or StrengthWeights(),
+        now=now,
     )
     return loader_named(request.kind.value).load(request.path, options)
 
@@ -136,11 +138,16 @@ async def run_import(
     """Load, then apply in one transaction: a failure anywhere writes nothing."""
     existing = await planner.store.people(viewer.workspace)
     batch, report = await asyncio.to_thread(
-        build_batch, request, existing, progress, planner.weights
+        build_batch, request, existing, progress, planner.weights, _noon(planner.today)
     )
     batch = await keep_other_sources(planner, viewer.workspace, request.kind, batch)
     await planner.store.apply(viewer.workspace, batch)
     return report
+
+
+def _noon(day: date) -> datetime:
+    """The planner's "today" as a time (calendar windows are anchored on it)."""
+    return datetime.combine(day, time(12), UTC)
 
 
 class JobStatus(StrEnum):
