@@ -105,7 +105,7 @@ async def test_upload_a_mailbox_and_a_broken_calendar(
     await page.get_by_role("button", name="Upload").click()
     status = page.locator("#upload-status")
     await expect(status).to_have_text(re.compile(r"^Imported"))
-    assert "All mail.mbox" in await status.text_content()
+    assert "All mail.mbox" in (await status.text_content() or "")
     report = await page.locator("#upload-report li").all_text_contents()
     assert report[0].startswith("2 people, 1 relationships, 6 interactions")
     await page.get_by_label("Kind").select_option("calendar")
