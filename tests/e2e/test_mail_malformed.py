@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -20,7 +21,7 @@ from tests.unit import test_calendar, test_contacts, test_mail
 OWNER = Person("me", "Me Myself", "Self", email="me@example.com")
 CASES: list[tuple[str, ImportKind, str, list[str] | bytes, str, int | None]] = [
     *(
-        (f"mbox-{name}", ImportKind.MBOX, fname, content, "\n", line)
+        (f"mbox-{name}", ImportKind.MBOX, fname, cast("list[str] | bytes", content), "\n", line)
         for name, content, fname, line in test_mail.MALFORMED
     ),
     *(
