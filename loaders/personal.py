@@ -129,6 +129,7 @@ class _Builder:
     merges: list[Merge] = field(default_factory=list)
     people: dict[str, Person] = field(default_factory=dict)
     by_email: dict[str, str] = field(default_factory=dict)
+    by_url: dict[str, str] = field(default_factory=dict)
     by_name: dict[str, list[str]] = field(default_factory=dict)  # no-email people by name
     ids: dict[str, str] = field(default_factory=dict)  # address -> person id
 
@@ -137,6 +138,8 @@ class _Builder:
         resolver = IdentityResolver(existing)
         builder = cls(owner, resolver, ImportReport(source=source))
         for p in resolver.people.values():
+            if p.url:
+                builder.by_url.setdefault(p.url, p.id)
             if p.email:
                 builder.by_email.setdefault(p.email, p.id)
             elif p.company:
@@ -194,7 +197,14 @@ class _Builder:
             url=url,
         )
         known_email = next((e for e in emails if e in self.by_email), None)
-        if known_email is not None:
+        if url and url in self.by_url and known_email is None:
+            known_id = self.by_url[url]
+            if known_id == self.owner.id:
+                return None
+            person = self.resolver.resolve(self._quiet(incoming, known_id))
+            if incoming.id != known_id:
+                self.merges.append(Merge(known_id, incoming.id, f"same LinkedIn profile {url}"))
+        elif known_email is not None:
             known_id = self.by_email[known_email]
             if known_id == self.owner.id:
                 return None

@@ -353,6 +353,16 @@ def test_vcard_and_csv_cards_are_people_in_the_owners_address_book(tmp_path: Pat
     ana = next(p for p in batch.people if p.id == "em:ana@acme.example")
     assert (ana.name, ana.company, ana.position) == ("Ana Ames", "Acme", "Engineer")
     assert "7946" not in repr(batch)
+    # A card naming a known LinkedIn profile is that person, and renames nobody.
+    card = tmp_path / "li.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bobby\r\nORG:Elsewhere\r\n"
+        "URL:https://www.linkedin.com/in/bo-brandt\r\nEND:VCARD\r\n"
+    )
+    bo = Person("li:bo-brandt", "Bo Brandt", "Acme", url="https://www.linkedin.com/in/bo-brandt")
+    batch, report = load("vcard", card, existing=(ME, bo))
+    assert [p for p in batch.people if p.id == bo.id] == [bo]
+    assert evidence_of(batch, "li:maya", bo.id).address_book == ("Maya",)
 
 
 # -- demo generator ---------------------------------------------------------------------------
