@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import base64
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+
+from graph.identity import normalize_company, normalize_name
 
 WORDS = (
     "quick",
@@ -89,6 +91,29 @@ class MailExportManifest:
     together: list[tuple[str, str]] = field(default_factory=list)  # planted co-occurring pairs
     automated: list[str] = field(default_factory=list)  # list and no-reply senders
     secrets: list[str] = field(default_factory=list)  # words only in subjects and bodies
+
+
+def mail_contacts(people: Iterable[tuple[str, str, str]]) -> list[MailContact]:
+    """Contacts for :func:`write_mail_export` from (name, company, email) triples.
+
+    People with an email keep it; people without one (most LinkedIn connections hide
+    theirs) get ``first.last@<company>.example``, so the import joins them to their
+    LinkedIn record by the careful name-plus-domain rule; people with neither are left out.
+
+    >>> mail_contacts([("Dana Reyes", "Acme Payments, Inc.", ""), ("Bo", "", "bo@x.example")])
+    [MailContact(name='Dana Reyes', email='dana.reyes@acmepayments.example'), \
+MailContact(name='Bo', email='bo@x.example')]
+    """
+    out: list[MailContact] = []
+    for name, company, email in people:
+        if email:
+            out.append(MailContact(name, email.lower()))
+            continue
+        domain = normalize_company(company).replace(" ", "")
+        local = ".".join(normalize_name(name).split())
+        if domain and local and domain.isascii() and local.isascii():
+            out.append(MailContact(name, f"{local}@{domain}.example"))
+    return out
 
 
 def _encoded(name: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from demo.mail_export import MailContact, write_mail_export
+from demo.mail_export import MailContact, mail_contacts, write_mail_export
 from graph.errors import InvalidInput
 from graph.model import (
     LINKEDIN_FIELDS,
@@ -392,3 +392,23 @@ def test_demo_mail_export_imports_with_its_planted_ties(tmp_path: Path) -> None:
     assert all(secret not in text for secret in m.secrets)
     with pytest.raises(ValueError, match="at least 12"):
         write_mail_export(owner, people[:5], tmp_path / "few", now=NOW)
+
+
+def test_demo_contacts_without_email_join_their_linkedin_records(tmp_path: Path) -> None:
+    linkedin = [
+        Person(
+            f"li:p{i}",
+            f"Person{i} Sample",
+            ("Acme Payments, Inc.", "Globex", "Initech Labs")[i % 3],
+            url=f"https://www.linkedin.com/in/p{i}",
+        )
+        for i in range(14)
+    ]
+    contacts = mail_contacts((p.name, p.company, p.email) for p in linkedin)
+    assert contacts[0].email == "person0.sample@acmepayments.example"
+    m = write_mail_export(MailContact("Maya L", ME.email), contacts, tmp_path, now=NOW)
+    batch, report = load("mbox", m.mbox, existing=(ME, *linkedin))
+    joined = {p.id for p in batch.people} & {p.id for p in linkedin}
+    assert len(joined) == 10  # the close contacts and the circle; cold senders get no tie
+    assert all("'s domain names '" in m.reason for m in batch.merges)
+    assert report.merges == 10
