@@ -269,6 +269,24 @@ def _addresses(owner: Person, aliases: Iterable[str]) -> set[str]:
     return found
 
 
+def _settle_owner(
+    owner: Person, inferred: tuple[str, str], options: LoadOptions, path: Path
+) -> tuple[Person, str]:
+    """An owner without an email gets the inferred address, else their first alias
+    (with a note for the report saying which)."""
+    email, why = inferred
+    if not email:
+        email = next((e for e in map(normalize_email, options.aliases) if e), "")
+        why = "the first --alias"
+    if not email:
+        raise InvalidInput(
+            "cannot tell the owner's address: give the owner an email or pass --alias",
+            file=str(path),
+            field="owner",
+        )
+    return replace(owner, email=email), f"the owner's address is taken to be {email} ({why})"
+
+
 def _together(
     builder: _Builder,
     pairs: dict[tuple[str, str], int],
@@ -339,17 +357,11 @@ class MailLoader:
         addresses = _addresses(owner, options.aliases)
         notes: list[str] = []
         if not owner.email:
-            inferred, why = infer_owner_address(mail.iter_mail(path))
-            if not inferred and not addresses:
-                raise InvalidInput(
-                    "cannot tell the owner's address: give the owner an email or pass --alias",
-                    file=str(path),
-                    field="owner",
-                )
-            if inferred:
-                addresses.add(inferred)
-                owner = replace(owner, email=inferred)
-                notes.append(f"the owner's address is taken to be {inferred} ({why})")
+            owner, note = _settle_owner(
+                owner, infer_owner_address(mail.iter_mail(path)), options, path
+            )
+            addresses.add(owner.email)
+            notes.append(note)
         agg = mail.MailAggregator(addresses, max_thread_size=w.together_max_group)
         for n, header in enumerate(mail.iter_mail(path), 1):
             agg.add(header)
@@ -475,17 +487,9 @@ class CalendarLoader:
         meetings = list(cal.iter_calendar(path, window=window, notes=parse_notes))
         notes: list[str] = []
         if not owner.email:
-            inferred, why = infer_calendar_owner(meetings)
-            if not inferred and not addresses:
-                raise InvalidInput(
-                    "cannot tell the owner's address: give the owner an email or pass --alias",
-                    file=str(path),
-                    field="owner",
-                )
-            if inferred:
-                addresses.add(inferred)
-                owner = replace(owner, email=inferred)
-                notes.append(f"the owner's address is taken to be {inferred} ({why})")
+            owner, note = _settle_owner(owner, infer_calendar_owner(meetings), options, path)
+            addresses.add(owner.email)
+            notes.append(note)
         agg = cal.CalendarAggregator(addresses, max_meeting_size=w.together_max_group)
         small = Counter[str]()
         for n, m in enumerate(meetings, 1):

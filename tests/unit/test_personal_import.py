@@ -412,3 +412,17 @@ def test_demo_contacts_without_email_join_their_linkedin_records(tmp_path: Path)
     assert len(joined) == 10  # the close contacts and the circle; cold senders get no tie
     assert all("'s domain names '" in m.reason for m in batch.merges)
     assert report.merges == 10
+
+
+def test_owner_address_falls_back_to_the_first_alias_or_is_refused(tmp_path: Path) -> None:
+    box = Mbox()
+    for k in range(10):  # nobody sent a fifth of it: no address is trusted to be the owner
+        box.send(f"s{k}@x.example", [f"r{k}@y.example"], NOW)
+    path = box.write(tmp_path / "m.mbox")
+    nameless = Person("li:maya", "Maya Lindqvist", "Team")
+    with pytest.raises(InvalidInput) as err:
+        load("mbox", path, owner=nameless)
+    assert (err.value.field, err.value.file) == ("owner", str(path))
+    batch, report = load("mbox", path, owner=nameless, aliases=("R3@y.example",))
+    assert "the owner's address is taken to be r3@y.example (the first --alias)" in report.notes
+    assert ids(batch) == {"li:maya"}  # the owner only received, and wrote to nobody
