@@ -195,6 +195,7 @@ def test_graphql_mailbox_calendar_and_contacts_jobs(tmp_path: Path) -> None:
     db = AppDB(data / "app.db")
     db.create_workspace("main")
     key = db.create_key("main", None)
+    member_key = db.create_key("main", "em:omar@team.example")
     db.close()
     mbox = secret_mailbox(tmp_path / "mail.mbox").read_bytes()
     ics = secret_calendar(tmp_path / "cal.ics").read_bytes()
@@ -223,6 +224,24 @@ def test_graphql_mailbox_calendar_and_contacts_jobs(tmp_path: Path) -> None:
         assert evidence[0].startswith("6 emails both ways")
         assert "2 meetings of ≤ 4 people, last" in evidence[1]
         assert "in maya@team.example's address book" in evidence
+        # A member imports only their own mail: someone else's is refused, their own runs.
+        operations = {
+            "query": "mutation($file: Upload!) { importMailbox(file: $file, owner: "
+            '"maya@team.example") { __typename ... on Forbidden { message } } }',
+            "variables": {"file": None},
+        }
+        files: dict[str, Any] = {
+            "operations": (None, json.dumps(operations), "application/json"),
+            "map": (None, json.dumps({"0": ["variables.file"]}), "application/json"),
+            "0": ("m.mbox", mbox, "application/octet-stream"),
+        }
+        refused = httpx.post(
+            url + "/graphql",
+            files=files,
+            headers={"Authorization": f"Bearer {member_key}"},
+            timeout=30,
+        ).json()["data"]["importMailbox"]
+        assert refused["__typename"] == "Forbidden"
         bad = finished(
             url,
             key,
