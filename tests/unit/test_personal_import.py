@@ -426,3 +426,25 @@ def test_owner_address_falls_back_to_the_first_alias_or_is_refused(tmp_path: Pat
     batch, report = load("mbox", path, owner=nameless, aliases=("R3@y.example",))
     assert "the owner's address is taken to be r3@y.example (the first --alias)" in report.notes
     assert ids(batch) == {"li:maya"}  # the owner only received, and wrote to nobody
+
+
+def test_takeout_zip_and_eml_folder_give_the_same_ties_as_the_mbox(tmp_path: Path) -> None:
+    import zipfile
+
+    box = Mbox()
+    first = box.send("Maya <maya@team.example>", ["Ana <ana@acme.example>"], NOW, thread="1")
+    box.send("Ana <ana@acme.example>", ["maya@team.example"], NOW, reply_to=first, thread="1")
+    mbox = box.write(tmp_path / "All mail Including Spam and Trash.mbox")
+    takeout = tmp_path / "takeout.zip"
+    with zipfile.ZipFile(takeout, "w") as z:
+        z.write(mbox, "Takeout/Mail/All mail Including Spam and Trash.mbox")
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    messages = mbox.read_bytes().decode().split("\r\nFrom x@y ")
+    for k, text in enumerate(messages):
+        body = text.split("\r\n", 1)[1]  # drop the mbox separator line
+        (folder / f"{k}.eml").write_text(body)
+    want, _ = load("mbox", mbox)
+    for path in (takeout, folder):
+        got, _ = load("mbox", path)
+        assert got.relationships == want.relationships, path
