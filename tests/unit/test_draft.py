@@ -485,3 +485,19 @@ def test_a_shared_university_is_not_claimed_as_working_together() -> None:
     assert "worked together at Syracuse" not in d.ask
     assert "both at Syracuse University" in d.ask
     assert d.lint.clean
+
+
+def test_recent_email_or_small_meeting_grounds_in_touch_and_a_big_meeting_does_not() -> None:
+    from datetime import UTC
+
+    recent = datetime(2026, 10, 11, 9, tzinfo=UTC)
+    emailed = tie("sam", "dana", emails_ab=4, emails_ba=6, last_email=recent)
+    d = ENGINE.draft(context(introducer_target=emailed))
+    assert "in touch 3 weeks ago" in d.ask
+    assert "introducer-target:emails:10,small_meetings:0,last_email:2026-10-11" in evidence_of(
+        d.sentences
+    )
+    met = tie("sam", "dana", meetings=2, small_meetings=2, meeting_weight=2.0, last_meeting=recent)
+    assert "in touch" in ENGINE.draft(context(introducer_target=met)).ask
+    crowd = tie("sam", "dana", meetings=2, meeting_weight=0.01, last_meeting=recent)
+    assert "in touch" not in ENGINE.draft(context(introducer_target=crowd)).ask
