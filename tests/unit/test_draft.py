@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -488,8 +488,6 @@ def test_a_shared_university_is_not_claimed_as_working_together() -> None:
 
 
 def test_recent_email_or_small_meeting_grounds_in_touch_and_a_big_meeting_does_not() -> None:
-    from datetime import UTC
-
     recent = datetime(2026, 10, 11, 9, tzinfo=UTC)
     emailed = tie("sam", "dana", emails_ab=4, emails_ba=6, last_email=recent)
     d = ENGINE.draft(context(introducer_target=emailed))
