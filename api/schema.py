@@ -359,6 +359,18 @@ def save_upload(upload: Any, max_bytes: int) -> FilePath:
     return target
 
 
+async def _personal_import(
+    info: Info, kind: ImportKind, file: Upload, owner: str | None, aliases: list[str] | None
+) -> t.ImportJob:
+    """Mail, calendar and address books: the same background job as a LinkedIn export."""
+    c = info.context
+    s = c.services
+    owner_person = await import_owner(s.planner, c.viewer, owner)
+    path = save_upload(file, s.settings.import_max_bytes)
+    request = ImportRequest(kind, path, owner=owner_person, aliases=tuple(aliases or ()))
+    return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=_remove(path)))
+
+
 def _remove(path: FilePath) -> Callable[[], None]:
     def cleanup() -> None:
         for child in path.parent.iterdir():
@@ -429,6 +441,46 @@ class Mutation:
                 _remove(people_path)()
 
         return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=cleanup))
+
+    @strawberry.mutation(
+        description="Upload a mailbox (mbox, Google Takeout .zip or .eml); only who, when and "
+        "which thread are kept, never a subject or a body. Runs in the background."
+    )
+    @answers
+    async def import_mailbox(
+        self,
+        info: Info,
+        file: Upload,
+        owner: str | None = None,
+        aliases: list[str] | None = None,
+    ) -> t.ImportResult:
+        return await _personal_import(info, ImportKind.MBOX, file, owner, aliases)
+
+    @strawberry.mutation(
+        description="Upload a calendar (.ics or a Takeout .zip); only who met whom, when and in "
+        "how large a group are kept. Runs in the background."
+    )
+    @answers
+    async def import_calendar(
+        self,
+        info: Info,
+        file: Upload,
+        owner: str | None = None,
+        aliases: list[str] | None = None,
+    ) -> t.ImportResult:
+        return await _personal_import(info, ImportKind.CALENDAR, file, owner, aliases)
+
+    @strawberry.mutation(
+        description="Upload an address book: a vCard file or a Google/Outlook contacts CSV "
+        "(phones are not kept). Runs in the background."
+    )
+    @answers
+    async def import_contacts(
+        self, info: Info, file: Upload, owner: str | None = None
+    ) -> t.ImportResult:
+        name = (getattr(file, "filename", None) or "").casefold()
+        kind = ImportKind.CONTACTS if name.endswith(".csv") else ImportKind.VCARD
+        return await _personal_import(info, kind, file, owner, None)
 
     @strawberry.mutation(description="Create or update a person (new non-empty fields win).")
     @answers

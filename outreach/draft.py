@@ -183,6 +183,8 @@ def _tie_facts(rel: Relationship | None, x: Person, hop: str, today: date) -> li
                     f"{_as_date(ev.last_contact).isoformat()}",
                 )
             )
+    if not any(f.kind == "recent" for f in facts):
+        facts.extend(_recent_mail_or_meeting(ev, hop, today))
     if ev.recommendations:
         facts.append(
             _Fact(
@@ -204,6 +206,27 @@ def _tie_facts(rel: Relationship | None, x: Person, hop: str, today: date) -> li
             )
         )
     return facts
+
+
+def _recent_mail_or_meeting(ev: Evidence, hop: str, today: date) -> list[_Fact]:
+    """ "Last in touch" from email or a small meeting (issue 17), when LinkedIn had nothing
+    recent; big meetings are no contact."""
+    met = ev.last_meeting if ev.small_meetings else None
+    seen = [(at, what) for at, what in ((ev.last_email, "last_email"), (met, "last_meeting")) if at]
+    if not seen:
+        return []
+    at, what = max(seen)
+    days = max((today - at.date()).days, 0)
+    if days > RECENT_DAYS:
+        return []
+    counts = f"emails:{ev.emails_ab + ev.emails_ba},small_meetings:{ev.small_meetings}"
+    return [
+        _Fact(
+            "recent",
+            f"were last in touch {_ago(days)}",
+            f"{hop}:{counts},{what}:{at.date().isoformat()}",
+        )
+    ]
 
 
 # ------------------------------------------------------------------ the goal

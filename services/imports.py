@@ -10,14 +10,25 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 
 from graph.errors import InvalidInput, PersonNotFound, WarmintroError
 from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
-from graph.model import ImportBatch, Person, Relationship, canonical_pair
+from graph.model import (
+    ADDRESS_BOOK_FIELDS,
+    CALENDAR_FIELDS,
+    LINKEDIN_FIELDS,
+    MAIL_FIELDS,
+    ImportBatch,
+    Person,
+    Relationship,
+    canonical_pair,
+    overlay_evidence,
+)
 from graph.store.view import flip
+from graph.strength import StrengthWeights
 from loaders.base import loader_named
 from loaders.options import LoadOptions
 from loaders.report import ImportReport
@@ -31,6 +42,19 @@ class ImportKind(StrEnum):
     LINKEDIN = "linkedin"
     EDGES = "edges"
     GRAPHML = "graphml"
+    MBOX = "mbox"
+    CALENDAR = "calendar"
+    VCARD = "vcard"
+    CONTACTS = "contacts"
+
+
+#: The evidence fields each kind of import writes; a re-import keeps the others.
+OWNED_FIELDS: dict[ImportKind, frozenset[str]] = {
+    ImportKind.MBOX: MAIL_FIELDS,
+    ImportKind.CALENDAR: CALENDAR_FIELDS,
+    ImportKind.VCARD: ADDRESS_BOOK_FIELDS,
+    ImportKind.CONTACTS: ADDRESS_BOOK_FIELDS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +63,7 @@ class ImportRequest:
     path: Path
     owner: Person | None = None  # LinkedIn: whose export this is (else Profile.csv)
     people_path: Path | None = None  # edges: optional people file
+    aliases: tuple[str, ...] = ()  # mail and calendar: the owner's other addresses
 
 
 async def import_owner(planner: Planner, viewer: Viewer, ref: str | None) -> Person | None:
@@ -54,19 +79,57 @@ async def import_owner(planner: Planner, viewer: Viewer, ref: str | None) -> Per
         if url:
             return Person(id=person_id_for(url, "", "", ""), name=url.rsplit("/", 1)[-1], url=url)
         email = normalize_email(owner_ref)
-        if email:  # the export's Profile.csv supplies the name (loaders.linkedin_export)
-            return Person(id=person_id_for("", email, "", ""), name="", email=email)
-        raise
+        if not email:
+            raise
+        return Person(id=person_id_for("", email, "", ""), name=email, email=email)
 
 
 def build_batch(
-    request: ImportRequest, existing: list[Person], progress: Progress | None = None
+    request: ImportRequest,
+    existing: list[Person],
+    progress: Progress | None = None,
+    weights: StrengthWeights | None = None,
+    now: datetime | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """Parse a source into a batch without touching the store (pure apart from reading files)."""
     options = LoadOptions(
-        owner=request.owner, existing=existing, people_path=request.people_path, progress=progress
+        owner=request.owner,
+        existing=existing,
+        people_path=request.people_path,
+        progress=progress,
+        aliases=request.aliases,
+        weights=weights or StrengthWeights(),
+        now=now,
     )
     return loader_named(request.kind.value).load(request.path, options)
+
+
+async def keep_other_sources(
+    planner: Planner, workspace: str, kind: ImportKind, batch: ImportBatch
+) -> ImportBatch:
+    """The batch with each evidence record overlaid on the same owner's stored one, so an
+    import replaces only its own source's fields (a mail import keeps the LinkedIn
+    messages of the same member and tie, and a LinkedIn re-import keeps the mail)."""
+    owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
+    stored = (await planner.store.planning_view(workspace)).evidence
+    merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}
+    merged.update({m.merged: m.kept for m in batch.merges})
+    out: list[Relationship] = []
+    for rel in batch.relationships:
+        a, b = merged.get(rel.a, rel.a), merged.get(rel.b, rel.b)
+        owners = stored.get(canonical_pair(a, b), {}) if a != b else {}
+        if not owners:
+            out.append(rel)
+            continue
+        flipped = a > b  # stored "ab" counts run the other way
+        evidence = []
+        for e in rel.evidence:
+            old = owners.get(e.owner)
+            if old is not None and flipped:
+                old = flip(old)
+            evidence.append(e if old is None else overlay_evidence(old, e, owned))
+        out.append(Relationship(rel.a, rel.b, tuple(evidence)))
+    return replace(batch, relationships=out)
 
 
 async def run_import(
@@ -93,11 +156,14 @@ async def run_import(
         visible = await planner.visible_ids(viewer, browse=True)
         if visible is not None:
             existing = [p for p in everyone if p.id in visible]
-    batch, report = await asyncio.to_thread(build_batch, request, existing, progress)
+    batch, report = await asyncio.to_thread(
+        build_batch, request, existing, progress, planner.weights, _noon(planner.today)
+    )
     if generic and len(existing) != len(everyone):
         seen = {p.id for p in existing}
         hidden = {p.id for p in everyone} - seen
         batch = shadow_hidden(batch, hidden, viewer)
+    batch = await keep_other_sources(planner, viewer.workspace, request.kind, batch)
     if planner.suppressions is not None:  # erased people stay erased
         batch = await asyncio.to_thread(
             planner.suppressions.filter, viewer.workspace, batch, report
@@ -133,6 +199,11 @@ def shadow_hidden(batch: ImportBatch, hidden: set[str], viewer: Viewer) -> Impor
     members = [m for m in batch.members if m.person_id not in renamed]
     merges = [m for m in batch.merges if m.kept not in renamed and m.merged not in renamed]
     return ImportBatch(people, relationships, merges, members)
+
+
+def _noon(day: date) -> datetime:
+    """The planner's "today" as a time (calendar windows are anchored on it)."""
+    return datetime.combine(day, time(12), UTC)
 
 
 class JobStatus(StrEnum):
