@@ -93,6 +93,14 @@ FREE_MAIL = frozenset(
 _SECOND_LEVEL = frozenset({"co", "com", "ac", "org", "net", "gov", "edu", "ne", "or"})
 
 
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    """Evidence times are naive UTC everywhere (LinkedIn dates, recorded interactions);
+    mail and calendar headers are aware, and the two must compare."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def domain_label(email: str) -> str:
     """The organisation part of an address's domain, or "" for free-mail providers.
 
@@ -403,8 +411,8 @@ def build_mail_batch(
                 emails_ba=c.received if owner_is_a else c.sent,
                 email_threads=c.threads,
                 email_replies=c.owner_replied + c.they_replied,
-                first_email=c.first_contact,
-                last_email=c.last_contact,
+                first_email=_naive_utc(c.first_contact),
+                last_email=_naive_utc(c.last_contact),
             )
         )
         interactions += c.sent + c.received
@@ -540,8 +548,8 @@ def build_calendar_batch(
                 meetings=c.meetings,
                 small_meetings=small[c.address],
                 meeting_weight=c.weighted,
-                first_meeting=c.first_meeting,
-                last_meeting=c.last_meeting,
+                first_meeting=_naive_utc(c.first_meeting),
+                last_meeting=_naive_utc(c.last_meeting),
             )
         )
         interactions += c.meetings
