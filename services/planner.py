@@ -7,9 +7,15 @@ returns plain records. Edges (CLI, API) only translate.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TypeVar
+
+import anyio
+import anyio.to_thread
 
 from graph import algorithms
 from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_strength
@@ -35,6 +41,16 @@ OwnerFilter = Callable[[str], bool]
 
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
+
+PLANNING_BUDGET: ContextVar[algorithms.Budget | None] = ContextVar("planning_budget", default=None)
+"""The expansion budget of the request being served (None: unlimited, the CLI).
+
+The API sets it once per request (api/app.py) from the cost limit; every search the
+request runs, through any service, draws on it, so no argument combination makes a
+request do more work than its cost budget allows.
+"""
+
+T = TypeVar("T")
 
 
 def outside_person(ref: str, company: str, title: str = "") -> Person:
@@ -91,11 +107,35 @@ class Planner:
         weights: StrengthWeights | None = None,
         today: date | None = None,
         max_hops_limit: int = MAX_HOPS,
+        planning_threads: int = 1,
     ) -> None:
         self.store = store
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
+        self.planning_threads = planning_threads
+        self._slots: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
+
+    async def _plan(self, search: Callable[[algorithms.Budget | None], T]) -> T:
+        """Run a pure search in a worker thread, at most ``planning_threads`` at once,
+        so the event loop keeps answering (health checks, other keys) meanwhile.
+
+        The search gets the request's expansion budget; when the request is cancelled
+        (its timeout), the budget's ``stop`` flag makes the thread give up within
+        about a thousand expansions instead of running on unseen.
+        """
+        budget = PLANNING_BUDGET.get()
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, anyio.CapacityLimiter(self.planning_threads))
+        try:
+            return await anyio.to_thread.run_sync(
+                search, budget, limiter=self._slots[1], abandon_on_cancel=True
+            )
+        except BaseException:
+            if budget is not None:
+                budget.stop = True
+            raise
 
     @property
     def today(self) -> date:
@@ -336,14 +376,17 @@ class Planner:
         avoid: Sequence[str] = (),
     ) -> PathView:
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
-        path = algorithms.most_trusted_path(
-            q.view.graph,
-            q.sources,
-            q.target,
-            max_hops=max_hops,
-            min_strength=min_strength,
-            avoid=q.avoid,
-            owner_mask=q.owner_mask,
+        path = await self._plan(
+            lambda budget: algorithms.most_trusted_path(
+                q.view.graph,
+                q.sources,
+                q.target,
+                max_hops=max_hops,
+                min_strength=min_strength,
+                avoid=q.avoid,
+                owner_mask=q.owner_mask,
+                budget=budget,
+            )
         )
         return await self._render(viewer, q.view, path.nodes, path.strengths, path.probability)
 
@@ -362,16 +405,19 @@ class Planner:
         if not 1 <= k <= 50:
             raise InvalidInput(f"k must be between 1 and 50, got {k}", field="k")
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
-        paths = algorithms.alternative_paths(
-            q.view.graph,
-            q.sources,
-            q.target,
-            k=k,
-            max_hops=max_hops,
-            min_strength=min_strength,
-            avoid=q.avoid,
-            diverse_first_hops=diverse_first_hops,
-            owner_mask=q.owner_mask,
+        paths = await self._plan(
+            lambda budget: algorithms.alternative_paths(
+                q.view.graph,
+                q.sources,
+                q.target,
+                k=k,
+                max_hops=max_hops,
+                min_strength=min_strength,
+                avoid=q.avoid,
+                diverse_first_hops=diverse_first_hops,
+                owner_mask=q.owner_mask,
+                budget=budget,
+            )
         )
         return [
             await self._render(viewer, q.view, p.nodes, p.strengths, p.probability) for p in paths
@@ -396,15 +442,18 @@ class Planner:
         """
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
         direct = await self._direct(viewer, q)
-        ranks = algorithms.rank_introducers(
-            q.view.graph,
-            q.sources,
-            q.target,
-            max_hops=max_hops,
-            limit=limit,
-            avoid=q.avoid,
-            owner_mask=q.owner_mask,
-            penalty=penalty,
+        ranks = await self._plan(
+            lambda budget: algorithms.rank_introducers(
+                q.view.graph,
+                q.sources,
+                q.target,
+                max_hops=max_hops,
+                limit=limit,
+                avoid=q.avoid,
+                owner_mask=q.owner_mask,
+                penalty=penalty,
+                budget=budget,
+            )
         )
         out = []
         for r in ranks:
@@ -450,13 +499,17 @@ class Planner:
             scale=self.weights.colleague_scale,
         )
         source_ids = [s.id for s in sources]
-        paths = algorithms.reach(
-            view.graph,
-            source_ids,
-            targets=colleagues,
-            max_hops=max_hops - 1 if max_hops > 1 else 1,
-            limit=max(limit * 4, 20),
-            owner_mask=await self.owner_mask(viewer, view),
+        mask = await self.owner_mask(viewer, view)
+        paths = await self._plan(
+            lambda budget: algorithms.reach(
+                view.graph,
+                source_ids,
+                targets=colleagues,
+                max_hops=max_hops - 1 if max_hops > 1 else 1,
+                limit=max(limit * 4, 20),
+                owner_mask=mask,
+                budget=budget,
+            )
         )
         seen: set[str] = set()
         out: list[IntroducerView] = []
@@ -541,13 +594,17 @@ class Planner:
         view = await self.store.planning_view(viewer.workspace)
         sources = await self.requesters(viewer, from_ref, view)
         targets = self._matching(view, company, title)
-        paths = algorithms.reach(
-            view.graph,
-            [s.id for s in sources],
-            targets=targets,
-            max_hops=max_hops,
-            limit=limit,
-            owner_mask=await self.owner_mask(viewer, view),
+        mask = await self.owner_mask(viewer, view)
+        paths = await self._plan(
+            lambda budget: algorithms.reach(
+                view.graph,
+                [s.id for s in sources],
+                targets=targets,
+                max_hops=max_hops,
+                limit=limit,
+                owner_mask=mask,
+                budget=budget,
+            )
         )
         return [
             await self._render(viewer, view, p.nodes, p.strengths, p.probability) for p in paths

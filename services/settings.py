@@ -38,11 +38,17 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     host: str = "127.0.0.1"
     port: int = 8000
-    environment: str = Field(default="production", description="'development' enables suggestions")
+    environment: str = Field(
+        default="production",
+        description="'development' enables suggestions, GraphiQL and Litestar's debug pages",
+    )
     strength: StrengthWeights = StrengthWeights()
     max_hops_limit: int = MAX_HOPS
     default_max_hops: int = DEFAULT_MAX_HOPS
-    import_max_bytes: int = 200 * 1024 * 1024
+    import_max_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        description="largest upload (a whole multipart body), cut while it streams in",
+    )
     introducer_fatigue_days: int = 30
     introducer_fatigue_factor: float = 0.6
     # GraphQL hardening (graphql-armor's defaults as the anchor).
@@ -50,14 +56,37 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = 15
     graphql_max_tokens: int = 1000
     graphql_cost_budget: int = 60
-    graphql_introspection: bool = True
+    graphql_introspection: bool = False  # on only when a deployment asks for it
+    graphiql: bool = False  # the GraphiQL page; always on with environment=development
     rate_limit_per_minute: int = 600  # per API key; 0 disables
+    bad_key_limit_per_minute: int = 30  # requests with a missing or bad key, per address
     query_timeout_seconds: float = 10.0
-    max_json_body_bytes: int = 256 * 1024
+    max_json_body_bytes: int = 256 * 1024  # every non-multipart body, chunked or not
+    # Planning: searches run in worker threads, bounded, with an expansion budget of
+    # graphql_cost_budget x expansions_per_cost_unit per request (api/cost.py). One
+    # thread: pure-Python searches hold the GIL, so a second thread only adds switching
+    # (eight worst-case requests: 2.8 s with one thread, 8 s with two, and /healthz
+    # p-max 36 ms vs 290 ms). More cores: more server processes (serve --workers).
+    planning_threads: int = 1
+    expansions_per_cost_unit: int = 500
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "warmintro.db"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploads wait for their import job (removed when the job ends)."""
+        return self.data_dir / "uploads"
+
+    @property
+    def request_expansions(self) -> int:
+        """The label expansions one API request's searches may make in all."""
+        return self.graphql_cost_budget * self.expansions_per_cost_unit
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql or self.environment == "development"
 
 
 @lru_cache(maxsize=1)
