@@ -30,7 +30,7 @@ vendor-web: $(VENDOR) ## Fetch Cytoscape.js (pinned in web/package-lock.json) in
 install: $(STAMP) $(VENDOR) ## Create the virtualenv, install warmintro and the page's JS library
 
 run: $(STAMP) $(VENDOR) ## Build the demo workspace (first time) and serve the API at http://$(HOST):$(PORT)
-	$(BIN)/warmintro demo --host $(HOST) --port $(PORT)
+	WARMINTRO_GRAPHIQL=$${WARMINTRO_GRAPHIQL:-true} $(BIN)/warmintro demo --host $(HOST) --port $(PORT)
 
 test: check ## Everything CI runs: set-up, ruff, mypy --strict, pytest (real Neo4j, real Chromium)
 

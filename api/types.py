@@ -254,8 +254,8 @@ def decode_cursor(cursor: str | None) -> int:
         return 0
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind != "offset":
-            raise ValueError(kind)
+        if kind != "offset" or not value.isdigit() or len(value) > 9:
+            raise ValueError(kind)  # only offsets this API hands out: 0 .. 999,999,999
         return int(value) + 1
     except (ValueError, UnicodeDecodeError) as exc:
         raise errors.InvalidInput("malformed cursor", field="after") from exc

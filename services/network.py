@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from graph.errors import InvalidInput
 from graph.identity import normalize_email, normalize_linkedin_url
@@ -21,6 +21,17 @@ from services.planner import Planner
 
 API_OWNER = "api"
 """Provenance for writes made with a workspace admin key (no member behind it)."""
+
+
+def naive_utc(at: datetime) -> datetime:
+    """Times are stored naive, in UTC (as the loaders store them): an aware time is
+    converted, so it compares with the tie's stored ones.
+
+    >>> from datetime import timedelta, timezone
+    >>> naive_utc(datetime(2026, 1, 2, 10, tzinfo=timezone(timedelta(hours=2))))
+    datetime.datetime(2026, 1, 2, 8, 0)
+    """
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 class Network:
@@ -89,6 +100,7 @@ class Network:
         """Count ``count`` messages from one person to the other at ``at`` (metadata only)."""
         if not 1 <= count <= 10_000:
             raise InvalidInput("count must be between 1 and 10000", field="count")
+        at = naive_utc(at)
         a = await self.planner.resolve(viewer, from_ref)
         b = await self.planner.resolve(viewer, to_ref)
         x, y, ev = await self._own_evidence(viewer, a, b)

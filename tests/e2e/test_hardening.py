@@ -8,6 +8,7 @@ limits, suggestions and introspection on, bad keys never limited.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import os
 import select
@@ -303,3 +304,28 @@ def test_data_dir_files_are_private(tmp_path: Path) -> None:
     assert modes
     for name, mode in modes.items():
         assert mode in (0o600, 0o700), (name, oct(mode))
+
+
+# -- typed answers where there were crashes ---------------------------------------------------
+def test_malformed_intro_request_cursors_are_invalid_input(demo: Demo, demo_server: str) -> None:
+    query = "query($a: String) { introRequests(after: $a) { edges { cursor } } }"
+    for raw in (b"offset:-5", b"offset:" + b"9" * 5000, b"\xff\xfe", b"offset:1e3"):
+        cursor = base64.urlsafe_b64encode(raw).decode()
+        errors = post(demo_server, demo.admin, query, a=cursor).json()["errors"]
+        assert errors[0]["extensions"]["code"] == "InvalidInput", (raw[:20], errors)
+
+
+def test_record_interaction_takes_aware_times_on_a_tie_with_naive_ones(
+    demo: Demo, demo_server: str
+) -> None:
+    people = post(
+        demo_server,
+        demo.admin,
+        '{ searchPeople(text: "a", first: 2) { ... on PersonConnection { edges { node { id } } } } }',
+    ).json()["data"]["searchPeople"]["edges"]
+    a, b = (e["node"]["id"] for e in people)
+    record = """mutation($a: String!, $b: String!, $at: DateTime!) {
+      recordInteraction(from: $a, to: $b, at: $at) { __typename } }"""
+    for at in ("2026-01-01T10:00:00", "2026-01-02T10:00:00+02:00", "2026-01-03T10:00:00Z"):
+        reply = post(demo_server, demo.admin, record, a=a, b=b, at=at).json()
+        assert reply["data"]["recordInteraction"]["__typename"] == "Relationship", reply
