@@ -9,7 +9,7 @@ from pathlib import Path
 from graph.intro import OutcomePolicy
 from graph.store.base import GraphStore
 from graph.store.embedded import EmbeddedStore
-from services.appdb import AppDB
+from services.appdb import AppDB, JobTable
 from services.imports import ImportJobs
 from services.network import Network
 from services.outreach import Outreach
@@ -85,6 +85,8 @@ class Services:
         store = store or open_store(settings)
         planner = make_planner(settings, store)
         appdb = AppDB(settings.data_dir / "app.db")
+        imports = ImportJobs(JobTable(appdb), settings.uploads_dir)
+        imports.recover()  # jobs a crashed or stopped process left running end as failed
         policy = OutcomePolicy(
             fatigue_days=settings.introducer_fatigue_days,
             fatigue_factor=settings.introducer_fatigue_factor,
@@ -95,7 +97,7 @@ class Services:
             planner=planner,
             network=Network(planner),
             appdb=appdb,
-            imports=ImportJobs(),
+            imports=imports,
             outreach=Outreach(planner, appdb, policy=policy),
             team=Team(planner, appdb),
         )
