@@ -336,13 +336,17 @@ def save_upload(upload: Any, max_bytes: int, folder: FilePath | None = None) -> 
     """Spool an uploaded file into ``folder`` (a job's private upload folder under the
     data dir, removed when the job ends or, after a crash, at the next start), refusing
     oversized ones. Its name is the client's basename: errors name it, never our path."""
+    read = getattr(getattr(upload, "file", None), "read", None)
+    if not callable(read):  # e.g. a string inline in the document
+        raise InvalidInputError(
+            "send the file as a multipart upload (GraphQL multipart request spec)", field="file"
+        )
     name = FilePath(getattr(upload, "filename", None) or "upload").name or "upload"
     folder = folder or FilePath(tempfile.mkdtemp(prefix="warmintro-upload-"))
     target = folder / name
-    source = upload.file
     total = 0
     with target.open("wb") as out:
-        while chunk := source.read(1 << 20):
+        while chunk := read(1 << 20):
             total += len(chunk)
             if total > max_bytes:
                 raise InvalidInputError(

@@ -329,3 +329,12 @@ def test_record_interaction_takes_aware_times_on_a_tie_with_naive_ones(
     for at in ("2026-01-01T10:00:00", "2026-01-02T10:00:00+02:00", "2026-01-03T10:00:00Z"):
         reply = post(demo_server, demo.admin, record, a=a, b=b, at=at).json()
         assert reply["data"]["recordInteraction"]["__typename"] == "Relationship", reply
+
+
+def test_an_upload_sent_inline_is_invalid_input(demo: Demo, demo_server: str) -> None:
+    # Found by `make fuzz`: a string where the multipart file belongs crashed the resolver.
+    for mutation in ('importEdges(file: "edges.csv")', 'importLinkedIn(file: "")'):
+        query = f"mutation {{ {mutation} {{ __typename ... on InvalidInput {{ field }} }} }}"
+        reply = post(demo_server, demo.admin, query).json()
+        answer = next(iter(reply["data"].values()))
+        assert answer == {"__typename": "InvalidInput", "field": "file"}, reply
