@@ -81,7 +81,6 @@ def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="at least this many")
-    parser.add_argument("--seed", type=int, default=15)
     args = parser.parse_args()
 
     data = Path(tempfile.mkdtemp(prefix="warmintro-fuzz-"))
