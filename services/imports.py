@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -176,6 +176,31 @@ def unreadable(err: Exception, request: ImportRequest) -> InvalidInput:
     )
 
 
+def without_server_paths(job: ImportJob, folder: Path | None) -> None:
+    """Cut the upload folder out of everything the job reports: a loader may name a file
+    by its full path (useful on the CLI), which on the server is our private temp path."""
+    if folder is None:
+        return
+    prefix = str(folder)
+
+    def cut(text: str) -> str:
+        return text.replace(prefix + os.sep, "").replace(prefix, "upload")
+
+    err = job.error
+    if err is not None:
+        job.error = InvalidInput(
+            cut(err.message),
+            file=cut(err.file) if err.file else err.file,
+            line=err.line,
+            field=err.field,
+        )
+    report = job.report
+    if report is not None:
+        report.source = cut(report.source)
+        report.notes = [cut(n) for n in report.notes]
+        report.skipped = [replace(r, file=cut(r.file)) for r in report.skipped]
+
+
 def remove_upload(folder: Path | None) -> None:
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
@@ -286,6 +311,7 @@ class ImportJobs:
                 job.status = JobStatus.FAILED
             finally:
                 job.finished_at = datetime.now(UTC)
+                without_server_paths(job, job.upload)
                 try:
                     if cleanup:
                         cleanup()

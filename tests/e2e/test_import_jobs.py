@@ -44,9 +44,9 @@ class Server:
     data: Path
     keys: dict[str, str]
 
-    def upload(self, key: str, name: str, content: bytes) -> str:
+    def upload(self, key: str, name: str, content: bytes, mutation: str = "importEdges") -> str:
         operations = {
-            "query": "mutation($f: Upload!) { importEdges(file: $f) { ... on ImportJob { id } } }",
+            "query": f"mutation($f: Upload!) {{ {mutation}(file: $f) {{ ... on ImportJob {{ id }} }} }}",
             "variables": {"f": None},
         }
         files: dict[str, Any] = {
@@ -57,7 +57,7 @@ class Server:
         reply = httpx.post(
             self.url + "/graphql", files=files, headers=self.auth(key), timeout=30
         ).json()
-        job_id: str = reply["data"]["importEdges"]["id"]
+        job_id: str = reply["data"][mutation]["id"]
         return job_id
 
     def auth(self, key: str) -> dict[str, str]:
@@ -125,6 +125,15 @@ def test_any_loader_failure_fails_the_job_with_a_located_error(
     assert str(server.data) not in json.dumps(job)
     assert "warmintro-upload" not in json.dumps(job) and "upload-" not in json.dumps(job)
     assert not any((server.data / "uploads").iterdir())  # the upload is gone
+
+
+def test_a_linkedin_upload_error_names_the_file_not_the_server_path(server: Server) -> None:
+    content = b"First Name,Last Name,URL\n" + b"a,b,c\n" * 20_000 + b"\x00\n"
+    job_id = server.upload("ann", "Connections.csv", content, mutation="importLinkedIn")
+    job = server.finished("ann", job_id)
+    assert job["status"] == "FAILED"
+    assert job["error"]["file"] == "Connections.csv", job
+    assert "upload-" not in json.dumps(job) and str(server.data) not in json.dumps(job)
 
 
 def test_edge_imports_count_rows_and_report_no_server_paths(server: Server) -> None:
