@@ -62,12 +62,11 @@ class Settings(BaseSettings):
     bad_key_limit_per_minute: int = 30  # requests with a missing or bad key, per address
     query_timeout_seconds: float = 10.0
     max_json_body_bytes: int = 256 * 1024  # every non-multipart body, chunked or not
-    # Planning: searches run in worker threads, bounded, with an expansion budget of
-    # graphql_cost_budget x expansions_per_cost_unit per request (api/cost.py). One
-    # thread: pure-Python searches hold the GIL, so a second thread only adds switching
-    # (eight worst-case requests: 2.8 s with one thread, 8 s with two, and /healthz
-    # p-max 36 ms vs 290 ms). More cores: more server processes (serve --workers).
-    planning_threads: int = 1
+    # Planning: searches run in worker threads (at most planning_threads at once) with an
+    # expansion budget of graphql_cost_budget x expansions_per_cost_unit per request
+    # (api/cost.py); one that needs more than ~20 ms moves to a forked child process
+    # (services/planner.py run_search), so the GIL never keeps the event loop waiting.
+    planning_threads: int = 2
     expansions_per_cost_unit: int = 500
 
     @property
