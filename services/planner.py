@@ -206,7 +206,7 @@ class Planner:
             return await anyio.to_thread.run_sync(
                 run_search, search, budget, limiter=self._slots[1], abandon_on_cancel=True
             )
-        except BaseException:
+        except asyncio.CancelledError:  # the request timed out: the thread stops too
             if budget is not None:
                 budget.stop = True
             raise

@@ -11,7 +11,9 @@ from graph import algorithms
 from graph.algorithms import Budget
 from graph.errors import NoPath, NoPathReason, QueryTooExpensive
 from graph.trustgraph import TrustGraph
-from services.planner import IN_THREAD_EXPANSIONS, run_search
+from services.access import Viewer
+from services.planner import IN_THREAD_EXPANSIONS, PLANNING_BUDGET, Planner, run_search
+from tests.conftest import small_network
 
 
 def chain(n: int) -> TrustGraph:
@@ -71,3 +73,17 @@ def test_domain_errors_cross_from_the_child_intact() -> None:
         run_search(search, Budget(30_000))
     assert err.value.reason is NoPathReason.BLOCKED
     assert "in a child" in str(err.value)
+
+
+async def test_one_search_failing_does_not_stop_the_next_of_the_request(
+    planner: Planner,
+) -> None:
+    await planner.store.apply("t", small_network())
+    token = PLANNING_BUDGET.set(Budget(30_000))
+    try:
+        with pytest.raises(NoPath):
+            await planner.trusted_path(Viewer("t"), "me", "eve")  # eve is isolated
+        found = await planner.trusted_path(Viewer("t"), "me", "cy")
+    finally:
+        PLANNING_BUDGET.reset(token)
+    assert found.people[-1].id == "cy"
