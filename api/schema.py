@@ -26,7 +26,7 @@ from graph.intro import IntroRequest as IntroRecord
 from graph.intro import IntroStatus
 from graph.model import DEFAULT_MAX_HOPS, Sharing
 from graph.model import Person as PersonRecord
-from services.imports import ImportJob, ImportKind, ImportRequest, import_owner
+from services.imports import ImportJob, ImportKind, ImportRequest, import_owner, remove_upload
 from services.network import TieView
 
 R = TypeVar("R")
@@ -325,8 +325,8 @@ class Query:
     @strawberry.field(description="Progress and report of a background import.")
     @answers
     async def import_job(self, info: Info, id: strawberry.ID) -> t.ImportJobResult:
-        job = info.context.services.imports.get(info.context.viewer.workspace, str(id))
-        if job is None:
+        job = info.context.services.imports.get(info.context.viewer, str(id))
+        if job is None:  # unknown, or another member's: the same answer
             return t.NotFound(message=f"no import job {id!r}")
         return job_of(job)
 
@@ -341,15 +341,21 @@ class PersonInput:
     url: str = ""
 
 
-def save_upload(upload: Any, max_bytes: int) -> FilePath:
-    """Spool an uploaded file to a private temp file, refusing oversized ones."""
-    name = FilePath(getattr(upload, "filename", None) or "upload").name
-    folder = FilePath(tempfile.mkdtemp(prefix="warmintro-upload-"))
+def save_upload(upload: Any, max_bytes: int, folder: FilePath | None = None) -> FilePath:
+    """Spool an uploaded file into ``folder`` (a job's private upload folder under the
+    data dir, removed when the job ends or, after a crash, at the next start), refusing
+    oversized ones. Its name is the client's basename: errors name it, never our path."""
+    read = getattr(getattr(upload, "file", None), "read", None)
+    if not callable(read):  # e.g. a string inline in the document
+        raise InvalidInputError(
+            "send the file as a multipart upload (GraphQL multipart request spec)", field="file"
+        )
+    name = FilePath(getattr(upload, "filename", None) or "upload").name or "upload"
+    folder = folder or FilePath(tempfile.mkdtemp(prefix="warmintro-upload-"))
     target = folder / name
-    source = upload.file
     total = 0
     with target.open("wb") as out:
-        while chunk := source.read(1 << 20):
+        while chunk := read(1 << 20):
             total += len(chunk)
             if total > max_bytes:
                 raise InvalidInputError(
@@ -417,9 +423,14 @@ class Mutation:
         s = c.services
 
         owner_person = await import_owner(s.planner, c.viewer, owner)
-        path = save_upload(file, s.settings.import_max_bytes)
+        folder = s.imports.upload_dir()
+        try:
+            path = save_upload(file, s.settings.import_max_bytes, folder)
+        except BaseException:
+            remove_upload(folder)
+            raise
         request = ImportRequest(ImportKind.LINKEDIN, path, owner=owner_person)
-        return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=_remove(path)))
+        return job_of(s.imports.start(s.planner, c.viewer, request, upload=folder))
 
     @strawberry.mutation(
         description="Upload a generic edge list (CSV or JSON) and an optional people CSV."
@@ -431,16 +442,18 @@ class Mutation:
         c = info.context
         s = c.services
 
-        path = save_upload(file, s.settings.import_max_bytes)
-        people_path = save_upload(people, s.settings.import_max_bytes) if people else None
+        folder = s.imports.upload_dir()
+        try:
+            path = save_upload(file, s.settings.import_max_bytes, folder)
+            people_path = None
+            if people:  # its own subfolder: both files may carry the same name
+                (folder / "people").mkdir(mode=0o700)
+                people_path = save_upload(people, s.settings.import_max_bytes, folder / "people")
+        except BaseException:
+            remove_upload(folder)
+            raise
         request = ImportRequest(ImportKind.EDGES, path, people_path=people_path)
-
-        def cleanup() -> None:
-            _remove(path)()
-            if people_path:
-                _remove(people_path)()
-
-        return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=cleanup))
+        return job_of(s.imports.start(s.planner, c.viewer, request, upload=folder))
 
     @strawberry.mutation(
         description="Upload a mailbox (mbox, Google Takeout .zip or .eml); only who, when and "

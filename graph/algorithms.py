@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from graph.errors import InvalidInput, NoPath, NoPathReason
+from graph.errors import InvalidInput, NoPath, NoPathReason, QueryTooExpensive
 from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS
 from graph.trustgraph import TrustGraph
 
@@ -34,6 +34,50 @@ MAX_MULTIPLIER = 1.5
 """Largest score multiplier a penalty hook may return (a reliable introducer)."""
 BALL_BUDGET = 200_000
 """Most set elements one hop-ball layer may union; beyond it the layer is skipped."""
+
+
+class Budget:
+    """How many label expansions (heap pops) searches may still make.
+
+    One request's searches share one budget, so the work a request can cause is
+    bounded whatever its arguments; ``stop`` asks a search running in a worker
+    thread to give up (its request timed out). Each search counts in a local and
+    settles up on exit: the hot loops pay one increment and compare per pop.
+
+    >>> b = Budget(10)
+    >>> b.charge(4); b.left
+    6
+    """
+
+    __slots__ = ("left", "stop", "total")
+
+    def __init__(self, expansions: int) -> None:
+        self.total = expansions
+        self.left = expansions
+        self.stop = False
+
+    def allowance(self) -> int:
+        if self.stop:
+            raise QueryTooExpensive(self.total, "request")
+        return self.left
+
+    def charge(self, spent: int) -> None:
+        self.left -= spent
+
+
+UNLIMITED = 1 << 62
+"""The allowance of a search without a budget (the CLI, tests)."""
+CHECK_EVERY = 1023
+"""Pops between checks of a budget's ``stop`` flag (a mask: every 1024th pop)."""
+
+
+def _over(budget: Budget | None, spent: int, allow: int) -> bool:
+    """Whether a search must stop: past its allowance, or (checked every 1024th pop)
+    told to stop; raises ``QueryTooExpensive`` then, so callers write ``if _over(..)``
+    only to keep the check on one line."""
+    if spent > allow or (budget is not None and not spent & CHECK_EVERY and budget.stop):
+        raise QueryTooExpensive(budget.total if budget else UNLIMITED)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +267,7 @@ def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time h
     flt: _Filter,
     banned_nodes: frozenset[int] = frozenset(),
     banned_edges: frozenset[tuple[int, int]] = frozenset(),
+    budget: Budget | None = None,
 ) -> tuple[float, list[int]] | None:
     """Exact hop-bounded bidirectional label-setting search.
 
@@ -245,6 +290,7 @@ def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time h
     mask, max_cost = flt.mask, flt.max_cost
     mu = INF
     meet = (-1, 0, 0)  # node, forward hops, backward hops
+    allow, spent = budget.allowance() if budget else UNLIMITED, 0
     while fwd.heap or bwd.heap:
         # Each side's minimum key bounds its part of any unpaired path from below;
         # an exhausted side has paired everything it holds (it contributes 0).
@@ -257,6 +303,8 @@ def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time h
         popped = side.pop()
         if popped is None:
             continue
+        spent += 1
+        _over(budget, spent, allow)
         c, h, u = popped
         if h == max_hops or (not forward and u in source_set):
             continue
@@ -282,6 +330,8 @@ def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time h
                     if hn + ho <= max_hops and nc + co < mu:
                         mu = nc + co
                         meet = (w, hn, ho) if forward else (w, ho, hn)
+    if budget is not None:
+        budget.charge(spent)
     if meet[0] < 0:
         return None
     node, hf, hb = meet
@@ -355,6 +405,7 @@ def most_trusted_path(
     min_strength: float = 0.0,
     avoid: Iterable[str] = (),
     owner_mask: int | None = None,
+    budget: Budget | None = None,
 ) -> TrustedPath:
     """The path to ``target`` with the highest product of strengths, within ``max_hops``.
 
@@ -413,7 +464,7 @@ def most_trusted_path(
     if tgt in src:
         raise NoPath(NoPathReason.SAME_PERSON)
     flt = _filter(g, min_strength, avoid_list, owner_mask)
-    found = _best(g, src, tgt, max_hops, flt)
+    found = _best(g, src, tgt, max_hops, flt, budget=budget)
     if found is None:
         raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
     return _make_path(g, found[1])
@@ -446,6 +497,7 @@ def _via_first_hops(
     k: int,
     adjust: Callable[[int], float] | None = None,
     include_target: bool = True,
+    budget: Budget | None = None,
 ) -> list[tuple[float, list[int]]]:
     """Best path through each distinct first hop, top ``k`` by (adjusted) cost.
 
@@ -467,7 +519,10 @@ def _via_first_hops(
     limit = max_hops - 1
     nbrs, costs, masks = g.nbrs, g.costs, g.masks
     mask, max_cost = flt.mask, flt.max_cost
+    allow, spent = budget.allowance() if budget else UNLIMITED, 0
     while (popped := side.pop()) is not None:
+        spent += 1
+        _over(budget, spent, allow)
         c, h, u = popped
         if c + min_first - slack >= kth:
             break
@@ -491,6 +546,8 @@ def _via_first_hops(
             if w in banned or (mask is not None and not row_m[j] & mask):
                 continue
             side.relax(w, h + 1, c + ec, u, h)
+    if budget is not None:
+        budget.charge(spent)
     ranked = sorted(found.items(), key=lambda kv: (kv[1][0], g.ids[kv[0]]))[:k]
     out = []
     for n, (score, h) in ranked:
@@ -510,6 +567,7 @@ def alternative_paths(
     avoid: Iterable[str] = (),
     diverse_first_hops: bool = True,
     owner_mask: int | None = None,
+    budget: Budget | None = None,
 ) -> list[TrustedPath]:
     """The ``k`` most trusted simple paths, best first.
 
@@ -535,9 +593,10 @@ def alternative_paths(
         raise NoPath(NoPathReason.SAME_PERSON)
     flt = _filter(g, min_strength, avoid_list, owner_mask)
     if diverse_first_hops:
-        paths = [_make_path(g, p) for _, p in _via_first_hops(g, src, tgt, max_hops, flt, k)]
+        found = _via_first_hops(g, src, tgt, max_hops, flt, k, budget=budget)
+        paths = [_make_path(g, p) for _, p in found]
     else:
-        paths = _yen(g, src, tgt, max_hops, flt, k)
+        paths = _yen(g, src, tgt, max_hops, flt, k, budget)
     if not paths:
         raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
     return paths
@@ -548,10 +607,16 @@ def _cost(g: TrustGraph, nodes: list[int]) -> float:
 
 
 def _yen(
-    g: TrustGraph, src: list[int], tgt: int, max_hops: int, flt: _Filter, k: int
+    g: TrustGraph,
+    src: list[int],
+    tgt: int,
+    max_hops: int,
+    flt: _Filter,
+    k: int,
+    budget: Budget | None = None,
 ) -> list[TrustedPath]:
     """Yen's k shortest simple paths with a hop limit and a set of sources."""
-    first = _best(g, src, tgt, max_hops, flt)
+    first = _best(g, src, tgt, max_hops, flt, budget=budget)
     if first is None:
         return []
     accepted: list[list[int]] = [first[1]]
@@ -563,7 +628,8 @@ def _yen(
         used_starts = {p[0] for p in accepted}
         others = [s for s in src if s not in used_starts]
         if others:
-            found = _best(g, others, tgt, max_hops, flt, banned_nodes=frozenset(src) - set(others))
+            banned = frozenset(src) - set(others)
+            found = _best(g, others, tgt, max_hops, flt, banned_nodes=banned, budget=budget)
             if found and tuple(found[1]) not in seen:
                 seen.add(tuple(found[1]))
                 heapq.heappush(candidates, (found[0], found[1]))
@@ -583,6 +649,7 @@ def _yen(
                 flt,
                 banned_nodes=banned_nodes,
                 banned_edges=frozenset(banned_edges),
+                budget=budget,
             )
             if found is None:
                 continue
@@ -608,6 +675,7 @@ def rank_introducers(
     avoid: Iterable[str] = (),
     owner_mask: int | None = None,
     penalty: PenaltyHook | None = None,
+    budget: Budget | None = None,
 ) -> list[IntroducerRank]:
     """The requester's contacts ranked by the best path probability through them.
 
@@ -642,7 +710,15 @@ def rank_introducers(
         return mult
 
     found = _via_first_hops(
-        g, src, tgt, max_hops, flt, limit, adjust if penalty else None, include_target=False
+        g,
+        src,
+        tgt,
+        max_hops,
+        flt,
+        limit,
+        adjust if penalty else None,
+        include_target=False,
+        budget=budget,
     )
     out = []
     for _score, nodes in found:
@@ -672,6 +748,7 @@ def reach(
     min_strength: float = 0.0,
     avoid: Iterable[str] = (),
     owner_mask: int | None = None,
+    budget: Budget | None = None,
 ) -> list[TrustedPath]:
     """The best paths to the ``limit`` most reachable of ``targets``, best first.
 
@@ -707,7 +784,10 @@ def reach(
     done: set[int] = set()
     nbrs, costs, masks = g.nbrs, g.costs, g.masks
     mask, max_cost = flt.mask, flt.max_cost
+    allow, spent = budget.allowance() if budget else UNLIMITED, 0
     while len(out) < limit and (popped := side.pop()) is not None:
+        spent += 1
+        _over(budget, spent, allow)
         c, h, u = popped
         if u in wanted and u not in done:
             done.add(u)
@@ -723,4 +803,6 @@ def reach(
             if w in blocked or (mask is not None and not row_m[j] & mask):
                 continue
             side.relax(w, h + 1, c + ec, u, h)
+    if budget is not None:
+        budget.charge(spent)
     return out

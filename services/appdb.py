@@ -373,3 +373,65 @@ def _intro_from_row(row: sqlite3.Row | tuple[str, ...]) -> IntroRequest:
         asked_at=datetime.fromisoformat(asked) if asked else None,
         draft=draft,
     )
+
+
+# -- import jobs ---------------------------------------------------------------------------
+JOBS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS import_jobs (
+    id TEXT PRIMARY KEY, workspace TEXT NOT NULL, member TEXT, status TEXT NOT NULL,
+    rows INTEGER NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, report TEXT,
+    error TEXT, upload TEXT, pid INTEGER NOT NULL
+);
+"""
+JOB_COLUMNS = (
+    "id",
+    "workspace",
+    "member",
+    "status",
+    "rows",
+    "started_at",
+    "finished_at",
+    "report",
+    "error",
+    "upload",
+    "pid",
+)
+
+
+class JobTable:
+    """Import jobs as rows of the app db, so they outlive the process that ran them.
+
+    Values are plain (text, ints, JSON text); services/imports.py owns their meaning.
+    """
+
+    def __init__(self, db: AppDB) -> None:
+        self._conn = db._conn
+        self._lock = db._lock
+        with self._lock:
+            self._conn.executescript(JOBS_SCHEMA)
+
+    def save(self, row: dict[str, object]) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO import_jobs (id, workspace, member, status, rows, "
+                "started_at, finished_at, report, error, upload, pid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                tuple(row[c] for c in JOB_COLUMNS),
+            )
+
+    def get(self, job_id: str) -> dict[str, object] | None:
+        with self._lock:
+            found = self._conn.execute(
+                "SELECT id, workspace, member, status, rows, started_at, finished_at, report, "
+                "error, upload, pid FROM import_jobs WHERE id = ?",
+                (job_id,),
+            ).fetchone()
+        return dict(zip(JOB_COLUMNS, found, strict=True)) if found else None
+
+    def unfinished(self) -> list[dict[str, object]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, workspace, member, status, rows, started_at, finished_at, report, "
+                "error, upload, pid FROM import_jobs WHERE status IN ('queued', 'running')"
+            ).fetchall()
+        return [dict(zip(JOB_COLUMNS, r, strict=True)) for r in rows]

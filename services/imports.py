@@ -7,6 +7,11 @@ background job whose progress and report can be polled.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -31,11 +36,13 @@ from graph.store.view import flip
 from graph.strength import StrengthWeights
 from loaders.base import loader_named
 from loaders.options import LoadOptions
-from loaders.report import ImportReport
+from loaders.report import ImportReport, SkippedRow
 from services.access import Viewer, import_owner_ref, shadow_id
+from services.appdb import JobTable
 from services.planner import Planner
 
 Progress = Callable[[int], None]
+log = logging.getLogger("warmintro.imports")
 
 
 class ImportKind(StrEnum):
@@ -92,16 +99,34 @@ def build_batch(
     now: datetime | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """Parse a source into a batch without touching the store (pure apart from reading files)."""
+    reported = 0
+
+    def counting(rows: int) -> None:
+        nonlocal reported
+        reported = rows
+        if progress is not None:
+            progress(rows)
+
     options = LoadOptions(
         owner=request.owner,
         existing=existing,
         people_path=request.people_path,
-        progress=progress,
+        progress=counting,
         aliases=request.aliases,
         weights=weights or StrengthWeights(),
         now=now,
     )
-    return loader_named(request.kind.value).load(request.path, options)
+    try:
+        batch, report = loader_named(request.kind.value).load(request.path, options)
+        if not reported and progress is not None:  # a loader that counts no rows itself
+            progress(len(batch.people) + len(batch.relationships))
+        return batch, report
+    except WarmintroError:
+        raise
+    except (RecursionError, ValueError, OverflowError, LookupError, OSError, EOFError) as err:
+        # A parser's own limit or odd input the loader did not foresee: still the file's
+        # fault, so a located InvalidInput (the CLI prints it; a job fails with it).
+        raise unreadable(err, request) from err
 
 
 async def keep_other_sources(
@@ -217,25 +242,172 @@ class JobStatus(StrEnum):
 class ImportJob:
     id: str
     workspace: str
+    member: str | None = None  # who started it (None: an admin key); only they and admins see it
     status: JobStatus = JobStatus.QUEUED
     rows_processed: int = 0
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
     report: ImportReport | None = None
     error: InvalidInput | None = None
+    upload: Path | None = None  # the folder holding its uploaded files, removed at the end
+
+    def row(self) -> dict[str, object]:
+        """The job as a row of the app db (see :class:`services.appdb.JobTable`)."""
+        err = self.error
+        return {
+            "id": self.id,
+            "workspace": self.workspace,
+            "member": self.member,
+            "status": self.status.value,
+            "rows": self.rows_processed,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "report": json.dumps(self.report.as_dict()) if self.report else None,
+            "error": json.dumps(
+                {"message": err.message, "file": err.file, "line": err.line, "field": err.field}
+            )
+            if err
+            else None,
+            "upload": str(self.upload) if self.upload else None,
+            "pid": os.getpid(),
+        }
+
+    @classmethod
+    def of_row(cls, row: dict[str, object]) -> ImportJob:
+        report = None
+        if isinstance(row["report"], str):
+            data = json.loads(row["report"])
+            skipped = [SkippedRow(**s) for s in data.pop("skipped")]
+            report = ImportReport(**data, skipped=skipped)
+        error = None
+        if isinstance(row["error"], str):
+            e = json.loads(row["error"])
+            error = InvalidInput(e["message"], file=e["file"], line=e["line"], field=e["field"])
+        finished = row["finished_at"]
+        return cls(
+            id=str(row["id"]),
+            workspace=str(row["workspace"]),
+            member=str(row["member"]) if row["member"] is not None else None,
+            status=JobStatus(str(row["status"])),
+            rows_processed=int(str(row["rows"])),
+            started_at=datetime.fromisoformat(str(row["started_at"])),
+            finished_at=datetime.fromisoformat(finished) if isinstance(finished, str) else None,
+            report=report,
+            error=error,
+            upload=Path(str(row["upload"])) if row["upload"] else None,
+        )
+
+
+def unreadable(err: Exception, request: ImportRequest) -> InvalidInput:
+    """A loader failure that is not an ``InvalidInput`` (a parser's own limit, a bug on
+    odd input), located at the file; the traceback goes to the server log only."""
+    log.exception("import of %s failed unexpectedly", request.path.name)
+    return InvalidInput(
+        f"the file could not be read ({type(err).__name__})", file=request.path.name
+    )
+
+
+def without_server_paths(job: ImportJob, folder: Path | None) -> None:
+    """Cut the upload folder out of everything the job reports: a loader may name a file
+    by its full path (useful on the CLI), which on the server is our private temp path."""
+    if folder is None:
+        return
+    prefix = str(folder)
+
+    def cut(text: str) -> str:
+        return text.replace(prefix + os.sep, "").replace(prefix, "upload")
+
+    err = job.error
+    if err is not None:
+        job.error = InvalidInput(
+            cut(err.message),
+            file=cut(err.file) if err.file else err.file,
+            line=err.line,
+            field=err.field,
+        )
+    report = job.report
+    if report is not None:
+        report.source = cut(report.source)
+        report.notes = [cut(n) for n in report.notes]
+        report.skipped = [replace(r, file=cut(r.file)) for r in report.skipped]
+
+
+def remove_upload(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: object) -> bool:
+    try:
+        os.kill(int(str(pid)), 0)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 class ImportJobs:
-    """In-process background imports (jobs live as long as the server process)."""
+    """Background imports, recorded in the app db so they outlive the process.
 
-    def __init__(self) -> None:
+    A job always ends: done, or failed with a located error, whatever the loader
+    raised. A job whose process died (a crash, a restart) reads as failed and its
+    upload is removed when the next server process starts.
+    """
+
+    def __init__(self, table: JobTable | None = None, uploads: Path | None = None) -> None:
+        self._table = table
+        self.uploads = uploads
         self._jobs: dict[str, ImportJob] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._done: dict[str, asyncio.Event] = {}
 
-    def get(self, workspace: str, job_id: str) -> ImportJob | None:
+    def recover(self) -> int:
+        """Fail the jobs of processes that are gone and remove their uploads; then
+        remove any upload folder no job owns. Returns how many jobs were failed."""
+        if self._table is None:
+            return 0
+        failed = 0
+        live_uploads: set[Path] = set()
+        for row in self._table.unfinished():
+            job = ImportJob.of_row(row)
+            if _alive(row["pid"]) and row["pid"] != os.getpid():
+                if job.upload:
+                    live_uploads.add(job.upload)
+                continue
+            job.status = JobStatus.FAILED
+            job.error = InvalidInput("the server stopped while this import ran; upload it again")
+            job.finished_at = datetime.now(UTC)
+            remove_upload(job.upload)
+            job.upload = None
+            self._table.save(job.row())
+            failed += 1
+        if self.uploads is not None and self.uploads.is_dir():
+            for folder in self.uploads.iterdir():
+                if folder not in live_uploads:
+                    remove_upload(folder)
+        return failed
+
+    def upload_dir(self) -> Path:
+        """A private folder for one job's uploaded files (0700, under the data dir)."""
+        base = self.uploads or Path(tempfile.gettempdir())
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return Path(tempfile.mkdtemp(prefix="upload-", dir=base))
+
+    def get(self, viewer: Viewer, job_id: str) -> ImportJob | None:
+        """The job if ``viewer`` may see it: its member, or an admin of its workspace.
+        Anyone else gets None, exactly as for an id that does not exist."""
         job = self._jobs.get(job_id)
-        return job if job and job.workspace == workspace else None
+        if job is None and self._table is not None:
+            row = self._table.get(job_id)
+            job = ImportJob.of_row(row) if row else None
+        if job is None or job.workspace != viewer.workspace:
+            return None
+        if viewer.member is not None and job.member != viewer.member:
+            return None
+        return job
+
+    def _save(self, job: ImportJob) -> None:
+        if self._table is not None:
+            self._table.save(job.row())
 
     def start(
         self,
@@ -244,9 +416,13 @@ class ImportJobs:
         request: ImportRequest,
         *,
         cleanup: Callable[[], None] | None = None,
+        upload: Path | None = None,
     ) -> ImportJob:
-        job = ImportJob(id=uuid.uuid4().hex, workspace=viewer.workspace)
+        job = ImportJob(
+            id=uuid.uuid4().hex, workspace=viewer.workspace, member=viewer.member, upload=upload
+        )
         self._jobs[job.id] = job
+        self._save(job)
         done = self._done[job.id] = asyncio.Event()
 
         def progress(rows: int) -> None:
@@ -255,16 +431,26 @@ class ImportJobs:
         async def work() -> None:
             job.status = JobStatus.RUNNING
             try:
+                self._save(job)
                 job.report = await run_import(planner, viewer, request, progress)
                 job.status = JobStatus.DONE
             except WarmintroError as err:
                 job.error = err if isinstance(err, InvalidInput) else InvalidInput(str(err))
                 job.status = JobStatus.FAILED
+            except Exception as err:
+                job.error = unreadable(err, request)
+                job.status = JobStatus.FAILED
             finally:
                 job.finished_at = datetime.now(UTC)
-                if cleanup:
-                    cleanup()
-                done.set()
+                without_server_paths(job, job.upload)
+                try:
+                    if cleanup:
+                        cleanup()
+                    remove_upload(job.upload)
+                    job.upload = None
+                    self._save(job)
+                finally:
+                    done.set()
 
         task = asyncio.create_task(work())
         self._tasks.add(task)

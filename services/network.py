@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from graph.errors import InvalidInput, PersonNotFound
 from graph.identity import normalize_email, normalize_linkedin_url
@@ -45,6 +45,17 @@ class TieView:
     strength: float
     evidence: tuple[str, ...]
     sources: int
+
+
+def naive_utc(at: datetime) -> datetime:
+    """Times are stored naive, in UTC (as the loaders store them): an aware time is
+    converted, so it compares with the tie's stored ones.
+
+    >>> from datetime import timedelta, timezone
+    >>> naive_utc(datetime(2026, 1, 2, 10, tzinfo=timezone(timedelta(hours=2))))
+    datetime.datetime(2026, 1, 2, 8, 0)
+    """
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 class Network:
@@ -127,6 +138,7 @@ class Network:
         """Count ``count`` messages from one person to the other at ``at`` (metadata only)."""
         if not 1 <= count <= 10_000:
             raise InvalidInput("count must be between 1 and 10000", field="count")
+        at = naive_utc(at)
         a = await self._named(viewer, from_ref)
         b = await self._named(viewer, to_ref)
         x, y, ev = await self._own_evidence(viewer, a, b)

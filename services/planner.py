@@ -7,13 +7,27 @@ returns plain records. Edges (CLI, API) only translate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+import os
+import pickle
+from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
 
 from graph import algorithms
 from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_strength
-from graph.errors import AmbiguousPerson, InvalidInput, PersonNotFound
+from graph.errors import (
+    AmbiguousPerson,
+    InvalidInput,
+    PersonNotFound,
+    QueryTooExpensive,
+    WarmintroError,
+)
 from graph.exports import ExportGraph, ego_graph
 from graph.identity import normalize_email, normalize_linkedin_url, normalize_name
 from graph.model import (
@@ -34,6 +48,82 @@ from services.erasure import Suppressions
 
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
+
+PLANNING_BUDGET: ContextVar[algorithms.Budget | None] = ContextVar("planning_budget", default=None)
+"""The expansion budget of the request being served (None: unlimited, the CLI).
+
+The API sets it once per request (api/app.py) from the cost limit; every search the
+request runs, through any service, draws on it, so no argument combination makes a
+request do more work than its cost budget allows.
+"""
+
+T = TypeVar("T")
+IN_THREAD_EXPANSIONS = 2_000
+"""Expansions (about 20 ms) a budgeted search may make in the server's worker thread. A
+search that needs more is run again in a forked child process: a pure-Python search holds
+the GIL, and a thread holding it for long (or preempted by the OS while holding it) keeps
+the event loop from answering anything. Forking the server (copy-on-write, the view frozen
+out of the GC's sight) costs 2-4 ms at 150 MB."""
+
+
+def run_search(
+    search: Callable[[algorithms.Budget | None], T], budget: algorithms.Budget | None
+) -> T:
+    """Run ``search`` in this thread if it is short, else in a child process (see above).
+
+    Without a budget (the CLI) or without ``fork``, the search simply runs here.
+    """
+    if budget is None or not hasattr(os, "fork"):
+        return search(budget)
+    trial = algorithms.Budget(min(IN_THREAD_EXPANSIONS, budget.allowance()))
+    try:
+        found = search(trial)
+    except QueryTooExpensive:
+        if trial.total >= budget.left:  # the trial was all the request had left
+            raise QueryTooExpensive(budget.total) from None
+        budget.charge(trial.total)
+        return _in_child(search, budget)
+    budget.charge(trial.total - trial.left)
+    return found
+
+
+def _in_child(search: Callable[[algorithms.Budget | None], T], budget: algorithms.Budget) -> T:
+    """Fork, run ``search`` in the child, read its pickled result (or domain error) back."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: only the search, the pipe and _exit, nothing shared
+        os.close(read_end)
+        try:
+            try:
+                payload: tuple[Any, ...] = ("ok", search(budget), budget.left)
+            except WarmintroError as err:
+                payload = ("error", (type(err), err.args, err.__dict__), budget.left)
+            data = pickle.dumps(payload)
+        except BaseException as crash:
+            data = pickle.dumps(("crash", repr(crash)[:500], budget.left))
+        with os.fdopen(write_end, "wb") as out:
+            out.write(data)
+        os._exit(0)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as inp:
+            data = inp.read()
+    finally:
+        os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("the search process died without an answer")
+    kind, value, left = pickle.loads(data)  # noqa: S301 - our own child, through our own pipe
+    budget.charge(budget.left - left)
+    if kind == "error":
+        cls, args, attrs = value
+        problem = cls.__new__(cls)
+        problem.args = args
+        problem.__dict__.update(attrs)
+        raise problem
+    if kind == "crash":
+        raise RuntimeError(f"the search process failed: {value}")
+    result: T = value
+    return result
 
 
 def outside_person(ref: str, company: str, title: str = "") -> Person:
@@ -91,6 +181,7 @@ class Planner:
         today: date | None = None,
         max_hops_limit: int = MAX_HOPS,
         suppressions: Suppressions | None = None,
+        planning_threads: int = 1,
     ) -> None:
         self.store = store
         self.suppressions = suppressions  # erased people, kept out of imports
@@ -101,6 +192,29 @@ class Planner:
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
+        self.planning_threads = planning_threads
+        self._slots: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
+
+    async def _plan(self, search: Callable[[algorithms.Budget | None], T]) -> T:
+        """Run a pure search in a worker thread, at most ``planning_threads`` at once,
+        so the event loop keeps answering (health checks, other keys) meanwhile.
+
+        The search gets the request's expansion budget; when the request is cancelled
+        (its timeout), the budget's ``stop`` flag makes the thread give up within
+        about a thousand expansions instead of running on unseen.
+        """
+        budget = PLANNING_BUDGET.get()
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, anyio.CapacityLimiter(self.planning_threads))
+        try:
+            return await anyio.to_thread.run_sync(
+                run_search, search, budget, limiter=self._slots[1], abandon_on_cancel=True
+            )
+        except asyncio.CancelledError:  # the request timed out: the thread stops too
+            if budget is not None:
+                budget.stop = True
+            raise
 
     @property
     def today(self) -> date:
@@ -355,14 +469,17 @@ class Planner:
         avoid: Sequence[str] = (),
     ) -> PathView:
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
-        path = algorithms.most_trusted_path(
-            q.view.graph,
-            q.sources,
-            q.target,
-            max_hops=max_hops,
-            min_strength=min_strength,
-            avoid=q.avoid,
-            owner_mask=q.owner_mask,
+        path = await self._plan(
+            lambda budget: algorithms.most_trusted_path(
+                q.view.graph,
+                q.sources,
+                q.target,
+                max_hops=max_hops,
+                min_strength=min_strength,
+                avoid=q.avoid,
+                owner_mask=q.owner_mask,
+                budget=budget,
+            )
         )
         return await self._render(viewer, q.view, path.nodes, path.strengths, path.probability)
 
@@ -381,16 +498,19 @@ class Planner:
         if not 1 <= k <= 50:
             raise InvalidInput(f"k must be between 1 and 50, got {k}", field="k")
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
-        paths = algorithms.alternative_paths(
-            q.view.graph,
-            q.sources,
-            q.target,
-            k=k,
-            max_hops=max_hops,
-            min_strength=min_strength,
-            avoid=q.avoid,
-            diverse_first_hops=diverse_first_hops,
-            owner_mask=q.owner_mask,
+        paths = await self._plan(
+            lambda budget: algorithms.alternative_paths(
+                q.view.graph,
+                q.sources,
+                q.target,
+                k=k,
+                max_hops=max_hops,
+                min_strength=min_strength,
+                avoid=q.avoid,
+                diverse_first_hops=diverse_first_hops,
+                owner_mask=q.owner_mask,
+                budget=budget,
+            )
         )
         return [
             await self._render(viewer, q.view, p.nodes, p.strengths, p.probability) for p in paths
@@ -415,15 +535,18 @@ class Planner:
         """
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
         direct = await self._direct(viewer, q)
-        ranks = algorithms.rank_introducers(
-            q.view.graph,
-            q.sources,
-            q.target,
-            max_hops=max_hops,
-            limit=limit,
-            avoid=q.avoid,
-            owner_mask=q.owner_mask,
-            penalty=penalty,
+        ranks = await self._plan(
+            lambda budget: algorithms.rank_introducers(
+                q.view.graph,
+                q.sources,
+                q.target,
+                max_hops=max_hops,
+                limit=limit,
+                avoid=q.avoid,
+                owner_mask=q.owner_mask,
+                penalty=penalty,
+                budget=budget,
+            )
         )
         out = []
         for r in ranks:
@@ -478,13 +601,17 @@ class Planner:
             scale=self.weights.colleague_scale,
         )
         source_ids = [s.id for s in sources]
-        paths = algorithms.reach(
-            view.graph,
-            source_ids,
-            targets=colleagues,
-            max_hops=max_hops - 1 if max_hops > 1 else 1,
-            limit=max(limit * 4, 20),
-            owner_mask=await self.owner_mask(viewer, view),
+        mask = await self.owner_mask(viewer, view)
+        paths = await self._plan(
+            lambda budget: algorithms.reach(
+                view.graph,
+                source_ids,
+                targets=colleagues,
+                max_hops=max_hops - 1 if max_hops > 1 else 1,
+                limit=max(limit * 4, 20),
+                owner_mask=mask,
+                budget=budget,
+            )
         )
         seen: set[str] = set()
         out: list[IntroducerView] = []
@@ -569,13 +696,17 @@ class Planner:
         view = await self.store.planning_view(viewer.workspace)
         sources = await self.requesters(viewer, from_ref, view)
         targets = self._matching(view, company, title)
-        paths = algorithms.reach(
-            view.graph,
-            [s.id for s in sources],
-            targets=targets,
-            max_hops=max_hops,
-            limit=limit,
-            owner_mask=await self.owner_mask(viewer, view),
+        mask = await self.owner_mask(viewer, view)
+        paths = await self._plan(
+            lambda budget: algorithms.reach(
+                view.graph,
+                [s.id for s in sources],
+                targets=targets,
+                max_hops=max_hops,
+                limit=limit,
+                owner_mask=mask,
+                budget=budget,
+            )
         )
         return [
             await self._render(viewer, view, p.nodes, p.strengths, p.probability) for p in paths

@@ -120,7 +120,12 @@ async def load_into(store: GraphStore) -> None:
 def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """The app over HTTP on each backend, with the same data and keys."""
     data = tmp_path_factory.mktemp("api-data")
-    settings = Settings(data_dir=data, rate_limit_per_minute=0, environment="production")
+    settings = Settings(
+        data_dir=data,
+        rate_limit_per_minute=0,
+        environment="production",
+        graphql_introspection=True,  # the gql client validates against the schema
+    )
     if request.param == "neo4j":
         server: Neo4jServer = request.getfixturevalue("neo4j_server")
         settings = settings.model_copy(
