@@ -24,7 +24,6 @@ import httpx
 import pytest
 
 from services.appdb import AppDB
-from services.demo import build_demo
 from services.settings import Settings
 from tests.e2e.http_server import serve, serve_process
 
@@ -39,18 +38,41 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    """The demo team's workspace (5,000 people, 33,000 ties) in a private data dir."""
+    """A workspace big enough for searches to cost something: 33,000 synthetic ties
+    (demo.synth, with contact-to-contact ties a real team rarely has, which is what makes
+    6-hop searches expensive), one member and three targets 3-4 hops from her."""
+    import networkx as nx
+
+    from demo.synth import synthetic_edges
+    from graph.model import ImportBatch, Member
+    from services.access import Viewer
+    from services.imports import ImportKind, ImportRequest, run_import
+    from services.runtime import Services
+
     data = tmp_path_factory.mktemp("demo")
-    result = asyncio.run(build_demo(Settings(data_dir=data)))
-    db = AppDB(data / "app.db")
-    admin = db.create_key("demo", None)
-    db.close()
-    targets = [
-        "https://www.linkedin.com/in/dana-whitfield-acme",
-        "https://www.linkedin.com/in/teodora-gupta-bbc483e",
-        "https://www.linkedin.com/in/ngozi-eze-md",
-    ]
-    return Demo(data, admin, result.key, targets)
+    edges = list(synthetic_edges(33_000, seed=3))
+    csv = data / "ties.csv"
+    csv.write_text("source,target,strength\n" + "".join(f"{a},{b},{w:.3f}\n" for a, b, w in edges))
+    g = nx.Graph((a, b) for a, b, _ in edges)
+    member = max(g.degree, key=lambda d: (d[1], d[0]))[0]
+    far = nx.single_source_shortest_path_length(g, member, cutoff=4)
+    targets = sorted(p for p, hops in far.items() if hops in (3, 4))[:3]
+    settings = Settings(data_dir=data, workspace="demo")
+
+    async def build() -> tuple[str, str]:
+        services = Services.build(settings)
+        try:
+            services.appdb.create_workspace("demo")
+            await run_import(services.planner, Viewer("demo"), ImportRequest(ImportKind.EDGES, csv))
+            await services.store.apply("demo", ImportBatch(members=[Member(member)]))
+            return services.appdb.create_key("demo", None), services.appdb.create_key(
+                "demo", member
+            )
+        finally:
+            await services.close()
+
+    admin, key = asyncio.run(build())
+    return Demo(data, admin, key, targets)
 
 
 def settings_for(demo: Demo, **overrides: Any) -> Settings:
@@ -318,12 +340,7 @@ def test_malformed_intro_request_cursors_are_invalid_input(demo: Demo, demo_serv
 def test_record_interaction_takes_aware_times_on_a_tie_with_naive_ones(
     demo: Demo, demo_server: str
 ) -> None:
-    people = post(
-        demo_server,
-        demo.admin,
-        '{ searchPeople(text: "a", first: 2) { ... on PersonConnection { edges { node { id } } } } }',
-    ).json()["data"]["searchPeople"]["edges"]
-    a, b = (e["node"]["id"] for e in people)
+    a, b = demo.targets[:2]
     record = """mutation($a: String!, $b: String!, $at: DateTime!) {
       recordInteraction(from: $a, to: $b, at: $at) { __typename } }"""
     for at in ("2026-01-01T10:00:00", "2026-01-02T10:00:00+02:00", "2026-01-03T10:00:00Z"):

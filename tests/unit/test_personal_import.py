@@ -199,7 +199,10 @@ def test_counts_replies_threads_and_cold_inbound(tmp_path: Path) -> None:
     e = evidence_of(batch, "li:maya", "em:ana@acme.example")
     # canonical order: em:ana < li:maya, so ab is Ana -> Maya
     assert (e.emails_ab, e.emails_ba, e.email_threads, e.email_replies) == (1, 1, 1, 1)
-    assert e.first_email == NOW - timedelta(days=400) and e.last_email == NOW - timedelta(days=10)
+    # stored naive UTC, like every evidence time
+    naive = NOW.replace(tzinfo=None)
+    assert e.first_email == naive - timedelta(days=400)
+    assert e.last_email == naive - timedelta(days=10)
     assert e.owner == "li:maya" and report.interactions == 2
 
 
