@@ -53,7 +53,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     edges = list(synthetic_edges(33_000, seed=3))
     csv = data / "ties.csv"
     csv.write_text("source,target,strength\n" + "".join(f"{a},{b},{w:.3f}\n" for a, b, w in edges))
-    g = nx.Graph((a, b) for a, b, _ in edges)
+    g: nx.Graph[str] = nx.Graph((a, b) for a, b, _ in edges)
     member = max(g.degree, key=lambda d: (d[1], d[0]))[0]
     far = nx.single_source_shortest_path_length(g, member, cutoff=4)
     targets = sorted(p for p, hops in far.items() if hops in (3, 4))[:3]
