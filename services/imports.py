@@ -164,30 +164,36 @@ async def run_import(
 
     A member's import is theirs: a generic file's evidence is owned by the member
     (so it obeys their sharing level, not a file's public label), endpoints
-    resolve only against people the member may browse, and a person the file
-    names whose id is held by someone hidden from the member gets a node of the
-    member's own (:func:`services.access.shadow_id`): the hidden record is never
-    changed, shown or counted in the report. A LinkedIn export is matched by
+    resolve only against people the member may browse, and every person the file
+    names that the member cannot already browse gets a node of the member's own
+    (:func:`services.access.shadow_id`), so an id held by a hidden person and a
+    free one are treated alike: the hidden record is never changed, shown, counted
+    in the report or revealed by the id the upload's node gets. A LinkedIn export is matched by
     profile URL as always (its owner's own data names that person), but never by
     name and company against someone the member may not see.
     """
     everyone = await planner.store.people(viewer.workspace)
     existing = everyone
     generic = request.kind in (ImportKind.EDGES, ImportKind.GRAPHML)
+    restricted = False
     if viewer.member is not None:
         if generic and request.owner is None:
             me = await planner.store.person(viewer.workspace, viewer.member)
             request = replace(request, owner=me or Person(viewer.member, viewer.member))
         visible = await planner.visible_ids(viewer, browse=True)
         if visible is not None:
+            restricted = True
             existing = [p for p in everyone if p.id in visible]
     batch, report = await asyncio.to_thread(
         build_batch, request, existing, progress, planner.weights, _noon(planner.today)
     )
-    if generic and len(existing) != len(everyone):
+    if generic and restricted:
+        # Every id the member cannot already browse gets the member's own node, whether
+        # or not someone hidden holds it: a hidden id and a free one look the same.
         seen = {p.id for p in existing}
-        hidden = {p.id for p in everyone} - seen
-        batch = shadow_hidden(batch, hidden, viewer)
+        named = {p.id for p in batch.people}
+        named.update(end for rel in batch.relationships for end in (rel.a, rel.b))
+        batch = shadow_hidden(batch, named - seen, viewer)
     batch = await keep_other_sources(planner, viewer.workspace, request.kind, batch)
     if planner.suppressions is not None:  # erased people stay erased
         batch = await asyncio.to_thread(
