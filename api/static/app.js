@@ -1237,7 +1237,9 @@
       state.reach.after = result.pageInfo.endCursor;
       $("reach-more").hidden = !result.pageInfo.hasNextPage;
       renderReach();
-      const where = [state.reach.title, state.reach.company].filter(Boolean).join(" at ");
+      const titled = state.reach.title ? `“${state.reach.title}” in their title` : "";
+      const at = state.reach.company ? `at ${state.reach.company}` : "";
+      const where = [titled, at].filter(Boolean).join(" ");
       const n = state.reach.paths.length;
       let text = `Nobody reachable (${where}) within the hop limit. Try another spelling or fewer words in the title.`;
       if (n && result.pageInfo.hasNextPage) text = `The warmest ${n} people reachable (${where}); more below with “Load more”.`;

@@ -867,7 +867,7 @@ async def test_reach_counts_match_the_rows_and_an_empty_search_clears_them(
     total = await rows.count()
     assert total > first_page
     assert await text_of(page, "#reach-status") == (
-        f"{total} people reachable ({site.target('someone outside the data').company}),"
+        f"{total} people reachable (at {site.target('someone outside the data').company}),"
         " warmest first."
     )
     assert f"({total} shown)" in await text_of(page, "#reach-table-heading")
