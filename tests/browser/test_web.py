@@ -930,3 +930,34 @@ async def test_the_page_passes_an_automated_accessibility_check(
     await phone.page.locator("#reach-button").click()
     await phone.page.wait_for_selector("#reach-status.ok")
     assert await axe_violations(phone.page) == []
+
+
+OVERLAPS = """(which) => {
+  const cy = which === 'reach' ? window.warmintro.reachGraph() : window.warmintro.pathGraph();
+  const boxes = cy.nodes().map(n => ({id: n.id(),
+    b: n.renderedBoundingBox({includeLabels: true, includeNodes: true, includeOverlays: false})}));
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i].b, b = boxes[j].b;
+    const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1), h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+    if (w > 2 && h > 2) hits.push([boxes[i].id, boxes[j].id, Math.round(w), Math.round(h)]);
+  }
+  return {n: boxes.length, hits};
+}"""
+
+
+async def test_graph_labels_do_not_overlap(tab: Tab, phone: Tab, site: Site) -> None:
+    """Readable graphs (issue 18): no two people's labels overlap, on the path graph
+    (desktop and phone) and the reach graph (desktop)."""
+    for t in (tab, phone):
+        await sign_in(t, site)
+        await plan_to(t, site.teammates_contact.name)
+        found = await t.page.evaluate(OVERLAPS, "path")
+        assert found["n"] >= 3 and found["hits"] == [], found
+    page = tab.page
+    await page.get_by_role("tab", name="Who can we reach at…").click()
+    await page.locator("#reach-company").fill(site.target("someone outside the data").company)
+    await page.locator("#reach-button").click()
+    await page.wait_for_selector("#reach-status.ok")
+    found = await page.evaluate(OVERLAPS, "reach")
+    assert found["n"] >= 5 and found["hits"] == [], found
