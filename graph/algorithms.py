@@ -8,9 +8,10 @@ when the node already holds one with no more hops at no more cost.
 
 Speed comes from pruning that never changes the answer: adjacency rows are
 sorted by cost so a scan stops at the first edge that cannot beat the best path
-found; both ends' unfiltered hop balls (set unions in C) drop labels that cannot
-reach the other end within the hops left and answer "too far" without a search;
-and the bidirectional search stops on the classic two-heap criterion.
+found; both ends' unfiltered hop balls (vectorised over the graph's flat arrays)
+drop labels that cannot reach the other end within the hops left and answer
+"too far" without a search; and the bidirectional search stops on the classic
+two-heap criterion.
 
 A team (several sources) is one search from all of them at once: a path starts
 at whichever member gives the best probability and never passes through another
@@ -25,15 +26,63 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from graph.errors import InvalidInput, NoPath, NoPathReason
+import numpy as np
+import numpy.typing as npt
+
+from graph import kernels
+from graph.errors import InvalidInput, NoPath, NoPathReason, QueryTooExpensive
 from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS
-from graph.trustgraph import TrustGraph
+from graph.trustgraph import Row, TrustGraph
 
 INF = math.inf
 MAX_MULTIPLIER = 1.5
 """Largest score multiplier a penalty hook may return (a reliable introducer)."""
 BALL_BUDGET = 200_000
 """Most set elements one hop-ball layer may union; beyond it the layer is skipped."""
+
+
+class Budget:
+    """How many label expansions (heap pops) searches may still make.
+
+    One request's searches share one budget, so the work a request can cause is
+    bounded whatever its arguments; ``stop`` asks a search running in a worker
+    thread to give up (its request timed out). Each search counts in a local and
+    settles up on exit: the hot loops pay one increment and compare per pop.
+
+    >>> b = Budget(10)
+    >>> b.charge(4); b.left
+    6
+    """
+
+    __slots__ = ("left", "stop", "total")
+
+    def __init__(self, expansions: int) -> None:
+        self.total = expansions
+        self.left = expansions
+        self.stop = False
+
+    def allowance(self) -> int:
+        if self.stop:
+            raise QueryTooExpensive(self.total, "request")
+        return self.left
+
+    def charge(self, spent: int) -> None:
+        self.left -= spent
+
+
+UNLIMITED = 1 << 62
+"""The allowance of a search without a budget (the CLI, tests)."""
+CHECK_EVERY = 1023
+"""Pops between checks of a budget's ``stop`` flag (a mask: every 1024th pop)."""
+
+
+def _over(budget: Budget | None, spent: int, allow: int) -> bool:
+    """Whether a search must stop: past its allowance, or (checked every 1024th pop)
+    told to stop; raises ``QueryTooExpensive`` then, so callers write ``if _over(..)``
+    only to keep the check on one line."""
+    if spent > allow or (budget is not None and not spent & CHECK_EVERY and budget.stop):
+        raise QueryTooExpensive(budget.total if budget else UNLIMITED)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +124,7 @@ class _Filter:
     max_cost: float
     mask: int | None
     blocked: frozenset[int]
+    visible: list[bool] | None  # per mask id (TrustGraph.visible); None: every edge
 
 
 def _filter(
@@ -87,7 +137,7 @@ def _filter(
     # An edge of exactly min_strength is allowed: compare costs with a hair of slack.
     max_cost = INF if min_strength <= 0.0 else -math.log(min_strength) + 1e-12
     blocked = frozenset(g.index[a] for a in avoid if a in g.index)
-    return _Filter(max_cost, owner_mask, blocked)
+    return _Filter(max_cost, owner_mask, blocked, g.visible(owner_mask))
 
 
 def _check_hops(max_hops: int) -> None:
@@ -115,41 +165,50 @@ def _make_path(g: TrustGraph, idxs: list[int]) -> TrustedPath:
             continue
         seen[i] = len(out)
         out.append(i)
-    strengths = tuple(g.strengths[a][g.pos[a][b]] for a, b in itertools.pairwise(out))
+    strengths = tuple(g.edge_strength(a, b) for a, b in itertools.pairwise(out))
     return TrustedPath(tuple(g.ids[i] for i in out), strengths, math.prod(strengths))
 
 
-class _Ball:
-    """Nodes within ``r`` hops of a start set, ``r = 0..radius``, ignoring every filter.
+FAR = 127
+"""Hop distance of a node outside a ball (int8)."""
 
-    A filtered path is never shorter than an unfiltered one, so ``within[r]``
-    bounds hop distances from below: a node outside it is more than ``r`` hops
-    away. Layers are set unions (C speed); a layer whose union would exceed
-    ``BALL_BUDGET`` elements is not built (the bound is then just weaker).
+
+class _Ball:
+    """Hop distances from a start set up to ``radius``, ignoring every filter.
+
+    A filtered path is never shorter than an unfiltered one, so ``dist`` bounds
+    hop distances from below: a node with ``dist > r`` is more than ``r`` hops
+    away. Layers are vectorised gathers over the flat arrays; a layer that would
+    read more than ``BALL_BUDGET`` edges is not built (the bound is then weaker).
     """
 
-    __slots__ = ("radius", "within")
+    __slots__ = ("dist", "layers", "radius")
 
     def __init__(self, g: TrustGraph, starts: Iterable[int], radius: int) -> None:
-        within = [set(starts)]
-        frontier = within[0]
-        while len(within) <= radius:
-            rows = [g.pos[u] for u in frontier]
-            if sum(map(len, rows)) > BALL_BUDGET:
+        dist = np.full(len(g.ptr) - 1, FAR, dtype=np.int8)
+        frontier = np.fromiter(starts, dtype=np.int64)
+        dist[frontier] = 0
+        layers = [frontier]
+        while len(layers) <= radius:
+            if g.row_lengths(frontier) > BALL_BUDGET:
                 break
-            frontier = set().union(*rows)
-            frontier -= within[-1]
-            within.append(within[-1] | frontier)
-        self.within = within
-        self.radius = len(within) - 1
+            reached, _ = g.gather(frontier)
+            reached = reached[dist[reached] == FAR]
+            dist[reached] = len(layers)
+            # The new layer, each node once: a scan of ``dist`` costs less than a sort
+            # or hash of the (often ten times longer) list of reached ends.
+            frontier = np.flatnonzero(dist == len(layers))
+            layers.append(frontier)
+        self.dist: npt.NDArray[np.int8] = dist
+        self.layers = layers
+        self.radius = len(layers) - 1
 
-    def candidates(self, g: TrustGraph, u: int, hops_left: int) -> Iterable[int]:
-        """Positions in ``u``'s cost-sorted row of the neighbours that are at most
-        ``hops_left`` hops from this ball's start set, cheapest first."""
+    def row(self, g: TrustGraph, u: int, hops_left: int) -> Row:
+        """``u``'s cost-sorted row, only the neighbours at most ``hops_left`` hops
+        from this ball's start set."""
         if hops_left > self.radius:
-            return range(len(g.nbrs[u]))
-        pos = g.pos[u]
-        return sorted([pos[w] for w in pos.keys() & self.within[hops_left]])
+            return g.row(u)
+        return g.row_where(u, self.dist, hops_left)
 
 
 def _maybe_within(a: _Ball, b: _Ball, max_hops: int) -> bool:
@@ -157,7 +216,8 @@ def _maybe_within(a: _Ball, b: _Ball, max_hops: int) -> bool:
     if a.radius + b.radius < max_hops:
         return True
     r = min(a.radius, max_hops)
-    return not a.within[r].isdisjoint(b.within[max_hops - r])
+    near_a = np.concatenate(a.layers[: r + 1])
+    return bool((b.dist[near_a] <= max_hops - r).any())
 
 
 class _Side:
@@ -215,7 +275,7 @@ class _Side:
         return out
 
 
-def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time here
+def _best(
     g: TrustGraph,
     sources: list[int],
     target: int,
@@ -223,8 +283,10 @@ def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time h
     flt: _Filter,
     banned_nodes: frozenset[int] = frozenset(),
     banned_edges: frozenset[tuple[int, int]] = frozenset(),
+    budget: Budget | None = None,
 ) -> tuple[float, list[int]] | None:
-    """Exact hop-bounded bidirectional label-setting search.
+    """Exact hop-bounded bidirectional label-setting search (compiled:
+    :func:`graph.kernels.best_path`).
 
     Each side keeps Pareto labels (cost, hops) per node and pairs every new label
     with the other side's labels at that node (``mu``: the best pairing within
@@ -237,65 +299,38 @@ def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time h
     src_ball, tgt_ball = _Ball(g, sources, 2), _Ball(g, [target], 2)
     if not _maybe_within(src_ball, tgt_ball, max_hops):
         return None
-    fwd, bwd = _Side(sources), _Side([target])
-    source_set = set(sources)
-    nbrs, costs, masks = g.nbrs, g.costs, g.masks
-    blocked_f = flt.blocked | banned_nodes | source_set
-    blocked_b = flt.blocked | banned_nodes
-    mask, max_cost = flt.mask, flt.max_cost
-    mu = INF
-    meet = (-1, 0, 0)  # node, forward hops, backward hops
-    while fwd.heap or bwd.heap:
-        # Each side's minimum key bounds its part of any unpaired path from below;
-        # an exhausted side has paired everything it holds (it contributes 0).
-        top_f = fwd.heap[0][0] if fwd.heap else 0.0
-        top_b = bwd.heap[0][0] if bwd.heap else 0.0
-        if top_f + top_b >= mu:
-            break
-        forward = bool(fwd.heap) and (not bwd.heap or len(fwd.heap) <= len(bwd.heap))
-        side, other = (fwd, bwd) if forward else (bwd, fwd)
-        popped = side.pop()
-        if popped is None:
-            continue
-        c, h, u = popped
-        if h == max_hops or (not forward and u in source_set):
-            continue
-        hn = h + 1
-        blocked = blocked_f if forward else blocked_b
-        far_end = tgt_ball if forward else src_ball
-        row_n, row_c, row_m = nbrs[u], costs[u], masks[u]
-        for k in far_end.candidates(g, u, max_hops - hn):
-            ec = row_c[k]
-            nc = c + ec
-            if ec > max_cost or nc >= mu:
-                break
-            w = row_n[k]
-            if w in blocked or (mask is not None and not row_m[k] & mask):
-                continue
-            if banned_edges and ((u, w) if forward else (w, u)) in banned_edges:
-                continue
-            # Unless w is the far end, one more edge is needed: at least w's cheapest.
-            if nc + costs[w][0] >= mu and w != target and w not in source_set:
-                continue
-            if side.relax(w, hn, nc, u, h):
-                for ho, co in other.labels.get(w, {}).items():
-                    if hn + ho <= max_hops and nc + co < mu:
-                        mu = nc + co
-                        meet = (w, hn, ho) if forward else (w, ho, hn)
-    if meet[0] < 0:
+    allow = budget.allowance() if budget else UNLIMITED
+    vis = g.visible_array(flt.mask)
+    status, spent, mu, path = kernels.best_path(
+        g.ptr,
+        g.nbr,
+        g.cost,
+        g.mid,
+        g.first_cost,
+        _ALL_VISIBLE if vis is None else vis,
+        vis is not None,
+        np.asarray(sources, dtype=np.int64),
+        target,
+        max_hops,
+        flt.max_cost,
+        np.fromiter(flt.blocked | banned_nodes, dtype=np.int64),
+        np.asarray(sorted(banned_edges), dtype=np.int64).reshape(-1, 2),
+        src_ball.dist,
+        src_ball.radius,
+        tgt_ball.dist,
+        tgt_ball.radius,
+        allow,
+    )
+    if budget is not None:
+        budget.charge(spent)
+    if status == kernels.OVER_BUDGET:
+        raise QueryTooExpensive(budget.total if budget else UNLIMITED)
+    if not len(path):
         return None
-    node, hf, hb = meet
-    return mu, fwd.trace(node, hf)[::-1] + bwd.trace(node, hb)[1:]
+    return float(mu), path.tolist()
 
 
-def _layer(g: TrustGraph, frontier: set[int], mask: int | None) -> set[int]:
-    if mask is None:
-        return set().union(*[g.pos[u] for u in frontier])
-    out: set[int] = set()
-    for u in frontier:
-        row_m = g.masks[u]
-        out.update(w for k, w in enumerate(g.nbrs[u]) if row_m[k] & mask)
-    return out
+_ALL_VISIBLE = np.ones(1, dtype=bool)
 
 
 def _within_hops(
@@ -303,20 +338,30 @@ def _within_hops(
 ) -> bool:
     """Bidirectional breadth-first search: is ``target`` within ``max_hops`` (None:
     any number) of a source, using only edges the mask allows?"""
-    sides = [(set(sources), set(sources)), ({target}, {target})]
-    if target in sides[0][0]:
+    if target in sources:
         return True
+    n = len(g.ptr) - 1
+    seen_s, seen_t = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    front_s = np.asarray(sources, dtype=np.int64)
+    front_t = np.asarray([target], dtype=np.int64)
+    seen_s[front_s] = True
+    seen_t[front_t] = True
     hops = 0
     while max_hops is None or hops < max_hops:
-        sides.sort(key=lambda s: len(s[1]))  # grow the smaller frontier
-        (seen, frontier), (other_seen, _) = sides
-        nxt = _layer(g, frontier, mask) - seen
-        if not nxt:
+        # Grow the side whose next layer reads fewer edges.
+        grow_s = g.row_lengths(front_s) <= g.row_lengths(front_t)
+        seen, other, front = (seen_s, seen_t, front_s) if grow_s else (seen_t, seen_s, front_t)
+        reached, _ = g.gather(front, mask)
+        nxt = np.unique(reached[~seen[reached]])
+        if not len(nxt):
             return False
-        if not nxt.isdisjoint(other_seen):
+        if other[nxt].any():
             return True
-        seen |= nxt
-        sides[0] = (seen, nxt)
+        seen[nxt] = True
+        if grow_s:
+            front_s = nxt
+        else:
+            front_t = nxt
         hops += 1
     return False
 
@@ -355,6 +400,7 @@ def most_trusted_path(
     min_strength: float = 0.0,
     avoid: Iterable[str] = (),
     owner_mask: int | None = None,
+    budget: Budget | None = None,
 ) -> TrustedPath:
     """The path to ``target`` with the highest product of strengths, within ``max_hops``.
 
@@ -413,7 +459,7 @@ def most_trusted_path(
     if tgt in src:
         raise NoPath(NoPathReason.SAME_PERSON)
     flt = _filter(g, min_strength, avoid_list, owner_mask)
-    found = _best(g, src, tgt, max_hops, flt)
+    found = _best(g, src, tgt, max_hops, flt, budget=budget)
     if found is None:
         raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
     return _make_path(g, found[1])
@@ -423,14 +469,16 @@ def _first_hops(g: TrustGraph, src: list[int], flt: _Filter) -> dict[int, tuple[
     """Each usable neighbour of the sources: (cheapest first-edge cost, via which source)."""
     out: dict[int, tuple[float, int]] = {}
     source_set = set(src)
+    vis = flt.visible
     for s in src:
-        for k, n in enumerate(g.nbrs[s]):
-            c = g.costs[s][k]
+        row_n, row_c, row_m = g.row(s)
+        for k, n in enumerate(row_n):
+            c = row_c[k]
             if c > flt.max_cost:
                 break
             if n in source_set or n in flt.blocked:
                 continue
-            if flt.mask is not None and not g.masks[s][k] & flt.mask:
+            if vis is not None and not vis[row_m[k]]:
                 continue
             if c < out.get(n, (INF, -1))[0]:
                 out[n] = (c, s)
@@ -446,6 +494,7 @@ def _via_first_hops(
     k: int,
     adjust: Callable[[int], float] | None = None,
     include_target: bool = True,
+    budget: Budget | None = None,
 ) -> list[tuple[float, list[int]]]:
     """Best path through each distinct first hop, top ``k`` by (adjusted) cost.
 
@@ -465,9 +514,11 @@ def _via_first_hops(
     best: list[float] = []  # max-heap (negated) of the k best score costs
     kth = INF
     limit = max_hops - 1
-    nbrs, costs, masks = g.nbrs, g.costs, g.masks
-    mask, max_cost = flt.mask, flt.max_cost
+    vis, max_cost = flt.visible, flt.max_cost
+    allow, spent = budget.allowance() if budget else UNLIMITED, 0
     while (popped := side.pop()) is not None:
+        spent += 1
+        _over(budget, spent, allow)
         c, h, u = popped
         if c + min_first - slack >= kth:
             break
@@ -481,16 +532,17 @@ def _via_first_hops(
                 kth = -best[0]
         if h == limit:
             continue
-        row_n, row_c, row_m = nbrs[u], costs[u], masks[u]
         # The next node must still reach a source: within max_hops - (h + 1) hops.
-        for j in src_ball.candidates(g, u, max_hops - h - 1):
-            ec = row_c[j]
+        row_n, row_c, row_m = src_ball.row(g, u, max_hops - h - 1)
+        for j, ec in enumerate(row_c):
             if ec > max_cost or c + ec + min_first - slack >= kth:
                 break
             w = row_n[j]
-            if w in banned or (mask is not None and not row_m[j] & mask):
+            if w in banned or (vis is not None and not vis[row_m[j]]):
                 continue
             side.relax(w, h + 1, c + ec, u, h)
+    if budget is not None:
+        budget.charge(spent)
     ranked = sorted(found.items(), key=lambda kv: (kv[1][0], g.ids[kv[0]]))[:k]
     out = []
     for n, (score, h) in ranked:
@@ -510,6 +562,7 @@ def alternative_paths(
     avoid: Iterable[str] = (),
     diverse_first_hops: bool = True,
     owner_mask: int | None = None,
+    budget: Budget | None = None,
 ) -> list[TrustedPath]:
     """The ``k`` most trusted simple paths, best first.
 
@@ -535,23 +588,30 @@ def alternative_paths(
         raise NoPath(NoPathReason.SAME_PERSON)
     flt = _filter(g, min_strength, avoid_list, owner_mask)
     if diverse_first_hops:
-        paths = [_make_path(g, p) for _, p in _via_first_hops(g, src, tgt, max_hops, flt, k)]
+        found = _via_first_hops(g, src, tgt, max_hops, flt, k, budget=budget)
+        paths = [_make_path(g, p) for _, p in found]
     else:
-        paths = _yen(g, src, tgt, max_hops, flt, k)
+        paths = _yen(g, src, tgt, max_hops, flt, k, budget)
     if not paths:
         raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
     return paths
 
 
 def _cost(g: TrustGraph, nodes: list[int]) -> float:
-    return sum(g.costs[a][g.pos[a][b]] for a, b in itertools.pairwise(nodes))
+    return sum(g.edge_cost(a, b) for a, b in itertools.pairwise(nodes))
 
 
 def _yen(
-    g: TrustGraph, src: list[int], tgt: int, max_hops: int, flt: _Filter, k: int
+    g: TrustGraph,
+    src: list[int],
+    tgt: int,
+    max_hops: int,
+    flt: _Filter,
+    k: int,
+    budget: Budget | None = None,
 ) -> list[TrustedPath]:
     """Yen's k shortest simple paths with a hop limit and a set of sources."""
-    first = _best(g, src, tgt, max_hops, flt)
+    first = _best(g, src, tgt, max_hops, flt, budget=budget)
     if first is None:
         return []
     accepted: list[list[int]] = [first[1]]
@@ -563,7 +623,8 @@ def _yen(
         used_starts = {p[0] for p in accepted}
         others = [s for s in src if s not in used_starts]
         if others:
-            found = _best(g, others, tgt, max_hops, flt, banned_nodes=frozenset(src) - set(others))
+            banned = frozenset(src) - set(others)
+            found = _best(g, others, tgt, max_hops, flt, banned_nodes=banned, budget=budget)
             if found and tuple(found[1]) not in seen:
                 seen.add(tuple(found[1]))
                 heapq.heappush(candidates, (found[0], found[1]))
@@ -583,6 +644,7 @@ def _yen(
                 flt,
                 banned_nodes=banned_nodes,
                 banned_edges=frozenset(banned_edges),
+                budget=budget,
             )
             if found is None:
                 continue
@@ -608,6 +670,7 @@ def rank_introducers(
     avoid: Iterable[str] = (),
     owner_mask: int | None = None,
     penalty: PenaltyHook | None = None,
+    budget: Budget | None = None,
 ) -> list[IntroducerRank]:
     """The requester's contacts ranked by the best path probability through them.
 
@@ -642,7 +705,15 @@ def rank_introducers(
         return mult
 
     found = _via_first_hops(
-        g, src, tgt, max_hops, flt, limit, adjust if penalty else None, include_target=False
+        g,
+        src,
+        tgt,
+        max_hops,
+        flt,
+        limit,
+        adjust if penalty else None,
+        include_target=False,
+        budget=budget,
     )
     out = []
     for _score, nodes in found:
@@ -672,6 +743,7 @@ def reach(
     min_strength: float = 0.0,
     avoid: Iterable[str] = (),
     owner_mask: int | None = None,
+    budget: Budget | None = None,
 ) -> list[TrustedPath]:
     """The best paths to the ``limit`` most reachable of ``targets``, best first.
 
@@ -705,22 +777,25 @@ def reach(
     near = _Ball(g, wanted, 1)
     side = _Side(src)
     done: set[int] = set()
-    nbrs, costs, masks = g.nbrs, g.costs, g.masks
-    mask, max_cost = flt.mask, flt.max_cost
+    vis, max_cost = flt.visible, flt.max_cost
+    allow, spent = budget.allowance() if budget else UNLIMITED, 0
     while len(out) < limit and (popped := side.pop()) is not None:
+        spent += 1
+        _over(budget, spent, allow)
         c, h, u = popped
         if u in wanted and u not in done:
             done.add(u)
             out.append(_make_path(g, side.trace(u, h)[::-1]))
         if h == max_hops:
             continue
-        row_n, row_c, row_m = nbrs[u], costs[u], masks[u]
-        for j in near.candidates(g, u, max_hops - h - 1):
-            ec = row_c[j]
+        row_n, row_c, row_m = near.row(g, u, max_hops - h - 1)
+        for j, ec in enumerate(row_c):
             if ec > max_cost:
                 break
             w = row_n[j]
-            if w in blocked or (mask is not None and not row_m[j] & mask):
+            if w in blocked or (vis is not None and not vis[row_m[j]]):
                 continue
             side.relax(w, h + 1, c + ec, u, h)
+    if budget is not None:
+        budget.charge(spent)
     return out

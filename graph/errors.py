@@ -93,3 +93,15 @@ class InvalidTransition(WarmintroError):
 
 class StoreUnavailable(WarmintroError):
     """The backing store cannot be reached (Neo4j down, data dir unwritable)."""
+
+
+class QueryTooExpensive(WarmintroError):
+    """A search used up its expansion budget (or the request was cancelled) before it
+    finished: narrow it (fewer hops, a smaller k) rather than retry it as it is."""
+
+    def __init__(self, budget: int, what: str = "search") -> None:
+        super().__init__(
+            f"the {what} needed more than its budget of {budget} expansions; "
+            "ask for fewer hops or fewer alternatives"
+        )
+        self.budget = budget

@@ -1,0 +1,258 @@
+"""Compiled search kernels over the planning graph's flat arrays (numba).
+
+The exact hop-bounded bidirectional search of :func:`graph.algorithms._best`
+runs here, step for step as the Python version it replaced did (same heap keys,
+same side choice, same label order), so answers, including which of several
+equally good paths is returned, do not change. Compiled once per machine and
+cached beside this file; the kernel releases the GIL, so searches in worker
+threads run in parallel.
+
+Labels live in per-call arrays: a node gets a slot on its first label, and a
+slot holds one cost per hop count (``MAX_HOPS + 1``) plus the order in which
+its hop counts were first labelled (pairing scans them in that order).
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any
+
+import numba
+import numpy as np
+
+from graph.model import MAX_HOPS
+
+H1 = MAX_HOPS + 1
+OK, OVER_BUDGET = 0, 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _slot(
+    slots: Any, owner: Any, n_used: Any, lab: Any, par: Any, order: Any, count: Any, node: int
+) -> Any:
+    s = slots[node]
+    if s >= 0:
+        return s, lab, par, order, count, owner
+    s = n_used[0]
+    if s == len(owner):  # grow every per-slot array by doubling
+        cap = 2 * len(owner)
+        lab2 = np.full(cap * H1, np.inf)
+        lab2[: len(lab)] = lab
+        par2 = np.full(cap * H1, -1, dtype=np.int64)
+        par2[: len(par)] = par
+        order2 = np.zeros(cap * H1, dtype=np.int8)
+        order2[: len(order)] = order
+        count2 = np.zeros(cap, dtype=np.int8)
+        count2[: len(count)] = count
+        owner2 = np.zeros(cap, dtype=np.int64)
+        owner2[: len(owner)] = owner
+        lab, par, order, count, owner = lab2, par2, order2, count2, owner2
+    slots[node] = s
+    owner[s] = node
+    n_used[0] = s + 1
+    return s, lab, par, order, count, owner
+
+
+@numba.njit(cache=True, nogil=True)
+def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
+    ptr: Any,
+    nbr: Any,
+    cost: Any,
+    mid: Any,
+    first_cost: Any,
+    visible: Any,
+    use_visible: bool,
+    sources: Any,
+    target: int,
+    max_hops: int,
+    max_cost: float,
+    blocked: Any,
+    banned_edges: Any,
+    src_dist: Any,
+    src_radius: int,
+    tgt_dist: Any,
+    tgt_radius: int,
+    allowance: int,
+) -> Any:
+    """(status, pops, mu, path as node ints from a source to the target); an
+    empty path when there is none within the limit. ``blocked`` holds avoided
+    and banned nodes; ``banned_edges`` is (k, 2), forward direction."""
+    n = len(ptr) - 1
+    is_src = np.zeros(n, dtype=np.bool_)
+    for s in sources:
+        is_src[s] = True
+    is_blocked = np.zeros(n, dtype=np.bool_)
+    for b in blocked:
+        is_blocked[b] = True
+    cap = 1024
+    # Two sides (0 forward, 1 backward): slot maps and per-slot label arrays.
+    slots_f = np.full(n, -1, dtype=np.int32)
+    slots_b = np.full(n, -1, dtype=np.int32)
+    used_f = np.zeros(1, dtype=np.int64)
+    used_b = np.zeros(1, dtype=np.int64)
+    lab_f = np.full(cap * H1, np.inf)
+    lab_b = np.full(cap * H1, np.inf)
+    par_f = np.full(cap * H1, -1, dtype=np.int64)
+    par_b = np.full(cap * H1, -1, dtype=np.int64)
+    ord_f = np.zeros(cap * H1, dtype=np.int8)
+    ord_b = np.zeros(cap * H1, dtype=np.int8)
+    cnt_f = np.zeros(cap, dtype=np.int8)
+    cnt_b = np.zeros(cap, dtype=np.int8)
+    own_f = np.zeros(cap, dtype=np.int64)
+    own_b = np.zeros(cap, dtype=np.int64)
+    besth_f = np.full(n, 127, dtype=np.int8)
+    besth_b = np.full(n, 127, dtype=np.int8)
+    heap_f: list[Any] = [(0.0, 0, 0)]
+    heap_f.pop()
+    heap_b: list[Any] = [(0.0, 0, 0)]
+    heap_b.pop()
+    for s in sources:
+        k, lab_f, par_f, ord_f, cnt_f, own_f = _slot(
+            slots_f, own_f, used_f, lab_f, par_f, ord_f, cnt_f, s
+        )
+        lab_f[k * H1] = 0.0
+        ord_f[k * H1] = 0
+        cnt_f[k] = 1
+        heap_f.append((0.0, 0, np.int64(s)))
+    heapq.heapify(heap_f)
+    k, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
+        slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, target
+    )
+    lab_b[k * H1] = 0.0
+    cnt_b[k] = 1
+    heap_b.append((0.0, 0, np.int64(target)))
+    mu = np.inf
+    meet_node: Any = -1
+    meet_hf: Any = 0
+    meet_hb: Any = 0
+    spent = 0
+    n_banned = banned_edges.shape[0]
+    while len(heap_f) > 0 or len(heap_b) > 0:
+        top_f = heap_f[0][0] if len(heap_f) > 0 else 0.0
+        top_b = heap_b[0][0] if len(heap_b) > 0 else 0.0
+        if top_f + top_b >= mu:
+            break
+        forward = len(heap_f) > 0 and (len(heap_b) == 0 or len(heap_f) <= len(heap_b))
+        # pop the cheapest live label of the chosen side
+        found = False
+        c, h, u = 0.0, 0, 0
+        if forward:
+            while len(heap_f) > 0:
+                c, h, u = heapq.heappop(heap_f)
+                sl = slots_f[u]
+                if lab_f[sl * H1 + h] < c or besth_f[u] <= h:
+                    continue
+                besth_f[u] = h
+                found = True
+                break
+        else:
+            while len(heap_b) > 0:
+                c, h, u = heapq.heappop(heap_b)
+                sl = slots_b[u]
+                if lab_b[sl * H1 + h] < c or besth_b[u] <= h:
+                    continue
+                besth_b[u] = h
+                found = True
+                break
+        if not found:
+            continue
+        spent += 1
+        if spent > allowance:
+            return OVER_BUDGET, spent, mu, np.zeros(0, dtype=np.int64)
+        if h == max_hops or (not forward and is_src[u]):
+            continue
+        hn = h + 1
+        hops_left = max_hops - hn
+        if forward:
+            dist, radius = tgt_dist, tgt_radius
+        else:
+            dist, radius = src_dist, src_radius
+        use_dist = hops_left <= radius
+        for e in range(ptr[u], ptr[u + 1]):
+            w = nbr[e]
+            if use_dist and dist[w] > hops_left:
+                continue
+            ec = cost[e]
+            nc = c + ec
+            if ec > max_cost or nc >= mu:
+                break
+            if is_blocked[w] or (forward and is_src[w]):
+                continue
+            if use_visible and not visible[mid[e]]:
+                continue
+            if n_banned > 0:
+                hit = False
+                for b in range(n_banned):
+                    if forward and banned_edges[b, 0] == u and banned_edges[b, 1] == w:
+                        hit = True
+                    if not forward and banned_edges[b, 0] == w and banned_edges[b, 1] == u:
+                        hit = True
+                if hit:
+                    continue
+            if nc + first_cost[w] >= mu and w != target and not is_src[w]:
+                continue
+            # relax: keep the label unless one with no more hops is as cheap
+            if forward:
+                sl, lab_f, par_f, ord_f, cnt_f, own_f = _slot(
+                    slots_f, own_f, used_f, lab_f, par_f, ord_f, cnt_f, w
+                )
+                lab, par, lord, lcnt = lab_f, par_f, ord_f, cnt_f
+            else:
+                sl, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
+                    slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, w
+                )
+                lab, par, lord, lcnt = lab_b, par_b, ord_b, cnt_b
+            base = sl * H1
+            dominated = False
+            for hh in range(hn + 1):
+                if lab[base + hh] <= nc:
+                    dominated = True
+                    break
+            if dominated:
+                continue
+            if lab[base + hn] == np.inf:
+                lord[base + lcnt[sl]] = hn
+                lcnt[sl] += 1
+            lab[base + hn] = nc
+            par[base + hn] = (np.int64(u) << 3) | h
+            if forward:
+                heapq.heappush(heap_f, (nc, hn, np.int64(w)))
+                osl = slots_b[w]
+                olab, oord, ocnt = lab_b, ord_b, cnt_b
+            else:
+                heapq.heappush(heap_b, (nc, hn, np.int64(w)))
+                osl = slots_f[w]
+                olab, oord, ocnt = lab_f, ord_f, cnt_f
+            if osl >= 0:
+                obase = osl * H1
+                for i in range(ocnt[osl]):
+                    ho = np.int64(oord[obase + i])
+                    co = olab[obase + ho]
+                    if hn + ho <= max_hops and nc + co < mu:
+                        mu = nc + co
+                        if forward:
+                            meet_node, meet_hf, meet_hb = w, hn, ho
+                        else:
+                            meet_node, meet_hf, meet_hb = w, ho, hn
+    if meet_node < 0:
+        return OK, spent, mu, np.zeros(0, dtype=np.int64)
+    # trace: forward half reversed, then the backward half without the meeting node
+    fwd: list[Any] = [np.int64(meet_node)]
+    key = par_f[slots_f[meet_node] * H1 + meet_hf]
+    while key >= 0:
+        node = key >> 3
+        fwd.append(node)
+        key = par_f[slots_f[node] * H1 + (key & 7)]
+    bwd: list[Any] = [np.int64(0)]
+    bwd.pop()
+    key = par_b[slots_b[meet_node] * H1 + meet_hb]
+    while key >= 0:
+        node = key >> 3
+        bwd.append(node)
+        key = par_b[slots_b[node] * H1 + (key & 7)]
+    out = np.empty(len(fwd) + len(bwd), dtype=np.int64)
+    for i in range(len(fwd)):
+        out[i] = fwd[len(fwd) - 1 - i]
+    for i in range(len(bwd)):
+        out[len(fwd) + i] = bwd[i]
+    return OK, spent, mu, out
