@@ -10,7 +10,7 @@ export WARMINTRO_DATA_DIR ?= $(CURDIR)/data
 
 .DEFAULT_GOAL := help
 .PHONY: help install vendor-web run demo test test-fast check lint typecheck pytest neo4j-start neo4j-stop neo4j-provision \
-        compose-check browser bench bench-planner bench-import bench-api bench-neo4j eval-lint schema clean
+        compose-check browser fuzz bench bench-planner bench-import bench-api bench-neo4j eval-lint schema clean
 
 help: ## List the targets and what they do
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ vendor-web: $(VENDOR) ## Fetch Cytoscape.js (pinned in web/package-lock.json) in
 install: $(STAMP) $(VENDOR) ## Create the virtualenv, install warmintro and the page's JS library
 
 run: $(STAMP) $(VENDOR) ## Build the demo workspace (first time) and serve the API at http://$(HOST):$(PORT)
-	$(BIN)/warmintro demo --host $(HOST) --port $(PORT)
+	WARMINTRO_GRAPHIQL=$${WARMINTRO_GRAPHIQL:-true} $(BIN)/warmintro demo --host $(HOST) --port $(PORT)
 
 test: check ## Everything CI runs: set-up, ruff, mypy --strict, pytest (real Neo4j, real Chromium)
 
@@ -78,6 +78,9 @@ bench-api: $(STAMP) ## GraphQL req/s and latency under wrk, 1M-edge graph (needs
 
 bench-neo4j: $(STAMP) neo4j-provision ## Neo4j import rate and query latency next to the embedded backend
 	$(BIN)/python scripts/bench_neo4j.py --edges 1000000 --pairs 200
+
+fuzz: $(STAMP) ## schemathesis against the GraphQL schema, admin and member keys (>= 2,000 requests)
+	$(BIN)/python scripts/fuzz_api.py --requests 2000
 
 eval-lint: $(STAMP) ## Precision and recall of the outreach linter on the labelled set
 	$(BIN)/python scripts/eval_lint.py

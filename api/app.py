@@ -6,6 +6,8 @@ import asyncio
 import gc
 import json
 import logging
+import re
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -20,15 +22,21 @@ from litestar.background_tasks import BackgroundTasks
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException, TooManyRequestsException
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.response import Response
-from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import (
+    HTTP_404_NOT_FOUND,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 from litestar.types import (
     ASGIApp,
     Dependencies,
     HTTPResponseStartEvent,
     Message,
     Receive,
+    ReceiveMessage,
     Scope,
     Send,
 )
@@ -44,20 +52,29 @@ from strawberry.extensions import (
 )
 from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from api.context import NOBODY, RequestContext, request_context
 from api.cost import CostLimiter
 from api.schema import Mutation, Query
 from api.web import WEB_HANDLERS, graphiql_response
+from graph.algorithms import Budget
 from graph.errors import StoreUnavailable
 from graph.store.base import GraphStore
 from services.access import Viewer
 from services.appdb import KeyOwner, hash_key
-from services.runtime import Services
+from services.planner import PLANNING_BUDGET
+from services.runtime import Services, prepare_data_dir
 from services.settings import Settings, get_settings
 
 log = logging.getLogger("warmintro.http")
+gql_log = logging.getLogger("warmintro.graphql")
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the GIL while another waits (CPython's default is 5 ms):
+with searches in worker threads, the event loop gets the GIL back 5x sooner, which
+keeps /healthz well under 100 ms with every planning slot busy."""
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -69,6 +86,34 @@ def is_unexpected(error: GraphQLError) -> bool:
 async def fresh_response() -> Response[Any]:
     """The response GraphQL handlers may add headers or cookies to (one per request)."""
     return Response({}, background=BackgroundTasks([]))
+
+
+class HardenedSchema(strawberry.Schema):
+    """Strawberry's schema with production error handling.
+
+    Strawberry logs every error at ERROR with the query's full text: a flood of
+    invalid queries would fill the log with whatever clients sent. Here expected
+    failures (validation, bad variables, limits) go to INFO as their message alone,
+    resolver crashes to ERROR with the traceback but not the query; and outside
+    development every "Did you mean ...?" hint is cut (fields, arguments, enum
+    values, types: they spell out the schema to someone probing without it).
+    """
+
+    hide_suggestions = True
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if self.hide_suggestions:
+                error.message = SUGGESTION.sub("", error.message)
+            if is_unexpected(error):
+                gql_log.error(
+                    json.dumps({"event": "resolver_error", "path": error.path}),
+                    exc_info=error.original_error,
+                )
+            else:
+                gql_log.info(json.dumps({"event": "invalid_query", "error": error.message[:300]}))
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -91,10 +136,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         partial(ValidationCache, maxsize=512),
         partial(MaskErrors, should_mask_error=is_unexpected),
     ]
-    if not settings.graphql_introspection:
-        extensions.append(DisableIntrospection)
-    config = StrawberryConfig(disable_field_suggestions=settings.environment != "development")
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    if not (settings.graphql_introspection or settings.graphiql_enabled):
+        extensions.append(DisableIntrospection)  # GraphiQL needs it to show the schema
+    development = settings.environment == "development"
+    config = StrawberryConfig(disable_field_suggestions=not development)
+    built = HardenedSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    built.hide_suggestions = not development
+    return built
 
 
 schema = build_schema(Settings(environment="development"))
@@ -140,23 +188,124 @@ def is_open(scope: Scope) -> bool:
     return False
 
 
-async def send_json(send: Send, status: int, body: dict[str, Any], request_id: str) -> None:
+async def send_json(
+    send: Send,
+    status: int,
+    body: dict[str, Any],
+    request_id: str,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """A small JSON answer; ``request_id`` empty when ``send`` adds the header itself."""
     data = json.dumps(body).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(data)).encode()),
+        *(extra or []),
+    ]
+    if request_id:
+        headers.append((b"x-request-id", request_id.encode()))
     start: HTTPResponseStartEvent = {
         "type": "http.response.start",
         "status": status,
-        "headers": [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(data)).encode()),
-            (b"x-request-id", request_id.encode()),
-        ],
+        "headers": headers,
     }
     await send(start)
     await send({"type": "http.response.body", "body": data, "more_body": False})
 
 
+class AddressLimiter:
+    """A fixed one-minute window of requests per client address (for bad keys).
+
+    Requests without a valid key are refused before any rate limiter keyed by API
+    key sees them; without this, guessing keys would cost nothing. The table is
+    dropped each minute, so it never holds more than a minute's addresses.
+    """
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self.window = 0
+        self.counts: dict[str, int] = {}
+
+    def retry_after(self, address: str, now: float) -> int:
+        """0 when this request may go on, else the seconds until the next window."""
+        if self.per_minute <= 0:
+            return 0
+        window = int(now // 60)
+        if window != self.window:
+            self.window, self.counts = window, {}
+        count = self.counts[address] = self.counts.get(address, 0) + 1
+        return 0 if count <= self.per_minute else 60 - int(now % 60)
+
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def is_multipart(headers: dict[bytes, bytes]) -> bool:
+    return headers.get(b"content-type", b"").lower().startswith(b"multipart/")
+
+
+def body_limit(settings: Settings, headers: dict[bytes, bytes]) -> int:
+    """Uploads (multipart) may be large; every other body is a GraphQL document."""
+    return settings.import_max_bytes if is_multipart(headers) else settings.max_json_body_bytes
+
+
+def limited(receive: Receive, limit: int) -> Receive:
+    """``receive`` that counts body bytes as they stream in and stops past ``limit``.
+
+    Content-Length is checked up front, but a chunked body has none: counting here
+    cuts it at the limit whatever the framing, before the rest is read or buffered.
+    Litestar answers the exception with 413.
+    """
+    received = 0
+
+    async def receive_limited() -> ReceiveMessage:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise HTTPException(
+                    status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                    detail=f"request body larger than {limit} bytes",
+                )
+        return message
+
+    return receive_limited
+
+
+def refusal(
+    scope: Scope, bad_keys: AddressLimiter
+) -> tuple[int, dict[str, Any], list[tuple[bytes, bytes]]]:
+    """The answer to a request without a valid key: 401, or 429 past the address's limit."""
+    wait = bad_keys.retry_after(client_address(scope), time.time())
+    if wait:
+        error = "too many requests without a valid key"
+        return 429, {"error": error}, [(b"retry-after", str(wait).encode())]
+    return 401, {"error": "a valid API key is required (Authorization: Bearer <key>)"}, []
+
+
+def announced_length(headers: dict[bytes, bytes], limit: int) -> int:
+    """The Content-Length header (0 when absent; past ``limit`` when unparseable)."""
+    try:
+        return int(headers.get(b"content-length", b"0") or 0)
+    except ValueError:
+        return limit + 1
+
+
+def retry_after_seconds(headers: list[tuple[bytes, bytes]]) -> bytes:
+    """From the rate limiter's RateLimit-Reset header, else a minute."""
+    for name, value in headers:
+        if name.lower() == b"ratelimit-reset" and value.strip().isdigit():
+            return str(max(1, int(value))).encode()
+    return b"60"
+
+
 def edge_middleware(settings: Settings) -> Any:
-    """Request ids, JSON access logs, API-key auth, body-size and time limits."""
+    """Request ids, JSON access logs, API-key auth, body-size and time limits, and the
+    request's planning budget."""
+    bad_keys = AddressLimiter(settings.bad_key_limit_per_minute)
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
@@ -175,11 +324,15 @@ def edge_middleware(settings: Settings) -> Any:
                 nonlocal status_seen
                 if message["type"] == "http.response.start":
                     status_seen = message["status"]
-                    message["headers"] = [
-                        *message.get("headers", []),
-                        (b"x-request-id", request_id.encode()),
-                    ]
+                    extra = [(b"x-request-id", request_id.encode())]
+                    sent = list(message.get("headers", []))
+                    if status_seen == 429 and not any(n.lower() == b"retry-after" for n, _ in sent):
+                        extra.append((b"retry-after", retry_after_seconds(sent)))
+                    message["headers"] = [*sent, *extra]
                 await send(message)
+
+            budget = Budget(settings.request_expansions)
+            budget_token = PLANNING_BUDGET.set(budget)
 
             try:
                 if not is_open(scope):
@@ -187,32 +340,24 @@ def edge_middleware(settings: Settings) -> Any:
                     key = bearer(scope)
                     owner = services.appdb.authenticate(key) if key else None
                     if owner is None:
-                        status_seen = 401
-                        await send_json(
-                            send,
-                            401,
-                            {"error": "a valid API key is required (Authorization: Bearer <key>)"},
-                            request_id,
-                        )
-                        return
-                    content_type = headers.get(b"content-type", b"")
-                    length = int(headers.get(b"content-length", b"0") or 0)
-                    if (
-                        not content_type.startswith(b"multipart/")
-                        and length > settings.max_json_body_bytes
-                    ):
-                        status_seen = 413
-                        await send_json(send, 413, {"error": "request body too large"}, request_id)
+                        status, body, extra = refusal(scope, bad_keys)
+                        await send_json(send_with_id, status, body, "", extra)
                         return
                     scope.setdefault("state", {})["key_owner"] = owner
+                limit = body_limit(settings, headers)
+                if announced_length(headers, limit) > limit:
+                    await send_json(send_with_id, 413, {"error": "request body too large"}, "")
+                    return
                 try:
                     async with asyncio.timeout(settings.query_timeout_seconds):
-                        await app(scope, receive, send_with_id)
+                        await app(scope, limited(receive, limit), send_with_id)
                 except TimeoutError:
+                    budget.stop = True  # a search still running in a thread gives up
                     if not status_seen:
                         status_seen = 504
-                        await send_json(send, 504, {"error": "query timed out"}, request_id)
+                        await send_json(send_with_id, 504, {"error": "query timed out"}, "")
             finally:
+                PLANNING_BUDGET.reset(budget_token)
                 log.info(
                     json.dumps(
                         {
@@ -230,6 +375,17 @@ def edge_middleware(settings: Settings) -> Any:
         return middleware
 
     return factory
+
+
+def too_many_requests(
+    request: Request[Any, Any, Any], exc: TooManyRequestsException
+) -> Response[dict[str, str]]:
+    """Litestar's rate limiter answers 429 with RateLimit-* headers only; clients and
+    proxies look for Retry-After."""
+    headers = dict(exc.headers or {})
+    reset = headers.get("RateLimit-Reset", headers.get("ratelimit-reset", "60"))
+    headers["Retry-After"] = str(max(1, int(reset))) if str(reset).isdigit() else "60"
+    return Response({"error": "too many requests"}, status_code=429, headers=headers)
 
 
 def key_identifier(request: Request[Any, Any, Any]) -> str:
@@ -255,7 +411,11 @@ def configure_logging() -> None:
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> Litestar:
     """Build the ASGI app; tests pass their own settings and store."""
     settings = settings or get_settings()
+    config = settings  # narrowed for the closures below
     configure_logging()
+    prepare_data_dir(settings)
+    # Searches run in worker threads: hand the GIL back to the event loop sooner.
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -299,6 +459,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         }
 
         async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            if not config.graphiql_enabled:  # development, or WARMINTRO_GRAPHIQL=true
+                return Response("Not Found", status_code=HTTP_404_NOT_FOUND)
             return graphiql_response()
 
     middleware: list[Any] = [edge_middleware(settings)]
@@ -314,6 +476,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         route_handlers=[healthz, readyz, GraphQLController, *WEB_HANDLERS],
         lifespan=[lifespan],
         middleware=middleware,
+        exception_handlers={TooManyRequestsException: too_many_requests},
         request_max_body_size=settings.import_max_bytes,
         debug=settings.environment == "development",
     )

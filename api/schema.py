@@ -26,8 +26,8 @@ from graph.intro import IntroRequest as IntroRecord
 from graph.intro import IntroStatus
 from graph.model import DEFAULT_MAX_HOPS, Sharing
 from graph.model import Person as PersonRecord
-from graph.strength import estimate_strength, merge_evidence
-from services.imports import ImportJob, ImportKind, ImportRequest, import_owner
+from services.imports import ImportJob, ImportKind, ImportRequest, import_owner, remove_upload
+from services.network import TieView
 
 R = TypeVar("R")
 MAX_FIRST = 100
@@ -68,14 +68,15 @@ def job_of(job: ImportJob) -> t.ImportJob:
     )
 
 
-async def relationship_view(info: Info, a: str, b: str) -> t.Relationship:
-    s = info.context.services
-    rel = await s.store.relationship(info.context.viewer.workspace, a, b)
-    assert rel is not None
-    est = estimate_strength(
-        merge_evidence(list(rel.evidence)), as_of=s.planner.today, weights=s.planner.weights
+def relationship_view(tie: TieView) -> t.Relationship:
+    """A tie as the service let the viewer see it (only evidence they may browse)."""
+    return t.Relationship(
+        a=strawberry.ID(tie.a),
+        b=strawberry.ID(tie.b),
+        strength=tie.strength,
+        evidence=list(tie.evidence),
+        sources=tie.sources,
     )
-    return t.Relationship.of(rel, est.strength, est.lines)
 
 
 @strawberry.input(
@@ -217,7 +218,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Counts of people, relationships and interactions in the workspace."
+        description="Counts of people, relationships and interactions: the workspace's for an "
+        "admin key; for a member, what they may browse (teammates' hidden data left out)."
     )
     @plain_errors
     async def network_stats(self, info: Info) -> t.NetworkStats:
@@ -323,8 +325,8 @@ class Query:
     @strawberry.field(description="Progress and report of a background import.")
     @answers
     async def import_job(self, info: Info, id: strawberry.ID) -> t.ImportJobResult:
-        job = info.context.services.imports.get(info.context.viewer.workspace, str(id))
-        if job is None:
+        job = info.context.services.imports.get(info.context.viewer, str(id))
+        if job is None:  # unknown, or another member's: the same answer
             return t.NotFound(message=f"no import job {id!r}")
         return job_of(job)
 
@@ -339,15 +341,21 @@ class PersonInput:
     url: str = ""
 
 
-def save_upload(upload: Any, max_bytes: int) -> FilePath:
-    """Spool an uploaded file to a private temp file, refusing oversized ones."""
-    name = FilePath(getattr(upload, "filename", None) or "upload").name
-    folder = FilePath(tempfile.mkdtemp(prefix="warmintro-upload-"))
+def save_upload(upload: Any, max_bytes: int, folder: FilePath | None = None) -> FilePath:
+    """Spool an uploaded file into ``folder`` (a job's private upload folder under the
+    data dir, removed when the job ends or, after a crash, at the next start), refusing
+    oversized ones. Its name is the client's basename: errors name it, never our path."""
+    read = getattr(getattr(upload, "file", None), "read", None)
+    if not callable(read):  # e.g. a string inline in the document
+        raise InvalidInputError(
+            "send the file as a multipart upload (GraphQL multipart request spec)", field="file"
+        )
+    name = FilePath(getattr(upload, "filename", None) or "upload").name or "upload"
+    folder = folder or FilePath(tempfile.mkdtemp(prefix="warmintro-upload-"))
     target = folder / name
-    source = upload.file
     total = 0
     with target.open("wb") as out:
-        while chunk := source.read(1 << 20):
+        while chunk := read(1 << 20):
             total += len(chunk)
             if total > max_bytes:
                 raise InvalidInputError(
@@ -355,6 +363,18 @@ def save_upload(upload: Any, max_bytes: int) -> FilePath:
                 )
             out.write(chunk)
     return target
+
+
+async def _personal_import(
+    info: Info, kind: ImportKind, file: Upload, owner: str | None, aliases: list[str] | None
+) -> t.ImportJob:
+    """Mail, calendar and address books: the same background job as a LinkedIn export."""
+    c = info.context
+    s = c.services
+    owner_person = await import_owner(s.planner, c.viewer, owner)
+    path = save_upload(file, s.settings.import_max_bytes)
+    request = ImportRequest(kind, path, owner=owner_person, aliases=tuple(aliases or ()))
+    return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=_remove(path)))
 
 
 def _remove(path: FilePath) -> Callable[[], None]:
@@ -403,9 +423,14 @@ class Mutation:
         s = c.services
 
         owner_person = await import_owner(s.planner, c.viewer, owner)
-        path = save_upload(file, s.settings.import_max_bytes)
+        folder = s.imports.upload_dir()
+        try:
+            path = save_upload(file, s.settings.import_max_bytes, folder)
+        except BaseException:
+            remove_upload(folder)
+            raise
         request = ImportRequest(ImportKind.LINKEDIN, path, owner=owner_person)
-        return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=_remove(path)))
+        return job_of(s.imports.start(s.planner, c.viewer, request, upload=folder))
 
     @strawberry.mutation(
         description="Upload a generic edge list (CSV or JSON) and an optional people CSV."
@@ -417,16 +442,58 @@ class Mutation:
         c = info.context
         s = c.services
 
-        path = save_upload(file, s.settings.import_max_bytes)
-        people_path = save_upload(people, s.settings.import_max_bytes) if people else None
+        folder = s.imports.upload_dir()
+        try:
+            path = save_upload(file, s.settings.import_max_bytes, folder)
+            people_path = None
+            if people:  # its own subfolder: both files may carry the same name
+                (folder / "people").mkdir(mode=0o700)
+                people_path = save_upload(people, s.settings.import_max_bytes, folder / "people")
+        except BaseException:
+            remove_upload(folder)
+            raise
         request = ImportRequest(ImportKind.EDGES, path, people_path=people_path)
+        return job_of(s.imports.start(s.planner, c.viewer, request, upload=folder))
 
-        def cleanup() -> None:
-            _remove(path)()
-            if people_path:
-                _remove(people_path)()
+    @strawberry.mutation(
+        description="Upload a mailbox (mbox, Google Takeout .zip or .eml); only who, when and "
+        "which thread are kept, never a subject or a body. Runs in the background."
+    )
+    @answers
+    async def import_mailbox(
+        self,
+        info: Info,
+        file: Upload,
+        owner: str | None = None,
+        aliases: list[str] | None = None,
+    ) -> t.ImportResult:
+        return await _personal_import(info, ImportKind.MBOX, file, owner, aliases)
 
-        return job_of(s.imports.start(s.planner, c.viewer, request, cleanup=cleanup))
+    @strawberry.mutation(
+        description="Upload a calendar (.ics or a Takeout .zip); only who met whom, when and in "
+        "how large a group are kept. Runs in the background."
+    )
+    @answers
+    async def import_calendar(
+        self,
+        info: Info,
+        file: Upload,
+        owner: str | None = None,
+        aliases: list[str] | None = None,
+    ) -> t.ImportResult:
+        return await _personal_import(info, ImportKind.CALENDAR, file, owner, aliases)
+
+    @strawberry.mutation(
+        description="Upload an address book: a vCard file or a Google/Outlook contacts CSV "
+        "(phones are not kept). Runs in the background."
+    )
+    @answers
+    async def import_contacts(
+        self, info: Info, file: Upload, owner: str | None = None
+    ) -> t.ImportResult:
+        name = (getattr(file, "filename", None) or "").casefold()
+        kind = ImportKind.CONTACTS if name.endswith(".csv") else ImportKind.VCARD
+        return await _personal_import(info, kind, file, owner, None)
 
     @strawberry.mutation(description="Create or update a person (new non-empty fields win).")
     @answers
@@ -462,7 +529,7 @@ class Mutation:
             shared_employers=shared_employers or (),
             rating=rating,
         )
-        return await relationship_view(info, rel.a, rel.b)
+        return relationship_view(rel)
 
     @strawberry.mutation(description="Count messages from one person to another (metadata only).")
     @answers
@@ -476,7 +543,7 @@ class Mutation:
     ) -> t.RelationshipResult:
         c = info.context
         rel = await c.services.network.record_interaction(c.viewer, from_, to, at=at, count=count)
-        return await relationship_view(info, rel.a, rel.b)
+        return relationship_view(rel)
 
     @strawberry.mutation(
         description="Set (or clear with null) your rating of a tie; it overrides the model."
@@ -487,10 +554,11 @@ class Mutation:
     ) -> t.RelationshipResult:
         c = info.context
         rel = await c.services.network.rate_relationship(c.viewer, a, b, rating)
-        return await relationship_view(info, rel.a, rel.b)
+        return relationship_view(rel)
 
     @strawberry.mutation(
-        description="Remove a person, every relationship touching them and their evidence."
+        description="Erase a person completely: ties, evidence, merges, intro requests and "
+        "mentions in them; a re-import skips them (suppression list)."
     )
     @answers
     async def erase_person(self, info: Info, ref: str) -> t.EraseResult:
@@ -500,6 +568,8 @@ class Mutation:
             person_id=strawberry.ID(erased.person_id),
             relationships=erased.relationships,
             evidence=erased.evidence,
+            intro_requests=erased.intro_requests,
+            suppressed_keys=erased.suppressed_keys,
         )
 
     @strawberry.mutation(

@@ -126,9 +126,34 @@ class NotFound:
     message: str
 
 
-Problem = NoPath | PersonNotFound | AmbiguousPerson | InvalidInput | Forbidden | NotFound
+@strawberry.type(
+    description="The search needed more work than the request's budget allows: ask for "
+    "fewer hops or fewer alternatives (retrying as is will not help)."
+)
+class QueryTooExpensive:
+    message: str
+    budget: int = strawberry.field(description="The expansions the request was allowed.")
+
+
+Problem = (
+    NoPath
+    | PersonNotFound
+    | AmbiguousPerson
+    | InvalidInput
+    | Forbidden
+    | NotFound
+    | QueryTooExpensive
+)
 """The members every result union carries, so every domain error has a typed answer."""
-PROBLEMS = (NoPath, PersonNotFound, AmbiguousPerson, InvalidInput, Forbidden, NotFound)
+PROBLEMS = (
+    NoPath,
+    PersonNotFound,
+    AmbiguousPerson,
+    InvalidInput,
+    Forbidden,
+    NotFound,
+    QueryTooExpensive,
+)
 
 
 def problem_of(err: errors.WarmintroError) -> Problem:
@@ -148,6 +173,8 @@ def problem_of(err: errors.WarmintroError) -> Problem:
         return InvalidInput(message=str(err), field=err.field, file=err.file, line=err.line)
     if isinstance(err, errors.Forbidden):
         return Forbidden(message=str(err))
+    if isinstance(err, errors.QueryTooExpensive):
+        return QueryTooExpensive(message=str(err), budget=err.budget)
     if isinstance(err, errors.InvalidTransition):
         return InvalidInput(message=str(err), field="status", file=None, line=None)
     return NotFound(message=str(err))
@@ -227,8 +254,8 @@ def decode_cursor(cursor: str | None) -> int:
         return 0
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind != "offset":
-            raise ValueError(kind)
+        if kind != "offset" or not value.isdigit() or len(value) > 9:
+            raise ValueError(kind)  # only offsets this API hands out: 0 .. 999,999,999
         return int(value) + 1
     except (ValueError, UnicodeDecodeError) as exc:
         raise errors.InvalidInput("malformed cursor", field="after") from exc
@@ -291,6 +318,14 @@ class ErasedPerson:
     person_id: strawberry.ID
     relationships: int
     evidence: int
+    intro_requests: int = strawberry.field(
+        description="Intro requests deleted (they involved the person) or scrubbed (their "
+        "goal or draft named them)."
+    )
+    suppressed_keys: int = strawberry.field(
+        description="Identity keys (id, URL, email, name+company) put on the workspace's "
+        "suppression list as salted hashes: a re-import skips the person."
+    )
 
 
 strawberry.enum(JobStatus, name="ImportStatus")

@@ -355,7 +355,7 @@ def erase(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Remove a person, every relationship touching them and all their evidence.
+    """Erase a person completely (ties, evidence, intro requests); re-imports skip them.
 
     Asks before erasing; pass --yes in scripts (without a terminal it refuses to guess).
     """
@@ -367,7 +367,7 @@ def erase(
                 raise InvalidInput(
                     f"erasing {person.name} [{person.id}] cannot be undone; pass --yes to "
                     "confirm when not at a terminal",
-                    field="--yes",
+                    field="yes",
                 )
             if not typer.confirm(f"Erase {person.name} [{person.id}] and all their ties?"):
                 typer.echo("nothing erased")
@@ -377,9 +377,12 @@ def erase(
             "erased": erased.person_id,
             "relationships": erased.relationships,
             "evidence": erased.evidence,
+            "introRequests": erased.intro_requests,
+            "suppressedKeys": erased.suppressed_keys,
         }
         emit(doc) if as_json else typer.echo(
-            f"erased {person.name} [{person.id}]: {erased.relationships} relationships"
+            f"erased {person.name} [{person.id}]: {erased.relationships} relationships, "
+            f"{erased.intro_requests} intro requests; a re-import will skip them"
         )
 
     run(ctx, body, as_json=as_json)
@@ -474,6 +477,83 @@ def import_graphml(
         return ImportRequest(ImportKind.GRAPHML, path)
 
     _import(ctx, request, as_json)
+
+
+OwnerOpt = Annotated[
+    str | None,
+    typer.Option("--owner", help="Whose data (PersonRef or email); members: themselves."),
+]
+AliasOpt = Annotated[
+    list[str] | None,
+    typer.Option("--alias", help="Another address of the owner (repeatable)."),
+]
+
+
+def _personal_import(
+    ctx: typer.Context,
+    kind: ImportKind,
+    path: Path,
+    owner: str | None,
+    aliases: list[str] | None,
+    as_json: bool,
+) -> None:
+    async def request(planner: Planner, viewer: Viewer) -> ImportRequest:
+        return ImportRequest(
+            kind,
+            path,
+            owner=await import_owner(planner, viewer, owner),
+            aliases=tuple(aliases or ()),
+        )
+
+    _import(ctx, request, as_json)
+
+
+@import_app.command("mbox")
+def import_mbox(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help="An mbox, a Google Takeout .zip, an .eml or a folder of mail.")
+    ],
+    owner: OwnerOpt = None,
+    alias: AliasOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import email metadata (who, when, which thread; never a subject or a body)."""
+    _personal_import(ctx, ImportKind.MBOX, path, owner, alias, as_json)
+
+
+@import_app.command("calendar")
+def import_calendar(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="An .ics file, a folder of them or a .zip.")],
+    owner: OwnerOpt = None,
+    alias: AliasOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import meetings (who met whom, when, in how large a group; never titles)."""
+    _personal_import(ctx, ImportKind.CALENDAR, path, owner, alias, as_json)
+
+
+@import_app.command("vcard")
+def import_vcard(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A .vcf (vCard 2.1/3.0/4.0), folder or .zip.")],
+    owner: OwnerOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import an address book (names, emails, organisation, title; phones are not kept)."""
+    _personal_import(ctx, ImportKind.VCARD, path, owner, None, as_json)
+
+
+@import_app.command("contacts")
+def import_contacts(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A Google Contacts or Outlook CSV export.")],
+    owner: OwnerOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a Google Contacts or Outlook contacts CSV (phones are not kept)."""
+    _personal_import(ctx, ImportKind.CONTACTS, path, owner, None, as_json)
 
 
 # -- workspaces and keys ------------------------------------------------------------------

@@ -721,7 +721,7 @@ def rank_introducers(
         n = nodes[1]
         adj = adjustments.get(n, IntroducerAdjustment())
         reasons = (
-            f"best path probability {path.probability:.3f} in {path.hops} hops",
+            f"{path.probability:.0%} chance over {path.hops} hop{'s' if path.hops != 1 else ''}",
             *adj.reasons,
         )
         out.append(

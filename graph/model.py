@@ -6,7 +6,7 @@ planner and the API without defensive copies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -86,10 +86,74 @@ class Evidence:
     recommendations: int = 0
     rating: float | None = None  # explicit strength in (0, 1]; overrides the model
     notes: tuple[tuple[str, str], ...] = ()  # extra source columns kept verbatim
+    # Email, calendar and address-book metadata (loaders.personal); never a subject or body.
+    emails_ab: int = 0  # emails from a to b (canonical order, like messages_ab)
+    emails_ba: int = 0
+    email_threads: int = 0  # distinct threads both took part in
+    email_replies: int = 0  # replies either way (one answering the other's message)
+    first_email: datetime | None = None
+    last_email: datetime | None = None
+    meetings: int = 0  # meetings both attended (occurrences of recurring ones)
+    small_meetings: int = 0  # of which with at most SMALL_MEETING people
+    meeting_weight: float = 0.0  # sum of loaders.calendar.meeting_weight over them
+    first_meeting: datetime | None = None
+    last_meeting: datetime | None = None
+    address_book: tuple[str, ...] = ()  # names of the members whose address book lists b
+    # Two contacts seen together in the owner's mail or calendar (owner is neither end).
+    threads_together: int = 0
+    meetings_together: int = 0
+    together_from: tuple[str, ...] = ()  # names of the members whose data showed it
     # Implied, never stored: set on the planning view's own evidence (graph.colleagues).
     teammate: bool = False  # both are members of the workspace
     colleague_company: str = ""  # both list this company as their current one (inferred)
     colleague_size: int = 0  # people at that company in the graph
+
+
+SMALL_MEETING = 4  # a meeting of at most this many people is "small" (counted apart)
+
+#: Which evidence fields each kind of source writes. A re-import replaces only its
+#: own source's fields of the same owner's evidence for a pair (see overlay_evidence):
+#: a member's mail import must not wipe what their LinkedIn export said, nor the reverse.
+MAIL_FIELDS = frozenset(
+    {
+        "emails_ab",
+        "emails_ba",
+        "email_threads",
+        "email_replies",
+        "first_email",
+        "last_email",
+        "threads_together",
+    }
+)
+CALENDAR_FIELDS = frozenset(
+    {
+        "meetings",
+        "small_meetings",
+        "meeting_weight",
+        "first_meeting",
+        "last_meeting",
+        "meetings_together",
+    }
+)
+ADDRESS_BOOK_FIELDS = frozenset({"address_book"})
+PERSONAL_FIELDS = MAIL_FIELDS | CALENDAR_FIELDS | ADDRESS_BOOK_FIELDS | {"together_from"}
+
+
+def overlay_evidence(old: Evidence, new: Evidence, owned: frozenset[str]) -> Evidence:
+    """``new`` for the fields its source owns, ``old`` for every other field.
+
+    ``together_from`` is a union: both mail and calendar may show two contacts together.
+
+    >>> old = Evidence(owner="m", messages_ab=3, emails_ab=9)
+    >>> new = Evidence(owner="m", emails_ab=2, emails_ba=1)
+    >>> e = overlay_evidence(old, new, MAIL_FIELDS)
+    >>> (e.messages_ab, e.emails_ab, e.emails_ba)
+    (3, 2, 1)
+    """
+    values = {name: getattr(new if name in owned else old, name) for name in _EVIDENCE_FIELDS}
+    values["owner"] = new.owner
+    values["together_from"] = tuple(dict.fromkeys((*old.together_from, *new.together_from)))
+    return Evidence(**values)
 
 
 def canonical_pair(x: str, y: str) -> tuple[str, str]:
@@ -145,3 +209,8 @@ class ImportBatch:
     relationships: list[Relationship] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
     members: list[Member] = field(default_factory=list)
+
+
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
+#: Fields written by LinkedIn exports, edge lists and GraphML (everything not personal).
+LINKEDIN_FIELDS = frozenset(_EVIDENCE_FIELDS) - PERSONAL_FIELDS

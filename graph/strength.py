@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from graph.colleagues import INFERRED_OWNER, colleague_strength
-from graph.model import Evidence
+from graph.model import SMALL_MEETING, Evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,22 @@ class StrengthWeights:
     invitation_note: float = 0.05
     endorsement_max: float = 0.06
     recommendation_each: float = 0.2  # writing a recommendation is a costly signal
+    # Email, calendar and address books (docs/concepts.md, "Email, calendar and address
+    # books"): reciprocated exchange and small meetings weigh most, one-way volume and
+    # big meetings little, an address-book entry a little.
+    email_mutual_max: float = 0.5  # min(sent, received) or replies: reciprocity
+    email_mutual_scale: float = 5.0
+    email_volume_max: float = 0.2
+    email_volume_scale: float = 20.0
+    meeting_max: float = 0.45  # small meetings: being in the same room is costly
+    meeting_scale: float = 3.0  # on the size-weighted count (loaders.calendar.meeting_weight)
+    address_book: float = 0.1  # someone kept their number or address
+    together_max: float = 0.35  # two contacts on the same small threads / meetings
+    together_scale: float = 5.0
+    together_min: int = 2  # threads (or meetings) together before a tie is observed
+    together_max_group: int = 6  # threads / meetings with more people say nothing
+    email_min_sent: int = 1  # cold inbound mail the owner never answered is no tie
+    meeting_min_weight: float = 0.5  # a lone all-hands makes nobody a contact
     teammate: float = 0.8  # members pooled their networks: they know each other well
     colleague_ceiling: float = 0.3  # an inferred colleague tie is weak at best...
     colleague_scale: float = 0.6  # ...and weaker in bigger companies: scale / sqrt(size)
@@ -104,6 +120,21 @@ def merge_evidence(items: Sequence[Evidence]) -> Evidence:
         recommendations=max(e.recommendations for e in items),
         rating=max(ratings) if ratings else None,
         notes=tuple(n for e in items for n in e.notes),
+        emails_ab=max(e.emails_ab for e in items),
+        emails_ba=max(e.emails_ba for e in items),
+        email_threads=max(e.email_threads for e in items),
+        email_replies=max(e.email_replies for e in items),
+        first_email=_earliest(e.first_email for e in items),
+        last_email=_latest(e.last_email for e in items),
+        meetings=max(e.meetings for e in items),
+        small_meetings=max(e.small_meetings for e in items),
+        meeting_weight=max(e.meeting_weight for e in items),
+        first_meeting=_earliest(e.first_meeting for e in items),
+        last_meeting=_latest(e.last_meeting for e in items),
+        address_book=_union(e.address_book for e in items),
+        threads_together=max(e.threads_together for e in items),
+        meetings_together=max(e.meetings_together for e in items),
+        together_from=_union(e.together_from for e in items),
         teammate=any(e.teammate for e in items),
         colleague_company=next((e.colleague_company for e in items if e.colleague_company), ""),
         colleague_size=max(e.colleague_size for e in items),
@@ -116,6 +147,100 @@ def _union(groups: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
         for item in group:
             seen.setdefault(item, None)
     return tuple(seen)
+
+
+def _earliest(values: Iterable[datetime | None]) -> datetime | None:
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
+
+
+def _latest(values: Iterable[datetime | None]) -> datetime | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def _span(first: datetime | None, last: datetime | None) -> str:
+    """ " over 2 years" for the time between two contacts; "" under two weeks."""
+    if first is None or last is None:
+        return ""
+    days = (last - first).days
+    if days < 14:
+        return ""
+    if days < 60:
+        return f" over {days // 7} weeks"
+    if days < 730:
+        return f" over {days // 30} months"
+    return f" over {days // 365} years"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _personal(evidence: Evidence, w: StrengthWeights, as_of: date) -> list[tuple[float, str]]:
+    """Contributions from email, calendar and address books, with their lines."""
+    out: list[tuple[float, str]] = []
+    sent, received = evidence.emails_ab, evidence.emails_ba
+    total = sent + received
+    if total:
+        both = "both ways" if sent and received else "one way"
+        line = f"{total} email{'s' if total != 1 else ''} {both}"
+        line += _span(evidence.first_email, evidence.last_email)
+        if evidence.last_email is not None:
+            line += f", last {_ago(max((as_of - evidence.last_email.date()).days, 0))}"
+        mutual_count = max(min(sent, received), evidence.email_replies)
+        mutual = w.email_mutual_max * _saturating(mutual_count, w.email_mutual_scale)
+        volume = w.email_volume_max * _saturating(total, w.email_volume_scale)
+        out.append((1 - (1 - mutual) * (1 - volume), line))
+    if evidence.meetings:
+        n, small = evidence.meetings, evidence.small_meetings
+        plural = "s" if n != 1 else ""
+        if small == n:
+            line = f"{n} meeting{plural} of ≤ {SMALL_MEETING} people"
+        elif small:
+            line = f"{n} meeting{plural} ({small} of ≤ {SMALL_MEETING} people)"
+        else:
+            line = f"{n} meeting{plural} of more than {SMALL_MEETING} people"
+        if evidence.last_meeting is not None:
+            line += f", last {_ago(max((as_of - evidence.last_meeting.date()).days, 0))}"
+        out.append((w.meeting_max * _saturating(evidence.meeting_weight, w.meeting_scale), line))
+    if evidence.address_book:
+        out.append((w.address_book, f"in {_names(evidence.address_book)}'s address book"))
+    threads, meetings = evidence.threads_together, evidence.meetings_together
+    if threads or meetings:
+        parts = [f"{threads} email thread{'s' if threads != 1 else ''}"] if threads else []
+        if meetings:
+            parts.append(f"{meetings} meeting{'s' if meetings != 1 else ''}")
+        what = "mail" if not meetings else ("calendar" if not threads else "mail and calendar")
+        who = _names(evidence.together_from)
+        source = f" (from {who}'s {what})" if who else ""
+        line = f"in {' and '.join(parts)} together{source}"
+        together = w.together_max * _saturating(threads + meetings, w.together_scale)
+        out.append((together, line))
+    return out
+
+
+def _recency(evidence: Evidence, w: StrengthWeights, as_of: date) -> list[tuple[float, str]]:
+    """Recency of the latest contact on any channel, and (without a LinkedIn connection
+    date) how long the two have been in touch."""
+    out: list[tuple[float, str]] = []
+    # A big meeting is no contact: only small ones make recency (as they make strength).
+    met = evidence.last_meeting if evidence.small_meetings else None
+    last_seen = _latest((evidence.last_contact, evidence.last_email, met))
+    if last_seen is not None:
+        days = max((as_of - _as_date(last_seen)).days, 0)
+        recency = w.recency_max * 0.5 ** (days / w.recency_half_life_days)
+        said = (
+            evidence.messages_ab + evidence.messages_ba + evidence.emails_ab + evidence.emails_ba
+        ) or evidence.meetings  # those lines already say when
+        out.append((recency, "" if said else f"last contact {_ago(days)}"))
+    first_seen = _earliest((evidence.first_contact, evidence.first_email, evidence.first_meeting))
+    if not evidence.connected_on and first_seen is not None:
+        years = max((as_of - _as_date(first_seen)).days, 0) / 365.25
+        out.append((w.duration_max * _saturating(years, w.duration_scale_years), ""))
+    return out
 
 
 def _saturating(count: float, scale: float) -> float:
@@ -195,7 +320,7 @@ def estimate_strength(
     contributions: list[tuple[float, str]] = team
     sent, received = evidence.messages_ab, evidence.messages_ba
     total = sent + received
-    last_days = (
+    contact_days = (
         max((as_of - _as_date(evidence.last_contact)).days, 0) if evidence.last_contact else None
     )
     if total:
@@ -203,15 +328,13 @@ def estimate_strength(
         line = f"{total} messages {both} ({max(sent, received)} and {min(sent, received)})"
         if not (sent and received):
             line = f"{total} message{'s' if total != 1 else ''} one way"
-        if last_days is not None:
-            line += f", last {_ago(last_days)}"
+        if contact_days is not None:
+            line += f", last {_ago(contact_days)}"
         mutual = w.mutual_max * _saturating(min(sent, received), w.mutual_scale)
         volume = w.volume_max * _saturating(total, w.volume_scale)
         contributions.append((1 - (1 - mutual) * (1 - volume), line))
-    if last_days is not None:
-        recency = w.recency_max * 0.5 ** (last_days / w.recency_half_life_days)
-        line = "" if total else f"last contact {_ago(last_days)}"
-        contributions.append((recency, line))
+    contributions.extend(_personal(evidence, w, as_of))
+    contributions.extend(_recency(evidence, w, as_of))
     for employer in evidence.shared_employers:
         contributions.append((w.employer_each, f"worked at {employer} at the same time"))
     for school in evidence.shared_schools:

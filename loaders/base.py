@@ -5,7 +5,7 @@ plus an :class:`~loaders.report.ImportReport`; the caller applies the batch in
 one transaction, so a loader never writes anything itself and a failure
 (``InvalidInput`` naming file, line and field) leaves the store untouched.
 
-To add a source (Google Contacts CSV, vCard, calendar metadata):
+To add a source (a CRM export, another mail format):
 
 1. Write ``loaders/<source>.py`` with pure parsers over text or records and a
    class with ``name``, ``detect`` and ``load`` as below. Give people stable ids
@@ -15,7 +15,7 @@ To add a source (Google Contacts CSV, vCard, calendar metadata):
 3. Add crafted good and malformed files under ``tests/data/<source>/``.
 
 >>> [loader.name for loader in LOADERS]
-['linkedin', 'edges', 'graphml']
+['linkedin', 'edges', 'graphml', 'mbox', 'calendar', 'vcard', 'contacts']
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from loaders.edges import EdgesLoader
 from loaders.graphml import GraphMLLoader
 from loaders.linkedin_export import LinkedInLoader
 from loaders.options import LoadOptions
+from loaders.personal import CalendarLoader, ContactsLoader, MailLoader, VCardLoader
 from loaders.report import ImportReport
 
 
@@ -55,7 +56,15 @@ class Loader(Protocol):
         ...
 
 
-LOADERS: tuple[Loader, ...] = (LinkedInLoader(), EdgesLoader(), GraphMLLoader())
+LOADERS: tuple[Loader, ...] = (
+    LinkedInLoader(),
+    EdgesLoader(),
+    GraphMLLoader(),
+    MailLoader(),
+    CalendarLoader(),
+    VCardLoader(),
+    ContactsLoader(),
+)
 
 
 def loader_named(name: str) -> Loader:

@@ -29,8 +29,6 @@ counterpart's ``weighted`` total.
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -45,6 +43,7 @@ import recurring_ical_events  # type: ignore[import-untyped]
 from graph.errors import InvalidInput
 from graph.identity import normalize_email
 from loaders.report import SkippedRow
+from loaders.sources import file_sources, reject_nul, unfold
 
 DEFAULT_PAST = timedelta(days=730)
 DEFAULT_AHEAD = timedelta(days=30)
@@ -170,36 +169,11 @@ class _Scan:
 
 
 def _decode(data: bytes, file: str) -> str:
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        raise InvalidInput("NUL byte: binary data, not an iCalendar file", file=file, line=line)
+    reject_nul(data, file, "an iCalendar file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")  # Outlook re-saves; rare
-
-
-def _logical_lines(text: str, file: str) -> Iterator[tuple[int, str]]:
-    """Unfolded content lines with the physical line each starts on; blank lines skipped."""
-    current: list[str] = []
-    start = 0
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.removesuffix("\r")
-        if line[:1] in (" ", "\t") and line.strip():
-            if not current:
-                raise InvalidInput(
-                    "a folded continuation line with nothing to continue", file=file, line=n
-                )
-            current.append(line[1:])
-            continue
-        if current:
-            yield start, "".join(current)
-            current = []
-        if line.strip():
-            current, start = [line], n
-    if current:
-        yield start, "".join(current)
 
 
 class _Scanner:
@@ -298,7 +272,7 @@ class _Scanner:
 def _scan(data: bytes, file: str) -> _Scan:
     """Check the structure, locate components and properties, keep only what is needed."""
     scanner = _Scanner(file)
-    for n, line in _logical_lines(_decode(data, file), file):
+    for n, line in unfold(_decode(data, file), file):
         m = _CONTENT_LINE.fullmatch(line)
         if m is None:
             raise InvalidInput(  # not echoed: it may be description text
@@ -679,67 +653,6 @@ def _locate_parse_error(data: bytes, file: str, exc: ValueError) -> InvalidInput
 
 
 # -- files at the edge -----------------------------------------------------------------------
-def _read_capped(stream: Any, file: str) -> bytes:
-    data: bytes = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise InvalidInput(f"larger than {MAX_FILE_BYTES} bytes", file=file)
-    return data
-
-
-def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
-    """(label, bytes) of every .ics under ``path``: a file, a folder, or a .zip."""
-    if not path.exists():
-        raise InvalidInput("no such file or folder", file=str(path))
-    if path.is_dir():
-        files = sorted(
-            f for f in path.rglob("*") if f.is_file() and f.suffix.casefold() in (".ics", ".zip")
-        )
-        if not files:
-            raise InvalidInput("no .ics file under this folder", file=str(path))
-        for one in files:
-            yield from _sources(one)
-        return
-    try:
-        with path.open("rb") as f:
-            head = f.read(4)
-    except OSError as exc:
-        raise InvalidInput(f"cannot read: {exc.strerror}", file=str(path)) from exc
-    if head.startswith(b"PK"):
-        yield from _zip_sources(path)
-        return
-    with path.open("rb") as stream:
-        yield str(path), _read_capped(stream, str(path))
-
-
-def _zip_sources(path: Path) -> Iterator[tuple[str, bytes]]:
-    label = path.name
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InvalidInput(f"not a readable zip archive: {exc}", file=label) from exc
-    with archive:
-        members = sorted(
-            (i for i in archive.infolist() if i.filename.casefold().endswith(".ics")),
-            key=lambda i: i.filename,
-        )
-        if not members:
-            raise InvalidInput("the archive holds no .ics file", file=label)
-        for info in members:
-            name = f"{label}!{info.filename}"
-            try:
-                with archive.open(info) as stream:
-                    data = _read_capped(stream, name)
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                NotImplementedError,
-                RuntimeError,
-                OSError,
-            ) as exc:
-                raise InvalidInput(f"unreadable archive member: {exc}", file=name) from exc
-            yield name, data
-
-
 def iter_calendar(
     path: Path,
     *,
@@ -753,7 +666,7 @@ def iter_calendar(
     See :func:`parse_calendar` for the parameters; errors name zip members
     ``archive.zip!member.ics``.
     """
-    for label, data in _sources(path):
+    for label, data in file_sources(path, (".ics",), cap=MAX_FILE_BYTES, what=".ics"):
         yield from parse_calendar(
             data, label, window=window, default_tz=default_tz, skipped=skipped, notes=notes
         )

@@ -28,8 +28,6 @@ import hashlib
 import hmac
 import quopri
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +36,10 @@ from graph.errors import InvalidInput
 from graph.identity import normalize_email, normalize_linkedin_url
 from loaders.csvsource import decode_text, norm_header, records
 from loaders.report import SkippedRow
+from loaders.sources import file_sources, reject_nul, unfold
 
 MAX_FILE_BYTES = 256 << 20
+SUFFIXES = (".vcf", ".vcard", ".csv")
 VERSIONS = frozenset({"2.1", "3.0", "4.0"})
 GOOGLE, GOOGLE_LEGACY, OUTLOOK = "google", "google-legacy", "outlook"
 
@@ -224,39 +224,6 @@ def _decode_value(value: str, params: dict[str, list[str]], file: str, line: int
     return value
 
 
-def _is_qp(params_text: str) -> bool:
-    return "QUOTED-PRINTABLE" in params_text.upper()
-
-
-def _vcard_lines(text: str, file: str) -> Iterator[tuple[int, str]]:
-    """Unfolded logical lines (folds and quoted-printable soft breaks) with their first line."""
-    current: list[str] = []
-    start = 0
-    qp = False
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.removesuffix("\r")
-        if current and qp and current[-1].endswith("="):
-            current[-1] = current[-1][:-1]
-            current.append(line.lstrip(" \t") if line[:1] in (" ", "\t") else line)
-            continue
-        if line[:1] in (" ", "\t") and line.strip():
-            if not current:
-                raise InvalidInput(
-                    "a folded continuation line with nothing to continue", file=file, line=n
-                )
-            current.append(line[1:])
-            continue
-        if current:
-            yield start, "".join(current)
-            current = []
-        if line.strip():
-            current, start = [line], n
-            head = line.split(":", 1)[0]
-            qp = _is_qp(head)
-    if current:
-        yield start, "".join(current)
-
-
 @dataclass(slots=True)
 class _Card:
     line: int
@@ -341,7 +308,7 @@ def parse_vcards(
     """
     card: _Card | None = None
     seen_any = False
-    for n, line in _vcard_lines(text, file):
+    for n, line in unfold(text, file, quoted_printable=True):
         m = _VCARD_LINE.fullmatch(line)
         if m is None:
             raise InvalidInput("not a vCard line ('NAME;PARAM=x:value')", file=file, line=n)
@@ -536,10 +503,8 @@ def parse_contacts_csv(
 
 # -- files at the edge ----------------------------------------------------------------------
 def _decode(data: bytes, file: str) -> str:
-    nul = data.find(b"\x00")
-    if nul >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        line = data.count(b"\n", 0, nul) + 1
-        raise InvalidInput("NUL byte: binary data, not an address book", file=file, line=line)
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 holds NULs
+        reject_nul(data, file, "an address book")
     return decode_text(data, file)[0]
 
 
@@ -559,57 +524,6 @@ def parse_contacts(
     return parse(text, file, salt=salt, default_country_code=default_country_code, skipped=skipped)
 
 
-def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
-    if not path.exists():
-        raise InvalidInput("no such file or folder", file=str(path))
-    if path.is_dir():
-        found = sorted(
-            f
-            for f in path.rglob("*")
-            if f.is_file() and f.suffix.casefold() in (".vcf", ".vcard", ".csv", ".zip")
-        )
-        if not found:
-            raise InvalidInput("no .vcf or .csv file under this folder", file=str(path))
-        for one in found:
-            yield from _sources(one)
-        return
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InvalidInput(f"cannot read: {exc.strerror}", file=str(path)) from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise InvalidInput(f"larger than {MAX_FILE_BYTES} bytes", file=str(path))
-    if not data.startswith(b"PK\x03\x04"):
-        yield str(path), data
-        return
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise InvalidInput(f"not a readable zip archive: {exc}", file=path.name) from exc
-    with archive:
-        members = sorted(
-            (
-                i
-                for i in archive.infolist()
-                if i.filename.casefold().endswith((".vcf", ".vcard", ".csv"))
-            ),
-            key=lambda i: i.filename,
-        )
-        if not members:
-            raise InvalidInput("the archive holds no .vcf or .csv file", file=path.name)
-        for info in members:
-            name = f"{path.name}!{info.filename}"
-            try:
-                with archive.open(info) as stream:
-                    member = stream.read(MAX_FILE_BYTES + 1)
-            except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
-                raise InvalidInput(f"unreadable archive member: {exc}", file=name) from exc
-            if len(member) > MAX_FILE_BYTES:
-                raise InvalidInput(f"larger than {MAX_FILE_BYTES} bytes", file=name)
-            yield name, member
-
-
 def iter_contacts(
     path: Path,
     *,
@@ -622,7 +536,7 @@ def iter_contacts(
     See :func:`parse_vcards` for the parameters; zip members are named
     ``archive.zip!member.vcf`` in records and errors.
     """
-    for label, data in _sources(path):
+    for label, data in file_sources(path, SUFFIXES, cap=MAX_FILE_BYTES, what=".vcf or .csv"):
         yield from parse_contacts(
             data, label, salt=salt, default_country_code=default_country_code, skipped=skipped
         )

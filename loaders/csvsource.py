@@ -13,7 +13,21 @@ from collections.abc import Iterator
 
 from graph.errors import InvalidInput
 
-csv.field_size_limit(16 * 1024 * 1024)
+FIELD_LIMIT = csv.field_size_limit()
+"""The one CSV field-size limit, for the CLI and the server alike: Python's default
+(128 KiB), never raised, because the limit is process-wide (raising it for one file
+raises it for every request after). No real export field comes near it: a LinkedIn
+message is at most 8,000 characters. A longer field is a located error."""
+MAX_COLUMNS = 512
+"""The most columns a CSV row may have (real exports have under 40): a 100,000-column
+header is refused at once instead of being matched cell by cell."""
+
+
+def check_width(record: list[str], file: str, line: int) -> None:
+    if len(record) > MAX_COLUMNS:
+        raise InvalidInput(
+            f"{len(record)} columns; at most {MAX_COLUMNS} are accepted", file=file, line=line
+        )
 
 
 def decode_text(data: bytes, file: str) -> tuple[str, str]:
@@ -34,7 +48,7 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise InvalidInput("broken UTF-16 text", file=file, line=1) from exc
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:  # the whole file: a NUL past the first block is still binary
         raise InvalidInput("this is a binary file, not CSV text", file=file, line=1)
     try:
         text, encoding = data.decode("utf-8-sig"), "utf-8-sig"
@@ -62,6 +76,7 @@ def records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
     previous = 0
     try:
         for record in reader:
+            check_width(record, file, previous + 1)
             yield previous + 1, record
             previous = reader.line_num
     except csv.Error as exc:

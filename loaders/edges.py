@@ -18,7 +18,8 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,8 @@ from typing import Any
 from graph.errors import InvalidInput
 from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
+from loaders.csvsource import check_width, norm_header
 from loaders.csvsource import decode_text as decode
-from loaders.csvsource import norm_header
 from loaders.options import LoadOptions
 from loaders.report import ImportReport
 
@@ -132,6 +133,7 @@ def strict_rows(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
     previous = 0
     try:
         for record in reader:
+            check_width(record, file, previous + 1)
             yield previous + 1, record
             previous = reader.line_num
     except csv.Error as exc:
@@ -297,6 +299,25 @@ def _json_edge(item: object, i: int, file: str) -> EdgeRow:
     return _edge_row(i, source, target, rating, notes, file)
 
 
+JSON_MAX_DEPTH = 100
+"""Nesting deeper than this in an edge file is a bomb, not data (real files nest 3 deep)."""
+
+
+def _deep_line(text: str) -> int | None:
+    """The line where nesting first passes ``JSON_MAX_DEPTH`` (brackets in strings aside)."""
+    depth = 0
+    for match in re.finditer(r"[\[{]|[\]}]", text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > JSON_MAX_DEPTH:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def _long_number_line(text: str) -> int | None:
+    match = re.search(r"\d{1000,}", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
 def parse_edges_json(text: str, file: str) -> tuple[list[EdgeRow], list[Person]]:
     """``[{"source", "target", "strength"?, ...}]`` or ``{"people": [...], "edges": [...]}``.
 
@@ -312,6 +333,14 @@ def parse_edges_json(text: str, file: str) -> tuple[list[EdgeRow], list[Person]]
         doc: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno) from exc
+    except RecursionError as exc:  # a nesting bomb: [[[[...]]]]
+        raise InvalidInput(
+            "invalid JSON: nested too deeply", file=file, line=_deep_line(text)
+        ) from exc
+    except ValueError as exc:  # a number of thousands of digits
+        raise InvalidInput(
+            f"invalid JSON: {exc}".split(";")[0], file=file, line=_long_number_line(text)
+        ) from exc
     edges, people = _json_lists(doc, file)
     return (
         [_json_edge(item, i, file) for i, item in enumerate(edges, 1)],
@@ -418,7 +447,7 @@ def assemble_batch(
 
 def _text(path: Path) -> str:
     if not path.is_file():
-        raise InvalidInput("no such file", file=str(path))
+        raise InvalidInput("no such file", file=path.name)
     text, _encoding = decode(path.read_bytes(), path.name)
     return text
 
@@ -433,6 +462,7 @@ def load_edges(
     people_path: Path | None = None,
     owner: str | None = None,
     existing: Iterable[Person] = (),
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """Read an edge list (CSV or JSON) and an optional people CSV into one batch.
 
@@ -465,7 +495,9 @@ def load_edges(
         people += parse_people_csv(
             strict_rows(_text(people_path), people_path.name), people_path.name
         )
-    report = ImportReport(source=str(path))
+    if progress is not None:
+        progress(len(edges) + len(people))
+    report = ImportReport(source=path.name)  # never a server path
     batch = assemble_batch(
         edges, people, file=path.name, owner=owner, existing=existing, report=report
     )
@@ -492,5 +524,9 @@ class EdgesLoader:
     def load(self, path: Path, options: LoadOptions) -> tuple[ImportBatch, ImportReport]:
         owner = options.owner.id if options.owner else None
         return load_edges(
-            path, people_path=options.people_path, owner=owner, existing=options.existing
+            path,
+            people_path=options.people_path,
+            owner=owner,
+            existing=options.existing,
+            progress=options.progress,
         )

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from graph.errors import InvalidInput
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
@@ -38,17 +39,47 @@ NODE_FIELDS = {
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+class _Declaration(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _refuse_declarations(data: bytes, file: str) -> None:
+    """Refuse any DOCTYPE or ENTITY declaration, in whatever encoding the file is.
+
+    A byte search only sees ASCII-compatible encodings (UTF-16 walks past it), so
+    expat itself, which decodes as the document says, reports the declarations.
+    A file expat cannot parse is left to the real parse, which says where it breaks.
+    """
+    parser = expat.ParserCreate()
+
+    def refuse(*_: object) -> None:
+        raise _Declaration(parser.CurrentLineNumber)
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except _Declaration as found:
+        raise InvalidInput(
+            "DOCTYPE/ENTITY declarations are not allowed", file=file, line=found.line
+        ) from None
+    except expat.ExpatError:
+        return
+
+
 def _read(path: Path) -> Any:
     """The networkx graph, with every parser failure as ``InvalidInput``."""
     import networkx as nx
 
     if not path.is_file():
-        raise InvalidInput("no such file", file=str(path))
+        raise InvalidInput("no such file", file=path.name)
     data = path.read_bytes()
     dtd = _DTD.search(data)
     if dtd:  # GraphML never needs a DTD, and entity expansion is a denial-of-service vector
         line = data[: dtd.start()].count(b"\n") + 1
         raise InvalidInput("DOCTYPE/ENTITY declarations are not allowed", file=path.name, line=line)
+    _refuse_declarations(data, path.name)
     try:
         return nx.read_graphml(io.BytesIO(data))
     except ParseError as exc:
@@ -193,7 +224,7 @@ def load_graphml(
         (naming the node or edge id as the field), or a self-loop.
     """
     g = _read(path)
-    report = ImportReport(source=str(path))
+    report = ImportReport(source=path.name)  # never a server path
     if g.is_directed():
         report.notes.append(f"{path.name}: directed edges read as undirected ties")
     batch = graph_to_batch(

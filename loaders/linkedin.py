@@ -10,7 +10,6 @@ invitation notes are never copied: the parsers keep counts, dates and a
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +24,6 @@ from loaders.report import SkippedRow
 
 Progress = Callable[[int], None]
 
-csv.field_size_limit(64 * 1024 * 1024)  # one message may be long; the file cap bounds it
 
 HEADER_SCAN_ROWS = 30
 PROGRESS_EVERY = 5000

@@ -350,7 +350,7 @@ def _owner_of(export: LinkedInExport, owner: Person | None) -> tuple[Person, lis
             url=url,
         )
     else:
-        if not owner.name and "profile" in export.files:
+        if owner.name in ("", owner.email) and "profile" in export.files:
             # Named only by an email: the export's own Profile.csv says who they are.
             f = export.files["profile"]
             profile = li.parse_profile(f.text, f.name)
@@ -362,8 +362,6 @@ def _owner_of(export: LinkedInExport, owner: Person | None) -> tuple[Person, lis
                 company=owner.company or (current.company if current else ""),
                 position=owner.position or (current.title if current else profile.headline),
             )
-        if not owner.name:
-            owner = replace(owner, name=owner.email.split("@")[0])
         if not owner.url:
             owner = replace(owner, url=_infer_owner_url(export, owner.name))
     employers = tuple(dict.fromkeys((*owner.employers, *(p.company for p in positions))))

@@ -48,6 +48,7 @@ from typing import IO
 from graph.errors import InvalidInput
 from graph.identity import normalize_email
 from loaders.report import SkippedRow
+from loaders.sources import ZIP_MAGIC, open_zip, zip_members
 
 CHUNK = 1 << 20
 MAX_HEADER_BYTES = 4 << 20  # a header block longer than this is not mail
@@ -91,7 +92,6 @@ _KEPT_BYTES = frozenset(n.encode() for n in KEPT_FIELDS)
 _FIELD_NAME_BYTES = bytes(range(33, 127)).replace(b":", b"")  # RFC 5322 ftext
 _LIST_POST = re.compile(r"mailto:([^>\s?,]+)", re.IGNORECASE)
 _MSGID = re.compile(r"<([^<>\s]+)>")
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 
 # -- records -------------------------------------------------------------------------------
@@ -694,18 +694,8 @@ def parse_eml(stream: IO[bytes], file: str) -> MailHeader:
 # -- files at the edge -----------------------------------------------------------------------
 def _zip_mboxes(path: Path, skipped: list[SkippedRow] | None) -> Iterator[MailHeader]:
     label = path.name
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InvalidInput(f"not a readable zip archive: {exc}", file=label) from exc
-    with archive:
-        members = sorted(
-            (i for i in archive.infolist() if not i.is_dir() and _is_mbox_name(i.filename)),
-            key=lambda i: i.filename,
-        )
-        if not members:
-            raise InvalidInput("the archive holds no .mbox file", file=label)
-        for info in members:
+    with open_zip(path) as archive:
+        for info in zip_members(archive, label, _is_mbox_name, ".mbox"):
             name = f"{label}!{info.filename}"
             try:
                 with archive.open(info) as stream:
@@ -795,7 +785,7 @@ def iter_mail(path: Path, *, skipped: list[SkippedRow] | None = None) -> Iterato
             yield from _one_file(kind, f, skipped)
         return
     suffix = path.suffix.casefold()
-    if suffix == ".zip" or _sniff(path)[:4] in _ZIP_MAGIC:
+    if suffix == ".zip" or _sniff(path)[:4] in ZIP_MAGIC:
         kind = "zip"
     else:
         kind = "eml" if suffix == ".eml" else "mbox"

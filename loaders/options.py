@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from graph.model import Person
+from graph.strength import StrengthWeights
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,3 +19,7 @@ class LoadOptions:
     existing: Sequence[Person] = ()  # people already in the workspace, for identity resolution
     people_path: Path | None = None  # edge lists: an optional people file
     progress: Callable[[int], None] | None = None  # rows read so far
+    # Mail, calendar and address books (loaders.personal):
+    aliases: tuple[str, ...] = ()  # the owner's other email addresses
+    weights: StrengthWeights = field(default_factory=StrengthWeights)  # tie thresholds
+    now: datetime | None = None  # calendar window anchor; None: the current time

@@ -183,6 +183,8 @@ def _tie_facts(rel: Relationship | None, x: Person, hop: str, today: date) -> li
                     f"{_as_date(ev.last_contact).isoformat()}",
                 )
             )
+    if not any(f.kind == "recent" for f in facts):
+        facts.extend(_recent_mail_or_meeting(ev, hop, today))
     if ev.recommendations:
         facts.append(
             _Fact(
@@ -204,6 +206,27 @@ def _tie_facts(rel: Relationship | None, x: Person, hop: str, today: date) -> li
             )
         )
     return facts
+
+
+def _recent_mail_or_meeting(ev: Evidence, hop: str, today: date) -> list[_Fact]:
+    """ "Last in touch" from email or a small meeting (issue 17), when LinkedIn had nothing
+    recent; big meetings are no contact."""
+    met = ev.last_meeting if ev.small_meetings else None
+    seen = [(at, what) for at, what in ((ev.last_email, "last_email"), (met, "last_meeting")) if at]
+    if not seen:
+        return []
+    at, what = max(seen)
+    days = max((today - at.date()).days, 0)
+    if days > RECENT_DAYS:
+        return []
+    counts = f"emails:{ev.emails_ab + ev.emails_ba},small_meetings:{ev.small_meetings}"
+    return [
+        _Fact(
+            "recent",
+            f"were last in touch {_ago(days)}",
+            f"{hop}:{counts},{what}:{at.date().isoformat()}",
+        )
+    ]
 
 
 # ------------------------------------------------------------------ the goal
@@ -570,11 +593,9 @@ class TemplateDraftEngine:
         if final is not None:
             final_role, final_ids = _role(final)
             described = f"{final.name} ({final_role})" if final_role else final.name
-            would = "I would" if tone is Tone.FORMAL else "I'd"
             out.append(
                 _Sentence(
-                    f"The person {would} most like to reach is {described}; {target} is "
-                    f"connected to {_first(final)}, so {target} is the natural first step.",
+                    f"My aim is to reach {described}; {target} is connected to {_first(final)}.",
                     (f"path:{ctx.target.id}->{final.id}", *final_ids),
                     label="goal target",
                 )
@@ -619,7 +640,9 @@ class TemplateDraftEngine:
                     Tone.WARM: "I can send a short blurb you could forward as is.",
                     Tone.FORMAL: "I can provide a short note for you to forward.",
                     Tone.BRIEF: "Happy to send a blurb to forward.",
-                }[tone]
+                }[tone],
+                drop_rank=4,  # the blurb is attached anyway; the last thing to go
+                label="blurb offer",
             )
         )
         out.append(
@@ -651,7 +674,9 @@ class TemplateDraftEngine:
         out.append(_Sentence(about_me, ids))
         if ours:
             fact = next((f for f in ours if f.kind != "recent"), ours[0])
-            phrase = fact.phrase.replace("were last in touch", "spoke")
+            phrase = fact.phrase.replace("were last in touch", "spoke").replace(
+                "between you)", "between us)"
+            )
             out.append(
                 _Sentence(f"{intro} and I {phrase}.", (fact.evidence,), drop_rank=1, label="how")
             )
@@ -665,8 +690,7 @@ class TemplateDraftEngine:
             # A step on a longer path: the honest reason is who they know, not their title.
             out.append(
                 _Sentence(
-                    f"You know {final.name}, whose work this is closest to, and I'd value "
-                    "your view first.",
+                    f"You know {final.name}, which is why I'm asking you in particular.",
                     (f"path:{ctx.target.id}->{final.id}",),
                     drop_rank=2,
                     label="blurb goal target",

@@ -9,10 +9,12 @@ password stretching needed) and lookups stay O(1).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import sqlite3
 import threading
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +41,10 @@ CREATE TABLE IF NOT EXISTS workspace_options (
     workspace TEXT PRIMARY KEY REFERENCES workspaces(name),
     infer_colleagues INTEGER NOT NULL DEFAULT 1
 );
+CREATE TABLE IF NOT EXISTS workspace_salts (workspace TEXT PRIMARY KEY, salt TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS suppressed (
+    workspace TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (workspace, hash)
+) WITHOUT ROWID;
 """
 
 KEY_PREFIX = "wi_"
@@ -277,6 +283,75 @@ class AppDB:
             rows = self._conn.execute(sql + " ORDER BY created_at, id", args).fetchall()
         return [_intro_from_row(r) for r in rows]
 
+    # -- erasure -----------------------------------------------------------------------------
+    def salt(self, workspace: str) -> str:
+        """The workspace's secret salt for identity hashes (made on first use, then kept)."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO workspace_salts VALUES (?, ?)",
+                (workspace, secrets.token_hex(32)),
+            )
+            row = self._conn.execute(
+                "SELECT salt FROM workspace_salts WHERE workspace = ?", (workspace,)
+            ).fetchone()
+        return str(row[0])
+
+    def suppress(self, workspace: str, hashes: Iterable[str]) -> None:
+        with self._lock:
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO suppressed VALUES (?, ?)",
+                [(workspace, h) for h in hashes],
+            )
+
+    def suppressed(self, workspace: str, hashes: Iterable[str]) -> set[str]:
+        """Which of ``hashes`` are on the workspace's suppression list."""
+        with self._lock:  # the list is short: erasures are rare
+            rows = self._conn.execute(
+                "SELECT hash FROM suppressed WHERE workspace = ?", (workspace,)
+            ).fetchall()
+        return {str(r[0]) for r in rows} & set(hashes)
+
+    def erase_from_intro_requests(
+        self, workspace: str, person_ids: Sequence[str], mentions: re.Pattern[str] | None
+    ) -> int:
+        """Delete the requests that involve the people; blank out mentions of them in the
+        goal and draft of the others. Returns how many requests were deleted or changed."""
+        changed = 0
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for pid in person_ids:
+                    changed += self._conn.execute(
+                        "DELETE FROM intro_requests WHERE workspace = ?"
+                        " AND (requester = ? OR introducer = ? OR target = ?)",
+                        (workspace, pid, pid, pid),
+                    ).rowcount
+                if mentions is not None:
+                    rows = self._conn.execute(
+                        "SELECT id, goal, draft FROM intro_requests WHERE workspace = ?",
+                        (workspace,),
+                    ).fetchall()
+                    for rid, goal, draft in rows:
+                        new_goal, n_goal = mentions.subn("(erased)", goal)
+                        new_draft, n_draft = mentions.subn("(erased)", draft)
+                        if n_goal or n_draft:
+                            self._conn.execute(
+                                "UPDATE intro_requests SET goal = ?, draft = ? WHERE id = ?",
+                                (new_goal, new_draft, rid),
+                            )
+                            changed += 1
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return changed
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database and truncate it, so deleted rows
+        (zeroed by ``secure_delete``) leave no copy in the -wal file."""
+        with self._lock:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
 
 class IntroRequestNotFound(WarmintroError):
     def __init__(self, request_id: str) -> None:
@@ -298,3 +373,65 @@ def _intro_from_row(row: sqlite3.Row | tuple[str, ...]) -> IntroRequest:
         asked_at=datetime.fromisoformat(asked) if asked else None,
         draft=draft,
     )
+
+
+# -- import jobs ---------------------------------------------------------------------------
+JOBS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS import_jobs (
+    id TEXT PRIMARY KEY, workspace TEXT NOT NULL, member TEXT, status TEXT NOT NULL,
+    rows INTEGER NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, report TEXT,
+    error TEXT, upload TEXT, pid INTEGER NOT NULL
+);
+"""
+JOB_COLUMNS = (
+    "id",
+    "workspace",
+    "member",
+    "status",
+    "rows",
+    "started_at",
+    "finished_at",
+    "report",
+    "error",
+    "upload",
+    "pid",
+)
+
+
+class JobTable:
+    """Import jobs as rows of the app db, so they outlive the process that ran them.
+
+    Values are plain (text, ints, JSON text); services/imports.py owns their meaning.
+    """
+
+    def __init__(self, db: AppDB) -> None:
+        self._conn = db._conn
+        self._lock = db._lock
+        with self._lock:
+            self._conn.executescript(JOBS_SCHEMA)
+
+    def save(self, row: dict[str, object]) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO import_jobs (id, workspace, member, status, rows, "
+                "started_at, finished_at, report, error, upload, pid) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                tuple(row[c] for c in JOB_COLUMNS),
+            )
+
+    def get(self, job_id: str) -> dict[str, object] | None:
+        with self._lock:
+            found = self._conn.execute(
+                "SELECT id, workspace, member, status, rows, started_at, finished_at, report, "
+                "error, upload, pid FROM import_jobs WHERE id = ?",
+                (job_id,),
+            ).fetchone()
+        return dict(zip(JOB_COLUMNS, found, strict=True)) if found else None
+
+    def unfinished(self) -> list[dict[str, object]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, workspace, member, status, rows, started_at, finished_at, report, "
+                "error, upload, pid FROM import_jobs WHERE status IN ('queued', 'running')"
+            ).fetchall()
+        return [dict(zip(JOB_COLUMNS, r, strict=True)) for r in rows]

@@ -9,17 +9,19 @@ colleague ties the planner infers from the companies the exports list.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 from demo.team_exports import TeamManifest, write_team_exports
 from graph.errors import InvalidInput, PersonNotFound
-from graph.model import Sharing
+from graph.model import Relationship, Sharing
 from services.access import Viewer
 from services.imports import ImportKind, ImportRequest, run_import
 from services.runtime import Services
 from services.settings import Settings
 
 DEMO_WORKSPACE = "demo"
+MAIL_CONTACTS = 40  # how many of the requester's contacts her mailbox and calendar mention
 DEMO_TODAY = date(2026, 11, 1)  # the generator's "today", fixed so the demo is reproducible
 DEMO_SEED = 7
 
@@ -95,6 +97,50 @@ def demo_targets(team: TeamManifest) -> tuple[DemoTarget, ...]:
     )
 
 
+async def _import_mail(
+    services: Services, viewer: Viewer, team: TeamManifest, data_dir: Path
+) -> list[str]:
+    """The requester's Takeout mailbox and calendar over her own LinkedIn contacts (the
+    ones she messages most first), imported through the real loaders: the demo's mail
+    and meeting evidence and its only ties among contacts (from co-occurrence)."""
+    from demo.mail_export import MailContact, mail_contacts, write_mail_export
+
+    owner = await services.planner.resolve(viewer, team.requester.url)
+    ties = await services.store.relationships_of(viewer.workspace, owner.id)
+
+    def messages(rel: Relationship) -> int:
+        return sum(e.messages_ab + e.messages_ba for e in rel.evidence if e.owner == owner.id)
+
+    ranked = sorted(ties, key=lambda r: (-messages(r), r.b if r.a == owner.id else r.a))
+    people = [
+        p
+        for rel in ranked[:MAIL_CONTACTS]
+        if (
+            p := await services.store.person(
+                viewer.workspace, rel.b if rel.a == owner.id else rel.a
+            )
+        )
+    ]
+    address = owner.email or "maya.chen@cloudkite.example"
+    contacts = mail_contacts((p.name, p.company, p.email) for p in people)
+    now = datetime.combine(DEMO_TODAY, time(12), UTC)
+    export = write_mail_export(
+        MailContact(owner.name, address), contacts, data_dir / "demo-mail", now=now
+    )
+    out = []
+    for kind, path in ((ImportKind.MBOX, export.mbox), (ImportKind.CALENDAR, export.ics)):
+        report = await run_import(
+            services.planner,
+            viewer,
+            ImportRequest(kind, path, owner=owner, aliases=(address,)),
+        )
+        out.append(
+            f"imported {owner.name}'s {kind.value} ({path.name}): {report.people} people, "
+            f"{report.relationships} relationships, {report.merges} merges"
+        )
+    return out
+
+
 async def build_demo(settings: Settings, *, workspace: str = DEMO_WORKSPACE) -> DemoResult:
     """Generate and import the demo team once; every call prints a fresh member key."""
     services = Services.build(settings)
@@ -115,6 +161,7 @@ async def build_demo(settings: Settings, *, workspace: str = DEMO_WORKSPACE) -> 
                     f"imported {member.name}'s {member.variant} export: {report.people} people, "
                     f"{report.relationships} relationships, {report.merges} merges"
                 )
+            lines.extend(await _import_mail(services, viewer, team, settings.data_dir))
         sharing = demo_sharing(team)
         for member in team.members:  # idempotent: the levels are set, not toggled
             try:
@@ -131,7 +178,8 @@ async def build_demo(settings: Settings, *, workspace: str = DEMO_WORKSPACE) -> 
         lines.append(
             f"demo workspace {workspace!r}: {stats.people} people, {stats.relationships} "
             f"relationships, {stats.interactions} interactions, {stats.members} members "
-            "(their LinkedIn exports only: no file of ties between contacts)"
+            "(their LinkedIn exports and the requester's mailbox and calendar; ties "
+            "between contacts come only from who shares her threads and meetings)"
         )
         lines.append(
             "members: " + ", ".join(f"{m.name} ({sharing[m.name].value})" for m in team.members)

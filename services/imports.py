@@ -7,29 +7,61 @@ background job whose progress and report can be polled.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 
 from graph.errors import InvalidInput, PersonNotFound, WarmintroError
 from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
-from graph.model import ImportBatch, Person
+from graph.model import (
+    ADDRESS_BOOK_FIELDS,
+    CALENDAR_FIELDS,
+    LINKEDIN_FIELDS,
+    MAIL_FIELDS,
+    ImportBatch,
+    Person,
+    Relationship,
+    canonical_pair,
+    overlay_evidence,
+)
+from graph.store.view import flip
+from graph.strength import StrengthWeights
 from loaders.base import loader_named
 from loaders.options import LoadOptions
-from loaders.report import ImportReport
-from services.access import Viewer, import_owner_ref
+from loaders.report import ImportReport, SkippedRow
+from services.access import Viewer, import_owner_ref, shadow_id
+from services.appdb import JobTable
 from services.planner import Planner
 
 Progress = Callable[[int], None]
+log = logging.getLogger("warmintro.imports")
 
 
 class ImportKind(StrEnum):
     LINKEDIN = "linkedin"
     EDGES = "edges"
     GRAPHML = "graphml"
+    MBOX = "mbox"
+    CALENDAR = "calendar"
+    VCARD = "vcard"
+    CONTACTS = "contacts"
+
+
+#: The evidence fields each kind of import writes; a re-import keeps the others.
+OWNED_FIELDS: dict[ImportKind, frozenset[str]] = {
+    ImportKind.MBOX: MAIL_FIELDS,
+    ImportKind.CALENDAR: CALENDAR_FIELDS,
+    ImportKind.VCARD: ADDRESS_BOOK_FIELDS,
+    ImportKind.CONTACTS: ADDRESS_BOOK_FIELDS,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +70,7 @@ class ImportRequest:
     path: Path
     owner: Person | None = None  # LinkedIn: whose export this is (else Profile.csv)
     people_path: Path | None = None  # edges: optional people file
+    aliases: tuple[str, ...] = ()  # mail and calendar: the owner's other addresses
 
 
 async def import_owner(planner: Planner, viewer: Viewer, ref: str | None) -> Person | None:
@@ -53,29 +86,155 @@ async def import_owner(planner: Planner, viewer: Viewer, ref: str | None) -> Per
         if url:
             return Person(id=person_id_for(url, "", "", ""), name=url.rsplit("/", 1)[-1], url=url)
         email = normalize_email(owner_ref)
-        if email:  # the export's Profile.csv supplies the name (loaders.linkedin_export)
-            return Person(id=person_id_for("", email, "", ""), name="", email=email)
-        raise
+        if not email:
+            raise
+        return Person(id=person_id_for("", email, "", ""), name=email, email=email)
 
 
 def build_batch(
-    request: ImportRequest, existing: list[Person], progress: Progress | None = None
+    request: ImportRequest,
+    existing: list[Person],
+    progress: Progress | None = None,
+    weights: StrengthWeights | None = None,
+    now: datetime | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """Parse a source into a batch without touching the store (pure apart from reading files)."""
+    reported = 0
+
+    def counting(rows: int) -> None:
+        nonlocal reported
+        reported = rows
+        if progress is not None:
+            progress(rows)
+
     options = LoadOptions(
-        owner=request.owner, existing=existing, people_path=request.people_path, progress=progress
+        owner=request.owner,
+        existing=existing,
+        people_path=request.people_path,
+        progress=counting,
+        aliases=request.aliases,
+        weights=weights or StrengthWeights(),
+        now=now,
     )
-    return loader_named(request.kind.value).load(request.path, options)
+    try:
+        batch, report = loader_named(request.kind.value).load(request.path, options)
+        if not reported and progress is not None:  # a loader that counts no rows itself
+            progress(len(batch.people) + len(batch.relationships))
+        return batch, report
+    except WarmintroError:
+        raise
+    except (RecursionError, ValueError, OverflowError, LookupError, OSError, EOFError) as err:
+        # A parser's own limit or odd input the loader did not foresee: still the file's
+        # fault, so a located InvalidInput (the CLI prints it; a job fails with it).
+        raise unreadable(err, request) from err
+
+
+async def keep_other_sources(
+    planner: Planner, workspace: str, kind: ImportKind, batch: ImportBatch
+) -> ImportBatch:
+    """The batch with each evidence record overlaid on the same owner's stored one, so an
+    import replaces only its own source's fields (a mail import keeps the LinkedIn
+    messages of the same member and tie, and a LinkedIn re-import keeps the mail)."""
+    owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
+    stored = (await planner.store.planning_view(workspace)).evidence
+    merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}
+    merged.update({m.merged: m.kept for m in batch.merges})
+    out: list[Relationship] = []
+    for rel in batch.relationships:
+        a, b = merged.get(rel.a, rel.a), merged.get(rel.b, rel.b)
+        owners = stored.get(canonical_pair(a, b), {}) if a != b else {}
+        if not owners:
+            out.append(rel)
+            continue
+        flipped = a > b  # stored "ab" counts run the other way
+        evidence = []
+        for e in rel.evidence:
+            old = owners.get(e.owner)
+            if old is not None and flipped:
+                old = flip(old)
+            evidence.append(e if old is None else overlay_evidence(old, e, owned))
+        out.append(Relationship(rel.a, rel.b, tuple(evidence)))
+    return replace(batch, relationships=out)
 
 
 async def run_import(
     planner: Planner, viewer: Viewer, request: ImportRequest, progress: Progress | None = None
 ) -> ImportReport:
-    """Load, then apply in one transaction: a failure anywhere writes nothing."""
-    existing = await planner.store.people(viewer.workspace)
-    batch, report = await asyncio.to_thread(build_batch, request, existing, progress)
+    """Load, then apply in one transaction: a failure anywhere writes nothing.
+
+    A member's import is theirs: a generic file's evidence is owned by the member
+    (so it obeys their sharing level, not a file's public label), endpoints
+    resolve only against people the member may browse, and every person the file
+    names that the member cannot already browse gets a node of the member's own
+    (:func:`services.access.shadow_id`), so an id held by a hidden person and a
+    free one are treated alike: the hidden record is never changed, shown, counted
+    in the report or revealed by the id the upload's node gets. A LinkedIn export is matched by
+    profile URL as always (its owner's own data names that person), but never by
+    name and company against someone the member may not see.
+    """
+    everyone = await planner.store.people(viewer.workspace)
+    existing = everyone
+    generic = request.kind in (ImportKind.EDGES, ImportKind.GRAPHML)
+    restricted = False
+    if viewer.member is not None:
+        if generic and request.owner is None:
+            me = await planner.store.person(viewer.workspace, viewer.member)
+            request = replace(request, owner=me or Person(viewer.member, viewer.member))
+        visible = await planner.visible_ids(viewer, browse=True)
+        if visible is not None:
+            restricted = True
+            existing = [p for p in everyone if p.id in visible]
+    batch, report = await asyncio.to_thread(
+        build_batch, request, existing, progress, planner.weights, _noon(planner.today)
+    )
+    if generic and restricted:
+        # Every id the member cannot already browse gets the member's own node, whether
+        # or not someone hidden holds it: a hidden id and a free one look the same.
+        seen = {p.id for p in existing}
+        named = {p.id for p in batch.people}
+        named.update(end for rel in batch.relationships for end in (rel.a, rel.b))
+        batch = shadow_hidden(batch, named - seen, viewer)
+    batch = await keep_other_sources(planner, viewer.workspace, request.kind, batch)
+    if planner.suppressions is not None:  # erased people stay erased
+        batch = await asyncio.to_thread(
+            planner.suppressions.filter, viewer.workspace, batch, report
+        )
     await planner.store.apply(viewer.workspace, batch)
     return report
+
+
+def shadow_hidden(batch: ImportBatch, hidden: set[str], viewer: Viewer) -> ImportBatch:
+    """Give people whose ids belong to hidden people the member's own ids instead
+    (their URL and email stay: they name the member's own contact)."""
+    if not hidden:
+        return batch
+    renamed = {p.id: shadow_id(p.id, viewer) for p in batch.people if p.id in hidden}
+    for rel in batch.relationships:
+        for end in (rel.a, rel.b):
+            if end in hidden:
+                renamed.setdefault(end, shadow_id(end, viewer))
+    if not renamed:
+        return batch
+    people = [replace(p, id=renamed[p.id]) if p.id in renamed else p for p in batch.people]
+    described = {p.id for p in people}
+    for old, new in renamed.items():
+        if new not in described:
+            people.append(Person(new, old))
+            described.add(new)
+    relationships = []
+    for rel in batch.relationships:
+        a, b = renamed.get(rel.a, rel.a), renamed.get(rel.b, rel.b)
+        x, y = canonical_pair(a, b)
+        evidence = rel.evidence if x == a else tuple(flip(e) for e in rel.evidence)
+        relationships.append(Relationship(x, y, evidence))
+    members = [m for m in batch.members if m.person_id not in renamed]
+    merges = [m for m in batch.merges if m.kept not in renamed and m.merged not in renamed]
+    return ImportBatch(people, relationships, merges, members)
+
+
+def _noon(day: date) -> datetime:
+    """The planner's "today" as a time (calendar windows are anchored on it)."""
+    return datetime.combine(day, time(12), UTC)
 
 
 class JobStatus(StrEnum):
@@ -89,25 +248,172 @@ class JobStatus(StrEnum):
 class ImportJob:
     id: str
     workspace: str
+    member: str | None = None  # who started it (None: an admin key); only they and admins see it
     status: JobStatus = JobStatus.QUEUED
     rows_processed: int = 0
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
     report: ImportReport | None = None
     error: InvalidInput | None = None
+    upload: Path | None = None  # the folder holding its uploaded files, removed at the end
+
+    def row(self) -> dict[str, object]:
+        """The job as a row of the app db (see :class:`services.appdb.JobTable`)."""
+        err = self.error
+        return {
+            "id": self.id,
+            "workspace": self.workspace,
+            "member": self.member,
+            "status": self.status.value,
+            "rows": self.rows_processed,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "report": json.dumps(self.report.as_dict()) if self.report else None,
+            "error": json.dumps(
+                {"message": err.message, "file": err.file, "line": err.line, "field": err.field}
+            )
+            if err
+            else None,
+            "upload": str(self.upload) if self.upload else None,
+            "pid": os.getpid(),
+        }
+
+    @classmethod
+    def of_row(cls, row: dict[str, object]) -> ImportJob:
+        report = None
+        if isinstance(row["report"], str):
+            data = json.loads(row["report"])
+            skipped = [SkippedRow(**s) for s in data.pop("skipped")]
+            report = ImportReport(**data, skipped=skipped)
+        error = None
+        if isinstance(row["error"], str):
+            e = json.loads(row["error"])
+            error = InvalidInput(e["message"], file=e["file"], line=e["line"], field=e["field"])
+        finished = row["finished_at"]
+        return cls(
+            id=str(row["id"]),
+            workspace=str(row["workspace"]),
+            member=str(row["member"]) if row["member"] is not None else None,
+            status=JobStatus(str(row["status"])),
+            rows_processed=int(str(row["rows"])),
+            started_at=datetime.fromisoformat(str(row["started_at"])),
+            finished_at=datetime.fromisoformat(finished) if isinstance(finished, str) else None,
+            report=report,
+            error=error,
+            upload=Path(str(row["upload"])) if row["upload"] else None,
+        )
+
+
+def unreadable(err: Exception, request: ImportRequest) -> InvalidInput:
+    """A loader failure that is not an ``InvalidInput`` (a parser's own limit, a bug on
+    odd input), located at the file; the traceback goes to the server log only."""
+    log.exception("import of %s failed unexpectedly", request.path.name)
+    return InvalidInput(
+        f"the file could not be read ({type(err).__name__})", file=request.path.name
+    )
+
+
+def without_server_paths(job: ImportJob, folder: Path | None) -> None:
+    """Cut the upload folder out of everything the job reports: a loader may name a file
+    by its full path (useful on the CLI), which on the server is our private temp path."""
+    if folder is None:
+        return
+    prefix = str(folder)
+
+    def cut(text: str) -> str:
+        return text.replace(prefix + os.sep, "").replace(prefix, "upload")
+
+    err = job.error
+    if err is not None:
+        job.error = InvalidInput(
+            cut(err.message),
+            file=cut(err.file) if err.file else err.file,
+            line=err.line,
+            field=err.field,
+        )
+    report = job.report
+    if report is not None:
+        report.source = cut(report.source)
+        report.notes = [cut(n) for n in report.notes]
+        report.skipped = [replace(r, file=cut(r.file)) for r in report.skipped]
+
+
+def remove_upload(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: object) -> bool:
+    try:
+        os.kill(int(str(pid)), 0)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 class ImportJobs:
-    """In-process background imports (jobs live as long as the server process)."""
+    """Background imports, recorded in the app db so they outlive the process.
 
-    def __init__(self) -> None:
+    A job always ends: done, or failed with a located error, whatever the loader
+    raised. A job whose process died (a crash, a restart) reads as failed and its
+    upload is removed when the next server process starts.
+    """
+
+    def __init__(self, table: JobTable | None = None, uploads: Path | None = None) -> None:
+        self._table = table
+        self.uploads = uploads
         self._jobs: dict[str, ImportJob] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._done: dict[str, asyncio.Event] = {}
 
-    def get(self, workspace: str, job_id: str) -> ImportJob | None:
+    def recover(self) -> int:
+        """Fail the jobs of processes that are gone and remove their uploads; then
+        remove any upload folder no job owns. Returns how many jobs were failed."""
+        if self._table is None:
+            return 0
+        failed = 0
+        live_uploads: set[Path] = set()
+        for row in self._table.unfinished():
+            job = ImportJob.of_row(row)
+            if _alive(row["pid"]) and row["pid"] != os.getpid():
+                if job.upload:
+                    live_uploads.add(job.upload)
+                continue
+            job.status = JobStatus.FAILED
+            job.error = InvalidInput("the server stopped while this import ran; upload it again")
+            job.finished_at = datetime.now(UTC)
+            remove_upload(job.upload)
+            job.upload = None
+            self._table.save(job.row())
+            failed += 1
+        if self.uploads is not None and self.uploads.is_dir():
+            for folder in self.uploads.iterdir():
+                if folder not in live_uploads:
+                    remove_upload(folder)
+        return failed
+
+    def upload_dir(self) -> Path:
+        """A private folder for one job's uploaded files (0700, under the data dir)."""
+        base = self.uploads or Path(tempfile.gettempdir())
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return Path(tempfile.mkdtemp(prefix="upload-", dir=base))
+
+    def get(self, viewer: Viewer, job_id: str) -> ImportJob | None:
+        """The job if ``viewer`` may see it: its member, or an admin of its workspace.
+        Anyone else gets None, exactly as for an id that does not exist."""
         job = self._jobs.get(job_id)
-        return job if job and job.workspace == workspace else None
+        if job is None and self._table is not None:
+            row = self._table.get(job_id)
+            job = ImportJob.of_row(row) if row else None
+        if job is None or job.workspace != viewer.workspace:
+            return None
+        if viewer.member is not None and job.member != viewer.member:
+            return None
+        return job
+
+    def _save(self, job: ImportJob) -> None:
+        if self._table is not None:
+            self._table.save(job.row())
 
     def start(
         self,
@@ -116,9 +422,13 @@ class ImportJobs:
         request: ImportRequest,
         *,
         cleanup: Callable[[], None] | None = None,
+        upload: Path | None = None,
     ) -> ImportJob:
-        job = ImportJob(id=uuid.uuid4().hex, workspace=viewer.workspace)
+        job = ImportJob(
+            id=uuid.uuid4().hex, workspace=viewer.workspace, member=viewer.member, upload=upload
+        )
         self._jobs[job.id] = job
+        self._save(job)
         done = self._done[job.id] = asyncio.Event()
 
         def progress(rows: int) -> None:
@@ -127,16 +437,26 @@ class ImportJobs:
         async def work() -> None:
             job.status = JobStatus.RUNNING
             try:
+                self._save(job)
                 job.report = await run_import(planner, viewer, request, progress)
                 job.status = JobStatus.DONE
             except WarmintroError as err:
                 job.error = err if isinstance(err, InvalidInput) else InvalidInput(str(err))
                 job.status = JobStatus.FAILED
+            except Exception as err:
+                job.error = unreadable(err, request)
+                job.status = JobStatus.FAILED
             finally:
                 job.finished_at = datetime.now(UTC)
-                if cleanup:
-                    cleanup()
-                done.set()
+                without_server_paths(job, job.upload)
+                try:
+                    if cleanup:
+                        cleanup()
+                    remove_upload(job.upload)
+                    job.upload = None
+                    self._save(job)
+                finally:
+                    done.set()
 
         task = asyncio.create_task(work())
         self._tasks.add(task)

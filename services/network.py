@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
-from graph.errors import InvalidInput
+from graph.errors import InvalidInput, PersonNotFound
 from graph.identity import normalize_email, normalize_linkedin_url
 from graph.model import (
     Evidence,
@@ -15,12 +16,46 @@ from graph.model import (
     Relationship,
     canonical_pair,
 )
-from graph.store.base import Erased
+from graph.strength import estimate_strength, merge_evidence
 from services.access import Viewer, check_erase
 from services.planner import Planner
 
 API_OWNER = "api"
 """Provenance for writes made with a workspace admin key (no member behind it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What an erasure removed, and how many identity keys it put on the list."""
+
+    person_id: str
+    relationships: int
+    evidence: int
+    intro_requests: int
+    suppressed_keys: int
+
+
+@dataclass(frozen=True, slots=True)
+class TieView:
+    """A tie as the viewer may see it: strength, lines and source count come only
+    from evidence whose owners the viewer may browse."""
+
+    a: str
+    b: str
+    strength: float
+    evidence: tuple[str, ...]
+    sources: int
+
+
+def naive_utc(at: datetime) -> datetime:
+    """Times are stored naive, in UTC (as the loaders store them): an aware time is
+    converted, so it compares with the tie's stored ones.
+
+    >>> from datetime import timedelta, timezone
+    >>> naive_utc(datetime(2026, 1, 2, 10, tzinfo=timezone(timedelta(hours=2))))
+    datetime.datetime(2026, 1, 2, 8, 0)
+    """
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 class Network:
@@ -34,6 +69,14 @@ class Network:
         return viewer.member or API_OWNER
 
     async def upsert_person(self, viewer: Viewer, person: Person) -> Person:
+        """Create or update a person; new non-empty fields win.
+
+        A member may change only people they may browse. An id held by someone
+        they may not see is answered exactly as a new person would be (the record
+        as sent) and nothing is written: the hidden record is neither shown nor
+        changed, and a new tie-less person is not browsable either, so the two
+        cases look the same.
+        """
         if not person.id.strip() or not person.name.strip():
             raise InvalidInput(
                 "a person needs an id and a name", field="id" if not person.id else "name"
@@ -45,6 +88,12 @@ class Network:
         if person.url and not url:
             raise InvalidInput(f"not a LinkedIn profile URL: {person.url!r}", field="url")
         clean = replace(person, email=email, url=url)
+        if viewer.member is not None:
+            existing = await self.store.person(viewer.workspace, clean.id)
+            if existing is not None and not await self.planner.may_see(
+                viewer, existing, browse=True
+            ):
+                return clean
         await self.store.apply(viewer.workspace, ImportBatch(people=[clean]))
         stored = await self.store.person(viewer.workspace, clean.id)
         assert stored is not None
@@ -70,8 +119,8 @@ class Network:
         connected_on: date | None = None,
         shared_employers: Sequence[str] = (),
         rating: float | None = None,
-    ) -> Relationship:
-        a, b = await self.planner.resolve(viewer, a_ref), await self.planner.resolve(viewer, b_ref)
+    ) -> TieView:
+        a, b = await self._named(viewer, a_ref), await self._named(viewer, b_ref)
         x, y, ev = await self._own_evidence(viewer, a, b)
         if rating is not None:
             check_rating(rating)
@@ -85,12 +134,13 @@ class Network:
 
     async def record_interaction(
         self, viewer: Viewer, from_ref: str, to_ref: str, *, at: datetime, count: int = 1
-    ) -> Relationship:
+    ) -> TieView:
         """Count ``count`` messages from one person to the other at ``at`` (metadata only)."""
         if not 1 <= count <= 10_000:
             raise InvalidInput("count must be between 1 and 10000", field="count")
-        a = await self.planner.resolve(viewer, from_ref)
-        b = await self.planner.resolve(viewer, to_ref)
+        at = naive_utc(at)
+        a = await self._named(viewer, from_ref)
+        b = await self._named(viewer, to_ref)
         x, y, ev = await self._own_evidence(viewer, a, b)
         forward = a.id == x
         ev = replace(
@@ -104,26 +154,67 @@ class Network:
 
     async def rate_relationship(
         self, viewer: Viewer, a_ref: str, b_ref: str, rating: float | None
-    ) -> Relationship:
+    ) -> TieView:
         """Set (or with None clear) the viewer's explicit rating of a tie."""
         if rating is not None:
             check_rating(rating)
-        a, b = await self.planner.resolve(viewer, a_ref), await self.planner.resolve(viewer, b_ref)
+        a, b = await self._named(viewer, a_ref), await self._named(viewer, b_ref)
         x, y, ev = await self._own_evidence(viewer, a, b)
         return await self._write(viewer, x, y, replace(ev, rating=rating))
 
-    async def _write(self, viewer: Viewer, x: str, y: str, ev: Evidence) -> Relationship:
+    async def _write(self, viewer: Viewer, x: str, y: str, ev: Evidence) -> TieView:
         await self.store.apply(
             viewer.workspace, ImportBatch(relationships=[Relationship(x, y, (ev,))])
         )
-        rel = await self.store.relationship(viewer.workspace, x, y)
-        assert rel is not None
-        return rel
+        return await self.tie(viewer, x, y)
 
-    async def erase(self, viewer: Viewer, ref: str) -> Erased:
-        person = await self.planner.resolve(viewer, ref)
+    async def _named(self, viewer: Viewer, ref: str) -> Person:
+        """A person a write names: members may write only about people they may browse
+        (anyone else answers PersonNotFound, as if they did not exist)."""
+        return await self.planner.resolve(viewer, ref, browse=True)
+
+    async def tie(self, viewer: Viewer, a: str, b: str) -> TieView:
+        """The tie as the viewer may browse it (after their own write it has their evidence)."""
+        usable = await self.planner.usable_owners(viewer, browse=True)
+        rel = await self.planner.visible_relationship(viewer, a, b, usable=usable)
+        if rel is None:
+            raise PersonNotFound(b)
+        est = estimate_strength(
+            merge_evidence(list(rel.evidence)),
+            as_of=self.planner.today,
+            weights=self.planner.weights,
+        )
+        return TieView(rel.a, rel.b, est.strength, est.lines, len(rel.evidence))
+
+    async def erase(self, viewer: Viewer, ref: str) -> Erasure:
+        """Erase a person completely: their node, ties and evidence (and the evidence
+        their own data brought, if they were a member), merges into them, intro
+        requests involving them and mentions of them in others' goals and drafts.
+        Their identifiers go on the workspace's suppression list (salted hashes) so
+        a re-import skips them. The embedded store and the app database zero the
+        deleted rows and truncate their write-ahead logs before this returns.
+        """
+        person = await self._named(viewer, ref)
         check_erase(viewer, person.id)
-        return await self.store.erase_person(viewer.workspace, person.id)
+        ws = viewer.workspace
+        merged = [m.merged for m in await self.store.merges(ws) if m.kept == person.id]
+        aliases = [
+            Person(pid, person.name, person.company, "", person.email, person.url) for pid in merged
+        ]
+        keys = 0
+        if self.planner.suppressions is not None:  # first: a crash after this errs safe
+            keys = await asyncio.to_thread(self.planner.suppressions.record, ws, [person, *aliases])
+        erased = await self.store.erase_person(ws, person.id)
+        for alias in merged:
+            if await self.store.person(ws, alias) is not None:
+                await self.store.erase_person(ws, alias)
+        intros = 0
+        if self.planner.suppressions is not None:
+            intros = await asyncio.to_thread(
+                self.planner.suppressions.scrub_intro_requests, ws, [person.id, *merged], person
+            )
+        viewer.memo.clear()  # membership may have changed
+        return Erasure(erased.person_id, erased.relationships, erased.evidence, intros, keys)
 
 
 def check_rating(rating: float) -> None:

@@ -7,13 +7,27 @@ returns plain records. Edges (CLI, API) only translate.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import pickle
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
 
 from graph import algorithms
 from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_strength
-from graph.errors import AmbiguousPerson, InvalidInput, PersonNotFound
+from graph.errors import (
+    AmbiguousPerson,
+    InvalidInput,
+    PersonNotFound,
+    QueryTooExpensive,
+    WarmintroError,
+)
 from graph.exports import ExportGraph, ego_graph
 from graph.identity import normalize_email, normalize_linkedin_url, normalize_name
 from graph.model import (
@@ -26,15 +40,90 @@ from graph.model import (
 )
 from graph.paths import DirectTie, IntroducerList, IntroducerView, PathView, Step
 from graph.store.base import GraphStore, PlanningView, Stats
+from graph.store.codec import interactions_in
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from graph.titles import title_matches
-from services.access import Viewer
-
-OwnerFilter = Callable[[str], bool]
-"""Whether evidence from this owner may be used for the viewer at hand."""
+from services.access import AccessPolicy, OwnerFilter, Viewer, shadow_id
+from services.erasure import Suppressions
 
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
+
+PLANNING_BUDGET: ContextVar[algorithms.Budget | None] = ContextVar("planning_budget", default=None)
+"""The expansion budget of the request being served (None: unlimited, the CLI).
+
+The API sets it once per request (api/app.py) from the cost limit; every search the
+request runs, through any service, draws on it, so no argument combination makes a
+request do more work than its cost budget allows.
+"""
+
+T = TypeVar("T")
+IN_THREAD_EXPANSIONS = 2_000
+"""Expansions (about 20 ms) a budgeted search may make in the server's worker thread. A
+search that needs more is run again in a forked child process: a pure-Python search holds
+the GIL, and a thread holding it for long (or preempted by the OS while holding it) keeps
+the event loop from answering anything. Forking the server (copy-on-write, the view frozen
+out of the GC's sight) costs 2-4 ms at 150 MB."""
+
+
+def run_search(
+    search: Callable[[algorithms.Budget | None], T], budget: algorithms.Budget | None
+) -> T:
+    """Run ``search`` in this thread if it is short, else in a child process (see above).
+
+    Without a budget (the CLI) or without ``fork``, the search simply runs here.
+    """
+    if budget is None or not hasattr(os, "fork"):
+        return search(budget)
+    trial = algorithms.Budget(min(IN_THREAD_EXPANSIONS, budget.allowance()))
+    try:
+        found = search(trial)
+    except QueryTooExpensive:
+        if trial.total >= budget.left:  # the trial was all the request had left
+            raise QueryTooExpensive(budget.total) from None
+        budget.charge(trial.total)
+        return _in_child(search, budget)
+    budget.charge(trial.total - trial.left)
+    return found
+
+
+def _in_child(search: Callable[[algorithms.Budget | None], T], budget: algorithms.Budget) -> T:
+    """Fork, run ``search`` in the child, read its pickled result (or domain error) back."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: only the search, the pipe and _exit, nothing shared
+        os.close(read_end)
+        try:
+            try:
+                payload: tuple[Any, ...] = ("ok", search(budget), budget.left)
+            except WarmintroError as err:
+                payload = ("error", (type(err), err.args, err.__dict__), budget.left)
+            data = pickle.dumps(payload)
+        except BaseException as crash:
+            data = pickle.dumps(("crash", repr(crash)[:500], budget.left))
+        with os.fdopen(write_end, "wb") as out:
+            out.write(data)
+        os._exit(0)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as inp:
+            data = inp.read()
+    finally:
+        os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError("the search process died without an answer")
+    kind, value, left = pickle.loads(data)  # noqa: S301 - our own child, through our own pipe
+    budget.charge(budget.left - left)
+    if kind == "error":
+        cls, args, attrs = value
+        problem = cls.__new__(cls)
+        problem.args = args
+        problem.__dict__.update(attrs)
+        raise problem
+    if kind == "crash":
+        raise RuntimeError(f"the search process failed: {value}")
+    result: T = value
+    return result
 
 
 def outside_person(ref: str, company: str, title: str = "") -> Person:
@@ -91,15 +180,71 @@ class Planner:
         weights: StrengthWeights | None = None,
         today: date | None = None,
         max_hops_limit: int = MAX_HOPS,
+        suppressions: Suppressions | None = None,
+        planning_threads: int = 1,
     ) -> None:
         self.store = store
+        self.suppressions = suppressions  # erased people, kept out of imports
+        # A member's counts, per workspace and member, valid for one planning view.
+        self._member_stats: dict[
+            tuple[str, str], tuple[PlanningView, tuple[tuple[str, Sharing], ...], Stats]
+        ] = {}
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
+        self.planning_threads = planning_threads
+        self._slots: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
+
+    async def _plan(self, search: Callable[[algorithms.Budget | None], T]) -> T:
+        """Run a pure search in a worker thread, at most ``planning_threads`` at once,
+        so the event loop keeps answering (health checks, other keys) meanwhile.
+
+        The search gets the request's expansion budget; when the request is cancelled
+        (its timeout), the budget's ``stop`` flag makes the thread give up within
+        about a thousand expansions instead of running on unseen.
+        """
+        budget = PLANNING_BUDGET.get()
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, anyio.CapacityLimiter(self.planning_threads))
+        try:
+            return await anyio.to_thread.run_sync(
+                run_search, search, budget, limiter=self._slots[1], abandon_on_cancel=True
+            )
+        except asyncio.CancelledError:  # the request timed out: the thread stops too
+            if budget is not None:
+                budget.stop = True
+            raise
 
     @property
     def today(self) -> date:
         return self._today or date.today()
+
+    # -- access -------------------------------------------------------------------
+    async def policy(self, viewer: Viewer) -> AccessPolicy:
+        """The viewer's access policy, read once per request (cached on the viewer)."""
+        found = viewer.memo.get("policy")
+        if found is None:
+            sharing = {m.person_id: m.sharing for m in await self.store.members(viewer.workspace)}
+            found = viewer.memo["policy"] = AccessPolicy(viewer.member, sharing)
+        return found
+
+    async def visible_ids(
+        self, viewer: Viewer, *, browse: bool, view: PlanningView | None = None
+    ) -> set[str] | None:
+        """Everyone the viewer may see (None: everyone): members, and the ends of ties
+        with evidence the viewer may use. Same rule as :meth:`may_see`, for a whole
+        workspace at once."""
+        policy = await self.policy(viewer)
+        usable = policy.usable(browse=browse)
+        if usable is None:
+            return None
+        view = view or await self.store.planning_view(viewer.workspace)
+        seen = set(policy.sharing)
+        for pair, owners in view.evidence.items():
+            if any(usable(o) for o in owners):
+                seen.update(pair)
+        return seen
 
     # -- people -------------------------------------------------------------------
     async def resolve(
@@ -138,12 +283,10 @@ class Planner:
         through (their own, public sources, ``paths`` and ``full`` members).
         Browsing is stricter: a ``paths`` member's contacts show only on paths.
         """
-        if viewer.member is None or person.id == viewer.member:
+        policy = await self.policy(viewer)
+        if policy.admin or person.id == viewer.member or policy.is_member(person.id):
             return True
-        members = await self.store.members(viewer.workspace)
-        if any(m.person_id == person.id for m in members):
-            return True
-        usable = await self.usable_owners(viewer, browse=browse)
+        usable = policy.usable(browse=browse)
         return any(
             usable is None or usable(e.owner)
             for r in await self.store.relationships_of(viewer.workspace, person.id)
@@ -153,16 +296,7 @@ class Planner:
     async def usable_owners(self, viewer: Viewer, *, browse: bool) -> OwnerFilter | None:
         """Whose evidence the viewer may use (None: anyone's): their own, non-member
         sources', and members' sharing ``full`` (browse) or ``paths``/``full`` (plan)."""
-        if viewer.member is None:
-            return None
-        sharing = {m.person_id: m.sharing for m in await self.store.members(viewer.workspace)}
-        usable = {Sharing.FULL} if browse else {Sharing.FULL, Sharing.PATHS}
-        member = viewer.member
-
-        def ok(owner: str) -> bool:
-            return owner == member or owner not in sharing or sharing[owner] in usable
-
-        return ok
+        return (await self.policy(viewer)).usable(browse=browse)
 
     async def visible_relationship(
         self,
@@ -196,7 +330,9 @@ class Planner:
         if person is None:
             person = await self.store.person(ws, ref)
         if person is not None:
-            return [person]
+            # A member's upload that named a hidden person's id got its own node.
+            shadow = await self.store.person(ws, shadow_id(ref, viewer)) if viewer.member else None
+            return [person, shadow] if shadow else [person]
         if looks_like_url(ref):
             url = normalize_linkedin_url(ref)
             matches = await self.store.people_by_url(ws, url) if url else []
@@ -266,9 +402,9 @@ class Planner:
             return [await self.resolve(viewer, from_ref, view=view)]
         if viewer.member:
             return [await self.resolve(viewer, viewer.member, view=view)]
-        members = await self.store.members(viewer.workspace)
+        policy = await self.policy(viewer)
         people = [
-            p for m in members if (p := await self.store.person(viewer.workspace, m.person_id))
+            p for m in sorted(policy.sharing) if (p := await self.store.person(viewer.workspace, m))
         ]
         if not people:
             raise InvalidInput(
@@ -287,13 +423,10 @@ class Planner:
         return await self._mask(viewer, view, {Sharing.FULL})
 
     async def _mask(self, viewer: Viewer, view: PlanningView, usable: set[Sharing]) -> int | None:
-        if viewer.member is None:
+        policy = await self.policy(viewer)
+        if policy.admin:
             return None
-        members = await self.store.members(viewer.workspace)
-        allowed = {
-            m.person_id for m in members if m.person_id == viewer.member or m.sharing in usable
-        }
-        return view.mask_for(allowed)
+        return view.mask_for(policy.members_usable(browse=Sharing.PATHS not in usable))
 
     # -- planning -------------------------------------------------------------------
     def _check_hops(self, max_hops: int) -> None:
@@ -336,14 +469,17 @@ class Planner:
         avoid: Sequence[str] = (),
     ) -> PathView:
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
-        path = algorithms.most_trusted_path(
-            q.view.graph,
-            q.sources,
-            q.target,
-            max_hops=max_hops,
-            min_strength=min_strength,
-            avoid=q.avoid,
-            owner_mask=q.owner_mask,
+        path = await self._plan(
+            lambda budget: algorithms.most_trusted_path(
+                q.view.graph,
+                q.sources,
+                q.target,
+                max_hops=max_hops,
+                min_strength=min_strength,
+                avoid=q.avoid,
+                owner_mask=q.owner_mask,
+                budget=budget,
+            )
         )
         return await self._render(viewer, q.view, path.nodes, path.strengths, path.probability)
 
@@ -362,16 +498,19 @@ class Planner:
         if not 1 <= k <= 50:
             raise InvalidInput(f"k must be between 1 and 50, got {k}", field="k")
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
-        paths = algorithms.alternative_paths(
-            q.view.graph,
-            q.sources,
-            q.target,
-            k=k,
-            max_hops=max_hops,
-            min_strength=min_strength,
-            avoid=q.avoid,
-            diverse_first_hops=diverse_first_hops,
-            owner_mask=q.owner_mask,
+        paths = await self._plan(
+            lambda budget: algorithms.alternative_paths(
+                q.view.graph,
+                q.sources,
+                q.target,
+                k=k,
+                max_hops=max_hops,
+                min_strength=min_strength,
+                avoid=q.avoid,
+                diverse_first_hops=diverse_first_hops,
+                owner_mask=q.owner_mask,
+                budget=budget,
+            )
         )
         return [
             await self._render(viewer, q.view, p.nodes, p.strengths, p.probability) for p in paths
@@ -396,15 +535,18 @@ class Planner:
         """
         q = await self._search(viewer, from_ref, to_ref, avoid, max_hops)
         direct = await self._direct(viewer, q)
-        ranks = algorithms.rank_introducers(
-            q.view.graph,
-            q.sources,
-            q.target,
-            max_hops=max_hops,
-            limit=limit,
-            avoid=q.avoid,
-            owner_mask=q.owner_mask,
-            penalty=penalty,
+        ranks = await self._plan(
+            lambda budget: algorithms.rank_introducers(
+                q.view.graph,
+                q.sources,
+                q.target,
+                max_hops=max_hops,
+                limit=limit,
+                avoid=q.avoid,
+                owner_mask=q.owner_mask,
+                penalty=penalty,
+                budget=budget,
+            )
         )
         out = []
         for r in ranks:
@@ -440,7 +582,10 @@ class Planner:
             raise InvalidInput("say where they work: a company hint is needed", field="company")
         view = await self.store.planning_view(viewer.workspace)
         sources = await self.requesters(viewer, from_ref, view)
-        colleagues = list(view.people_at(company))
+        # Only colleagues the viewer may plan to: the company's size as the strength
+        # model sees it must not count people the viewer's sharing rules hide.
+        visible = await self.visible_ids(viewer, browse=False, view=view)
+        colleagues = [c for c in view.people_at(company) if visible is None or c in visible]
         target = outside_person(to_ref, company, title)
         if not view.options.infer_colleagues:  # every route here ends in an inferred tie
             raise InvalidInput(
@@ -456,13 +601,17 @@ class Planner:
             scale=self.weights.colleague_scale,
         )
         source_ids = [s.id for s in sources]
-        paths = algorithms.reach(
-            view.graph,
-            source_ids,
-            targets=colleagues,
-            max_hops=max_hops - 1 if max_hops > 1 else 1,
-            limit=max(limit * 4, 20),
-            owner_mask=await self.owner_mask(viewer, view),
+        mask = await self.owner_mask(viewer, view)
+        paths = await self._plan(
+            lambda budget: algorithms.reach(
+                view.graph,
+                source_ids,
+                targets=colleagues,
+                max_hops=max_hops - 1 if max_hops > 1 else 1,
+                limit=max(limit * 4, 20),
+                owner_mask=mask,
+                budget=budget,
+            )
         )
         seen: set[str] = set()
         out: list[IntroducerView] = []
@@ -547,13 +696,17 @@ class Planner:
         view = await self.store.planning_view(viewer.workspace)
         sources = await self.requesters(viewer, from_ref, view)
         targets = self._matching(view, company, title)
-        paths = algorithms.reach(
-            view.graph,
-            [s.id for s in sources],
-            targets=targets,
-            max_hops=max_hops,
-            limit=limit,
-            owner_mask=await self.owner_mask(viewer, view),
+        mask = await self.owner_mask(viewer, view)
+        paths = await self._plan(
+            lambda budget: algorithms.reach(
+                view.graph,
+                [s.id for s in sources],
+                targets=targets,
+                max_hops=max_hops,
+                limit=limit,
+                owner_mask=mask,
+                budget=budget,
+            )
         )
         return [
             await self._render(viewer, view, p.nodes, p.strengths, p.probability) for p in paths
@@ -573,7 +726,38 @@ class Planner:
         ]
 
     async def stats(self, viewer: Viewer) -> Stats:
-        return await self.store.stats(viewer.workspace)
+        """Counts of what the viewer may browse: an admin's are the workspace's; a
+        member's leave out what teammates' levels hide (a ``private`` member's data,
+        a ``paths`` member's contacts), so a count never reveals hidden people."""
+        policy = await self.policy(viewer)
+        usable = policy.usable(browse=True)
+        if usable is None:
+            return await self.store.stats(viewer.workspace)
+        view = await self.store.planning_view(viewer.workspace)
+        key = (viewer.workspace, policy.member or "")
+        rules = tuple(sorted(policy.sharing.items()))
+        cached = self._member_stats.get(key)
+        if cached is not None and cached[0] is view and cached[1] == rules:
+            return cached[2]  # one scan per member per version of the graph
+        people = set(policy.sharing)
+        relationships = interactions = 0
+        for pair, owners in view.evidence.items():
+            kept = [e for o, e in owners.items() if usable(o)]
+            if kept:
+                people.update(pair)
+                relationships += 1
+                interactions += sum(interactions_in(e) for e in kept)
+        people &= set(view.people)
+        merges = await self.store.merges(viewer.workspace)
+        stats = Stats(
+            people=len(people),
+            relationships=relationships,
+            interactions=interactions,
+            members=len(policy.sharing),
+            merges=sum(1 for m in merges if m.kept in people),
+        )
+        self._member_stats[key] = (view, rules, stats)
+        return stats
 
     # -- rendering ------------------------------------------------------------------
     async def evidence_lines(
@@ -654,8 +838,9 @@ class Planner:
     ) -> PathView:
         """Names, evidence and provenance for a path, from the view the search ran on."""
         people = [await self._person(viewer, view, pid) for pid in nodes]
-        usable = await self.usable_owners(viewer, browse=False)
-        members = {m.person_id for m in await self.store.members(viewer.workspace)}
+        policy = await self.policy(viewer)
+        usable = policy.usable(browse=False)
+        members = set(policy.sharing)
         steps = []
         for a, b, strength in zip(nodes, nodes[1:], strengths, strict=False):
             rel = await self.visible_relationship(viewer, a, b, usable=usable, view=view)

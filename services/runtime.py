@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from graph.intro import OutcomePolicy
 from graph.store.base import GraphStore
 from graph.store.embedded import EmbeddedStore
-from services.appdb import AppDB
+from services.appdb import AppDB, JobTable
+from services.erasure import Suppressions
 from services.imports import ImportJobs
 from services.network import Network
 from services.outreach import Outreach
 from services.planner import Planner
 from services.settings import Backend, Settings
 from services.team import Team
+
+PRIVATE_UMASK = 0o077
+
+
+def prepare_data_dir(settings: Settings) -> Path:
+    """Make the data dir private: new files 0600 and folders 0700 (umask), and
+    tighten what an older version left world-readable.
+
+    The store, app db, WAL files and uploads hold names, emails and message counts;
+    SQLite creates its files with the process umask, so the umask is set once at
+    start-up (process-wide, on purpose: nothing this process writes is public).
+    """
+    os.umask(PRIVATE_UMASK)
+    root = settings.data_dir
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    root.chmod(0o700)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs:
+            Path(folder, name).chmod(0o700)
+        for name in files:
+            path = Path(folder, name)
+            if not path.is_symlink():
+                path.chmod(0o600)
+    return root
 
 
 def open_store(settings: Settings) -> GraphStore:
@@ -28,11 +55,18 @@ def open_store(settings: Settings) -> GraphStore:
             database=settings.neo4j_database,
             weights=settings.strength,
         )
+    prepare_data_dir(settings)
     return EmbeddedStore(settings.db_path, weights=settings.strength)
 
 
 def make_planner(settings: Settings, store: GraphStore) -> Planner:
-    return Planner(store, weights=settings.strength, max_hops_limit=settings.max_hops_limit)
+    return Planner(
+        store,
+        weights=settings.strength,
+        max_hops_limit=settings.max_hops_limit,
+        suppressions=Suppressions(settings.data_dir / "app.db"),
+        planning_threads=settings.planning_threads,
+    )
 
 
 @dataclass
@@ -54,6 +88,8 @@ class Services:
         planner = make_planner(settings, store)
         appdb = AppDB(settings.data_dir / "app.db")
         store.use_view_options(appdb.view_options)  # per-workspace switches live there
+        imports = ImportJobs(JobTable(appdb), settings.uploads_dir)
+        imports.recover()  # jobs a crashed or stopped process left running end as failed
         policy = OutcomePolicy(
             fatigue_days=settings.introducer_fatigue_days,
             fatigue_factor=settings.introducer_fatigue_factor,
@@ -64,7 +100,7 @@ class Services:
             planner=planner,
             network=Network(planner),
             appdb=appdb,
-            imports=ImportJobs(),
+            imports=imports,
             outreach=Outreach(planner, appdb, policy=policy),
             team=Team(planner, appdb),
         )

@@ -38,11 +38,17 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     host: str = "127.0.0.1"
     port: int = 8000
-    environment: str = Field(default="production", description="'development' enables suggestions")
+    environment: str = Field(
+        default="production",
+        description="'development' enables suggestions, GraphiQL and Litestar's debug pages",
+    )
     strength: StrengthWeights = StrengthWeights()
     max_hops_limit: int = MAX_HOPS
     default_max_hops: int = DEFAULT_MAX_HOPS
-    import_max_bytes: int = 200 * 1024 * 1024
+    import_max_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        description="largest upload (a whole multipart body), cut while it streams in",
+    )
     introducer_fatigue_days: int = 30
     introducer_fatigue_factor: float = 0.6
     # GraphQL hardening (graphql-armor's defaults as the anchor).
@@ -50,14 +56,36 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = 15
     graphql_max_tokens: int = 1000
     graphql_cost_budget: int = 60
-    graphql_introspection: bool = True
+    graphql_introspection: bool = False  # on only when a deployment asks for it
+    graphiql: bool = False  # the GraphiQL page; always on with environment=development
     rate_limit_per_minute: int = 600  # per API key; 0 disables
+    bad_key_limit_per_minute: int = 30  # requests with a missing or bad key, per address
     query_timeout_seconds: float = 10.0
-    max_json_body_bytes: int = 256 * 1024
+    max_json_body_bytes: int = 256 * 1024  # every non-multipart body, chunked or not
+    # Planning: searches run in worker threads (at most planning_threads at once) with an
+    # expansion budget of graphql_cost_budget x expansions_per_cost_unit per request
+    # (api/cost.py); one that needs more than ~20 ms moves to a forked child process
+    # (services/planner.py run_search), so the GIL never keeps the event loop waiting.
+    planning_threads: int = 2
+    expansions_per_cost_unit: int = 500
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "warmintro.db"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploads wait for their import job (removed when the job ends)."""
+        return self.data_dir / "uploads"
+
+    @property
+    def request_expansions(self) -> int:
+        """The label expansions one API request's searches may make in all."""
+        return self.graphql_cost_budget * self.expansions_per_cost_unit
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql or self.environment == "development"
 
 
 @lru_cache(maxsize=1)

@@ -45,12 +45,13 @@ class Team:
         ref = member_ref or viewer.member
         if not ref:
             raise InvalidInput("name the member whose sharing to set", field="member")
-        person = await self.planner.resolve(viewer, ref)
+        person = await self.planner.resolve(viewer, ref, browse=True)
         members = {m.person_id for m in await self.planner.store.members(viewer.workspace)}
         if person.id not in members:
             raise InvalidInput(f"{person.name} is not a member of this workspace", field="member")
         check_set_sharing(viewer, person.id)
         await self.planner.store.set_sharing(viewer.workspace, person.id, sharing)
+        viewer.memo.clear()  # the rules changed: read them again
         return MemberView(person, sharing)
 
     def keys(self, viewer: Viewer) -> list[KeyInfo]:

@@ -897,8 +897,8 @@
       : `Write to ${firstName(d.person.name)} directly`;
   }
 
-  // The engine's "best path probability 0.659 in 2 hops" is said as a percentage here.
-  const ownReason = (reason) => /^best path probability /.test(reason);
+  // The engine's "66% chance over 2 hops" is said on the page in its own words.
+  const ownReason = (reason) => /^\d+% chance over \d+ hops?$/.test(reason);
 
   function renderIntroducers() {
     renderDirect();

@@ -14,6 +14,9 @@ from typing import Any
 from graph.model import Evidence, Person
 
 _EVIDENCE_DEFAULTS = {f.name: f.default for f in fields(Evidence)}
+_DATETIMES = frozenset(
+    {"first_contact", "last_contact", "first_email", "last_email", "first_meeting", "last_meeting"}
+)
 
 
 def evidence_to_dict(e: Evidence) -> dict[str, Any]:
@@ -49,13 +52,13 @@ def evidence_from_dict(owner: str, data: dict[str, Any]) -> Evidence:
     """
     kwargs: dict[str, Any] = {"owner": owner}
     for name, value in data.items():
-        if name in ("first_contact", "last_contact"):
+        if name in _DATETIMES:
             kwargs[name] = datetime.fromisoformat(value)
         elif name == "connected_on":
             kwargs[name] = date.fromisoformat(value)
         elif name == "notes":
             kwargs[name] = tuple((str(k), str(v)) for k, v in value)
-        elif name in ("shared_employers", "shared_schools"):
+        elif name in ("shared_employers", "shared_schools", "address_book", "together_from"):
             kwargs[name] = tuple(value)
         elif name in _EVIDENCE_DEFAULTS:
             kwargs[name] = value
@@ -71,8 +74,10 @@ def evidence_from_json(owner: str, text: str) -> Evidence:
 
 
 def interactions_in(e: Evidence) -> int:
-    """Interactions an evidence record stands for: messages plus an invitation."""
-    return e.messages_ab + e.messages_ba + (1 if e.invited_with_note is not None else 0)
+    """Interactions an evidence record stands for: messages, emails and meetings plus an
+    invitation."""
+    invitation = 1 if e.invited_with_note is not None else 0
+    return e.messages_ab + e.messages_ba + e.emails_ab + e.emails_ba + e.meetings + invitation
 
 
 def person_to_dict(p: Person) -> dict[str, Any]:

@@ -79,6 +79,7 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives power loss
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA secure_delete=ON")  # erased rows are zeroed, not left in free pages
     return conn
 
 
@@ -375,6 +376,9 @@ class EmbeddedStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            # Erasure means gone from every file: fold the WAL (which still holds the
+            # pages as they were) into the database and truncate it.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             n_rel = 0
             for other in list(ws.neighbours.get(person_id, ())):
                 ws.drop_pair(canonical_pair(person_id, other))

@@ -240,4 +240,10 @@ def name_index(details: Mapping[str, Person]) -> dict[str, tuple[str, ...]]:
 
 def flip(e: Evidence) -> Evidence:
     """The same evidence seen from the other end (swap the directional counts)."""
-    return replace(e, messages_ab=e.messages_ba, messages_ba=e.messages_ab)
+    return replace(
+        e,
+        messages_ab=e.messages_ba,
+        messages_ba=e.messages_ab,
+        emails_ab=e.emails_ba,
+        emails_ba=e.emails_ab,
+    )

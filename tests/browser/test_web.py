@@ -97,7 +97,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if missing_vendor_files() or missing_vendor_files(names=GRAPHIQL_FILES):
         pytest.fail("api/static/vendor/ is incomplete: run scripts/vendor_web.sh (make install)")
     data = tmp_path_factory.mktemp("web-data")
-    settings = Settings(data_dir=data, rate_limit_per_minute=0, environment="production")
+    settings = Settings(
+        data_dir=data, rate_limit_per_minute=0, environment="production", graphiql=True
+    )
     demo = asyncio.run(build_demo(settings))
     services = Services.build(settings)
     admin_key = services.appdb.create_key(demo.workspace, None)

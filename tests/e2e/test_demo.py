@@ -79,13 +79,28 @@ async def test_the_demo_holds_the_members_exports_and_nothing_else(
         stats = await services.store.stats(ws)
         members = await services.store.members(ws)
         assert stats.members == len(team.members) == len(members)
-        # Every stored tie touches a member: stars around the owners, no contact-to-contact file.
+        # Every stored tie touches a member (stars around the owners), except the few the
+        # requester's mail and calendar show: contacts seen together in her small threads
+        # and meetings, owned by her. No contact-to-contact file.
         ties = set()
         for m in members:
             for r in await services.store.relationships_of(ws, m.person_id):
                 ties.add(frozenset((r.a, r.b)))
+        key_owner = services.appdb.authenticate(result.key)
+        assert key_owner is not None and key_owner.member is not None
+        requester = key_owner.member
+        among: list[Any] = []
+        for person in await services.store.people(ws):
+            for r in await services.store.relationships_of(ws, person.id):
+                if frozenset((r.a, r.b)) not in ties:
+                    among.append(r)
+                    ties.add(frozenset((r.a, r.b)))
         assert len(ties) == stats.relationships
-        assert stats.relationships <= sum(m.connections for m in team.members)
+        assert 0 < len(among) <= 10
+        for r in among:
+            assert {e.owner for e in r.evidence} == {requester}
+            assert all(e.threads_together + e.meetings_together >= 2 for e in r.evidence)
+        assert stats.relationships <= sum(m.connections for m in team.members) + len(among)
         # Sharing levels are set: the teammates the planted cases use share fully.
         levels = {m.sharing for m in members}
         assert levels == {Sharing.FULL, Sharing.PATHS}
@@ -97,7 +112,9 @@ async def test_the_demo_holds_the_members_exports_and_nothing_else(
         await services.close()
     for t in result.targets:
         assert t.line().strip() in result.summary
-    assert "no file of ties between contacts" in result.summary
+    assert "ties between contacts come only from who shares her threads and meetings" in (
+        result.summary
+    )
 
 
 async def test_building_again_changes_nothing_but_the_key(
@@ -171,3 +188,34 @@ async def test_an_older_demo_in_the_data_directory_is_named_not_crashed_on(
         await services.close()
     with pytest.raises(InvalidInput, match="older demo"):
         await build_demo(settings)
+
+
+async def test_the_demo_shows_mail_and_meeting_evidence(
+    built: tuple[Settings, DemoResult],
+) -> None:
+    """The requester's mailbox and calendar are imported: her closest contacts' ties read
+    as emails and meetings, not only as a LinkedIn connection."""
+    settings, result = built
+    services = Services.build(settings)
+    try:
+        owner = services.appdb.authenticate(result.key)
+        assert owner is not None and owner.member is not None
+        ties = await services.store.relationships_of(result.workspace, owner.member)
+        mailed = [
+            r
+            for r in ties
+            if any(e.owner == owner.member and e.emails_ab + e.emails_ba > 0 for e in r.evidence)
+        ]
+        met = [r for r in ties if any(e.small_meetings > 0 for e in r.evidence)]
+    finally:
+        await services.close()
+    assert len(mailed) >= 8 and met
+    closest = mailed[0].b if mailed[0].a == owner.member else mailed[0].a
+    data = await ask(
+        settings,
+        result,
+        "query($to: String!) { trustedPath(to: $to) { __typename ... on Path { steps { evidence } } } }",
+        to=closest,
+    )
+    lines = " ".join(data["trustedPath"]["steps"][0]["evidence"])
+    assert "email" in lines, lines

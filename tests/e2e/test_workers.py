@@ -116,3 +116,30 @@ def test_two_workers_serve_and_see_each_others_writes(two_workers: tuple[str, st
             # Whichever worker answers, it sees every write so far.
             for _ in range(6):
                 assert gql("{ networkStats { people } }") == {"networkStats": {"people": i + 1}}
+
+
+def test_a_revoked_key_stops_working_on_every_worker(
+    two_workers: tuple[str, str], tmp_path: Path
+) -> None:
+    """Keys are checked against the app database on every request, never a per-worker
+    cache: once revoked (through either worker), no worker accepts the key."""
+    url, admin = two_workers
+    db = AppDB(tmp_path / "app.db")
+    (workspace,) = db.workspaces()
+    key = db.create_key(workspace, None)
+    db.close()
+
+    def status(k: str, query: str = "{ networkStats { people } }") -> int:
+        r = httpx.post(
+            url + "/graphql",
+            json={"query": query},
+            headers={"Authorization": f"Bearer {k}", "Connection": "close"},
+            timeout=30,
+        )
+        return r.status_code
+
+    assert [status(key) for _ in range(6)] == [200] * 6
+    revoke = f'mutation {{ revokeApiKey(prefix: "{key[:10]}") {{ __typename }} }}'
+    assert status(admin, revoke) == 200
+    assert [status(key) for _ in range(8)] == [401] * 8
+    assert status(admin) == 200

@@ -25,6 +25,7 @@ from graph.errors import (
     NoPath,
     NoPathReason,
     PersonNotFound,
+    QueryTooExpensive,
     StoreUnavailable,
     WarmintroError,
 )
@@ -39,6 +40,7 @@ SAMPLES: dict[type[WarmintroError], Callable[[], WarmintroError]] = {
     InvalidInput: lambda: InvalidInput("bad", field="x"),
     Forbidden: lambda: Forbidden("no"),
     InvalidTransition: lambda: InvalidTransition("drafted", "met"),
+    QueryTooExpensive: lambda: QueryTooExpensive(30_000),
     IntroRequestNotFound: lambda: IntroRequestNotFound("r1"),
 }
 """One instance of every domain error the services raise (StoreUnavailable aside)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -551,12 +551,12 @@ def any_path_contexts(draw: st.DrawFn) -> DraftContext:
     )
 
 
-CLAIMS = {
+CLAIMS: dict[str, str | tuple[str, ...]] = {
     "worked together": "shared_employer",
     "were both at": "shared_employer",
     "studied at": "shared_school",
-    "in touch": "messages",
-    "spoke": "messages",
+    "in touch": ("messages", "emails", "small_meetings"),
+    "spoke": ("messages", "emails", "small_meetings"),
     "since our time": "shared_employer",
     "connected since": "connected_on",
     "recommendation": "recommendations",
@@ -598,6 +598,7 @@ def _backed(ctx: DraftContext, evidence_id: str) -> bool:
         "shared_employer": text in ev.shared_employers,
         "shared_school": text in ev.shared_schools,
         "messages": ev.messages_ab + ev.messages_ba > 0 and ev.last_contact is not None,
+        "emails": ev.emails_ab + ev.emails_ba > 0 or ev.small_meetings > 0,
         "connected_on": ev.connected_on is not None
         and ev.connected_on.isoformat() == text.split(",")[0],
         "recommendations": ev.recommendations > 0,
@@ -628,6 +629,21 @@ def test_drafts_on_any_path_and_profile_are_clean_grounded_and_name_the_target(
     for sentence, ids in d.sentences:
         for phrase, kind in CLAIMS.items():
             if phrase in sentence:
-                assert any(kind in e for e in ids), (phrase, sentence, ids)
+                kinds = (kind,) if isinstance(kind, str) else kind
+                assert any(k in e for k in kinds for e in ids), (phrase, sentence, ids)
         for evidence_id in ids:
             assert _backed(ctx, evidence_id), (evidence_id, sentence)
+
+
+def test_recent_email_or_small_meeting_grounds_in_touch_and_a_big_meeting_does_not() -> None:
+    recent = datetime(2026, 10, 11, 9, tzinfo=UTC)
+    emailed = tie("sam", "dana", emails_ab=4, emails_ba=6, last_email=recent)
+    d = ENGINE.draft(context(introducer_target=emailed))
+    assert "in touch 3 weeks ago" in d.ask
+    assert "introducer-target:emails:10,small_meetings:0,last_email:2026-10-11" in evidence_of(
+        d.sentences
+    )
+    met = tie("sam", "dana", meetings=2, small_meetings=2, meeting_weight=2.0, last_meeting=recent)
+    assert "in touch" in ENGINE.draft(context(introducer_target=met)).ask
+    crowd = tie("sam", "dana", meetings=2, meeting_weight=0.01, last_meeting=recent)
+    assert "in touch" not in ENGINE.draft(context(introducer_target=crowd)).ask

@@ -170,5 +170,6 @@ def test_loader_protocol_and_registry(tmp_path: Path) -> None:
         DATA / "good.csv", LoadOptions(owner=Person("x", "X"), people_path=DATA / "people.csv")
     )
     assert {p.id for p in batch.people} >= {"ana", "bo", "chen"}
+    assert loader_named("vcard").name == "vcard"  # issue 17 registered mail, calendar, cards
     with pytest.raises(KeyError):
-        loader_named("vcard")
+        loader_named("ldif")
