@@ -8,10 +8,10 @@ when the node already holds one with no more hops at no more cost.
 
 Speed comes from pruning that never changes the answer: adjacency rows are
 sorted by cost so a scan stops at the first edge that cannot beat the best path
-found; both ends' unfiltered hop balls (vectorised over the graph's flat arrays)
-drop labels that cannot reach the other end within the hops left and answer
-"too far" without a search; and the bidirectional search stops on the classic
-two-heap criterion.
+found; both ends' hop balls over the viewer's visible edges (vectorised over the
+graph's flat arrays) drop labels that cannot reach the other end within the hops
+left and answer "too far" without a search; and the bidirectional search stops
+on the classic two-heap criterion. The search itself is compiled (graph.kernels).
 
 A team (several sources) is one search from all of them at once: a path starts
 at whichever member gives the best probability and never passes through another
@@ -174,17 +174,22 @@ FAR = 127
 
 
 class _Ball:
-    """Hop distances from a start set up to ``radius``, ignoring every filter.
+    """Hop distances from a start set up to ``radius`` over the edges a viewer's
+    ``mask`` allows, ignoring the other filters (avoid, min strength).
 
-    A filtered path is never shorter than an unfiltered one, so ``dist`` bounds
-    hop distances from below: a node with ``dist > r`` is more than ``r`` hops
-    away. Layers are vectorised gathers over the flat arrays; a layer that would
-    read more than ``BALL_BUDGET`` edges is not built (the bound is then weaker).
+    A path the search may use is never shorter, so ``dist`` bounds hop distances
+    from below: a node with ``dist > r`` is more than ``r`` hops away. (Counting
+    only visible edges makes the balls around a member's hub far smaller for a
+    member viewer than for an admin.) Layers are vectorised gathers over the flat
+    arrays; a layer that would read more than ``BALL_BUDGET`` edges is not built
+    (the bound is then weaker).
     """
 
     __slots__ = ("dist", "layers", "radius")
 
-    def __init__(self, g: TrustGraph, starts: Iterable[int], radius: int) -> None:
+    def __init__(
+        self, g: TrustGraph, starts: Iterable[int], radius: int, mask: int | None = None
+    ) -> None:
         dist = np.full(len(g.ptr) - 1, FAR, dtype=np.int8)
         frontier = np.fromiter(starts, dtype=np.int64)
         dist[frontier] = 0
@@ -192,7 +197,7 @@ class _Ball:
         while len(layers) <= radius:
             if g.row_lengths(frontier) > BALL_BUDGET:
                 break
-            reached, _ = g.gather(frontier)
+            reached, _ = g.gather(frontier, mask)
             reached = reached[dist[reached] == FAR]
             dist[reached] = len(layers)
             # The new layer, each node once: a scan of ``dist`` costs less than a sort
@@ -202,6 +207,10 @@ class _Ball:
         self.dist: npt.NDArray[np.int8] = dist
         self.layers = layers
         self.radius = len(layers) - 1
+
+    def sorted_nodes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The ball's nodes, nearest layer first, and how many lie within r hops."""
+        return np.concatenate(self.layers), np.cumsum([len(x) for x in self.layers])
 
     def row(self, g: TrustGraph, u: int, hops_left: int) -> Row:
         """``u``'s cost-sorted row, only the neighbours at most ``hops_left`` hops
@@ -292,11 +301,11 @@ def _best(
     with the other side's labels at that node (``mu``: the best pairing within
     the hop limit). It stops once the two heaps' minimum keys together reach
     ``mu``: any path not yet paired has an unsettled label on each side. Labels
-    that cannot reach the other end within the hops left (by the unfiltered
-    hop balls) or cannot beat ``mu`` are never created; a source is never an
+    that cannot reach the other end within the hops left (by the hop balls
+    over visible edges) or cannot beat ``mu`` are never created; a source is never an
     intermediate (starting at it would be at least as good).
     """
-    src_ball, tgt_ball = _Ball(g, sources, 2), _Ball(g, [target], 2)
+    src_ball, tgt_ball = _Ball(g, sources, 2, flt.mask), _Ball(g, [target], 2, flt.mask)
     if not _maybe_within(src_ball, tgt_ball, max_hops):
         return None
     allow = budget.allowance() if budget else UNLIMITED
@@ -304,6 +313,7 @@ def _best(
     status, spent, mu, path = kernels.best_path(
         g.ptr,
         g.nbr,
+        g.byid,
         g.cost,
         g.mid,
         g.first_cost,
@@ -317,8 +327,10 @@ def _best(
         np.asarray(sorted(banned_edges), dtype=np.int64).reshape(-1, 2),
         src_ball.dist,
         src_ball.radius,
+        *src_ball.sorted_nodes(),
         tgt_ball.dist,
         tgt_ball.radius,
+        *tgt_ball.sorted_nodes(),
         allow,
     )
     if budget is not None:
@@ -507,7 +519,7 @@ def _via_first_hops(
         return []
     min_first = min(c for c, _ in first.values())
     slack = math.log(MAX_MULTIPLIER) if adjust else 0.0
-    src_ball = _Ball(g, src, 2)
+    src_ball = _Ball(g, src, 2, flt.mask)
     side = _Side([tgt])
     banned = flt.blocked | set(src)
     found: dict[int, tuple[float, int]] = {}  # first hop -> (score cost, hops)
@@ -752,7 +764,7 @@ def reach(
     ``limit`` targets are settled, so each returned path is the best one to its
     person and the list is the true top ``limit``. Sources are not listed, and no
     path passes through one. Knowing the targets up front lets the last two hops
-    follow only edges into the targets and their neighbours (an unfiltered 1-hop
+    follow only edges into the targets and their neighbours (a 1-hop
     ball; 2 hops cost more to build around a large company than they save, by
     ``scripts/bench_planner.py``).
 
@@ -774,7 +786,7 @@ def reach(
     out: list[TrustedPath] = []
     if not wanted:
         return out
-    near = _Ball(g, wanted, 1)
+    near = _Ball(g, wanted, 1, flt.mask)
     side = _Side(src)
     done: set[int] = set()
     vis, max_cost = flt.visible, flt.max_cost

@@ -54,9 +54,33 @@ def _slot(
 
 
 @numba.njit(cache=True, nogil=True)
+def _probe(nbr: Any, byid: Any, lo: int, hi: int, near: Any, m: int) -> Any:
+    """Positions in the row ``lo:hi`` of the edges to ``near[:m]``, ascending
+    (so cheapest first), by binary search in the row's id order."""
+    out = np.empty(m, dtype=np.int64)
+    k = 0
+    for i in range(m):
+        x = near[i]
+        a, b = 0, hi - lo
+        while a < b:
+            c = (a + b) >> 1
+            if nbr[lo + byid[lo + c]] < x:
+                a = c + 1
+            else:
+                b = c
+        if a < hi - lo and nbr[lo + byid[lo + a]] == x:
+            out[k] = lo + byid[lo + a]
+            k += 1
+    found = out[:k]
+    found.sort()
+    return found
+
+
+@numba.njit(cache=True, nogil=True)
 def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
     ptr: Any,
     nbr: Any,
+    byid: Any,
     cost: Any,
     mid: Any,
     first_cost: Any,
@@ -70,13 +94,20 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
     banned_edges: Any,
     src_dist: Any,
     src_radius: int,
+    src_nodes: Any,
+    src_off: Any,
     tgt_dist: Any,
     tgt_radius: int,
+    tgt_nodes: Any,
+    tgt_off: Any,
     allowance: int,
 ) -> Any:
     """(status, pops, mu, path as node ints from a source to the target); an
     empty path when there is none within the limit. ``blocked`` holds avoided
-    and banned nodes; ``banned_edges`` is (k, 2), forward direction."""
+    and banned nodes; ``banned_edges`` is (k, 2), forward direction. A ball's
+    ``nodes`` are sorted by hop distance, ``off[r]`` of them within ``r`` hops;
+    ``byid`` orders each row by neighbour id, so a long row can be probed for the
+    few ball members instead of scanned (same edges, same order)."""
     n = len(ptr) - 1
     is_src = np.zeros(n, dtype=np.bool_)
     for s in sources:
@@ -164,18 +195,27 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
         hn = h + 1
         hops_left = max_hops - hn
         if forward:
-            dist, radius = tgt_dist, tgt_radius
+            dist, radius, near, near_off = tgt_dist, tgt_radius, tgt_nodes, tgt_off
         else:
-            dist, radius = src_dist, src_radius
+            dist, radius, near, near_off = src_dist, src_radius, src_nodes, src_off
         use_dist = hops_left <= radius
-        for e in range(ptr[u], ptr[u + 1]):
-            w = nbr[e]
-            if use_dist and dist[w] > hops_left:
-                continue
+        lo, hi = ptr[u], ptr[u + 1]
+        probe = use_dist and near_off[hops_left] * 24 < hi - lo
+        if probe:
+            cand = _probe(nbr, byid, lo, hi, near, near_off[hops_left])
+            count = len(cand)
+        else:
+            cand = np.zeros(0, dtype=np.int64)
+            count = hi - lo
+        for i in range(count):
+            e = cand[i] if probe else lo + i
             ec = cost[e]
             nc = c + ec
             if ec > max_cost or nc >= mu:
-                break
+                break  # rows are cheapest first: nothing after this edge can help
+            w = nbr[e]
+            if use_dist and dist[w] > hops_left:
+                continue
             if is_blocked[w] or (forward and is_src[w]):
                 continue
             if use_visible and not visible[mid[e]]:
@@ -193,14 +233,18 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
                 continue
             # relax: keep the label unless one with no more hops is as cheap
             if forward:
-                sl, lab_f, par_f, ord_f, cnt_f, own_f = _slot(
-                    slots_f, own_f, used_f, lab_f, par_f, ord_f, cnt_f, w
-                )
+                sl = slots_f[w]
+                if sl < 0:  # first label of w on this side (the call is off the hot path)
+                    sl, lab_f, par_f, ord_f, cnt_f, own_f = _slot(
+                        slots_f, own_f, used_f, lab_f, par_f, ord_f, cnt_f, w
+                    )
                 lab, par, lord, lcnt = lab_f, par_f, ord_f, cnt_f
             else:
-                sl, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
-                    slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, w
-                )
+                sl = slots_b[w]
+                if sl < 0:
+                    sl, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
+                        slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, w
+                    )
                 lab, par, lord, lcnt = lab_b, par_b, ord_b, cnt_b
             base = sl * H1
             dominated = False
@@ -225,8 +269,8 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
                 olab, oord, ocnt = lab_f, ord_f, cnt_f
             if osl >= 0:
                 obase = osl * H1
-                for i in range(ocnt[osl]):
-                    ho = np.int64(oord[obase + i])
+                for q in range(ocnt[osl]):
+                    ho = np.int64(oord[obase + q])
                     co = olab[obase + ho]
                     if hn + ho <= max_hops and nc + co < mu:
                         mu = nc + co
@@ -256,3 +300,45 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
     for i in range(len(bwd)):
         out[len(fwd) + i] = bwd[i]
     return OK, spent, mu, out
+
+
+_warm = False
+
+
+def warm() -> None:
+    """Load the compiled kernel now (~0.1-0.2 s from the on-disk cache, longer on a
+    first compile), holding the GIL: graph builds call this so the first query,
+    possibly on a server's worker thread, does not stall the event loop."""
+    global _warm  # noqa: PLW0603 - once per process
+    if _warm:
+        return
+    ptr = np.array([0, 1, 2], dtype=np.int64)
+    nbr = np.array([1, 0], dtype=np.int32)
+    cost = np.array([0.5, 0.5])
+    ball = np.zeros(1, dtype=np.int64)
+    best_path(
+        ptr,
+        nbr,
+        np.zeros(2, dtype=np.int32),
+        cost,
+        np.zeros(2, dtype=np.int32),
+        cost,
+        np.ones(1, dtype=bool),
+        False,
+        np.zeros(1, dtype=np.int64),
+        1,
+        2,
+        np.inf,
+        np.zeros(0, dtype=np.int64),
+        np.zeros((0, 2), dtype=np.int64),
+        np.zeros(2, dtype=np.int8),
+        0,
+        ball,
+        np.ones(1, dtype=np.int64),
+        np.zeros(2, dtype=np.int8),
+        0,
+        ball + 1,
+        np.ones(1, dtype=np.int64),
+        1 << 62,
+    )
+    _warm = True

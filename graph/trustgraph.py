@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from graph import kernels
 from graph.errors import InvalidInput, PersonNotFound
 
 Ints = npt.NDArray[np.int64]
@@ -61,6 +62,7 @@ class TrustGraph:
         "_live",
         "_visible",
         "_visible_np",
+        "byid",
         "cost",
         "first_cost",
         "ids",
@@ -77,6 +79,8 @@ class TrustGraph:
         self.index: dict[str, int] = {}
         self.ptr: Ints = np.zeros(1, dtype=np.int64)
         self.nbr: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        # Per row, the positions of its edges in neighbour-id order (relative to the row).
+        self.byid: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self.cost: Floats = np.zeros(0, dtype=np.float64)
         self.strength_: Floats = np.zeros(0, dtype=np.float64)
         self.mid: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
@@ -190,8 +194,11 @@ class TrustGraph:
         self.strength_ = both_s[rows]
         self.cost = np.concatenate([cost, cost])[rows]
         self.mid = both_m[rows].astype(np.int32)
+        src_sorted = src[rows]
+        by_id = np.lexsort((self.nbr, src_sorted))
         self.ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(src, minlength=n), out=self.ptr[1:])
+        self.byid = (by_id - self.ptr[src_sorted[by_id]]).astype(np.int32)
         self.mask_table = table
         self.first_cost = np.full(n, math.inf)
         has = self.ptr[1:] > self.ptr[:-1]
@@ -200,6 +207,7 @@ class TrustGraph:
         self._component = None
         self._visible = {}
         self._visible_np = {}
+        kernels.warm()
 
     # -- edits: rebuild the arrays (the stores rebuild views instead) --------------------
     def _rebuild(self, changes: dict[tuple[int, int], tuple[float, int] | None]) -> None:
@@ -435,8 +443,9 @@ class TrustGraph:
 
     def nbytes(self) -> int:
         """Bytes held by the flat arrays (not the id strings and dict)."""
-        arrays = (self.ptr, self.nbr, self.cost, self.strength_, self.mid, self.first_cost)
-        return sum(a.nbytes for a in arrays)
+        return sum(
+            a.nbytes for a in (self.ptr, self.nbr, self.byid, self.cost, self.strength_, self.mid)
+        ) + int(self.first_cost.nbytes)
 
     def to_networkx(self) -> Any:
         """A ``networkx.Graph`` with ``strength``, ``cost`` and ``mask`` edge attributes."""

@@ -45,6 +45,7 @@ import networkx as nx
 import numpy as np
 
 from demo.team_graph import PUBLIC_BIT, TeamGraph, team_graph
+from graph import kernels
 from graph.algorithms import alternative_paths, most_trusted_path, rank_introducers
 from graph.errors import NoPath
 from graph.trustgraph import TrustGraph
@@ -206,6 +207,7 @@ def bench(n_ties: int, n_queries: int, seed: int) -> None:
         f"{len(tg.members)} members (ego median {statistics.median(tg.ego_sizes):.0f}, "
         f"max {max(tg.ego_sizes):,}), {tg.companies:,} companies; generated in {t1 - t0:.1f} s"
     )
+    kernels.warm()  # the compiled kernel's code (a fixed ~45 MiB per process) is not per tie
     base = rss()
     t2 = time.perf_counter()
     g = TrustGraph.from_edges(tg.edges)
