@@ -23,8 +23,10 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -311,6 +313,7 @@ def _best(
     allow = budget.allowance() if budget else UNLIMITED
     vis = g.visible_array(flt.mask)
     status, spent, mu, path = kernels.best_path(
+        _scratch(len(g.ptr) - 1),
         g.ptr,
         g.nbr,
         g.byid,
@@ -343,6 +346,16 @@ def _best(
 
 
 _ALL_VISIBLE = np.ones(1, dtype=bool)
+_local = threading.local()
+
+
+def _scratch(n: int) -> tuple[Any, ...]:
+    """This thread's clean work arrays for the kernel, for graphs of up to ``n`` nodes
+    and more (12 bytes per node, per thread that searches)."""
+    found: tuple[Any, ...] | None = getattr(_local, "scratch", None)
+    if found is None or len(found[0]) < n:
+        found = _local.scratch = kernels.new_scratch(n)
+    return found
 
 
 def _within_hops(

@@ -77,7 +77,8 @@ def _probe(nbr: Any, byid: Any, lo: int, hi: int, near: Any, m: int) -> Any:
 
 
 @numba.njit(cache=True, nogil=True)
-def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
+def _search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
+    scratch: Any,
     ptr: Any,
     nbr: Any,
     byid: Any,
@@ -102,23 +103,20 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
     tgt_off: Any,
     allowance: int,
 ) -> Any:
-    """(status, pops, mu, path as node ints from a source to the target); an
-    empty path when there is none within the limit. ``blocked`` holds avoided
+    """The search of :func:`best_path`, leaving ``scratch`` to be cleaned.
+
+    ``blocked`` holds avoided
     and banned nodes; ``banned_edges`` is (k, 2), forward direction. A ball's
     ``nodes`` are sorted by hop distance, ``off[r]`` of them within ``r`` hops;
     ``byid`` orders each row by neighbour id, so a long row can be probed for the
     few ball members instead of scanned (same edges, same order)."""
-    n = len(ptr) - 1
-    is_src = np.zeros(n, dtype=np.bool_)
+    slots_f, slots_b, besth_f, besth_b, is_src, is_blocked = scratch
     for s in sources:
         is_src[s] = True
-    is_blocked = np.zeros(n, dtype=np.bool_)
     for b in blocked:
         is_blocked[b] = True
     cap = 1024
     # Two sides (0 forward, 1 backward): slot maps and per-slot label arrays.
-    slots_f = np.full(n, -1, dtype=np.int32)
-    slots_b = np.full(n, -1, dtype=np.int32)
     used_f = np.zeros(1, dtype=np.int64)
     used_b = np.zeros(1, dtype=np.int64)
     lab_f = np.full(cap * H1, np.inf)
@@ -131,8 +129,6 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
     cnt_b = np.zeros(cap, dtype=np.int8)
     own_f = np.zeros(cap, dtype=np.int64)
     own_b = np.zeros(cap, dtype=np.int64)
-    besth_f = np.full(n, 127, dtype=np.int8)
-    besth_b = np.full(n, 127, dtype=np.int8)
     heap_f: list[Any] = [(0.0, 0, 0)]
     heap_f.pop()
     heap_b: list[Any] = [(0.0, 0, 0)]
@@ -189,7 +185,7 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
             continue
         spent += 1
         if spent > allowance:
-            return OVER_BUDGET, spent, mu, np.zeros(0, dtype=np.int64)
+            return OVER_BUDGET, spent, mu, np.zeros(0, dtype=np.int64), own_f, used_f, own_b, used_b
         if h == max_hops or (not forward and is_src[u]):
             continue
         hn = h + 1
@@ -279,7 +275,7 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
                         else:
                             meet_node, meet_hf, meet_hb = w, ho, hn
     if meet_node < 0:
-        return OK, spent, mu, np.zeros(0, dtype=np.int64)
+        return OK, spent, mu, np.zeros(0, dtype=np.int64), own_f, used_f, own_b, used_b
     # trace: forward half reversed, then the backward half without the meeting node
     fwd: list[Any] = [np.int64(meet_node)]
     key = par_f[slots_f[meet_node] * H1 + meet_hf]
@@ -299,7 +295,39 @@ def best_path(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
         out[i] = fwd[len(fwd) - 1 - i]
     for i in range(len(bwd)):
         out[len(fwd) + i] = bwd[i]
-    return OK, spent, mu, out
+    return OK, spent, mu, out, own_f, used_f, own_b, used_b
+
+
+@numba.njit(cache=True, nogil=True)
+def best_path(scratch: Any, *args: Any) -> Any:
+    """(status, pops, mu, path as node ints from a source to the target); an
+    empty path when there is none within the limit. ``scratch`` holds six
+    arrays the size of the graph (:func:`new_scratch`), clean on entry and left
+    clean on return: only the entries this search touched are reset, so a
+    search costs nothing per person in the graph."""
+    status, spent, mu, path, own_f, used_f, own_b, used_b = _search(scratch, *args)
+    slots_f, slots_b, besth_f, besth_b, is_src, is_blocked = scratch
+    for k in range(used_f[0]):
+        slots_f[own_f[k]] = -1
+        besth_f[own_f[k]] = 127
+    for k in range(used_b[0]):
+        slots_b[own_b[k]] = -1
+        besth_b[own_b[k]] = 127
+    is_src[args[8]] = False  # sources
+    is_blocked[args[12]] = False  # blocked
+    return status, spent, mu, path
+
+
+def new_scratch(n: int) -> tuple[Any, ...]:
+    """Clean per-thread work arrays for :func:`best_path` on a graph of ``n`` nodes."""
+    return (
+        np.full(n, -1, dtype=np.int32),
+        np.full(n, -1, dtype=np.int32),
+        np.full(n, 127, dtype=np.int8),
+        np.full(n, 127, dtype=np.int8),
+        np.zeros(n, dtype=np.bool_),
+        np.zeros(n, dtype=np.bool_),
+    )
 
 
 _warm = False
@@ -317,6 +345,7 @@ def warm() -> None:
     cost = np.array([0.5, 0.5])
     ball = np.zeros(1, dtype=np.int64)
     best_path(
+        new_scratch(2),
         ptr,
         nbr,
         np.zeros(2, dtype=np.int32),
