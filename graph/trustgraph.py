@@ -209,6 +209,14 @@ class TrustGraph:
         self._visible_np = {}
         kernels.warm()
 
+    def restored(self) -> None:
+        """Finish a graph whose arrays, ids and index were loaded (graph.snapshot)."""
+        self._live = len(self.index)
+        self._component = None
+        self._visible = {}
+        self._visible_np = {}
+        kernels.warm()
+
     # -- edits: rebuild the arrays (the stores rebuild views instead) --------------------
     def _rebuild(self, changes: dict[tuple[int, int], tuple[float, int] | None]) -> None:
         us: list[int] = []
