@@ -182,37 +182,35 @@ class _Ball:
     A path the search may use is never shorter, so ``dist`` bounds hop distances
     from below: a node with ``dist > r`` is more than ``r`` hops away. (Counting
     only visible edges makes the balls around a member's hub far smaller for a
-    member viewer than for an admin.) Layers are vectorised gathers over the flat
-    arrays; a layer that would read more than ``BALL_BUDGET`` edges is not built
-    (the bound is then weaker).
+    member viewer than for an admin.) Built by a compiled breadth-first search
+    (:func:`graph.kernels.ball`); a layer that would read more than
+    ``BALL_BUDGET`` edges is not built (the bound is then weaker).
     """
 
-    __slots__ = ("dist", "layers", "radius")
+    __slots__ = ("dist", "nodes", "off", "radius")
 
     def __init__(
         self, g: TrustGraph, starts: Iterable[int], radius: int, mask: int | None = None
     ) -> None:
-        dist = np.full(len(g.ptr) - 1, FAR, dtype=np.int8)
-        frontier = np.fromiter(starts, dtype=np.int64)
-        dist[frontier] = 0
-        layers = [frontier]
-        while len(layers) <= radius:
-            if g.row_lengths(frontier) > BALL_BUDGET:
-                break
-            reached, _ = g.gather(frontier, mask)
-            reached = reached[dist[reached] == FAR]
-            dist[reached] = len(layers)
-            # The new layer, each node once: a scan of ``dist`` costs less than a sort
-            # or hash of the (often ten times longer) list of reached ends.
-            frontier = np.flatnonzero(dist == len(layers))
-            layers.append(frontier)
+        vis = g.visible_array(mask)
+        dist, nodes, off = kernels.ball(
+            g.ptr,
+            g.nbr,
+            g.mid,
+            _ALL_VISIBLE if vis is None else vis,
+            vis is not None,
+            np.fromiter(starts, dtype=np.int64),
+            radius,
+            BALL_BUDGET,
+        )
         self.dist: npt.NDArray[np.int8] = dist
-        self.layers = layers
-        self.radius = len(layers) - 1
+        self.nodes: npt.NDArray[np.int64] = nodes  # nearest layer first
+        self.off: npt.NDArray[np.int64] = off  # off[r]: how many lie within r hops
+        self.radius = len(off) - 1
 
     def sorted_nodes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The ball's nodes, nearest layer first, and how many lie within r hops."""
-        return np.concatenate(self.layers), np.cumsum([len(x) for x in self.layers])
+        return self.nodes, self.off
 
     def row(self, g: TrustGraph, u: int, hops_left: int) -> Row:
         """``u``'s cost-sorted row, only the neighbours at most ``hops_left`` hops
@@ -227,7 +225,7 @@ def _maybe_within(a: _Ball, b: _Ball, max_hops: int) -> bool:
     if a.radius + b.radius < max_hops:
         return True
     r = min(a.radius, max_hops)
-    near_a = np.concatenate(a.layers[: r + 1])
+    near_a = a.nodes[: a.off[r]]
     return bool((b.dist[near_a] <= max_hops - r).any())
 
 

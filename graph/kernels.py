@@ -54,6 +54,59 @@ def _slot(
 
 
 @numba.njit(cache=True, nogil=True)
+def ball(
+    ptr: Any,
+    nbr: Any,
+    mid: Any,
+    visible: Any,
+    use_visible: bool,
+    starts: Any,
+    radius: int,
+    budget: int,
+) -> Any:
+    """Breadth-first layers from ``starts`` over visible edges, up to ``radius``:
+    (hop distance per node, 127 beyond; the nodes nearest layer first; how many
+    lie within r hops). A layer whose frontier rows hold more than ``budget``
+    edges is not built."""
+    n = len(ptr) - 1
+    dist = np.full(n, 127, dtype=np.int8)
+    nodes = np.empty(max(1024, 2 * len(starts)), dtype=np.int64)
+    count = 0
+    for s in starts:
+        if dist[s] != 0:
+            dist[s] = 0
+            nodes[count] = s
+            count += 1
+    off = [count]
+    lo = 0
+    while len(off) <= radius:
+        total = 0
+        for k in range(lo, count):
+            total += ptr[nodes[k] + 1] - ptr[nodes[k]]
+        if total > budget:
+            break
+        layer = len(off)
+        hi = count
+        for k in range(lo, hi):
+            u = nodes[k]
+            for e in range(ptr[u], ptr[u + 1]):
+                if use_visible and not visible[mid[e]]:
+                    continue
+                w = nbr[e]
+                if dist[w] == 127:
+                    dist[w] = layer
+                    if count == len(nodes):
+                        bigger = np.empty(2 * len(nodes), dtype=np.int64)
+                        bigger[:count] = nodes[:count]
+                        nodes = bigger
+                    nodes[count] = w
+                    count += 1
+        lo = hi
+        off.append(count)
+    return dist, nodes[:count].copy(), np.array(off, dtype=np.int64)
+
+
+@numba.njit(cache=True, nogil=True)
 def _probe(nbr: Any, byid: Any, lo: int, hi: int, near: Any, m: int) -> Any:
     """Positions in the row ``lo:hi`` of the edges to ``near[:m]``, ascending
     (so cheapest first), by binary search in the row's id order."""
@@ -343,7 +396,7 @@ def warm() -> None:
     ptr = np.array([0, 1, 2], dtype=np.int64)
     nbr = np.array([1, 0], dtype=np.int32)
     cost = np.array([0.5, 0.5])
-    ball = np.zeros(1, dtype=np.int64)
+    ball_ = np.zeros(1, dtype=np.int64)
     best_path(
         new_scratch(2),
         ptr,
@@ -362,12 +415,13 @@ def warm() -> None:
         np.zeros((0, 2), dtype=np.int64),
         np.zeros(2, dtype=np.int8),
         0,
-        ball,
+        ball_,
         np.ones(1, dtype=np.int64),
         np.zeros(2, dtype=np.int8),
         0,
-        ball + 1,
+        ball_ + 1,
         np.ones(1, dtype=np.int64),
         1 << 62,
     )
+    ball(ptr, nbr, np.zeros(2, dtype=np.int32), np.ones(1, dtype=bool), False, ball_, 2, 10)
     _warm = True
