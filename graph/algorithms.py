@@ -31,7 +31,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from graph import kernels
 from graph.errors import InvalidInput, NoPath, NoPathReason, QueryTooExpensive
 from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS
 from graph.trustgraph import Row, TrustGraph
@@ -192,6 +191,8 @@ class _Ball:
     def __init__(
         self, g: TrustGraph, starts: Iterable[int], radius: int, mask: int | None = None
     ) -> None:
+        from graph import kernels
+
         vis = g.visible_array(mask)
         dist, nodes, off = kernels.ball(
             g.ptr,
@@ -308,6 +309,8 @@ def _best(
     src_ball, tgt_ball = _Ball(g, sources, 2, flt.mask), _Ball(g, [target], 2, flt.mask)
     if not _maybe_within(src_ball, tgt_ball, max_hops):
         return None
+    from graph import kernels  # numba: loaded with the first graph, not on import
+
     allow = budget.allowance() if budget else UNLIMITED
     vis = g.visible_array(flt.mask)
     status, spent, mu, path = kernels.best_path(
@@ -350,6 +353,8 @@ _local = threading.local()
 def _scratch(n: int) -> tuple[Any, ...]:
     """This thread's clean work arrays for the kernel, for graphs of up to ``n`` nodes
     and more (12 bytes per node, per thread that searches)."""
+    from graph import kernels
+
     found: tuple[Any, ...] | None = getattr(_local, "scratch", None)
     if found is None or len(found[0]) < n:
         found = _local.scratch = kernels.new_scratch(n)

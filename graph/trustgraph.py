@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from graph import kernels
 from graph.errors import InvalidInput, PersonNotFound
 
 Ints = npt.NDArray[np.int64]
@@ -207,6 +206,8 @@ class TrustGraph:
         self._component = None
         self._visible = {}
         self._visible_np = {}
+        from graph import kernels  # numba loads on the first graph, not on import
+
         kernels.warm()
 
     def restored(self) -> None:
@@ -215,6 +216,8 @@ class TrustGraph:
         self._component = None
         self._visible = {}
         self._visible_np = {}
+        from graph import kernels  # numba loads on the first graph, not on import
+
         kernels.warm()
 
     # -- edits: rebuild the arrays (the stores rebuild views instead) --------------------
