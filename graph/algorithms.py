@@ -337,10 +337,10 @@ def _best(
         *tgt_ball.sorted_nodes(),
         allow,
     )
+    if status == kernels.OVER_BUDGET:  # as _over: raised before the budget is charged
+        raise QueryTooExpensive(budget.total if budget else UNLIMITED)
     if budget is not None:
         budget.charge(spent)
-    if status == kernels.OVER_BUDGET:
-        raise QueryTooExpensive(budget.total if budget else UNLIMITED)
     if not len(path):
         return None
     return float(mu), path.tolist()
@@ -513,7 +513,7 @@ def _first_hops(g: TrustGraph, src: list[int], flt: _Filter) -> dict[int, tuple[
     return out
 
 
-def _via_first_hops(
+def _via_first_hops(  # noqa: PLR0912 - the hot loop stays in one frame
     g: TrustGraph,
     src: list[int],
     tgt: int,
@@ -528,13 +528,17 @@ def _via_first_hops(
 
     One backward search from the target (sources banned as intermediaries, at most
     ``max_hops - 1`` hops) meets the requester's first-hop contacts; it stops once
-    no unsettled contact could still enter the top ``k``.
+    no unsettled contact could still enter the top ``k``. Without a penalty hook it
+    runs compiled (:func:`graph.kernels.first_hop_search`, the same steps); a hook
+    is Python, called as contacts are met, so with one the loop below runs.
     """
+    if adjust is None:
+        return _via_first_hops_compiled(g, src, tgt, max_hops, flt, k, include_target, budget)
     first = _first_hops(g, src, flt)
     if not first:
         return []
     min_first = min(c for c, _ in first.values())
-    slack = math.log(MAX_MULTIPLIER) if adjust else 0.0
+    slack = math.log(MAX_MULTIPLIER)  # the most a penalty hook can raise a score
     src_ball = _Ball(g, src, 2, flt.mask)
     side = _Side([tgt])
     banned = flt.blocked | set(src)
@@ -551,7 +555,7 @@ def _via_first_hops(
         if c + min_first - slack >= kth:
             break
         if u in first and u not in found and (include_target or u != tgt):
-            score = c + first[u][0] - (math.log(adjust(u)) if adjust else 0.0)
+            score = c + first[u][0] - math.log(adjust(u))
             found[u] = (score, h)
             heapq.heappush(best, -score)
             if len(best) > k:
@@ -577,6 +581,50 @@ def _via_first_hops(
         # The first settle of n is its cheapest label within the hop budget.
         out.append((score, [first[n][1], *side.trace(n, h)]))
     return out
+
+
+def _via_first_hops_compiled(
+    g: TrustGraph,
+    src: list[int],
+    tgt: int,
+    max_hops: int,
+    flt: _Filter,
+    k: int,
+    include_target: bool,
+    budget: Budget | None,
+) -> list[tuple[float, list[int]]]:
+    from graph import kernels
+
+    allow = budget.allowance() if budget else UNLIMITED
+    vis = g.visible_array(flt.mask)
+    src_ball = _Ball(g, src, 2, flt.mask)
+    status, spent, nodes, scores, _hops, vias, trace, offsets = kernels.first_hop_search(
+        _scratch(len(g.ptr) - 1),
+        g.ptr,
+        g.nbr,
+        g.cost,
+        g.mid,
+        _ALL_VISIBLE if vis is None else vis,
+        vis is not None,
+        np.asarray(src, dtype=np.int64),
+        tgt,
+        max_hops,
+        flt.max_cost,
+        np.fromiter(flt.blocked, dtype=np.int64),
+        src_ball.dist,
+        src_ball.radius,
+        k,
+        include_target,
+        allow,
+    )
+    if status == kernels.OVER_BUDGET:
+        raise QueryTooExpensive(budget.total if budget else UNLIMITED)
+    if budget is not None:
+        budget.charge(spent)
+    ids = g.ids
+    found = sorted(range(len(nodes)), key=lambda i: (float(scores[i]), ids[int(nodes[i])]))[:k]
+    flat, off = trace.tolist(), offsets.tolist()
+    return [(float(scores[i]), [int(vias[i]), *flat[off[i] : off[i + 1]]]) for i in found]
 
 
 def alternative_paths(

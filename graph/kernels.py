@@ -387,7 +387,7 @@ _warm = False
 
 
 def warm() -> None:
-    """Load the compiled kernel now (~0.1-0.2 s from the on-disk cache, longer on a
+    """Load the compiled kernels now (~0.1-0.2 s from the on-disk cache, longer on a
     first compile), holding the GIL: graph builds call this so the first query,
     possibly on a server's worker thread, does not stall the event loop."""
     global _warm  # noqa: PLW0603 - once per process
@@ -424,4 +424,210 @@ def warm() -> None:
         1 << 62,
     )
     ball(ptr, nbr, np.zeros(2, dtype=np.int32), np.ones(1, dtype=bool), False, ball_, 2, 10)
+    first_hop_search(
+        new_scratch(2),
+        ptr,
+        nbr,
+        cost,
+        np.zeros(2, dtype=np.int32),
+        np.ones(1, dtype=bool),
+        False,
+        ball_,
+        1,
+        2,
+        np.inf,
+        np.zeros(0, dtype=np.int64),
+        np.zeros(2, dtype=np.int8),
+        0,
+        3,
+        True,
+        1 << 62,
+    )
     _warm = True
+
+
+@numba.njit(cache=True, nogil=True)
+def first_hop_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
+    scratch: Any,
+    ptr: Any,
+    nbr: Any,
+    cost: Any,
+    mid: Any,
+    visible: Any,
+    use_visible: bool,
+    sources: Any,
+    target: int,
+    max_hops: int,
+    max_cost: float,
+    blocked: Any,
+    src_dist: Any,
+    src_radius: int,
+    k: int,
+    include_target: bool,
+    allowance: int,
+) -> Any:
+    """The search of :func:`graph.algorithms._via_first_hops` without a penalty hook:
+    (status, pops, found first hops, their score costs, their hops, the source
+    each is reached from, traces from each back to the target as one flat array
+    with offsets). Same steps as the Python loop; ``scratch`` is left clean."""
+    slots_f, slots_b, _besth_f, besth_b, is_src, is_blocked = scratch
+    for s in sources:
+        is_src[s] = True
+    for b in blocked:
+        is_blocked[b] = True
+    # First hops: slots_f[n] indexes fc (cheapest first-edge cost) and fv (via which source).
+    fc = np.empty(16, dtype=np.float64)
+    fv = np.empty(16, dtype=np.int64)
+    fn = np.empty(16, dtype=np.int64)
+    nf = 0
+    for s in sources:
+        for e in range(ptr[s], ptr[s + 1]):
+            c = cost[e]
+            if c > max_cost:
+                break
+            n = nbr[e]
+            if is_src[n] or is_blocked[n]:
+                continue
+            if use_visible and not visible[mid[e]]:
+                continue
+            q = slots_f[n]
+            if q < 0:
+                if nf == len(fc):
+                    fc2 = np.empty(2 * nf, dtype=np.float64)
+                    fc2[:nf] = fc
+                    fv2 = np.empty(2 * nf, dtype=np.int64)
+                    fv2[:nf] = fv
+                    fn2 = np.empty(2 * nf, dtype=np.int64)
+                    fn2[:nf] = fn
+                    fc, fv, fn = fc2, fv2, fn2
+                slots_f[n] = nf
+                fc[nf] = c
+                fv[nf] = s
+                fn[nf] = n
+                nf += 1
+            elif c < fc[q]:
+                fc[q] = c
+                fv[q] = s
+    status = OK
+    spent = 0
+    found_n = [np.int64(0)]
+    found_n.pop()
+    found_s = [0.0]
+    found_s.pop()
+    found_h = [np.int64(0)]
+    found_h.pop()
+    used_b = np.zeros(1, dtype=np.int64)
+    cap = 1024
+    lab_b = np.full(cap * H1, np.inf)
+    par_b = np.full(cap * H1, -1, dtype=np.int64)
+    ord_b = np.zeros(cap * H1, dtype=np.int8)
+    cnt_b = np.zeros(cap, dtype=np.int8)
+    own_b = np.zeros(cap, dtype=np.int64)
+    if nf > 0:
+        min_first = np.inf
+        for q in range(nf):
+            min_first = min(min_first, fc[q])
+        done = np.zeros(nf, dtype=np.bool_)
+        best: list[float] = [0.0]  # max-heap of the k best score costs, negated
+        best.pop()
+        kth = np.inf
+        limit = max_hops - 1
+        heap: list[Any] = [(0.0, 0, np.int64(target))]
+        sl, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
+            slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, target
+        )
+        lab_b[sl * H1] = 0.0
+        cnt_b[sl] = 1
+        while len(heap) > 0:
+            c, h, u = heapq.heappop(heap)
+            sl = slots_b[u]
+            if lab_b[sl * H1 + h] < c or besth_b[u] <= h:
+                continue
+            besth_b[u] = h
+            spent += 1
+            if spent > allowance:
+                status = OVER_BUDGET
+                break
+            if c + min_first >= kth:
+                break
+            q = slots_f[u]
+            if q >= 0 and not done[q] and (include_target or u != target):
+                done[q] = True
+                score = c + fc[q]
+                found_n.append(np.int64(u))
+                found_s.append(score)
+                found_h.append(np.int64(h))
+                heapq.heappush(best, -score)
+                if len(best) > k:
+                    heapq.heappop(best)
+                if len(best) == k:
+                    kth = -best[0]
+            if h == limit:
+                continue
+            hops_left = max_hops - h - 1
+            use_dist = hops_left <= src_radius
+            for e in range(ptr[u], ptr[u + 1]):
+                ec = cost[e]
+                if ec > max_cost or c + ec + min_first >= kth:
+                    break
+                w = nbr[e]
+                if use_dist and src_dist[w] > hops_left:
+                    continue
+                if is_blocked[w] or is_src[w]:
+                    continue
+                if use_visible and not visible[mid[e]]:
+                    continue
+                hn = h + 1
+                nc = c + ec
+                sl = slots_b[w]
+                if sl < 0:
+                    sl, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
+                        slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, w
+                    )
+                base = sl * H1
+                dominated = False
+                for hh in range(hn + 1):
+                    if lab_b[base + hh] <= nc:
+                        dominated = True
+                        break
+                if dominated:
+                    continue
+                lab_b[base + hn] = nc
+                par_b[base + hn] = (np.int64(u) << 3) | h
+                heapq.heappush(heap, (nc, hn, np.int64(w)))
+    # traces: each found first hop back to the target
+    m = len(found_n)
+    vias = np.empty(m, dtype=np.int64)
+    offsets = np.zeros(m + 1, dtype=np.int64)
+    trace = [np.int64(0)]
+    trace.pop()
+    for i in range(m):
+        node = found_n[i]
+        vias[i] = fv[slots_f[node]]
+        trace.append(node)
+        key = par_b[slots_b[node] * H1 + found_h[i]]
+        while key >= 0:
+            trace.append(key >> 3)
+            key = par_b[slots_b[key >> 3] * H1 + (key & 7)]
+        offsets[i + 1] = len(trace)
+    # clean the scratch for the next search on this thread
+    for q in range(nf):
+        slots_f[fn[q]] = -1
+    for q in range(used_b[0]):
+        slots_b[own_b[q]] = -1
+        besth_b[own_b[q]] = 127
+    for s in sources:
+        is_src[s] = False
+    for b in blocked:
+        is_blocked[b] = False
+    out_n = np.empty(m, dtype=np.int64)
+    out_s = np.empty(m, dtype=np.float64)
+    out_h = np.empty(m, dtype=np.int64)
+    for i in range(m):
+        out_n[i] = found_n[i]
+        out_s[i] = found_s[i]
+        out_h[i] = found_h[i]
+    out_t = np.empty(len(trace), dtype=np.int64)
+    for i in range(len(trace)):
+        out_t[i] = trace[i]
+    return status, spent, out_n, out_s, out_h, vias, out_t, offsets

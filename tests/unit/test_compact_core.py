@@ -130,16 +130,23 @@ def test_the_arrays_take_a_few_dozen_bytes_per_tie() -> None:
     assert 56 <= per_tie < 80
 
 
-def test_a_search_past_its_budget_raises_and_charges() -> None:
+def test_a_search_past_its_budget_raises_and_a_search_within_it_is_charged() -> None:
     g = TrustGraph.from_edges(hub_graph(5))
     target = g.neighbours("m1")[-1]
     budget = Budget(3)
     with pytest.raises(QueryTooExpensive):
         most_trusted_path(g, "m0", target, max_hops=4, budget=budget)
-    assert budget.left < 0
+    with pytest.raises(QueryTooExpensive):
+        rank_introducers(g, "m0", target, max_hops=4, budget=budget)
+    with pytest.raises(QueryTooExpensive):
+        alternative_paths(g, "m0", target, max_hops=4, budget=budget)
+    assert budget.left == 3  # as the Python loops: raised before charging
     roomy = Budget(1_000_000)
     most_trusted_path(g, "m0", target, max_hops=4, budget=roomy)
-    assert 0 < roomy.total - roomy.left < 1_000_000
+    after_path = roomy.left
+    assert 0 < roomy.total - after_path < 1_000_000
+    rank_introducers(g, "m0", target, max_hops=4, budget=roomy)
+    assert roomy.left < after_path
     stopped = Budget(1_000_000)
     stopped.stop = True
     with pytest.raises(QueryTooExpensive):
