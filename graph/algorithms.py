@@ -487,10 +487,18 @@ def most_trusted_path(
     if tgt in src:
         raise NoPath(NoPathReason.SAME_PERSON)
     flt = _filter(g, min_strength, avoid_list, owner_mask)
-    found = _best(g, src, tgt, max_hops, flt, budget=budget)
-    if found is None:
+    # The best path is the best through the best first hop: one search from the
+    # target that meets the sources' contacts (measured faster from member hubs
+    # than the bidirectional search, which Yen's spur searches still use).
+    src_ball, tgt_ball = _Ball(g, src, 2, flt.mask), _Ball(g, [tgt], 2, flt.mask)
+    found = []
+    if _maybe_within(src_ball, tgt_ball, max_hops):
+        found = _via_first_hops_compiled(
+            g, src, tgt, max_hops, flt, 1, True, budget, src_ball=src_ball
+        )
+    if not found:
         raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
-    return _make_path(g, found[1])
+    return _make_path(g, found[0][1])
 
 
 def _first_hops(g: TrustGraph, src: list[int], flt: _Filter) -> dict[int, tuple[float, int]]:
@@ -592,12 +600,14 @@ def _via_first_hops_compiled(
     k: int,
     include_target: bool,
     budget: Budget | None,
+    src_ball: _Ball | None = None,
 ) -> list[tuple[float, list[int]]]:
     from graph import kernels
 
     allow = budget.allowance() if budget else UNLIMITED
     vis = g.visible_array(flt.mask)
-    src_ball = _Ball(g, src, 2, flt.mask)
+    if src_ball is None:
+        src_ball = _Ball(g, src, 2, flt.mask)
     status, spent, nodes, scores, _hops, vias, trace, offsets = kernels.first_hop_search(
         _scratch(len(g.ptr) - 1),
         g.ptr,
