@@ -10,7 +10,7 @@ export WARMINTRO_DATA_DIR ?= $(CURDIR)/data
 
 .DEFAULT_GOAL := help
 .PHONY: help install vendor-web run demo test test-fast check lint typecheck pytest neo4j-start neo4j-stop neo4j-provision \
-        compose-check browser fuzz bench bench-planner bench-import bench-api bench-neo4j eval-lint schema clean
+        compose-check browser fuzz bench bench-planner bench-team bench-import bench-api bench-neo4j eval-lint schema clean
 
 help: ## List the targets and what they do
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
@@ -65,10 +65,13 @@ browser: ## Make sure Debian's Chromium is installed for the browser tests
 compose-check: ## Validate docker-compose.yml (needs only the compose client, no engine)
 	@bash scripts/compose_check.sh
 
-bench: bench-planner bench-import bench-api bench-neo4j ## All benchmarks (figures go to BENCHMARKS.md by hand)
+bench: bench-planner bench-team bench-import bench-api bench-neo4j ## All benchmarks (figures go to BENCHMARKS.md by hand)
 
 bench-planner: $(STAMP) ## Planner latency vs networkx.bidirectional_dijkstra at 10k/100k/1M edges
 	$(BIN)/python scripts/bench_planner.py --edges 10000 100000 1000000
+
+bench-team: $(STAMP) ## Planner on pooled-team graphs (100k/1M ties): memory, build, snapshot, p50/p99 at 3 and 6 hops, exhaustive check
+	$(BIN)/python scripts/bench_team.py --ties 100000 1000000 --queries 150
 
 bench-import: $(STAMP) ## LinkedIn import rate on a 30k-connection, 100k-message export
 	$(BIN)/python scripts/bench_import.py

@@ -8,9 +8,10 @@ when the node already holds one with no more hops at no more cost.
 
 Speed comes from pruning that never changes the answer: adjacency rows are
 sorted by cost so a scan stops at the first edge that cannot beat the best path
-found; both ends' unfiltered hop balls (set unions in C) drop labels that cannot
-reach the other end within the hops left and answer "too far" without a search;
-and the bidirectional search stops on the classic two-heap criterion.
+found; both ends' hop balls over the viewer's visible edges (vectorised over the
+graph's flat arrays) drop labels that cannot reach the other end within the hops
+left and answer "too far" without a search; and the bidirectional search stops
+on the classic two-heap criterion. The search itself is compiled (graph.kernels).
 
 A team (several sources) is one search from all of them at once: a path starts
 at whichever member gives the best probability and never passes through another
@@ -22,12 +23,17 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from graph.errors import InvalidInput, NoPath, NoPathReason, QueryTooExpensive
 from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS
-from graph.trustgraph import TrustGraph
+from graph.trustgraph import Row, TrustGraph
 
 INF = math.inf
 MAX_MULTIPLIER = 1.5
@@ -119,6 +125,7 @@ class _Filter:
     max_cost: float
     mask: int | None
     blocked: frozenset[int]
+    visible: list[bool] | None  # per mask id (TrustGraph.visible); None: every edge
 
 
 def _filter(
@@ -131,7 +138,7 @@ def _filter(
     # An edge of exactly min_strength is allowed: compare costs with a hair of slack.
     max_cost = INF if min_strength <= 0.0 else -math.log(min_strength) + 1e-12
     blocked = frozenset(g.index[a] for a in avoid if a in g.index)
-    return _Filter(max_cost, owner_mask, blocked)
+    return _Filter(max_cost, owner_mask, blocked, g.visible(owner_mask))
 
 
 def _check_hops(max_hops: int) -> None:
@@ -159,41 +166,59 @@ def _make_path(g: TrustGraph, idxs: list[int]) -> TrustedPath:
             continue
         seen[i] = len(out)
         out.append(i)
-    strengths = tuple(g.strengths[a][g.pos[a][b]] for a, b in itertools.pairwise(out))
+    strengths = tuple(g.edge_strength(a, b) for a, b in itertools.pairwise(out))
     return TrustedPath(tuple(g.ids[i] for i in out), strengths, math.prod(strengths))
 
 
-class _Ball:
-    """Nodes within ``r`` hops of a start set, ``r = 0..radius``, ignoring every filter.
+FAR = 127
+"""Hop distance of a node outside a ball (int8)."""
 
-    A filtered path is never shorter than an unfiltered one, so ``within[r]``
-    bounds hop distances from below: a node outside it is more than ``r`` hops
-    away. Layers are set unions (C speed); a layer whose union would exceed
-    ``BALL_BUDGET`` elements is not built (the bound is then just weaker).
+
+class _Ball:
+    """Hop distances from a start set up to ``radius`` over the edges a viewer's
+    ``mask`` allows, ignoring the other filters (avoid, min strength).
+
+    A path the search may use is never shorter, so ``dist`` bounds hop distances
+    from below: a node with ``dist > r`` is more than ``r`` hops away. (Counting
+    only visible edges makes the balls around a member's hub far smaller for a
+    member viewer than for an admin.) Built by a compiled breadth-first search
+    (:func:`graph.kernels.ball`); a layer that would read more than
+    ``BALL_BUDGET`` edges is not built (the bound is then weaker).
     """
 
-    __slots__ = ("radius", "within")
+    __slots__ = ("dist", "nodes", "off", "radius")
 
-    def __init__(self, g: TrustGraph, starts: Iterable[int], radius: int) -> None:
-        within = [set(starts)]
-        frontier = within[0]
-        while len(within) <= radius:
-            rows = [g.pos[u] for u in frontier]
-            if sum(map(len, rows)) > BALL_BUDGET:
-                break
-            frontier = set().union(*rows)
-            frontier -= within[-1]
-            within.append(within[-1] | frontier)
-        self.within = within
-        self.radius = len(within) - 1
+    def __init__(
+        self, g: TrustGraph, starts: Iterable[int], radius: int, mask: int | None = None
+    ) -> None:
+        from graph import kernels
 
-    def candidates(self, g: TrustGraph, u: int, hops_left: int) -> Iterable[int]:
-        """Positions in ``u``'s cost-sorted row of the neighbours that are at most
-        ``hops_left`` hops from this ball's start set, cheapest first."""
+        vis = g.visible_array(mask)
+        dist, nodes, off = kernels.ball(
+            g.ptr,
+            g.nbr,
+            g.mid,
+            _ALL_VISIBLE if vis is None else vis,
+            vis is not None,
+            np.fromiter(starts, dtype=np.int64),
+            radius,
+            BALL_BUDGET,
+        )
+        self.dist: npt.NDArray[np.int8] = dist
+        self.nodes: npt.NDArray[np.int64] = nodes  # nearest layer first
+        self.off: npt.NDArray[np.int64] = off  # off[r]: how many lie within r hops
+        self.radius = len(off) - 1
+
+    def sorted_nodes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The ball's nodes, nearest layer first, and how many lie within r hops."""
+        return self.nodes, self.off
+
+    def row(self, g: TrustGraph, u: int, hops_left: int) -> Row:
+        """``u``'s cost-sorted row, only the neighbours at most ``hops_left`` hops
+        from this ball's start set."""
         if hops_left > self.radius:
-            return range(len(g.nbrs[u]))
-        pos = g.pos[u]
-        return sorted([pos[w] for w in pos.keys() & self.within[hops_left]])
+            return g.row(u)
+        return g.row_where(u, self.dist, hops_left)
 
 
 def _maybe_within(a: _Ball, b: _Ball, max_hops: int) -> bool:
@@ -201,7 +226,8 @@ def _maybe_within(a: _Ball, b: _Ball, max_hops: int) -> bool:
     if a.radius + b.radius < max_hops:
         return True
     r = min(a.radius, max_hops)
-    return not a.within[r].isdisjoint(b.within[max_hops - r])
+    near_a = a.nodes[: a.off[r]]
+    return bool((b.dist[near_a] <= max_hops - r).any())
 
 
 class _Side:
@@ -259,7 +285,7 @@ class _Side:
         return out
 
 
-def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time here
+def _best(
     g: TrustGraph,
     sources: list[int],
     target: int,
@@ -269,83 +295,70 @@ def _best(  # noqa: PLR0912 - the hot loop stays in one frame: calls cost time h
     banned_edges: frozenset[tuple[int, int]] = frozenset(),
     budget: Budget | None = None,
 ) -> tuple[float, list[int]] | None:
-    """Exact hop-bounded bidirectional label-setting search.
+    """Exact hop-bounded bidirectional label-setting search (compiled:
+    :func:`graph.kernels.best_path`).
 
     Each side keeps Pareto labels (cost, hops) per node and pairs every new label
     with the other side's labels at that node (``mu``: the best pairing within
     the hop limit). It stops once the two heaps' minimum keys together reach
     ``mu``: any path not yet paired has an unsettled label on each side. Labels
-    that cannot reach the other end within the hops left (by the unfiltered
-    hop balls) or cannot beat ``mu`` are never created; a source is never an
+    that cannot reach the other end within the hops left (by the hop balls
+    over visible edges) or cannot beat ``mu`` are never created; a source is never an
     intermediate (starting at it would be at least as good).
     """
-    src_ball, tgt_ball = _Ball(g, sources, 2), _Ball(g, [target], 2)
+    src_ball, tgt_ball = _Ball(g, sources, 2, flt.mask), _Ball(g, [target], 2, flt.mask)
     if not _maybe_within(src_ball, tgt_ball, max_hops):
         return None
-    fwd, bwd = _Side(sources), _Side([target])
-    source_set = set(sources)
-    nbrs, costs, masks = g.nbrs, g.costs, g.masks
-    blocked_f = flt.blocked | banned_nodes | source_set
-    blocked_b = flt.blocked | banned_nodes
-    mask, max_cost = flt.mask, flt.max_cost
-    mu = INF
-    meet = (-1, 0, 0)  # node, forward hops, backward hops
-    allow, spent = budget.allowance() if budget else UNLIMITED, 0
-    while fwd.heap or bwd.heap:
-        # Each side's minimum key bounds its part of any unpaired path from below;
-        # an exhausted side has paired everything it holds (it contributes 0).
-        top_f = fwd.heap[0][0] if fwd.heap else 0.0
-        top_b = bwd.heap[0][0] if bwd.heap else 0.0
-        if top_f + top_b >= mu:
-            break
-        forward = bool(fwd.heap) and (not bwd.heap or len(fwd.heap) <= len(bwd.heap))
-        side, other = (fwd, bwd) if forward else (bwd, fwd)
-        popped = side.pop()
-        if popped is None:
-            continue
-        spent += 1
-        _over(budget, spent, allow)
-        c, h, u = popped
-        if h == max_hops or (not forward and u in source_set):
-            continue
-        hn = h + 1
-        blocked = blocked_f if forward else blocked_b
-        far_end = tgt_ball if forward else src_ball
-        row_n, row_c, row_m = nbrs[u], costs[u], masks[u]
-        for k in far_end.candidates(g, u, max_hops - hn):
-            ec = row_c[k]
-            nc = c + ec
-            if ec > max_cost or nc >= mu:
-                break
-            w = row_n[k]
-            if w in blocked or (mask is not None and not row_m[k] & mask):
-                continue
-            if banned_edges and ((u, w) if forward else (w, u)) in banned_edges:
-                continue
-            # Unless w is the far end, one more edge is needed: at least w's cheapest.
-            if nc + costs[w][0] >= mu and w != target and w not in source_set:
-                continue
-            if side.relax(w, hn, nc, u, h):
-                for ho, co in other.labels.get(w, {}).items():
-                    if hn + ho <= max_hops and nc + co < mu:
-                        mu = nc + co
-                        meet = (w, hn, ho) if forward else (w, ho, hn)
+    from graph import kernels  # numba: loaded with the first graph, not on import
+
+    allow = budget.allowance() if budget else UNLIMITED
+    vis = g.visible_array(flt.mask)
+    status, spent, mu, path = kernels.best_path(
+        _scratch(len(g.ptr) - 1),
+        g.ptr,
+        g.nbr,
+        g.byid,
+        g.cost,
+        g.mid,
+        g.first_cost,
+        _ALL_VISIBLE if vis is None else vis,
+        vis is not None,
+        np.asarray(sources, dtype=np.int64),
+        target,
+        max_hops,
+        flt.max_cost,
+        np.fromiter(flt.blocked | banned_nodes, dtype=np.int64),
+        np.asarray(sorted(banned_edges), dtype=np.int64).reshape(-1, 2),
+        src_ball.dist,
+        src_ball.radius,
+        *src_ball.sorted_nodes(),
+        tgt_ball.dist,
+        tgt_ball.radius,
+        *tgt_ball.sorted_nodes(),
+        allow,
+    )
+    if status == kernels.OVER_BUDGET:  # as _over: raised before the budget is charged
+        raise QueryTooExpensive(budget.total if budget else UNLIMITED)
     if budget is not None:
         budget.charge(spent)
-    if meet[0] < 0:
+    if not len(path):
         return None
-    node, hf, hb = meet
-    return mu, fwd.trace(node, hf)[::-1] + bwd.trace(node, hb)[1:]
+    return float(mu), path.tolist()
 
 
-def _layer(g: TrustGraph, frontier: set[int], mask: int | None) -> set[int]:
-    if mask is None:
-        return set().union(*[g.pos[u] for u in frontier])
-    out: set[int] = set()
-    for u in frontier:
-        row_m = g.masks[u]
-        out.update(w for k, w in enumerate(g.nbrs[u]) if row_m[k] & mask)
-    return out
+_ALL_VISIBLE = np.ones(1, dtype=bool)
+_local = threading.local()
+
+
+def _scratch(n: int) -> tuple[Any, ...]:
+    """This thread's clean work arrays for the kernel, for graphs of up to ``n`` nodes
+    and more (12 bytes per node, per thread that searches)."""
+    from graph import kernels
+
+    found: tuple[Any, ...] | None = getattr(_local, "scratch", None)
+    if found is None or len(found[0]) < n:
+        found = _local.scratch = kernels.new_scratch(n)
+    return found
 
 
 def _within_hops(
@@ -353,20 +366,30 @@ def _within_hops(
 ) -> bool:
     """Bidirectional breadth-first search: is ``target`` within ``max_hops`` (None:
     any number) of a source, using only edges the mask allows?"""
-    sides = [(set(sources), set(sources)), ({target}, {target})]
-    if target in sides[0][0]:
+    if target in sources:
         return True
+    n = len(g.ptr) - 1
+    seen_s, seen_t = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    front_s = np.asarray(sources, dtype=np.int64)
+    front_t = np.asarray([target], dtype=np.int64)
+    seen_s[front_s] = True
+    seen_t[front_t] = True
     hops = 0
     while max_hops is None or hops < max_hops:
-        sides.sort(key=lambda s: len(s[1]))  # grow the smaller frontier
-        (seen, frontier), (other_seen, _) = sides
-        nxt = _layer(g, frontier, mask) - seen
-        if not nxt:
+        # Grow the side whose next layer reads fewer edges.
+        grow_s = g.row_lengths(front_s) <= g.row_lengths(front_t)
+        seen, other, front = (seen_s, seen_t, front_s) if grow_s else (seen_t, seen_s, front_t)
+        reached, _ = g.gather(front, mask)
+        nxt = np.unique(reached[~seen[reached]])
+        if not len(nxt):
             return False
-        if not nxt.isdisjoint(other_seen):
+        if other[nxt].any():
             return True
-        seen |= nxt
-        sides[0] = (seen, nxt)
+        seen[nxt] = True
+        if grow_s:
+            front_s = nxt
+        else:
+            front_t = nxt
         hops += 1
     return False
 
@@ -464,31 +487,41 @@ def most_trusted_path(
     if tgt in src:
         raise NoPath(NoPathReason.SAME_PERSON)
     flt = _filter(g, min_strength, avoid_list, owner_mask)
-    found = _best(g, src, tgt, max_hops, flt, budget=budget)
-    if found is None:
+    # The best path is the best through the best first hop: one search from the
+    # target that meets the sources' contacts (measured faster from member hubs
+    # than the bidirectional search, which Yen's spur searches still use).
+    src_ball, tgt_ball = _Ball(g, src, 2, flt.mask), _Ball(g, [tgt], 2, flt.mask)
+    found = []
+    if _maybe_within(src_ball, tgt_ball, max_hops):
+        found = _via_first_hops_compiled(
+            g, src, tgt, max_hops, flt, 1, True, budget, src_ball=src_ball
+        )
+    if not found:
         raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
-    return _make_path(g, found[1])
+    return _make_path(g, found[0][1])
 
 
 def _first_hops(g: TrustGraph, src: list[int], flt: _Filter) -> dict[int, tuple[float, int]]:
     """Each usable neighbour of the sources: (cheapest first-edge cost, via which source)."""
     out: dict[int, tuple[float, int]] = {}
     source_set = set(src)
+    vis = flt.visible
     for s in src:
-        for k, n in enumerate(g.nbrs[s]):
-            c = g.costs[s][k]
+        row_n, row_c, row_m = g.row(s)
+        for k, n in enumerate(row_n):
+            c = row_c[k]
             if c > flt.max_cost:
                 break
             if n in source_set or n in flt.blocked:
                 continue
-            if flt.mask is not None and not g.masks[s][k] & flt.mask:
+            if vis is not None and not vis[row_m[k]]:
                 continue
             if c < out.get(n, (INF, -1))[0]:
                 out[n] = (c, s)
     return out
 
 
-def _via_first_hops(
+def _via_first_hops(  # noqa: PLR0912 - the hot loop stays in one frame
     g: TrustGraph,
     src: list[int],
     tgt: int,
@@ -503,22 +536,25 @@ def _via_first_hops(
 
     One backward search from the target (sources banned as intermediaries, at most
     ``max_hops - 1`` hops) meets the requester's first-hop contacts; it stops once
-    no unsettled contact could still enter the top ``k``.
+    no unsettled contact could still enter the top ``k``. Without a penalty hook it
+    runs compiled (:func:`graph.kernels.first_hop_search`, the same steps); a hook
+    is Python, called as contacts are met, so with one the loop below runs.
     """
+    if adjust is None:
+        return _via_first_hops_compiled(g, src, tgt, max_hops, flt, k, include_target, budget)
     first = _first_hops(g, src, flt)
     if not first:
         return []
     min_first = min(c for c, _ in first.values())
-    slack = math.log(MAX_MULTIPLIER) if adjust else 0.0
-    src_ball = _Ball(g, src, 2)
+    slack = math.log(MAX_MULTIPLIER)  # the most a penalty hook can raise a score
+    src_ball = _Ball(g, src, 2, flt.mask)
     side = _Side([tgt])
     banned = flt.blocked | set(src)
     found: dict[int, tuple[float, int]] = {}  # first hop -> (score cost, hops)
     best: list[float] = []  # max-heap (negated) of the k best score costs
     kth = INF
     limit = max_hops - 1
-    nbrs, costs, masks = g.nbrs, g.costs, g.masks
-    mask, max_cost = flt.mask, flt.max_cost
+    vis, max_cost = flt.visible, flt.max_cost
     allow, spent = budget.allowance() if budget else UNLIMITED, 0
     while (popped := side.pop()) is not None:
         spent += 1
@@ -527,7 +563,7 @@ def _via_first_hops(
         if c + min_first - slack >= kth:
             break
         if u in first and u not in found and (include_target or u != tgt):
-            score = c + first[u][0] - (math.log(adjust(u)) if adjust else 0.0)
+            score = c + first[u][0] - math.log(adjust(u))
             found[u] = (score, h)
             heapq.heappush(best, -score)
             if len(best) > k:
@@ -536,14 +572,13 @@ def _via_first_hops(
                 kth = -best[0]
         if h == limit:
             continue
-        row_n, row_c, row_m = nbrs[u], costs[u], masks[u]
         # The next node must still reach a source: within max_hops - (h + 1) hops.
-        for j in src_ball.candidates(g, u, max_hops - h - 1):
-            ec = row_c[j]
+        row_n, row_c, row_m = src_ball.row(g, u, max_hops - h - 1)
+        for j, ec in enumerate(row_c):
             if ec > max_cost or c + ec + min_first - slack >= kth:
                 break
             w = row_n[j]
-            if w in banned or (mask is not None and not row_m[j] & mask):
+            if w in banned or (vis is not None and not vis[row_m[j]]):
                 continue
             side.relax(w, h + 1, c + ec, u, h)
     if budget is not None:
@@ -554,6 +589,52 @@ def _via_first_hops(
         # The first settle of n is its cheapest label within the hop budget.
         out.append((score, [first[n][1], *side.trace(n, h)]))
     return out
+
+
+def _via_first_hops_compiled(
+    g: TrustGraph,
+    src: list[int],
+    tgt: int,
+    max_hops: int,
+    flt: _Filter,
+    k: int,
+    include_target: bool,
+    budget: Budget | None,
+    src_ball: _Ball | None = None,
+) -> list[tuple[float, list[int]]]:
+    from graph import kernels
+
+    allow = budget.allowance() if budget else UNLIMITED
+    vis = g.visible_array(flt.mask)
+    if src_ball is None:
+        src_ball = _Ball(g, src, 2, flt.mask)
+    status, spent, nodes, scores, _hops, vias, trace, offsets = kernels.first_hop_search(
+        _scratch(len(g.ptr) - 1),
+        g.ptr,
+        g.nbr,
+        g.cost,
+        g.mid,
+        _ALL_VISIBLE if vis is None else vis,
+        vis is not None,
+        np.asarray(src, dtype=np.int64),
+        tgt,
+        max_hops,
+        flt.max_cost,
+        np.fromiter(flt.blocked, dtype=np.int64),
+        src_ball.dist,
+        src_ball.radius,
+        k,
+        include_target,
+        allow,
+    )
+    if status == kernels.OVER_BUDGET:
+        raise QueryTooExpensive(budget.total if budget else UNLIMITED)
+    if budget is not None:
+        budget.charge(spent)
+    ids = g.ids
+    found = sorted(range(len(nodes)), key=lambda i: (float(scores[i]), ids[int(nodes[i])]))[:k]
+    flat, off = trace.tolist(), offsets.tolist()
+    return [(float(scores[i]), [int(vias[i]), *flat[off[i] : off[i + 1]]]) for i in found]
 
 
 def alternative_paths(
@@ -603,7 +684,7 @@ def alternative_paths(
 
 
 def _cost(g: TrustGraph, nodes: list[int]) -> float:
-    return sum(g.costs[a][g.pos[a][b]] for a, b in itertools.pairwise(nodes))
+    return sum(g.edge_cost(a, b) for a, b in itertools.pairwise(nodes))
 
 
 def _yen(
@@ -757,7 +838,7 @@ def reach(
     ``limit`` targets are settled, so each returned path is the best one to its
     person and the list is the true top ``limit``. Sources are not listed, and no
     path passes through one. Knowing the targets up front lets the last two hops
-    follow only edges into the targets and their neighbours (an unfiltered 1-hop
+    follow only edges into the targets and their neighbours (a 1-hop
     ball; 2 hops cost more to build around a large company than they save, by
     ``scripts/bench_planner.py``).
 
@@ -779,11 +860,10 @@ def reach(
     out: list[TrustedPath] = []
     if not wanted:
         return out
-    near = _Ball(g, wanted, 1)
+    near = _Ball(g, wanted, 1, flt.mask)
     side = _Side(src)
     done: set[int] = set()
-    nbrs, costs, masks = g.nbrs, g.costs, g.masks
-    mask, max_cost = flt.mask, flt.max_cost
+    vis, max_cost = flt.visible, flt.max_cost
     allow, spent = budget.allowance() if budget else UNLIMITED, 0
     while len(out) < limit and (popped := side.pop()) is not None:
         spent += 1
@@ -794,13 +874,12 @@ def reach(
             out.append(_make_path(g, side.trace(u, h)[::-1]))
         if h == max_hops:
             continue
-        row_n, row_c, row_m = nbrs[u], costs[u], masks[u]
-        for j in near.candidates(g, u, max_hops - h - 1):
-            ec = row_c[j]
+        row_n, row_c, row_m = near.row(g, u, max_hops - h - 1)
+        for j, ec in enumerate(row_c):
             if ec > max_cost:
                 break
             w = row_n[j]
-            if w in blocked or (mask is not None and not row_m[j] & mask):
+            if w in blocked or (vis is not None and not vis[row_m[j]]):
                 continue
             side.relax(w, h + 1, c + ec, u, h)
     if budget is not None:

@@ -184,7 +184,8 @@ class Built:
 
     @property
     def max_degree(self) -> int:
-        return max(map(len, self.view.graph.nbrs), default=0)
+        g = self.view.graph
+        return max((g.degree(i) for i in range(len(g.ptr) - 1)), default=0)
 
 
 def build_measured(w: Workload, infer: bool) -> Built:
@@ -218,7 +219,7 @@ def hop_layers(g: TrustGraph, start: str, hops: int) -> list[list[int]]:
     frontier = set(seen)
     out = []
     for _ in range(hops):
-        frontier = set().union(*[g.pos[u] for u in frontier]) - seen
+        frontier = set().union(*[g.row(u)[0] for u in frontier]) - seen
         seen |= frontier
         out.append(sorted(frontier))
     return out

@@ -64,7 +64,8 @@ def layered_costs(g: TrustGraph, start: str, hops: int) -> dict[int, float]:
     for _ in range(hops):
         nxt = dict(best)
         for u, c in best.items():
-            for w, ec in zip(g.nbrs[u], g.costs[u], strict=True):
+            nbrs, costs, _ = g.row(u)
+            for w, ec in zip(nbrs, costs, strict=True):
                 if c + ec < nxt.get(w, math.inf):
                     nxt[w] = c + ec
         best = nxt

@@ -197,7 +197,7 @@ class ImpliedTies(Mapping[tuple[str, str], Mapping[str, Evidence]]):
             return None
         g = self._graph
         i, j = g.index.get(pair[0]), g.index.get(pair[1])
-        if i is None or j is None or j not in g.pos[i]:
+        if i is None or j is None or not g.has_edge(i, j):
             return None
         person = self._details.get(pair[0])
         company = self._companies.get(company_key(person.company)) if person else None

@@ -1,0 +1,633 @@
+"""Compiled search kernels over the planning graph's flat arrays (numba).
+
+The exact hop-bounded bidirectional search of :func:`graph.algorithms._best`
+runs here, step for step as the Python version it replaced did (same heap keys,
+same side choice, same label order), so answers, including which of several
+equally good paths is returned, do not change. Compiled once per machine and
+cached beside this file; the kernel releases the GIL, so searches in worker
+threads run in parallel.
+
+Labels live in per-call arrays: a node gets a slot on its first label, and a
+slot holds one cost per hop count (``MAX_HOPS + 1``) plus the order in which
+its hop counts were first labelled (pairing scans them in that order).
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any
+
+import numba
+import numpy as np
+
+from graph.model import MAX_HOPS
+
+H1 = MAX_HOPS + 1
+OK, OVER_BUDGET = 0, 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _slot(
+    slots: Any, owner: Any, n_used: Any, lab: Any, par: Any, order: Any, count: Any, node: int
+) -> Any:
+    s = slots[node]
+    if s >= 0:
+        return s, lab, par, order, count, owner
+    s = n_used[0]
+    if s == len(owner):  # grow every per-slot array by doubling
+        cap = 2 * len(owner)
+        lab2 = np.full(cap * H1, np.inf)
+        lab2[: len(lab)] = lab
+        par2 = np.full(cap * H1, -1, dtype=np.int64)
+        par2[: len(par)] = par
+        order2 = np.zeros(cap * H1, dtype=np.int8)
+        order2[: len(order)] = order
+        count2 = np.zeros(cap, dtype=np.int8)
+        count2[: len(count)] = count
+        owner2 = np.zeros(cap, dtype=np.int64)
+        owner2[: len(owner)] = owner
+        lab, par, order, count, owner = lab2, par2, order2, count2, owner2
+    slots[node] = s
+    owner[s] = node
+    n_used[0] = s + 1
+    return s, lab, par, order, count, owner
+
+
+@numba.njit(cache=True, nogil=True)
+def ball(
+    ptr: Any,
+    nbr: Any,
+    mid: Any,
+    visible: Any,
+    use_visible: bool,
+    starts: Any,
+    radius: int,
+    budget: int,
+) -> Any:
+    """Breadth-first layers from ``starts`` over visible edges, up to ``radius``:
+    (hop distance per node, 127 beyond; the nodes nearest layer first; how many
+    lie within r hops). A layer whose frontier rows hold more than ``budget``
+    edges is not built."""
+    n = len(ptr) - 1
+    dist = np.full(n, 127, dtype=np.int8)
+    nodes = np.empty(max(1024, 2 * len(starts)), dtype=np.int64)
+    count = 0
+    for s in starts:
+        if dist[s] != 0:
+            dist[s] = 0
+            nodes[count] = s
+            count += 1
+    off = [count]
+    lo = 0
+    while len(off) <= radius:
+        total = 0
+        for k in range(lo, count):
+            total += ptr[nodes[k] + 1] - ptr[nodes[k]]
+        if total > budget:
+            break
+        layer = len(off)
+        hi = count
+        for k in range(lo, hi):
+            u = nodes[k]
+            for e in range(ptr[u], ptr[u + 1]):
+                if use_visible and not visible[mid[e]]:
+                    continue
+                w = nbr[e]
+                if dist[w] == 127:
+                    dist[w] = layer
+                    if count == len(nodes):
+                        bigger = np.empty(2 * len(nodes), dtype=np.int64)
+                        bigger[:count] = nodes[:count]
+                        nodes = bigger
+                    nodes[count] = w
+                    count += 1
+        lo = hi
+        off.append(count)
+    return dist, nodes[:count].copy(), np.array(off, dtype=np.int64)
+
+
+@numba.njit(cache=True, nogil=True)
+def _probe(nbr: Any, byid: Any, lo: int, hi: int, near: Any, m: int) -> Any:
+    """Positions in the row ``lo:hi`` of the edges to ``near[:m]``, ascending
+    (so cheapest first), by binary search in the row's id order."""
+    out = np.empty(m, dtype=np.int64)
+    k = 0
+    for i in range(m):
+        x = near[i]
+        a, b = 0, hi - lo
+        while a < b:
+            c = (a + b) >> 1
+            if nbr[lo + byid[lo + c]] < x:
+                a = c + 1
+            else:
+                b = c
+        if a < hi - lo and nbr[lo + byid[lo + a]] == x:
+            out[k] = lo + byid[lo + a]
+            k += 1
+    found = out[:k]
+    found.sort()
+    return found
+
+
+@numba.njit(cache=True, nogil=True)
+def _search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
+    scratch: Any,
+    ptr: Any,
+    nbr: Any,
+    byid: Any,
+    cost: Any,
+    mid: Any,
+    first_cost: Any,
+    visible: Any,
+    use_visible: bool,
+    sources: Any,
+    target: int,
+    max_hops: int,
+    max_cost: float,
+    blocked: Any,
+    banned_edges: Any,
+    src_dist: Any,
+    src_radius: int,
+    src_nodes: Any,
+    src_off: Any,
+    tgt_dist: Any,
+    tgt_radius: int,
+    tgt_nodes: Any,
+    tgt_off: Any,
+    allowance: int,
+) -> Any:
+    """The search of :func:`best_path`, leaving ``scratch`` to be cleaned.
+
+    ``blocked`` holds avoided
+    and banned nodes; ``banned_edges`` is (k, 2), forward direction. A ball's
+    ``nodes`` are sorted by hop distance, ``off[r]`` of them within ``r`` hops;
+    ``byid`` orders each row by neighbour id, so a long row can be probed for the
+    few ball members instead of scanned (same edges, same order)."""
+    slots_f, slots_b, besth_f, besth_b, is_src, is_blocked = scratch
+    for s in sources:
+        is_src[s] = True
+    for b in blocked:
+        is_blocked[b] = True
+    cap = 1024
+    # Two sides (0 forward, 1 backward): slot maps and per-slot label arrays.
+    used_f = np.zeros(1, dtype=np.int64)
+    used_b = np.zeros(1, dtype=np.int64)
+    lab_f = np.full(cap * H1, np.inf)
+    lab_b = np.full(cap * H1, np.inf)
+    par_f = np.full(cap * H1, -1, dtype=np.int64)
+    par_b = np.full(cap * H1, -1, dtype=np.int64)
+    ord_f = np.zeros(cap * H1, dtype=np.int8)
+    ord_b = np.zeros(cap * H1, dtype=np.int8)
+    cnt_f = np.zeros(cap, dtype=np.int8)
+    cnt_b = np.zeros(cap, dtype=np.int8)
+    own_f = np.zeros(cap, dtype=np.int64)
+    own_b = np.zeros(cap, dtype=np.int64)
+    heap_f: list[Any] = [(0.0, 0, 0)]
+    heap_f.pop()
+    heap_b: list[Any] = [(0.0, 0, 0)]
+    heap_b.pop()
+    for s in sources:
+        k, lab_f, par_f, ord_f, cnt_f, own_f = _slot(
+            slots_f, own_f, used_f, lab_f, par_f, ord_f, cnt_f, s
+        )
+        lab_f[k * H1] = 0.0
+        ord_f[k * H1] = 0
+        cnt_f[k] = 1
+        heap_f.append((0.0, 0, np.int64(s)))
+    heapq.heapify(heap_f)
+    k, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
+        slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, target
+    )
+    lab_b[k * H1] = 0.0
+    cnt_b[k] = 1
+    heap_b.append((0.0, 0, np.int64(target)))
+    mu = np.inf
+    meet_node: Any = -1
+    meet_hf: Any = 0
+    meet_hb: Any = 0
+    spent = 0
+    n_banned = banned_edges.shape[0]
+    while len(heap_f) > 0 or len(heap_b) > 0:
+        top_f = heap_f[0][0] if len(heap_f) > 0 else 0.0
+        top_b = heap_b[0][0] if len(heap_b) > 0 else 0.0
+        if top_f + top_b >= mu:
+            break
+        forward = len(heap_f) > 0 and (len(heap_b) == 0 or len(heap_f) <= len(heap_b))
+        # pop the cheapest live label of the chosen side
+        found = False
+        c, h, u = 0.0, 0, 0
+        if forward:
+            while len(heap_f) > 0:
+                c, h, u = heapq.heappop(heap_f)
+                sl = slots_f[u]
+                if lab_f[sl * H1 + h] < c or besth_f[u] <= h:
+                    continue
+                besth_f[u] = h
+                found = True
+                break
+        else:
+            while len(heap_b) > 0:
+                c, h, u = heapq.heappop(heap_b)
+                sl = slots_b[u]
+                if lab_b[sl * H1 + h] < c or besth_b[u] <= h:
+                    continue
+                besth_b[u] = h
+                found = True
+                break
+        if not found:
+            continue
+        spent += 1
+        if spent > allowance:
+            return OVER_BUDGET, spent, mu, np.zeros(0, dtype=np.int64), own_f, used_f, own_b, used_b
+        if h == max_hops or (not forward and is_src[u]):
+            continue
+        hn = h + 1
+        hops_left = max_hops - hn
+        if forward:
+            dist, radius, near, near_off = tgt_dist, tgt_radius, tgt_nodes, tgt_off
+        else:
+            dist, radius, near, near_off = src_dist, src_radius, src_nodes, src_off
+        use_dist = hops_left <= radius
+        lo, hi = ptr[u], ptr[u + 1]
+        probe = use_dist and near_off[hops_left] * 24 < hi - lo
+        if probe:
+            cand = _probe(nbr, byid, lo, hi, near, near_off[hops_left])
+            count = len(cand)
+        else:
+            cand = np.zeros(0, dtype=np.int64)
+            count = hi - lo
+        for i in range(count):
+            e = cand[i] if probe else lo + i
+            ec = cost[e]
+            nc = c + ec
+            if ec > max_cost or nc >= mu:
+                break  # rows are cheapest first: nothing after this edge can help
+            w = nbr[e]
+            if use_dist and dist[w] > hops_left:
+                continue
+            if is_blocked[w] or (forward and is_src[w]):
+                continue
+            if use_visible and not visible[mid[e]]:
+                continue
+            if n_banned > 0:
+                hit = False
+                for b in range(n_banned):
+                    if forward and banned_edges[b, 0] == u and banned_edges[b, 1] == w:
+                        hit = True
+                    if not forward and banned_edges[b, 0] == w and banned_edges[b, 1] == u:
+                        hit = True
+                if hit:
+                    continue
+            if nc + first_cost[w] >= mu and w != target and not is_src[w]:
+                continue
+            # relax: keep the label unless one with no more hops is as cheap
+            if forward:
+                sl = slots_f[w]
+                if sl < 0:  # first label of w on this side (the call is off the hot path)
+                    sl, lab_f, par_f, ord_f, cnt_f, own_f = _slot(
+                        slots_f, own_f, used_f, lab_f, par_f, ord_f, cnt_f, w
+                    )
+                lab, par, lord, lcnt = lab_f, par_f, ord_f, cnt_f
+            else:
+                sl = slots_b[w]
+                if sl < 0:
+                    sl, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
+                        slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, w
+                    )
+                lab, par, lord, lcnt = lab_b, par_b, ord_b, cnt_b
+            base = sl * H1
+            dominated = False
+            for hh in range(hn + 1):
+                if lab[base + hh] <= nc:
+                    dominated = True
+                    break
+            if dominated:
+                continue
+            if lab[base + hn] == np.inf:
+                lord[base + lcnt[sl]] = hn
+                lcnt[sl] += 1
+            lab[base + hn] = nc
+            par[base + hn] = (np.int64(u) << 3) | h
+            if forward:
+                heapq.heappush(heap_f, (nc, hn, np.int64(w)))
+                osl = slots_b[w]
+                olab, oord, ocnt = lab_b, ord_b, cnt_b
+            else:
+                heapq.heappush(heap_b, (nc, hn, np.int64(w)))
+                osl = slots_f[w]
+                olab, oord, ocnt = lab_f, ord_f, cnt_f
+            if osl >= 0:
+                obase = osl * H1
+                for q in range(ocnt[osl]):
+                    ho = np.int64(oord[obase + q])
+                    co = olab[obase + ho]
+                    if hn + ho <= max_hops and nc + co < mu:
+                        mu = nc + co
+                        if forward:
+                            meet_node, meet_hf, meet_hb = w, hn, ho
+                        else:
+                            meet_node, meet_hf, meet_hb = w, ho, hn
+    if meet_node < 0:
+        return OK, spent, mu, np.zeros(0, dtype=np.int64), own_f, used_f, own_b, used_b
+    # trace: forward half reversed, then the backward half without the meeting node
+    fwd: list[Any] = [np.int64(meet_node)]
+    key = par_f[slots_f[meet_node] * H1 + meet_hf]
+    while key >= 0:
+        node = key >> 3
+        fwd.append(node)
+        key = par_f[slots_f[node] * H1 + (key & 7)]
+    bwd: list[Any] = [np.int64(0)]
+    bwd.pop()
+    key = par_b[slots_b[meet_node] * H1 + meet_hb]
+    while key >= 0:
+        node = key >> 3
+        bwd.append(node)
+        key = par_b[slots_b[node] * H1 + (key & 7)]
+    out = np.empty(len(fwd) + len(bwd), dtype=np.int64)
+    for i in range(len(fwd)):
+        out[i] = fwd[len(fwd) - 1 - i]
+    for i in range(len(bwd)):
+        out[len(fwd) + i] = bwd[i]
+    return OK, spent, mu, out, own_f, used_f, own_b, used_b
+
+
+@numba.njit(cache=True, nogil=True)
+def best_path(scratch: Any, *args: Any) -> Any:
+    """(status, pops, mu, path as node ints from a source to the target); an
+    empty path when there is none within the limit. ``scratch`` holds six
+    arrays the size of the graph (:func:`new_scratch`), clean on entry and left
+    clean on return: only the entries this search touched are reset, so a
+    search costs nothing per person in the graph."""
+    status, spent, mu, path, own_f, used_f, own_b, used_b = _search(scratch, *args)
+    slots_f, slots_b, besth_f, besth_b, is_src, is_blocked = scratch
+    for k in range(used_f[0]):
+        slots_f[own_f[k]] = -1
+        besth_f[own_f[k]] = 127
+    for k in range(used_b[0]):
+        slots_b[own_b[k]] = -1
+        besth_b[own_b[k]] = 127
+    is_src[args[8]] = False  # sources
+    is_blocked[args[12]] = False  # blocked
+    return status, spent, mu, path
+
+
+def new_scratch(n: int) -> tuple[Any, ...]:
+    """Clean per-thread work arrays for :func:`best_path` on a graph of ``n`` nodes."""
+    return (
+        np.full(n, -1, dtype=np.int32),
+        np.full(n, -1, dtype=np.int32),
+        np.full(n, 127, dtype=np.int8),
+        np.full(n, 127, dtype=np.int8),
+        np.zeros(n, dtype=np.bool_),
+        np.zeros(n, dtype=np.bool_),
+    )
+
+
+_warm = False
+
+
+def warm() -> None:
+    """Load the compiled kernels now (~0.1-0.2 s from the on-disk cache, longer on a
+    first compile), holding the GIL: graph builds call this so the first query,
+    possibly on a server's worker thread, does not stall the event loop."""
+    global _warm  # noqa: PLW0603 - once per process
+    if _warm:
+        return
+    ptr = np.array([0, 1, 2], dtype=np.int64)
+    nbr = np.array([1, 0], dtype=np.int32)
+    cost = np.array([0.5, 0.5])
+    ball_ = np.zeros(1, dtype=np.int64)
+    best_path(
+        new_scratch(2),
+        ptr,
+        nbr,
+        np.zeros(2, dtype=np.int32),
+        cost,
+        np.zeros(2, dtype=np.int32),
+        cost,
+        np.ones(1, dtype=bool),
+        False,
+        np.zeros(1, dtype=np.int64),
+        1,
+        2,
+        np.inf,
+        np.zeros(0, dtype=np.int64),
+        np.zeros((0, 2), dtype=np.int64),
+        np.zeros(2, dtype=np.int8),
+        0,
+        ball_,
+        np.ones(1, dtype=np.int64),
+        np.zeros(2, dtype=np.int8),
+        0,
+        ball_ + 1,
+        np.ones(1, dtype=np.int64),
+        1 << 62,
+    )
+    ball(ptr, nbr, np.zeros(2, dtype=np.int32), np.ones(1, dtype=bool), False, ball_, 2, 10)
+    first_hop_search(
+        new_scratch(2),
+        ptr,
+        nbr,
+        cost,
+        np.zeros(2, dtype=np.int32),
+        np.ones(1, dtype=bool),
+        False,
+        ball_,
+        1,
+        2,
+        np.inf,
+        np.zeros(0, dtype=np.int64),
+        np.zeros(2, dtype=np.int8),
+        0,
+        3,
+        True,
+        1 << 62,
+    )
+    _warm = True
+
+
+@numba.njit(cache=True, nogil=True)
+def first_hop_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
+    scratch: Any,
+    ptr: Any,
+    nbr: Any,
+    cost: Any,
+    mid: Any,
+    visible: Any,
+    use_visible: bool,
+    sources: Any,
+    target: int,
+    max_hops: int,
+    max_cost: float,
+    blocked: Any,
+    src_dist: Any,
+    src_radius: int,
+    k: int,
+    include_target: bool,
+    allowance: int,
+) -> Any:
+    """The search of :func:`graph.algorithms._via_first_hops` without a penalty hook:
+    (status, pops, found first hops, their score costs, their hops, the source
+    each is reached from, traces from each back to the target as one flat array
+    with offsets). Same steps as the Python loop; ``scratch`` is left clean."""
+    slots_f, slots_b, _besth_f, besth_b, is_src, is_blocked = scratch
+    for s in sources:
+        is_src[s] = True
+    for b in blocked:
+        is_blocked[b] = True
+    # First hops: slots_f[n] indexes fc (cheapest first-edge cost) and fv (via which source).
+    fc = np.empty(16, dtype=np.float64)
+    fv = np.empty(16, dtype=np.int64)
+    fn = np.empty(16, dtype=np.int64)
+    nf = 0
+    for s in sources:
+        for e in range(ptr[s], ptr[s + 1]):
+            c = cost[e]
+            if c > max_cost:
+                break
+            n = nbr[e]
+            if is_src[n] or is_blocked[n]:
+                continue
+            if use_visible and not visible[mid[e]]:
+                continue
+            q = slots_f[n]
+            if q < 0:
+                if nf == len(fc):
+                    fc2 = np.empty(2 * nf, dtype=np.float64)
+                    fc2[:nf] = fc
+                    fv2 = np.empty(2 * nf, dtype=np.int64)
+                    fv2[:nf] = fv
+                    fn2 = np.empty(2 * nf, dtype=np.int64)
+                    fn2[:nf] = fn
+                    fc, fv, fn = fc2, fv2, fn2
+                slots_f[n] = nf
+                fc[nf] = c
+                fv[nf] = s
+                fn[nf] = n
+                nf += 1
+            elif c < fc[q]:
+                fc[q] = c
+                fv[q] = s
+    status = OK
+    spent = 0
+    found_n = [np.int64(0)]
+    found_n.pop()
+    found_s = [0.0]
+    found_s.pop()
+    found_h = [np.int64(0)]
+    found_h.pop()
+    used_b = np.zeros(1, dtype=np.int64)
+    cap = 1024
+    lab_b = np.full(cap * H1, np.inf)
+    par_b = np.full(cap * H1, -1, dtype=np.int64)
+    ord_b = np.zeros(cap * H1, dtype=np.int8)
+    cnt_b = np.zeros(cap, dtype=np.int8)
+    own_b = np.zeros(cap, dtype=np.int64)
+    if nf > 0:
+        min_first = np.inf
+        for q in range(nf):
+            min_first = min(min_first, fc[q])
+        done = np.zeros(nf, dtype=np.bool_)
+        best: list[float] = [0.0]  # max-heap of the k best score costs, negated
+        best.pop()
+        kth = np.inf
+        limit = max_hops - 1
+        heap: list[Any] = [(0.0, 0, np.int64(target))]
+        sl, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
+            slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, target
+        )
+        lab_b[sl * H1] = 0.0
+        cnt_b[sl] = 1
+        while len(heap) > 0:
+            c, h, u = heapq.heappop(heap)
+            sl = slots_b[u]
+            if lab_b[sl * H1 + h] < c or besth_b[u] <= h:
+                continue
+            besth_b[u] = h
+            spent += 1
+            if spent > allowance:
+                status = OVER_BUDGET
+                break
+            if c + min_first >= kth:
+                break
+            q = slots_f[u]
+            if q >= 0 and not done[q] and (include_target or u != target):
+                done[q] = True
+                score = c + fc[q]
+                found_n.append(np.int64(u))
+                found_s.append(score)
+                found_h.append(np.int64(h))
+                heapq.heappush(best, -score)
+                if len(best) > k:
+                    heapq.heappop(best)
+                if len(best) == k:
+                    kth = -best[0]
+            if h == limit:
+                continue
+            hops_left = max_hops - h - 1
+            use_dist = hops_left <= src_radius
+            for e in range(ptr[u], ptr[u + 1]):
+                ec = cost[e]
+                if ec > max_cost or c + ec + min_first >= kth:
+                    break
+                w = nbr[e]
+                if use_dist and src_dist[w] > hops_left:
+                    continue
+                if is_blocked[w] or is_src[w]:
+                    continue
+                if use_visible and not visible[mid[e]]:
+                    continue
+                hn = h + 1
+                nc = c + ec
+                sl = slots_b[w]
+                if sl < 0:
+                    sl, lab_b, par_b, ord_b, cnt_b, own_b = _slot(
+                        slots_b, own_b, used_b, lab_b, par_b, ord_b, cnt_b, w
+                    )
+                base = sl * H1
+                dominated = False
+                for hh in range(hn + 1):
+                    if lab_b[base + hh] <= nc:
+                        dominated = True
+                        break
+                if dominated:
+                    continue
+                lab_b[base + hn] = nc
+                par_b[base + hn] = (np.int64(u) << 3) | h
+                heapq.heappush(heap, (nc, hn, np.int64(w)))
+    # traces: each found first hop back to the target
+    m = len(found_n)
+    vias = np.empty(m, dtype=np.int64)
+    offsets = np.zeros(m + 1, dtype=np.int64)
+    trace = [np.int64(0)]
+    trace.pop()
+    for i in range(m):
+        node = found_n[i]
+        vias[i] = fv[slots_f[node]]
+        trace.append(node)
+        key = par_b[slots_b[node] * H1 + found_h[i]]
+        while key >= 0:
+            trace.append(key >> 3)
+            key = par_b[slots_b[key >> 3] * H1 + (key & 7)]
+        offsets[i + 1] = len(trace)
+    # clean the scratch for the next search on this thread
+    for q in range(nf):
+        slots_f[fn[q]] = -1
+    for q in range(used_b[0]):
+        slots_b[own_b[q]] = -1
+        besth_b[own_b[q]] = 127
+    for s in sources:
+        is_src[s] = False
+    for b in blocked:
+        is_blocked[b] = False
+    out_n = np.empty(m, dtype=np.int64)
+    out_s = np.empty(m, dtype=np.float64)
+    out_h = np.empty(m, dtype=np.int64)
+    for i in range(m):
+        out_n[i] = found_n[i]
+        out_s[i] = found_s[i]
+        out_h[i] = found_h[i]
+    out_t = np.empty(len(trace), dtype=np.int64)
+    for i in range(len(trace)):
+        out_t[i] = trace[i]
+    return status, spent, out_n, out_s, out_h, vias, out_t, offsets
