@@ -417,6 +417,29 @@ def _fit(sentences: list[_Sentence], limit: int) -> tuple[list[_Sentence], list[
     return kept, dropped
 
 
+def _revise(
+    sentences: list[_Sentence], dropped: list[str], limit: int
+) -> tuple[list[_Sentence], list[str], LintResult]:
+    """Lint, and while the linter objects, drop the next optional sentence and lint again.
+
+    The linter is a learned model: a draft near its boundary can be flagged for a
+    sentence that is fine on its own; an optional sentence (rapport, a second fact,
+    a role) can go without losing the ask. Required sentences never go, so a draft
+    that still has findings keeps them, and the service refuses to record it.
+    """
+    kept, gone = list(sentences), list(dropped)
+    result = lint_outreach(_render(kept), max_words=limit)
+    while any(f.severity.value != "info" for f in result.findings):
+        optional = [s for s in kept if s.drop_rank is not None]
+        if not optional:
+            break
+        victim = min(optional, key=lambda s: s.drop_rank or 0)
+        kept.remove(victim)
+        gone.append(victim.label or victim.text)
+        result = lint_outreach(_render(kept), max_words=limit)
+    return kept, gone, result
+
+
 def _count(sentences: Sequence[_Sentence]) -> int:
     return sum(len(s.text.split()) for s in sentences)
 
@@ -468,14 +491,15 @@ class TemplateDraftEngine:
         """Draft the ask, blurb and follow-up plan; see the class docstring."""
         _validate(context)
         goal = parse_goal(context.goal)
-        ask, ask_dropped = _fit(self._ask(context, goal), self.ask_max_words)
-        blurb, blurb_dropped = _fit(self._blurb(context, goal), self.blurb_max_words)
+        ask, ask_dropped, ask_lint = _revise(
+            *_fit(self._ask(context, goal), self.ask_max_words), self.ask_max_words
+        )
+        blurb, blurb_dropped, blurb_lint = _revise(
+            *_fit(self._blurb(context, goal), self.blurb_max_words), self.blurb_max_words
+        )
         ask_text, blurb_text = _render(ask), _render(blurb)
         follow_up = _follow_up(context)
-        lint = DraftLint(
-            ask=lint_outreach(ask_text, max_words=self.ask_max_words),
-            blurb=lint_outreach(blurb_text, max_words=self.blurb_max_words),
-        )
+        lint = DraftLint(ask=ask_lint, blurb=blurb_lint)
         return Draft(
             subject=f"Would you check with {_first(context.target)} about an intro?",
             ask=ask_text,
@@ -675,7 +699,8 @@ class TemplateDraftEngine:
         if ours:
             fact = next((f for f in ours if f.kind != "recent"), ours[0])
             phrase = fact.phrase.replace("were last in touch", "spoke").replace(
-                "between you)", "between us)"
+                "(there is a LinkedIn recommendation between you)",
+                "(one of us recommended the other on LinkedIn)",
             )
             out.append(
                 _Sentence(f"{intro} and I {phrase}.", (fact.evidence,), drop_rank=1, label="how")

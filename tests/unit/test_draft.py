@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -605,7 +606,15 @@ def _backed(ctx: DraftContext, evidence_id: str) -> bool:
     }.get(field, False)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# CI checks the same 400 examples every run (reproducible); explore new ones with
+# `HYPOTHESIS_EXPLORE=1 pytest -k any_path` (the linter is a learned model, so new wordings
+# can still trip it: each found so far was fixed in the drafts, never in the test).
+@settings(
+    max_examples=400,
+    deadline=None,
+    derandomize=not os.environ.get("HYPOTHESIS_EXPLORE"),
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(any_path_contexts())
 def test_drafts_on_any_path_and_profile_are_clean_grounded_and_name_the_target(
     ctx: DraftContext,
@@ -647,3 +656,27 @@ def test_recent_email_or_small_meeting_grounds_in_touch_and_a_big_meeting_does_n
     assert "in touch" in ENGINE.draft(context(introducer_target=met)).ask
     crowd = tie("sam", "dana", meetings=2, meeting_weight=0.01, last_meeting=recent)
     assert "in touch" not in ENGINE.draft(context(introducer_target=crowd)).ask
+
+
+def test_a_draft_the_linter_objects_to_loses_optional_sentences_not_its_ask() -> None:
+    """Found by the property test: a blurb to a founder about pricing sat on the learned
+    linter's boundary (flagged as a pitch). The engine lints, drops the next optional
+    sentence and lints again; the ask, the goal and the easy out always stay."""
+    me = Person("p1", "Ana Ames", company="Acme", position="Head of Payments")
+    sam = Person("p2", "Ana Ames", company="Acme", position="Head of Payments")
+    bo = Person("p3", "Bo Ames", company="Acme", position="Founder")
+    ri = Relationship("p1", "p2", (Evidence("me", recommendations=1),))
+    ctx = DraftContext(
+        me,
+        sam,
+        bo,
+        ri,
+        None,
+        goal="learn how their platform group tests pricing changes",
+        today=TODAY,
+    )
+    d = ENGINE.draft(ctx)
+    assert not [f for f in (*d.lint.ask.findings, *d.lint.blurb.findings) if f.severity != "info"]
+    assert "Would you be open to a 20-minute conversation" in d.blurb
+    assert "no worries at all" in d.blurb and "pricing changes" in d.blurb
+    assert d.trimmed, "an optional sentence went to satisfy the linter"
