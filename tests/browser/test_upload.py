@@ -4,17 +4,16 @@ shows the located error."""
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from api.app import create_app
 from api.web import missing_vendor_files
@@ -24,9 +23,6 @@ from tests.e2e.http_server import free_port
 from tests.personal_files import Mbox
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path(os.environ.get("WARMINTRO_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="module")
@@ -57,23 +53,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (scripts/ensure_chromium.sh)")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="module")
-async def browser(chromium: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        launched = await p.chromium.launch(executable_path=str(chromium), headless=True, args=ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 async def test_upload_a_mailbox_and_a_broken_calendar(

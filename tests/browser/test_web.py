@@ -10,7 +10,6 @@ used: the tests launch ``/usr/bin/chromium`` (``make browser`` installs it).
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import socket
 import threading
@@ -24,7 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import uvicorn
-from playwright.async_api import Browser, Page, Route, ViewportSize, async_playwright
+from playwright.async_api import Browser, Page, Route, ViewportSize
 
 from api.app import create_app
 from api.web import GRAPHIQL_FILES, WEB_HANDLERS, missing_vendor_files, page_html
@@ -34,15 +33,6 @@ from services.settings import Settings
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("WARMINTRO_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 VIEWPORT = ViewportSize(width=1400, height=900)
 PHONE = ViewportSize(width=390, height=844)
@@ -124,25 +114,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (scripts/ensure_chromium.sh)")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="module")
-async def browser(chromium: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        launched = await p.chromium.launch(
-            executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 @dataclass
