@@ -7,7 +7,7 @@ planner and the API without defensive copies.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 DEFAULT_MAX_HOPS = 3  # LinkedIn's "3rd degree": the default reach of every path query
@@ -20,6 +20,17 @@ class Sharing(StrEnum):
     PRIVATE = "private"  # ties serve only the member's own queries
     PATHS = "paths"  # teammates may route through the ties; people shown only on paths
     FULL = "full"  # teammates may browse the member's contacts
+
+
+def naive_utc(at: datetime) -> datetime:
+    """Evidence times are naive UTC everywhere (LinkedIn dates, mail and calendar
+    headers, recorded interactions): an aware time is converted, so all compare.
+
+    >>> from datetime import timedelta, timezone
+    >>> naive_utc(datetime(2026, 1, 2, 10, tzinfo=timezone(timedelta(hours=2))))
+    datetime.datetime(2026, 1, 2, 8, 0)
+    """
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 @dataclass(frozen=True, slots=True)

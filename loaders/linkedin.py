@@ -14,11 +14,12 @@ import html
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from graph.errors import InvalidInput
 from graph.identity import normalize_email, normalize_linkedin_url
+from graph.model import naive_utc
 from loaders.csvsource import norm_header, records
 from loaders.report import SkippedRow
 
@@ -175,7 +176,7 @@ def parse_datetime(text: str) -> datetime:
         except ValueError:
             pass
         else:
-            return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+            return naive_utc(at)
     for fmt in _DATETIME_FORMATS:
         try:
             return datetime.strptime(text.strip(), fmt).replace(tzinfo=None)

@@ -46,6 +46,7 @@ from graph.model import (
     Person,
     Relationship,
     canonical_pair,
+    naive_utc,
 )
 from graph.strength import StrengthWeights
 from loaders import calendar as cal
@@ -94,11 +95,7 @@ _SECOND_LEVEL = frozenset({"co", "com", "ac", "org", "net", "gov", "edu", "ne", 
 
 
 def _naive_utc(moment: datetime | None) -> datetime | None:
-    """Evidence times are naive UTC everywhere (LinkedIn dates, recorded interactions);
-    mail and calendar headers are aware, and the two must compare."""
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
+    return None if moment is None else naive_utc(moment)
 
 
 def domain_label(email: str) -> str:

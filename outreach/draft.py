@@ -15,7 +15,7 @@ no clock: ``today`` comes in with the context). Anything implementing
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -403,18 +403,24 @@ def _join_facts(facts: Sequence[_Fact]) -> str:
     return " and ".join(f.phrase for f in facts)
 
 
-def _fit(sentences: list[_Sentence], limit: int) -> tuple[list[_Sentence], list[str]]:
-    """Drop optional sentences, lowest rank first, until the text fits ``limit`` words."""
-    kept = list(sentences)
-    dropped: list[str] = []
-    while _count(kept) > limit:
+def _drop_while(
+    sentences: list[_Sentence], dropped: list[str], wrong: Callable[[list[_Sentence]], bool]
+) -> tuple[list[_Sentence], list[str]]:
+    """Drop optional sentences, lowest rank first, while ``wrong`` holds of the rest."""
+    kept, gone = list(sentences), list(dropped)
+    while wrong(kept):
         optional = [s for s in kept if s.drop_rank is not None]
         if not optional:
             break
         victim = min(optional, key=lambda s: s.drop_rank or 0)
         kept.remove(victim)
-        dropped.append(victim.label or victim.text)
-    return kept, dropped
+        gone.append(victim.label or victim.text)
+    return kept, gone
+
+
+def _fit(sentences: list[_Sentence], limit: int) -> tuple[list[_Sentence], list[str]]:
+    """Drop optional sentences, lowest rank first, until the text fits ``limit`` words."""
+    return _drop_while(sentences, [], lambda kept: _count(kept) > limit)
 
 
 def _revise(
@@ -427,17 +433,14 @@ def _revise(
     a role) can go without losing the ask. Required sentences never go, so a draft
     that still has findings keeps them, and the service refuses to record it.
     """
-    kept, gone = list(sentences), list(dropped)
-    result = lint_outreach(_render(kept), max_words=limit)
-    while any(f.severity.value != "info" for f in result.findings):
-        optional = [s for s in kept if s.drop_rank is not None]
-        if not optional:
-            break
-        victim = min(optional, key=lambda s: s.drop_rank or 0)
-        kept.remove(victim)
-        gone.append(victim.label or victim.text)
-        result = lint_outreach(_render(kept), max_words=limit)
-    return kept, gone, result
+    verdicts: dict[int, LintResult] = {}
+
+    def flagged(kept: list[_Sentence]) -> bool:
+        verdicts[len(kept)] = lint_outreach(_render(kept), max_words=limit)
+        return any(f.severity.value != "info" for f in verdicts[len(kept)].findings)
+
+    kept, gone = _drop_while(sentences, dropped, flagged)
+    return kept, gone, verdicts[len(kept)]
 
 
 def _count(sentences: Sequence[_Sentence]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from graph.errors import InvalidInput, PersonNotFound
 from graph.identity import normalize_email, normalize_linkedin_url
@@ -15,6 +15,7 @@ from graph.model import (
     Person,
     Relationship,
     canonical_pair,
+    naive_utc,
 )
 from graph.strength import estimate_strength, merge_evidence
 from services.access import Viewer, check_erase
@@ -45,17 +46,6 @@ class TieView:
     strength: float
     evidence: tuple[str, ...]
     sources: int
-
-
-def naive_utc(at: datetime) -> datetime:
-    """Times are stored naive, in UTC (as the loaders store them): an aware time is
-    converted, so it compares with the tie's stored ones.
-
-    >>> from datetime import timedelta, timezone
-    >>> naive_utc(datetime(2026, 1, 2, 10, tzinfo=timezone(timedelta(hours=2))))
-    datetime.datetime(2026, 1, 2, 8, 0)
-    """
-    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 class Network:

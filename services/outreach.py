@@ -16,7 +16,7 @@ from graph.algorithms import IntroducerAdjustment
 from graph.errors import Forbidden, InvalidInput, PersonNotFound, WarmintroError
 from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
 from graph.model import DEFAULT_MAX_HOPS, Person, Relationship
-from graph.paths import IntroducerList
+from graph.paths import IntroducerList, IntroducerView
 from outreach.lint import LintResult, lint_outreach
 from services.access import Viewer
 from services.appdb import AppDB
@@ -180,8 +180,7 @@ class Outreach:
             if not knowing:
                 # Not a recorded two-hop route (a longer path, or a teammate or inferred
                 # tie on it): take the best route the planner finds through them.
-                found = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=50)
-                route = next((r for r in found.introducers if r.person.id == introducer.id), None)
+                route = await self._route_through(viewer, to_ref, from_ref, introducer.id)
                 if route is None:
                     raise InvalidInput(
                         f"{introducer.name} has no path to {target.name} in this graph; "
@@ -339,13 +338,19 @@ class Outreach:
     async def _on_a_route(
         self, viewer: Viewer, to_ref: str, from_ref: str | None, introducer_id: str
     ) -> bool:
-        """Whether the planner routes to the target through this first introducer (a
-        teammate or an inferred colleague has no recorded tie, but is a real route)."""
+        """Whether the planner routes to the target through this first introducer."""
         try:
-            found = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=50)
+            return await self._route_through(viewer, to_ref, from_ref, introducer_id) is not None
         except WarmintroError:
             return False
-        return any(r.person.id == introducer_id for r in found.introducers)
+
+    async def _route_through(
+        self, viewer: Viewer, to_ref: str, from_ref: str | None, introducer_id: str
+    ) -> IntroducerView | None:
+        """The planner's best route to the target that starts with this introducer (a
+        teammate or an inferred colleague has no recorded tie, but is a real route)."""
+        found = await self.introducers(viewer, to_ref, from_ref=from_ref, limit=50)
+        return next((r for r in found.introducers if r.person.id == introducer_id), None)
 
     def update_request(self, viewer: Viewer, request_id: str, status: IntroStatus) -> IntroRequest:
         current = self.appdb.intro_request(viewer.workspace, request_id)

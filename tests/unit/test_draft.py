@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -307,13 +308,18 @@ NOUN_GOALS = [
 
 
 @st.composite
-def people(draw: st.DrawFn, pid: str) -> Person:
+def people(
+    draw: st.DrawFn,
+    pid: str,
+    companies: Sequence[str] = COMPANIES,
+    positions: Sequence[str] = POSITIONS,
+) -> Person:
     name = f"{draw(st.sampled_from(FIRST))} {draw(st.sampled_from(LAST))}"
     return Person(
         pid,
         name,
-        company=draw(st.sampled_from(COMPANIES)),
-        position=draw(st.sampled_from(POSITIONS)),
+        company=draw(st.sampled_from(companies)),
+        position=draw(st.sampled_from(positions)),
     )
 
 
@@ -519,15 +525,8 @@ GOAL_FORMS = [
 any_goal = goals | st.sampled_from(GOAL_FORMS)
 
 
-@st.composite
-def messy_people(draw: st.DrawFn, pid: str) -> Person:
-    name = f"{draw(st.sampled_from(FIRST))} {draw(st.sampled_from(LAST))}"
-    return Person(
-        pid,
-        name,
-        company=draw(st.sampled_from(MESSY_COMPANIES)),
-        position=draw(st.sampled_from(MESSY_POSITIONS)),
-    )
+def messy_people(pid: str) -> st.SearchStrategy[Person]:
+    return people(pid, MESSY_COMPANIES, MESSY_POSITIONS)
 
 
 @st.composite
