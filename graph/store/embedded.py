@@ -67,7 +67,8 @@ from graph.store.layers import (
     Implied,
     Observed,
     compose,
-    infer,
+    infer_groups,
+    is_student,
     tie_of,
     visible_ends,
 )
@@ -568,7 +569,8 @@ class EmbeddedStore:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            self._catch_up_locked(workspace)
+            if workspace in self._live:  # a process that never asked a question builds nothing
+                self._catch_up_locked(workspace)
             return ApplyResult(len(merged_people), written_pairs, len(batch.merges))
 
     def _people_by_ids(
@@ -648,7 +650,8 @@ class EmbeddedStore:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            self._catch_up_locked(workspace)
+            if workspace in self._live:
+                self._catch_up_locked(workspace)
 
     async def erase_person(self, workspace: str, person_id: str) -> Erased:
         return await asyncio.to_thread(self._erase, workspace, person_id)
@@ -699,10 +702,8 @@ class EmbeddedStore:
             # saved graphs (their id lists name the person).
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             shutil.rmtree(self._snapshot_dir(workspace), ignore_errors=True)
-            self._catch_up_locked(workspace)
-            live = self._live.get(workspace)
-            if live is not None:
-                self._save_snapshot(workspace, live, force=True)
+            if workspace in self._live:
+                self._catch_up_locked(workspace)  # a rebuild: saved at once
             return Erased(person_id, len(pairs) + emptied, n_ev)
 
     # -- reads -----------------------------------------------------------------
@@ -994,11 +995,25 @@ class EmbeddedStore:
         if not options.infer_colleagues:
             return Implied.none()
         rows = conn.execute(
-            "SELECT id, company, position FROM people WHERE workspace=? AND company_key<>''",
+            "SELECT company_key, id, company, position FROM people"
+            " WHERE workspace=? AND company_key<>'' ORDER BY company_key, id",
             (workspace,),
         )
-        people = {pid: Person(pid, "", company, position) for pid, company, position in rows}
-        return infer(people, index, observed, n, as_of=as_of, weights=self._weights)
+
+        def groups() -> Iterator[tuple[str, str, list[str]]]:
+            key, name, ids = "", "", list[str]()
+            for k, pid, company, position in rows:
+                if is_student(position):
+                    continue
+                if k != key:
+                    if ids:
+                        yield key, name, ids
+                    key, name, ids = k, company, []
+                ids.append(pid)
+            if ids:
+                yield key, name, ids
+
+        return infer_groups(groups(), index, observed, n, as_of=as_of, weights=self._weights)
 
     def _build(
         self,

@@ -19,7 +19,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_ties, company_key
+from graph.colleagues import _STUDENT, INFERRED_OWNER, TEAM_OWNER, company_key
 from graph.model import Evidence, Person
 from graph.store.base import PUBLIC_OWNER_BIT
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
@@ -155,6 +155,11 @@ class Implied:
         return cls(empty, empty, np.zeros(0, dtype=np.float64), [], {})
 
 
+def is_student(position: str) -> bool:
+    """A campus is not a team (the rule of graph.colleagues)."""
+    return _STUDENT.search(position) is not None
+
+
 def infer(
     people: Mapping[str, Person],
     index: Mapping[str, int],
@@ -164,63 +169,90 @@ def infer(
     as_of: date,
     weights: StrengthWeights,
 ) -> Implied:
-    """The colleague layer (graph.colleagues) over ``people`` (those with a company).
+    """The colleague layer (graph.colleagues) over ``people`` (a mapping of everyone)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for pid in sorted(people):
+        person = people[pid]
+        key = company_key(person.company)
+        if key and not is_student(person.position):
+            groups.setdefault(key, []).append((pid, person.company))
+    return infer_groups(
+        ((key, rows[0][1], [pid for pid, _ in rows]) for key, rows in sorted(groups.items())),
+        index,
+        observed,
+        n,
+        as_of=as_of,
+        weights=weights,
+    )
 
-    Each person is ranked by their strongest observed tie; a tie is usable only by
-    viewers who may see both ends (the AND of the ends' masks) and never shadows an
-    observed one. Strength depends only on the company's size: computed once per size.
+
+def infer_groups(
+    groups: Iterable[tuple[str, str, list[str]]],
+    index: Mapping[str, int],
+    observed: Observed,
+    n: int,
+    *,
+    as_of: date,
+    weights: StrengthWeights,
+) -> Implied:
+    """The colleague layer from companies given as ``(key, name as spelt, ids sorted)``,
+    vectorised per company: the pairs :func:`graph.colleagues.colleague_ties` proposes,
+    each ranked by its strongest observed tie, usable only by viewers who may see both
+    ends (the AND of the ends' masks), never shadowing an observed tie. Strength
+    depends only on the company's size: computed once per size.
     """
     best, node_mask = observed.best_and_masks(n)
-    observed_keys = observed.key
-
-    def score(pid: str) -> float:
-        i = index.get(pid)
-        return float(best[i]) if i is not None and i < n else 0.0
-
-    lo_l: list[int] = []
-    hi_l: list[int] = []
-    st_l: list[float] = []
-    mk_l: list[int] = []
-    companies: dict[str, tuple[str, int]] = {}
+    clique_max, top = weights.colleague_clique_max, max(weights.colleague_anchors, 1)
+    los: list[I64] = []
+    his: list[I64] = []
+    sizes: list[I64] = []
+    named: list[tuple[str, str, int]] = []
+    for key, name, ids in groups:
+        nodes = np.fromiter((index.get(pid, -1) for pid in ids), np.int64, len(ids))
+        size = len(ids)
+        if size < 2:
+            continue
+        if size <= clique_max:
+            i, j = np.triu_indices(size, 1)
+            a, b = nodes[i], nodes[j]
+        else:
+            scores = np.where(nodes >= 0, best[np.maximum(nodes, 0)], 0.0)
+            ranked = nodes[np.lexsort((np.arange(size), -scores))]
+            i, j = np.triu_indices(top, 1)
+            rest = np.arange(top, size)
+            a = np.concatenate([ranked[i], ranked[(rest - top) // top]])
+            b = np.concatenate([ranked[j], ranked[rest]])
+        ok = (a >= 0) & (b >= 0)
+        a, b = a[ok], b[ok]
+        los.append(np.minimum(a, b))
+        his.append(np.maximum(a, b))
+        sizes.append(np.full(len(a), size, dtype=np.int64))
+        named.append((key, name, size))
+    if not los:
+        return Implied.none()
+    lo, hi, size_of = np.concatenate(los), np.concatenate(his), np.concatenate(sizes)
+    if len(observed.key):
+        pair_key = _key(lo, hi)
+        pos = np.minimum(np.searchsorted(observed.key, pair_key), len(observed.key) - 1)
+        fresh = observed.key[pos] != pair_key
+        lo, hi, size_of = lo[fresh], hi[fresh], size_of[fresh]
+    masks = [
+        node_mask.get(i, 0) & node_mask.get(j, 0)
+        for i, j in zip(lo.tolist(), hi.tolist(), strict=True)
+    ]
+    usable = np.fromiter((m != 0 for m in masks), bool, len(masks))
+    lo, hi, size_of = lo[usable], hi[usable], size_of[usable]
+    masks = [m for m in masks if m]
     by_size: dict[int, float] = {}
-    for tie in colleague_ties(
-        people, score, clique_max=weights.colleague_clique_max, anchors=weights.colleague_anchors
-    ):
-        i, j = index.get(tie.a), index.get(tie.b)
-        if i is None or j is None:
-            continue
-        mask = node_mask.get(i, 0) & node_mask.get(j, 0)
-        if not mask:
-            continue
-        lo, hi = min(i, j), max(i, j)
-        strength = by_size.get(tie.size)
-        if strength is None:
-            strength = by_size[tie.size] = estimate_strength(
-                inferred_evidence(tie.company, tie.size), as_of=as_of, weights=weights
+    companies: dict[str, tuple[str, int]] = {}
+    for key, name, size in named:
+        if size not in by_size:
+            by_size[size] = estimate_strength(
+                inferred_evidence(name, size), as_of=as_of, weights=weights
             ).strength
-        lo_l.append(lo)
-        hi_l.append(hi)
-        st_l.append(strength)
-        mk_l.append(mask)
-        companies.setdefault(company_key(tie.company), (tie.company, tie.size))
-    lo_a = np.asarray(lo_l, dtype=np.int64)
-    hi_a = np.asarray(hi_l, dtype=np.int64)
-    if len(lo_a):
-        pos = np.searchsorted(observed_keys, _key(lo_a, hi_a))
-        pos = np.minimum(pos, max(len(observed_keys) - 1, 0))
-        seen = (
-            observed_keys[pos] == _key(lo_a, hi_a)
-            if len(observed_keys)
-            else np.zeros(len(lo_a), bool)
-        )
-        fresh = ~seen
-        keep = fresh.tolist()
-        lo_a, hi_a = lo_a[fresh], hi_a[fresh]
-        st = np.asarray(st_l, dtype=np.float64)[fresh]
-        mk_l = [m for m, k in zip(mk_l, keep, strict=True) if k]
-    else:
-        st = np.zeros(0, dtype=np.float64)
-    return Implied(lo_a, hi_a, st, mk_l, companies)
+        companies.setdefault(key, (name, size))
+    strength = np.fromiter((by_size[z] for z in size_of.tolist()), np.float64, len(size_of))
+    return Implied(lo, hi, strength, masks, companies)
 
 
 def inferred_evidence(company: str, size: int) -> Evidence:

@@ -1,0 +1,309 @@
+"""The embedded store at scale: writes, cold starts, writes under load, memory (issue 19).
+
+Usage: .venv/bin/python scripts/bench_store.py --ties 1000000 [--patch 10000] [--dir DIR]
+
+On a pooled-team graph (demo.team_graph; people get Zipf-sized companies, ties one
+evidence record per owner carrying the generated strength as a rating):
+
+1. write: the whole graph through ``EmbeddedStore.apply`` in batches of 100k ties;
+   same-run baseline: a bare SQLite ``executemany`` of the same evidence rows.
+2. build: the planning graph from the stored rows (first start, no snapshot).
+3. start: a fresh process opening the data dir and answering its first question from
+   the snapshot, timed from the interpreter's start; same-run baseline: the same
+   process without the store (interpreter, numpy, numba, the package imports).
+   Resident memory of that process, and of the baseline.
+4. write under load: one event loop asks member -> target trustedPath questions back
+   to back (each through ``planning_view``, searches in a worker thread as the API
+   runs them) while a ``--patch``-tie batch is applied; latency p50/p99/max during the
+   write against the same questions before it, and when the new ties became visible
+   after the write committed. Every answer during the write is checked against the
+   answer on the graph it was asked of (old or new), exhaustively re-searched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import gc
+import json
+import math
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from demo.team_graph import team_graph
+from graph import algorithms
+from graph.errors import NoPath
+from graph.model import Evidence, ImportBatch, Member, Person, Relationship, Sharing
+from graph.store.embedded import EmbeddedStore
+
+TODAY = date(2026, 12, 1)
+BATCH = 100_000
+
+
+def rss() -> int:
+    gc.collect()
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def pct(xs: list[float], q: float) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, math.ceil(q * len(s)) - 1))]
+
+
+def batches(n_ties: int, seed: int) -> tuple[list[ImportBatch], list[str], list[tuple[str, str]]]:
+    tg = team_graph(n_ties, seed)
+    rng = np.random.default_rng(seed + 100)
+    n_comp = max(10, tg.people // 40)
+    weights = 1.0 / np.arange(1, n_comp + 1) ** 1.05
+    cdf = np.cumsum(weights) / weights.sum()
+    owner_of_bit = {bit: m for m, bit in tg.member_bits.items()}
+    ids = sorted({e for u, v, _s, _m in tg.edges for e in (u, v)})
+    company = np.searchsorted(cdf, rng.random(len(ids)))
+    people = [
+        Person(pid, f"Person {pid}", company=f"Company {c}", position="Engineer")
+        for pid, c in zip(ids, company.tolist(), strict=True)
+    ]
+    members = [Member(m, Sharing.FULL) for m in tg.members]
+    rels = []
+    seen: set[tuple[str, str]] = set()
+    for u, v, s, mask in tg.edges:
+        a, b = (u, v) if u < v else (v, u)
+        if (a, b) in seen or mask == 1:  # teammate ties are implied by membership
+            continue
+        seen.add((a, b))
+        owner = owner_of_bit.get(mask, "crm.csv")
+        rels.append(Relationship(a, b, (Evidence(owner=owner, rating=round(s, 4)),)))
+    out = [ImportBatch(people=people, members=members)]
+    for start in range(0, len(rels), BATCH):
+        out.append(ImportBatch(relationships=rels[start : start + BATCH]))
+    return out, tg.members, sorted(seen)
+
+
+def bench_write(path: Path, parts: list[ImportBatch]) -> dict[str, float]:
+    store = EmbeddedStore(path, today=lambda: TODAY)
+    started = time.perf_counter()
+    for part in parts:
+        store.apply_sync("team", part)
+    took = time.perf_counter() - started
+    asyncio.run(store.close())
+    # Baseline: the same evidence rows, bare executemany in one transaction.
+    base = sqlite3.connect(path.with_name("baseline.db"), isolation_level=None)
+    base.execute("PRAGMA journal_mode=WAL")
+    base.execute(
+        "CREATE TABLE e (w TEXT, a TEXT, b TEXT, o TEXT, n INT, d TEXT, PRIMARY KEY (w,a,b,o))"
+        " WITHOUT ROWID"
+    )
+    rows = [
+        ("team", r.a, r.b, e.owner, 0, json.dumps({"rating": e.rating}))
+        for part in parts
+        for r in part.relationships
+        for e in r.evidence
+    ]
+    t0 = time.perf_counter()
+    base.execute("BEGIN")
+    base.executemany("INSERT INTO e VALUES (?,?,?,?,?,?)", rows)
+    base.execute("COMMIT")
+    baseline = time.perf_counter() - t0
+    base.close()
+    return {"store_write_s": took, "bare_executemany_s": baseline, "ties": float(len(rows))}
+
+
+def bench_build(path: Path) -> dict[str, float]:
+    before = rss()
+    store = EmbeddedStore(path, today=lambda: TODAY)
+    t0 = time.perf_counter()
+    store.catch_up("team")
+    took = time.perf_counter() - t0
+    held = rss() - before
+    asyncio.run(store.close())  # saves the snapshot
+    return {"full_build_s": took, "build_retained_mib": held / 2**20}
+
+
+START = """
+import time, sys
+t0 = time.perf_counter()
+sys.path.insert(0, {root!r})
+import numpy, numba, graph.kernels, graph.store.embedded, services.planner
+from datetime import date
+from pathlib import Path
+if {with_store}:
+    from graph.store.embedded import EmbeddedStore
+    s = EmbeddedStore(Path({db!r}), today=lambda: date(2026, 12, 1))
+    v = s.catch_up("team")
+    assert len(v.graph) > 0
+    from graph import algorithms
+    algorithms.most_trusted_path(v.graph, {src!r}, {dst!r}, max_hops=3)
+with open("/proc/self/status") as f:
+    rss = [l for l in f if l.startswith("VmRSS")][0].split()[1]
+print(time.perf_counter() - t0, int(rss) * 1024)
+"""
+
+
+def bench_start(path: Path, src: str, dst: str) -> dict[str, float]:
+    root = str(Path(__file__).resolve().parents[1])
+    out: dict[str, float] = {}
+    for label, with_store in (("baseline", False), ("start", True)):
+        code = START.format(root=root, with_store=with_store, db=str(path), src=src, dst=dst)
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        wall = time.perf_counter() - t0
+        inside, resident = done.stdout.split()
+        out[f"{label}_wall_s"] = wall
+        out[f"{label}_inside_s"] = float(inside)
+        out[f"{label}_rss_mib"] = int(resident) / 2**20
+    return out
+
+
+def bench_patch(
+    path: Path, members: list[str], pairs: list[tuple[str, str]], n_new: int
+) -> dict[str, float]:
+    store = EmbeddedStore(path, today=lambda: TODAY)
+    view = store.catch_up("team")
+    rng = np.random.default_rng(5)
+    ids = [i for i in view.graph.index if i.startswith("p")]
+    queries = [
+        (members[int(rng.integers(len(members)))], ids[int(rng.integers(len(ids)))])
+        for _ in range(400)
+    ]
+    new_pairs: list[tuple[str, str]] = []
+    have = set(pairs)
+    while len(new_pairs) < n_new:
+        a, b = ids[int(rng.integers(len(ids)))], ids[int(rng.integers(len(ids)))]
+        a, b = (a, b) if a < b else (b, a)
+        if a != b and (a, b) not in have:
+            have.add((a, b))
+            new_pairs.append((a, b))
+    batch = ImportBatch(
+        relationships=[
+            Relationship(a, b, (Evidence(owner="crm.csv", rating=0.5),)) for a, b in new_pairs
+        ]
+    )
+    probe = new_pairs[0]
+    gc.freeze()
+
+    async def ask(src: str, dst: str) -> tuple[float, object]:
+        t0 = time.perf_counter()
+        v = await store.planning_view("team")
+        try:
+            found = await asyncio.to_thread(
+                algorithms.most_trusted_path, v.graph, src, dst, max_hops=3
+            )
+            answer: object = round(found.probability, 12)
+        except NoPath:
+            answer = None
+        return (time.perf_counter() - t0) * 1000, (v.graph, answer)
+
+    async def run() -> dict[str, float]:
+        base = [(await ask(s, d))[0] for s, d in queries[:200]]
+        committed: dict[str, float] = {}
+
+        def write() -> None:
+            store.apply_sync("team", batch)
+
+        # The write runs in its own thread as an import job does; the commit time is
+        # when apply_sync's transaction ended, read from the store's version.
+        v0 = store.version("team")
+        writer = threading.Thread(target=write)
+        t_start = time.perf_counter()
+        writer.start()
+        during: list[float] = []
+        checks: list[tuple[object, str, str, object]] = []
+        visible_at = None
+        i = 0
+        while writer.is_alive() or visible_at is None:
+            if "commit" not in committed and store.version("team") != v0:
+                committed["commit"] = time.perf_counter()
+            src, dst = queries[i % len(queries)]
+            i += 1
+            ms, (g, answer) = await ask(src, dst)
+            during.append(ms)
+            if len(checks) < 60:
+                checks.append((g, src, dst, answer))
+            v = await store.planning_view("team")
+            if visible_at is None and probe[0] in v.graph and v.graph.strength(*probe) is not None:
+                visible_at = time.perf_counter()
+            if time.perf_counter() - t_start > 120:
+                break
+        writer.join()
+        bad = 0
+        for g, src, dst, answer in checks:
+            try:
+                ref: object = round(
+                    algorithms.most_trusted_path(g, src, dst, max_hops=3).probability, 12
+                )
+            except NoPath:
+                ref = None
+            bad += ref != answer
+        commit = committed.get("commit", t_start)
+        return {
+            "before_p50_ms": pct(base, 0.5),
+            "before_p99_ms": pct(base, 0.99),
+            "during_p50_ms": pct(during, 0.5),
+            "during_p99_ms": pct(during, 0.99),
+            "during_max_ms": max(during),
+            "during_queries": float(len(during)),
+            "visible_after_commit_s": (visible_at or time.perf_counter()) - commit,
+            "write_total_s": (visible_at or time.perf_counter()) - t_start,
+            "checked": float(len(checks)),
+            "mismatches": float(bad),
+        }
+
+    out = asyncio.run(run())
+    asyncio.run(store.close())
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ties", type=int, default=1_000_000)
+    parser.add_argument("--patch", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.dir or Path(tempfile.mkdtemp(prefix="bench-store-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "warmintro.db"
+    for old in work.glob("*"):
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    print(f"load {open('/proc/loadavg').read().split()[:3]}", flush=True)
+    t0 = time.perf_counter()
+    parts, members, pairs = batches(args.ties, args.seed)
+    print(f"generated {len(pairs):,} ties in {time.perf_counter() - t0:.1f} s", flush=True)
+    results: dict[str, float] = {}
+    results.update(bench_write(db, parts))
+    print(json.dumps(results), flush=True)
+    del parts
+    gc.collect()
+    results.update(bench_build(db))
+    print(json.dumps(results), flush=True)
+    results.update(bench_start(db, members[0], pairs[-1][1]))
+    print(json.dumps(results), flush=True)
+    results.update(bench_patch(db, members, pairs, args.patch))
+    print(json.dumps({k: round(v, 3) for k, v in results.items()}, indent=1), flush=True)
+    print(f"load {open('/proc/loadavg').read().split()[:3]}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
