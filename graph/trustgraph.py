@@ -502,6 +502,16 @@ class TrustGraph:
             self._component = label
         return int(self._component[i])
 
+    def components(self) -> Ints | None:
+        """The component labels if computed (for a snapshot), else None."""
+        return self._component
+
+    def use_components(self, labels: Ints) -> None:
+        """Adopt labels saved with this graph's arrays (graph.snapshot); checked for size."""
+        if len(labels) != len(self.ptr) - 1:
+            raise ValueError("component labels do not fit this graph")
+        self._component = labels
+
     def nbytes(self) -> int:
         """Bytes held by the flat arrays (not the id strings and dict)."""
         return sum(
