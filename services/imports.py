@@ -135,6 +135,8 @@ async def keep_other_sources(
     """The batch with each evidence record overlaid on the same owner's stored one, so an
     import replaces only its own source's fields (a mail import keeps the LinkedIn
     messages of the same member and tie, and a LinkedIn re-import keeps the mail)."""
+    if (await planner.store.stats(workspace)).relationships == 0:
+        return batch  # a first import: nothing stored to keep, no planning view to build
     owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
     stored = (await planner.store.planning_view(workspace)).evidence
     merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}
