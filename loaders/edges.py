@@ -441,7 +441,7 @@ class _Directory:
 class Resolution:
     """Who each row's endpoints are, and the people the batch writes."""
 
-    ends: list[tuple[str, str]]  # per row: the ids its source and target name
+    pairs: list[tuple[str, str]]  # per row: the two ids its ends name, ordered (a < b)
     people: list[Person]  # the people file's (names filled in), then the created ones
     created: int
 
@@ -481,20 +481,23 @@ def resolve_endpoints(
         memo[ref] = pid
         return pid
 
-    ends: list[tuple[str, str]] = []
-    append = ends.append
+    pairs: list[tuple[str, str]] = []
+    append = pairs.append
     for line, source, target, _rating, _notes in edges:
         a = source if source in ids else memo.get(source) or resolve(source)
         b = target if target in ids else memo.get(target) or resolve(target)
-        if a == b:
+        if a < b:
+            append((a, b))
+        elif b < a:
+            append((b, a))
+        else:
             raise InvalidInput(
                 f"self-loop: {source!r} and {target!r} are the same person",
                 file=file,
                 line=line,
                 field="target",
             )
-        append((a, b))
-    return Resolution(ends, [*listed.values(), *created.values()], len(created))
+    return Resolution(pairs, [*listed.values(), *created.values()], len(created))
 
 
 def batch_of(
@@ -513,16 +516,19 @@ def batch_of(
     The ends are ordered here and :func:`resolve_endpoints` refused self-loops, so
     relationships are made without re-checking each one.
     """
-    unique: dict[tuple[str, str], int] = {}
-    for i, (a, b) in enumerate(resolution.ends):
-        pair = (a, b) if a <= b else (b, a)
-        before = unique.get(pair)
-        if before is not None:
-            report.notes.append(
-                f"{file}:{edges[i][0]}: repeats the edge {pair[0]} - {pair[1]} of line "
-                f"{edges[before][0]}: the later row wins"
-            )
-        unique[pair] = i
+    pairs = resolution.pairs
+    # Each pair keeps its first row's place and its last row's index: the later row wins.
+    unique = dict(zip(pairs, range(len(pairs)), strict=True))
+    if len(unique) < len(pairs):
+        last: dict[tuple[str, str], int] = {}
+        for i, pair in enumerate(pairs):
+            before = last.get(pair)
+            if before is not None:
+                report.notes.append(
+                    f"{file}:{edges[i][0]}: repeats the edge {pair[0]} - {pair[1]} of line "
+                    f"{edges[before][0]}: the later row wins"
+                )
+            last[pair] = i
     shared: dict[tuple[float | None, Notes], tuple[Evidence, ...]] = {}
     relationships: list[Relationship] = []
     append = relationships.append
