@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -405,10 +405,13 @@ def dissect_store_write(batch: ImportBatch, root: Path) -> dict[str, float]:
         late_index: bool = False,
         secure_delete: str = "ON",
         sort: bool = False,
+        cache_kib: int = 0,
     ) -> dict[str, float]:
         conn = connect(db)
         conn.execute(f"PRAGMA synchronous={sync}")
         conn.execute(f"PRAGMA secure_delete={secure_delete}")
+        if cache_kib:
+            conn.execute(f"PRAGMA cache_size=-{cache_kib}")
         schema = (
             SCHEMA
             if evidence_b
@@ -420,10 +423,12 @@ def dissect_store_write(batch: ImportBatch, root: Path) -> dict[str, float]:
         if late_index:
             conn.execute("DROP INDEX IF EXISTS evidence_b")
         rows = sorted(ev_rows) if sort else ev_rows
+        people = sorted(people_rows) if sort else people_rows
         times: dict[str, float] = {}
+        cpu = time.process_time()
         t0 = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
-        conn.executemany("INSERT OR REPLACE INTO people VALUES (?,?,?,?,?,?,?,?,?)", people_rows)
+        conn.executemany("INSERT OR REPLACE INTO people VALUES (?,?,?,?,?,?,?,?,?)", people)
         t1 = time.perf_counter()
         conn.executemany("INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)", rows)
         t2 = time.perf_counter()
@@ -432,6 +437,8 @@ def dissect_store_write(batch: ImportBatch, root: Path) -> dict[str, float]:
         t3 = time.perf_counter()
         conn.execute("COMMIT")
         t4 = time.perf_counter()
+        cpu = time.process_time() - cpu
+        wal = Path(f"{db}-wal").stat().st_size / 2**20
         conn.close()
         times["people executemany"] = t1 - t0
         times["evidence executemany"] = t2 - t1
@@ -439,6 +446,8 @@ def dissect_store_write(batch: ImportBatch, root: Path) -> dict[str, float]:
             times["evidence_b built after"] = t3 - t2
         times["COMMIT (WAL write + fsync)"] = t4 - t3
         times["total"] = t4 - t0
+        times["total CPU (user + sys)"] = cpu
+        times["WAL MiB at commit"] = wal
         return times
 
     for label, kwargs in (
@@ -447,6 +456,11 @@ def dissect_store_write(batch: ImportBatch, root: Path) -> dict[str, float]:
         ("without the evidence_b index", {"evidence_b": False}),
         ("evidence_b built after the inserts", {"late_index": True}),
         ("rows sorted by primary key", {"sort": True}),
+        ("cache_size 512 MiB", {"cache_kib": 512 * 1024}),
+        (
+            "cache_size 512 MiB, sorted, evidence_b built after",
+            {"cache_kib": 512 * 1024, "sort": True, "late_index": True},
+        ),
     ):
         for k, v in sql(root / f"{label.replace(' ', '_')}.db", **kwargs).items():  # type: ignore[arg-type]
             out[f"SQL {label}: {k}"] = v
@@ -542,94 +556,130 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--via-cli", action="store_true", help="also time the CLI command")
     parser.add_argument("--no-dissect", action="store_true", help="skip the store-write parts")
-    parser.add_argument("--keep", type=Path, help="write the files here and keep them")
+    parser.add_argument("--keep", type=Path, help="write the files here and reuse them")
+    parser.add_argument(
+        "--parts",
+        default="baselines,full,phases,dissect",
+        help="which parts to run, comma-separated (--via-cli adds the CLI runs)",
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(",")) - ({"dissect"} if args.no_dissect else set())
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        folder = args.keep or root / "files"
-        folder.mkdir(parents=True, exist_ok=True)
-        t = time.perf_counter()
-        files = generate(folder, args.ties, args.seed)
-        print(
-            f"generated in {time.perf_counter() - t:.1f} s: {files.ties:,} ties "
-            f"({files.edges.stat().st_size / 2**20:.1f} MiB), {files.people_rows:,} people "
-            f"({files.people.stat().st_size / 2**20:.1f} MiB); endpoints by URL {files.by_url:,}, "
-            f"by email {files.by_email:,}; rows with a context note {files.with_context:,}"
-        )
+        files = edge_files(args.keep or root / "files", args.ties, args.seed, keep=bool(args.keep))
         figures: dict[str, float] = {}
-
-        rows = 0
-
-        def floor(_i: int) -> float:
-            nonlocal rows
-            started = time.perf_counter()
-            rows = csv_pass(files)
-            return time.perf_counter() - started
-
-        figures["baseline: csv.reader pass"], runs = median_of(args.repeat, floor)
-        print(f"baseline csv.reader pass over {rows:,} rows: median {_fmt(runs)}")
-        figures["baseline: raw SQLite executemany"] = raw_baseline(files, root, args.repeat)
-
-        reports: list[ImportReport] = []
-
-        def full(i: int) -> float:
-            data = root / f"full{i}"
-            elapsed, report = full_import(files, data)
-            check_store(data, files)
-            reports.append(report)
-            return elapsed
-
-        figures["full import in process"], runs = median_of(args.repeat, full)
-        report = reports[-1]
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(
-            f"full import in process (run_import, as the CLI): median {_fmt(runs)}; "
-            f"{report.people:,} people, {report.relationships:,} ties; "
-            f"{files.ties / figures['full import in process']:,.0f} ties/s; "
-            f"peak RSS of this process so far {peak:,.0f} MiB"
-        )
-        for note in report.notes[:3]:
-            print(f"  note: {note}")
-
-        phase_runs: list[Phases] = []
-        batch = None
-        for i in range(args.repeat):
-            gc.collect()
-            phases, batch = phased_import(files, root / f"phased{i}")
-            phase_runs.append(phases)
-        print("phases (median of the runs; wall s, CPU s):")
-        total = total_cpu = 0.0
-        for name in phase_runs[0].wall:
-            wall = statistics.median(p.wall[name] for p in phase_runs)
-            cpu = statistics.median(p.cpu[name] for p in phase_runs)
-            total, total_cpu = total + wall, total_cpu + cpu
-            print(f"  {name:<40} {wall:7.3f} {cpu:7.3f}")
-        print(f"  {'sum':<40} {total:7.3f} {total_cpu:7.3f}")
-
-        if not args.no_dissect and batch is not None:
-            print("store write taken apart (one run, seconds):")
-            whole, mirror = mirror_seconds(batch, root)
-            print(f"  {'EmbeddedStore.apply_sync, whole':<60} {whole:7.3f}")
-            print(f"  {'  of which the in-memory mirror (SQL skipped)':<60} {mirror:7.3f}")
-            for name, value in dissect_store_write(batch, root).items():
-                print(f"  {name:<60} {value:7.3f}")
-        del batch
-
+        if "baselines" in parts:
+            baselines(files, root, args.repeat, figures)
+        if "full" in parts:
+            full_runs(files, root, args.repeat, figures)
+        if parts & {"phases", "dissect"}:
+            phases_and_parts(files, root, args.repeat, dissect="dissect" in parts)
         if args.via_cli:
+            cli_runs(files, root, args.repeat, figures)
+        target = figures.get("warmintro import edges (CLI)") or figures.get("full import")
+        if target is not None:
+            print(
+                f"target <= 10 s for {files.ties:,} ties: {'MET' if target <= 10 else 'MISSED'} "
+                f"({target:.2f} s); load {Path('/proc/loadavg').read_text().split()[:3]}"
+            )
 
-            def cli(i: int) -> float:
-                data = root / f"cli{i}"
-                elapsed = via_cli(files, data)
-                check_store(data, files)
-                return elapsed
 
-            figures["warmintro import edges (CLI)"], runs = median_of(args.repeat, cli)
-            print(f"warmintro import edges, end to end: median {_fmt(runs)}")
-        target = figures.get("warmintro import edges (CLI)", figures["full import in process"])
-        print(
-            f"target <= 10 s for {files.ties:,} ties: {'MET' if target <= 10 else 'MISSED'} "
-            f"({target:.2f} s); load {Path('/proc/loadavg').read_text().split()[:3]}"
+def edge_files(folder: Path, ties: int, seed: int, *, keep: bool) -> EdgeFiles:
+    """The benchmark's files; with ``--keep``, the ones written by an earlier run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = folder / f"manifest-{ties}-{seed}.json"
+    started = time.perf_counter()
+    if keep and manifest.is_file():
+        kept = json.loads(manifest.read_text())
+        files = EdgeFiles(**{**kept, "edges": Path(kept["edges"]), "people": Path(kept["people"])})
+    else:
+        files = generate(folder, ties, seed)
+        fields = asdict(files)
+        manifest.write_text(
+            json.dumps({k: v if isinstance(v, int) else str(v) for k, v in fields.items()})
         )
+    print(
+        f"files ready in {time.perf_counter() - started:.1f} s: {files.ties:,} ties "
+        f"({files.edges.stat().st_size / 2**20:.1f} MiB), {files.people_rows:,} people "
+        f"({files.people.stat().st_size / 2**20:.1f} MiB); endpoints by URL {files.by_url:,}, "
+        f"by email {files.by_email:,}; rows with a context note {files.with_context:,}"
+    )
+    return files
+
+
+def baselines(files: EdgeFiles, root: Path, repeat: int, figures: dict[str, float]) -> None:
+    rows = 0
+
+    def floor(_i: int) -> float:
+        nonlocal rows
+        started = time.perf_counter()
+        rows = csv_pass(files)
+        return time.perf_counter() - started
+
+    figures["baseline: csv.reader pass"], runs = median_of(repeat, floor)
+    print(f"baseline csv.reader pass over {rows:,} rows: median {_fmt(runs)}")
+    figures["baseline: raw SQLite executemany"] = raw_baseline(files, root, repeat)
+
+
+def full_runs(files: EdgeFiles, root: Path, repeat: int, figures: dict[str, float]) -> None:
+    reports: list[ImportReport] = []
+    cpus: list[float] = []
+
+    def full(i: int) -> float:
+        data = root / f"full{i}"
+        cpu = time.process_time()
+        elapsed, report = full_import(files, data)
+        cpus.append(time.process_time() - cpu)
+        check_store(data, files)
+        reports.append(report)
+        return elapsed
+
+    figures["full import"], runs = median_of(repeat, full)
+    report = reports[-1]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"full import in process (run_import, as the CLI): median {_fmt(runs)}, "
+        f"CPU {statistics.median(cpus):.3f} s; {report.people:,} people, "
+        f"{report.relationships:,} ties; {files.ties / figures['full import']:,.0f} ties/s; "
+        f"peak RSS of this process so far {peak:,.0f} MiB"
+    )
+    for note in report.notes[:3]:
+        print(f"  note: {note}")
+
+
+def phases_and_parts(files: EdgeFiles, root: Path, repeat: int, *, dissect: bool) -> None:
+    phase_runs: list[Phases] = []
+    batch = None
+    for i in range(repeat):
+        gc.collect()
+        phases, batch = phased_import(files, root / f"phased{i}")
+        phase_runs.append(phases)
+    print("phases (median of the runs; wall s, CPU s):")
+    total = total_cpu = 0.0
+    for name in phase_runs[0].wall:
+        wall = statistics.median(p.wall[name] for p in phase_runs)
+        cpu = statistics.median(p.cpu[name] for p in phase_runs)
+        total, total_cpu = total + wall, total_cpu + cpu
+        print(f"  {name:<40} {wall:7.3f} {cpu:7.3f}")
+    print(f"  {'sum':<40} {total:7.3f} {total_cpu:7.3f}")
+    if dissect and batch is not None:
+        print("store write taken apart (one run, seconds unless named):")
+        whole, mirror = mirror_seconds(batch, root)
+        print(f"  {'EmbeddedStore.apply_sync, whole':<60} {whole:7.3f}")
+        print(f"  {'  of which the in-memory mirror (SQL skipped)':<60} {mirror:7.3f}")
+        for name, value in dissect_store_write(batch, root).items():
+            print(f"  {name:<60} {value:7.3f}")
+
+
+def cli_runs(files: EdgeFiles, root: Path, repeat: int, figures: dict[str, float]) -> None:
+    def cli(i: int) -> float:
+        data = root / f"cli{i}"
+        elapsed = via_cli(files, data)
+        check_store(data, files)
+        return elapsed
+
+    figures["warmintro import edges (CLI)"], runs = median_of(repeat, cli)
+    print(f"warmintro import edges, end to end: median {_fmt(runs)}")
 
 
 def _fmt(runs: list[float]) -> str:
