@@ -8,7 +8,7 @@ Unlike a LinkedIn export, an edge list is something the user wrote or generated
 on purpose, so a bad row is a bug in their pipeline: we refuse the whole file
 (the caller writes nothing) rather than import a silently different graph.
 
-Parsing is split from file handling: ``parse_*`` functions take text or records
+Parsing is split from file handling: ``parse_*`` functions take text
 and a file name for error messages; :func:`load_edges` reads files.
 """
 
@@ -20,13 +20,13 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from graph.errors import InvalidInput
 from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
-from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
+from graph.model import Evidence, ImportBatch, Person, Relationship, ordered_relationship
 from loaders.csvsource import check_width, norm_header
 from loaders.csvsource import decode_text as decode
 from loaders.options import LoadOptions
@@ -36,17 +36,10 @@ EDGE_COLUMNS = ("source", "target", "strength")
 PEOPLE_COLUMNS = ("id", "name", "company", "position", "email", "url")
 
 Notes = tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EdgeRow:
-    """One parsed edge, endpoints as written (resolved to ids later)."""
-
-    line: int
-    source: str
-    target: str
-    rating: float | None
-    notes: Notes = ()
+EdgeRow = tuple[int, str, str, float | None, Notes]
+"""One parsed edge: ``(line, source, target, rating, notes)``, endpoints as written
+(resolved to ids later). A plain tuple: a million rows are a million of these."""
+_UNSEEN = object()
 
 
 def parse_strength(
@@ -93,11 +86,38 @@ def parse_person(
     >>> parse_person({"id": "ana", "url": "linkedin.com/in/Ana/"}, file="p.csv", line=2).url
     'https://www.linkedin.com/in/ana'
     """
-    pid = values.get("id", "").strip()
+    get = values.get
+    return _person(
+        get("id", ""),
+        get("name", ""),
+        get("company", ""),
+        get("position", ""),
+        get("email", ""),
+        get("url", ""),
+        file=file,
+        line=line,
+        prefix=prefix,
+    )
+
+
+def _person(
+    pid: str,
+    name: str,
+    company: str,
+    position: str,
+    email_raw: str,
+    url_raw: str,
+    *,
+    file: str,
+    line: int | None,
+    prefix: str = "",
+) -> Person:
+    pid = pid.strip()
     if not pid:
         raise InvalidInput("empty id", file=file, line=line, field=prefix + "id")
-    email_raw, url_raw = values.get("email", "").strip(), values.get("url", "").strip()
-    email, url = normalize_email(email_raw), normalize_linkedin_url(url_raw)
+    email_raw, url_raw = email_raw.strip(), url_raw.strip()
+    email = normalize_email(email_raw) if email_raw else ""
+    url = normalize_linkedin_url(url_raw) if url_raw else ""
     if email_raw and not email:
         raise InvalidInput(
             f"not an email address: {email_raw!r}", file=file, line=line, field=prefix + "email"
@@ -106,55 +126,33 @@ def parse_person(
         raise InvalidInput(
             f"not a LinkedIn profile URL: {url_raw!r}", file=file, line=line, field=prefix + "url"
         )
-    return Person(
-        id=pid,
-        name=values.get("name", "").strip(),
-        company=values.get("company", "").strip(),
-        position=values.get("position", "").strip(),
-        email=email,
-        url=url,
-    )
+    return Person(pid, name.strip(), company.strip(), position.strip(), email, url)
 
 
-def strict_rows(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with their physical starting line, refusing sloppy quoting.
-
-    Strict because an unterminated quote would otherwise swallow the rest of
-    the file into one field and import a different graph without a word.
-
-    >>> list(strict_rows('source,target\\n"a\\nb",c\\n', "e.csv"))
-    [(1, ['source', 'target']), (2, ['a\\nb', 'c'])]
-    >>> list(strict_rows('source,target\\na,"b\\n', "e.csv"))
-    Traceback (most recent call last):
-    ...
-    graph.errors.InvalidInput: e.csv:2: malformed CSV: unexpected end of data
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    previous = 0
-    try:
-        for record in reader:
-            check_width(record, file, previous + 1)
-            yield previous + 1, record
-            previous = reader.line_num
-    except csv.Error as exc:
-        raise InvalidInput(f"malformed CSV: {exc}", file=file, line=previous + 1) from exc
+def _malformed(exc: csv.Error, file: str, line: int) -> InvalidInput:
+    """Strict quoting: an unterminated quote would otherwise swallow the rest of the
+    file into one field and import a different graph without a word."""
+    return InvalidInput(f"malformed CSV: {exc}", file=file, line=line)
 
 
-def _records(records: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
-    """Skip blank lines, which spreadsheets leave at the end of files."""
-    for line, rec in records:
-        if any(cell.strip() for cell in rec):
-            yield line, rec
+def _blank(rec: Sequence[str]) -> bool:
+    """Blank lines (spreadsheets leave them at the end of files) are skipped."""
+    return not any(cell.strip() for cell in rec)
 
 
 def _header(
-    it: Iterator[tuple[int, list[str]]], file: str, required: Sequence[str]
-) -> tuple[list[str], list[str]]:
-    """Normalised and original column names of the first non-blank row."""
-    first = next(it, None)
-    if first is None:
+    reader: Iterator[list[str]], file: str, required: Sequence[str]
+) -> tuple[list[str], list[str], int]:
+    """Normalised and original column names of the first non-blank row, and the line
+    the next record starts on."""
+    line = 1
+    for rec in reader:
+        check_width(rec, file, line)
+        if not _blank(rec):
+            break
+        line = reader.line_num + 1  # type: ignore[attr-defined]
+    else:
         raise InvalidInput("the file is empty", file=file, line=1, field=required[0])
-    line, rec = first
     names = [norm_header(c) for c in rec]
     for column in required:
         if column not in names:
@@ -171,7 +169,7 @@ def _header(
             )
         if name in names[:i]:
             raise InvalidInput(f"duplicate column {name!r}", file=file, line=line, field=name)
-    return names, [c.strip() for c in rec]
+    return names, [c.strip() for c in rec], reader.line_num + 1  # type: ignore[attr-defined]
 
 
 def _check_width(rec: Sequence[str], names: Sequence[str], file: str, line: int) -> None:
@@ -182,53 +180,104 @@ def _check_width(rec: Sequence[str], names: Sequence[str], file: str, line: int)
         )
 
 
-def parse_edges_csv(records: Iterable[tuple[int, list[str]]], file: str) -> list[EdgeRow]:
-    """Edge rows from CSV records ``(physical line, cells)``, header first.
+def _reader(text: str) -> Any:
+    return csv.reader(io.StringIO(text, newline=""), strict=True)
 
-    >>> recs = [(1, ["source", "target", "strength", "context"]), (2, ["a", "b", "0.5", "school"])]
-    >>> parse_edges_csv(recs, "e.csv")
-    [EdgeRow(line=2, source='a', target='b', rating=0.5, notes=(('context', 'school'),))]
+
+_UNPARSED = -1.0  # never a strength: marks a strength text not seen yet
+
+
+def parse_edges_csv(text: str, file: str) -> list[EdgeRow]:
+    """Edge rows of a CSV edge list, each with the physical line it starts on.
+
+    One loop over ``csv.reader`` with the checks inline: a million rows make every
+    per-row call count. A row's strength text is parsed once per distinct text (a
+    file has a few thousand), and a row that fails any check is handed to the same
+    checks as before for its located error.
+
+    >>> parse_edges_csv("source,target,strength,context\\na,b,0.5,school\\n", "e.csv")
+    [(2, 'a', 'b', 0.5, (('context', 'school'),))]
+    >>> parse_edges_csv('source,target\\n"a\\nb",c\\nd,"e\\n', "e.csv")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InvalidInput: e.csv:4: malformed CSV: unexpected end of data
     """
-    it = _records(records)
-    names, originals = _header(it, file, ("source", "target"))
-    extra = [(i, originals[i]) for i, n in enumerate(names) if n not in EDGE_COLUMNS]
-    i_source, i_target = names.index("source"), names.index("target")
-    i_strength = names.index("strength") if "strength" in names else None
-    out = []
-    for line, rec in it:
-        _check_width(rec, names, file, line)
-        rating = (
-            parse_strength(rec[i_strength], file=file, line=line)
-            if i_strength is not None
-            else None
-        )
-        notes = tuple((column, rec[i].strip()) for i, column in extra if rec[i].strip())
-        out.append(_edge_row(line, rec[i_source], rec[i_target], rating, notes, file))
+    reader = _reader(text)
+    nxt = 1  # the line the next record starts on
+    try:
+        names, originals, nxt = _header(reader, file, ("source", "target"))
+        width = len(names)
+        extra = [(i, originals[i]) for i, n in enumerate(names) if n not in EDGE_COLUMNS]
+        i_source, i_target = names.index("source"), names.index("target")
+        i_strength = names.index("strength") if "strength" in names else -1
+        ratings: dict[str, float | None] = {}
+        out: list[EdgeRow] = []
+        append = out.append
+        rating: float | None = None
+        notes: Notes = ()
+        for rec in reader:
+            line = nxt
+            nxt = reader.line_num + 1
+            if len(rec) != width:
+                check_width(rec, file, line)
+                if _blank(rec):
+                    continue
+                _check_width(rec, names, file, line)
+            if i_strength >= 0:
+                raw = rec[i_strength]
+                rating = ratings.get(raw, _UNPARSED)
+                if rating == _UNPARSED:
+                    rating = ratings[raw] = parse_strength(raw, file=file, line=line)
+            source, target = rec[i_source].strip(), rec[i_target].strip()
+            if not source or not target or source == target:
+                if _blank(rec):
+                    continue
+                _check_ends(line, source, target, file)
+            if extra:
+                notes = tuple((column, v) for i, column in extra if (v := rec[i].strip()))
+            append((line, source, target, rating, notes))
+    except csv.Error as exc:
+        raise _malformed(exc, file, nxt) from exc
     return out
 
 
-def _edge_row(
-    line: int, source: str, target: str, rating: float | None, notes: Notes, file: str
-) -> EdgeRow:
-    source, target = source.strip(), target.strip()
+def _check_ends(line: int, source: str, target: str, file: str) -> None:
     if not source:
         raise InvalidInput("empty source", file=file, line=line, field="source")
     if not target:
         raise InvalidInput("empty target", file=file, line=line, field="target")
     if source == target:
         raise InvalidInput(f"self-loop on {source!r}", file=file, line=line, field="target")
-    return EdgeRow(line, source, target, rating, notes)
 
 
-def parse_people_csv(records: Iterable[tuple[int, list[str]]], file: str) -> list[Person]:
-    """People from ``id,name,company,position,email,url`` records (only ``id`` required)."""
-    it = _records(records)
-    names, _ = _header(it, file, ("id",))
-    out = []
-    for line, rec in it:
-        _check_width(rec, names, file, line)
-        values = {n: rec[i] for i, n in enumerate(names) if n in PEOPLE_COLUMNS}
-        out.append(parse_person(values, file=file, line=line))
+def parse_people_csv(text: str, file: str) -> list[Person]:
+    """People from an ``id,name,company,position,email,url`` CSV (only ``id`` required).
+
+    >>> [(p.id, p.name, p.email) for p in parse_people_csv("id,name,email\\na,A,A@b.co", "p.csv")]
+    [('a', 'A', 'a@b.co')]
+    """
+    reader = _reader(text)
+    nxt = 1
+    try:
+        names, _, nxt = _header(reader, file, ("id",))
+        width = len(names)
+        columns = [names.index(c) if c in names else -1 for c in PEOPLE_COLUMNS]
+        out = []
+        for rec in reader:
+            line = nxt
+            nxt = reader.line_num + 1
+            if len(rec) != width:
+                check_width(rec, file, line)
+                if _blank(rec):
+                    continue
+                _check_width(rec, names, file, line)
+            values = [rec[i] if i >= 0 else "" for i in columns]
+            if not values[0].strip() and _blank(rec):
+                continue
+            pid, name, company, position, email, url = values
+            out.append(_person(pid, name, company, position, email, url, file=file, line=line))
+    except csv.Error as exc:
+        raise _malformed(exc, file, nxt) from exc
     return out
 
 
@@ -296,7 +345,9 @@ def _json_edge(item: object, i: int, file: str) -> EdgeRow:
         for k, v in item.items()
         if k not in EDGE_COLUMNS and v is not None and v != ""
     )
-    return _edge_row(i, source, target, rating, notes, file)
+    source, target = source.strip(), target.strip()
+    _check_ends(i, source, target, file)
+    return (i, source, target, rating, notes)
 
 
 JSON_MAX_DEPTH = 100
@@ -326,8 +377,10 @@ def parse_edges_json(text: str, file: str) -> tuple[list[EdgeRow], list[Person]]
 
     >>> doc = '{"people": [{"id": "a"}], "edges": [{"source": "a", "target": 2}]}'
     >>> edges, people = parse_edges_json(doc, "e.json")
-    >>> [(e.source, e.target) for e in edges], [p.id for p in people]
-    ([('a', '2')], ['a'])
+    >>> [(source, target) for _line, source, target, _rating, _notes in edges]
+    [('a', '2')]
+    >>> [p.id for p in people]
+    ['a']
     """
     try:
         doc: Any = json.loads(text)
@@ -384,6 +437,117 @@ class _Directory:
         return ref, Person(ref, name=ref)
 
 
+@dataclass(slots=True)
+class Resolution:
+    """Who each row's endpoints are, and the people the batch writes."""
+
+    pairs: list[tuple[str, str]]  # per row: the two ids its ends name, ordered (a < b)
+    people: list[Person]  # the people file's (names filled in), then the created ones
+    created: int
+
+
+def resolve_endpoints(
+    edges: Sequence[EdgeRow],
+    people: Sequence[Person],
+    *,
+    file: str,
+    existing: Iterable[Person] = (),
+    report: ImportReport,
+) -> Resolution:
+    """Resolve every row's endpoints (see :func:`assemble_batch` for the rules).
+
+    An endpoint that is a known id costs one dict lookup; any other text (a URL, an
+    email, a new name) is resolved once and remembered, which gives the same answer
+    as resolving it again: the directory only ever learns what that first answer
+    made it learn.
+    """
+    known = {p.id: p for p in existing}
+    listed: dict[str, Person] = {}
+    for p in people:
+        if p.id in listed:
+            report.notes.append(f"{file}: person {p.id!r} listed twice: the later entry wins")
+        name = p.name or (known[p.id].name if p.id in known else p.id)
+        listed[p.id] = p if name == p.name else replace(p, name=name)
+    directory = _Directory([*known.values(), *listed.values()])
+    ids = directory.ids
+    created: dict[str, Person] = {}
+    memo: dict[str, str] = {}
+
+    def resolve(ref: str) -> str:
+        pid, new = directory.resolve(ref)
+        if new is not None:
+            directory.add(new)
+            created[pid] = new
+        memo[ref] = pid
+        return pid
+
+    pairs: list[tuple[str, str]] = []
+    append = pairs.append
+    for line, source, target, _rating, _notes in edges:
+        a = source if source in ids else memo.get(source) or resolve(source)
+        b = target if target in ids else memo.get(target) or resolve(target)
+        if a < b:
+            append((a, b))
+        elif b < a:
+            append((b, a))
+        else:
+            raise InvalidInput(
+                f"self-loop: {source!r} and {target!r} are the same person",
+                file=file,
+                line=line,
+                field="target",
+            )
+    return Resolution(pairs, [*listed.values(), *created.values()], len(created))
+
+
+def batch_of(
+    edges: Sequence[EdgeRow],
+    resolution: Resolution,
+    *,
+    file: str,
+    owner: str,
+    report: ImportReport,
+) -> ImportBatch:
+    """Relationships with ``owner`` provenance from resolved rows; fills ``report``.
+
+    Rows that say the same thing (same rating, same notes) share one frozen
+    ``Evidence``: an edge list of a million rows has a few thousand distinct ones, and
+    a store can encode each once (:func:`graph.store.codec.evidence_json_column`).
+    The ends are ordered here and :func:`resolve_endpoints` refused self-loops, so
+    relationships are made without re-checking each one.
+    """
+    pairs = resolution.pairs
+    # Each pair keeps its first row's place and its last row's index: the later row wins.
+    unique = dict(zip(pairs, range(len(pairs)), strict=True))
+    if len(unique) < len(pairs):
+        last: dict[tuple[str, str], int] = {}
+        for i, pair in enumerate(pairs):
+            before = last.get(pair)
+            if before is not None:
+                report.notes.append(
+                    f"{file}:{edges[i][0]}: repeats the edge {pair[0]} - {pair[1]} of line "
+                    f"{edges[before][0]}: the later row wins"
+                )
+            last[pair] = i
+    shared: dict[tuple[float | None, Notes], tuple[Evidence, ...]] = {}
+    relationships: list[Relationship] = []
+    append = relationships.append
+    for (a, b), i in unique.items():
+        _line, _source, _target, rating, notes = edges[i]
+        evidence = shared.get((rating, notes))
+        if evidence is None:
+            evidence = shared[rating, notes] = (Evidence(owner, rating=rating, notes=notes),)
+        append(ordered_relationship(a, b, evidence))
+    batch = ImportBatch(people=resolution.people, relationships=relationships)
+    report.people = len(batch.people)
+    report.relationships = len(batch.relationships)
+    if resolution.created:
+        report.notes.append(
+            f"{resolution.created} endpoints not in a people file became people named by their id"
+        )
+    return batch
+
+
 def assemble_batch(
     edges: Sequence[EdgeRow],
     people: Sequence[Person],
@@ -399,50 +563,8 @@ def assemble_batch(
     LinkedIn URL or email of a known person (PersonRef rules); failing that a new
     person named by the endpoint. Duplicate edges: the later row wins.
     """
-    known = {p.id: p for p in existing}
-    listed: dict[str, Person] = {}
-    for p in people:
-        if p.id in listed:
-            report.notes.append(f"{file}: person {p.id!r} listed twice: the later entry wins")
-        name = p.name or (known[p.id].name if p.id in known else p.id)
-        listed[p.id] = Person(p.id, name, p.company, p.position, p.email, p.url)
-    directory = _Directory([*known.values(), *listed.values()])
-    created: dict[str, Person] = {}
-    unique: dict[tuple[str, str], tuple[int, Relationship]] = {}
-    for row in edges:
-        ends = []
-        for ref in (row.source, row.target):
-            pid, new = directory.resolve(ref)
-            if new is not None:
-                directory.add(new)
-                created[pid] = new
-            ends.append(pid)
-        if ends[0] == ends[1]:
-            raise InvalidInput(
-                f"self-loop: {row.source!r} and {row.target!r} are the same person",
-                file=file,
-                line=row.line,
-                field="target",
-            )
-        a, b = canonical_pair(ends[0], ends[1])
-        if (a, b) in unique:
-            report.notes.append(
-                f"{file}:{row.line}: repeats the edge {a} - {b} of line {unique[(a, b)][0]}: "
-                "the later row wins"
-            )
-        evidence = Evidence(owner=owner, rating=row.rating, notes=row.notes)
-        unique[(a, b)] = (row.line, Relationship(a, b, (evidence,)))
-    batch = ImportBatch(
-        people=[*listed.values(), *created.values()],
-        relationships=[r for _line, r in unique.values()],
-    )
-    report.people = len(batch.people)
-    report.relationships = len(batch.relationships)
-    if created:
-        report.notes.append(
-            f"{len(created)} endpoints not in a people file became people named by their id"
-        )
-    return batch
+    resolution = resolve_endpoints(edges, people, file=file, existing=existing, report=report)
+    return batch_of(edges, resolution, file=file, owner=owner, report=report)
 
 
 def _text(path: Path) -> str:
@@ -490,11 +612,10 @@ def load_edges(
     if _looks_like_json(path, text):
         edges, people = parse_edges_json(text, path.name)
     else:
-        edges, people = parse_edges_csv(strict_rows(text, path.name), path.name), []
+        edges, people = parse_edges_csv(text, path.name), []
+    del text  # a large file's text is not kept while its rows are resolved
     if people_path is not None:
-        people += parse_people_csv(
-            strict_rows(_text(people_path), people_path.name), people_path.name
-        )
+        people += parse_people_csv(_text(people_path), people_path.name)
     if progress is not None:
         progress(len(edges) + len(people))
     report = ImportReport(source=path.name)  # never a server path

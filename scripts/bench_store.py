@@ -287,7 +287,7 @@ def main() -> None:
             shutil.rmtree(old)
         else:
             old.unlink()
-    print(f"load {open('/proc/loadavg').read().split()[:3]}", flush=True)
+    print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
     t0 = time.perf_counter()
     parts, members, pairs = batches(args.ties, args.seed)
     print(f"generated {len(pairs):,} ties in {time.perf_counter() - t0:.1f} s", flush=True)
@@ -302,7 +302,7 @@ def main() -> None:
     print(json.dumps(results), flush=True)
     results.update(bench_patch(db, members, pairs, args.patch))
     print(json.dumps({k: round(v, 3) for k, v in results.items()}, indent=1), flush=True)
-    print(f"load {open('/proc/loadavg').read().split()[:3]}", flush=True)
+    print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
 
 
 if __name__ == "__main__":

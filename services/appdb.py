@@ -303,13 +303,13 @@ class AppDB:
                 [(workspace, h) for h in hashes],
             )
 
-    def suppressed(self, workspace: str, hashes: Iterable[str]) -> set[str]:
-        """Which of ``hashes`` are on the workspace's suppression list."""
-        with self._lock:  # the list is short: erasures are rare
+    def suppression_list(self, workspace: str) -> set[str]:
+        """The workspace's whole suppression list (short: erasures are rare)."""
+        with self._lock:
             rows = self._conn.execute(
                 "SELECT hash FROM suppressed WHERE workspace = ?", (workspace,)
             ).fetchall()
-        return {str(r[0]) for r in rows} & set(hashes)
+        return {str(r[0]) for r in rows}
 
     def erase_from_intro_requests(
         self, workspace: str, person_ids: Sequence[str], mentions: re.Pattern[str] | None

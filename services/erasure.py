@@ -41,6 +41,10 @@ def identity_keys(person: Person) -> list[str]:
     return keys
 
 
+def _salted(salt: str, keys: Iterable[str]) -> dict[str, str]:
+    return {k: hashlib.sha256(f"{salt}\0{k}".encode()).hexdigest() for k in dict.fromkeys(keys)}
+
+
 def mention_pattern(person: Person) -> re.Pattern[str] | None:
     """What, in free text (a goal, a draft), names the person: name, email, profile URL."""
     words = {person.name.strip(), _plain(person.name.strip()), person.email}
@@ -68,8 +72,7 @@ class Suppressions:
     path: Path
 
     def _hashes(self, db: AppDB, workspace: str, keys: Iterable[str]) -> dict[str, str]:
-        salt = db.salt(workspace)
-        return {k: hashlib.sha256(f"{salt}\0{k}".encode()).hexdigest() for k in dict.fromkeys(keys)}
+        return _salted(db.salt(workspace), keys)
 
     def record(self, workspace: str, people: Sequence[Person]) -> int:
         """Put every identity key of ``people`` on the list; how many keys."""
@@ -95,17 +98,19 @@ class Suppressions:
     def filter(self, workspace: str, batch: ImportBatch, report: ImportReport) -> ImportBatch:
         """The batch without anyone on the list (nor their ties, evidence or membership);
         each one left out is a skipped row of the report."""
+        db = AppDB(self.path)
+        try:
+            on_list = db.suppression_list(workspace)
+            # Nobody erased (the usual case): nothing to hash, however large the batch.
+            salt = db.salt(workspace) if on_list else ""
+        finally:
+            db.close()
+        if not on_list:
+            return batch
         ends = {end for r in batch.relationships for end in (r.a, r.b)}
         described = {p.id for p in batch.people}
         candidates = [*batch.people, *(Person(e, "") for e in sorted(ends - described))]
-        db = AppDB(self.path)
-        try:
-            by_person = {p.id: self._hashes(db, workspace, identity_keys(p)) for p in candidates}
-            on_list = db.suppressed(
-                workspace, (h for hashes in by_person.values() for h in hashes.values())
-            )
-        finally:
-            db.close()
+        by_person = {p.id: _salted(salt, identity_keys(p)) for p in candidates}
         gone = {pid for pid, hashes in by_person.items() if on_list & set(hashes.values())}
         if not gone:
             return batch

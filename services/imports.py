@@ -143,6 +143,8 @@ async def keep_other_sources(
 
     ``known``: the ids already stored, when the caller has them; a pair with a new
     end has nothing stored, so it is not looked up (a first import reads nothing)."""
+    if (await planner.store.stats(workspace)).relationships == 0:
+        return batch  # a first import: nothing stored to keep, no planning view to build
     owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
     stored = (await planner.store.planning_view(workspace)).evidence
     merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}

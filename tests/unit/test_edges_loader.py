@@ -173,3 +173,77 @@ def test_loader_protocol_and_registry(tmp_path: Path) -> None:
     assert loader_named("vcard").name == "vcard"  # issue 17 registered mail, calendar, cards
     with pytest.raises(KeyError):
         loader_named("ldif")
+
+
+def test_large_file_fast_paths_keep_the_rules(tmp_path: Path) -> None:
+    """What the one-loop parser and the remembered resolutions must still do: blank rows
+    anywhere, the same strength text on many rows, one endpoint written several ways,
+    rows that say the same thing sharing one evidence record, duplicates noted."""
+    edges = tmp_path / "big.csv"
+    edges.write_text(
+        "source,target,strength,context\n"
+        "ana,bo,0.5,\n"
+        ",,,\n"  # blank but as wide as the header
+        "\n"
+        "ana,linkedin.com/in/Erin-Ng/,0.5,\n"
+        " , , ,\n"
+        "chen,https://www.linkedin.com/in/erin-ng,0.5,mail\n"
+        "dana,ANA@acme.example,0.5,\n"
+        "dana,new person,,\n"
+        "new person,chen,0.25,\n"
+        "bo,ana,0.5,re-rated\n",
+        encoding="utf-8",
+    )
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,email\nana,Ana,ana@acme.example\n,,\nbo,,\n", encoding="utf-8")
+    batch, report = load_edges(edges, people_path=people)
+    pairs = [(r.a, r.b) for r in batch.relationships]
+    assert pairs == [
+        ("ana", "bo"),
+        ("ana", "li:erin-ng"),
+        ("chen", "li:erin-ng"),
+        ("ana", "dana"),
+        ("dana", "new person"),
+        ("chen", "new person"),
+    ]
+    assert [p.id for p in batch.people] == ["ana", "bo", "li:erin-ng", "chen", "dana", "new person"]
+    assert [p.name for p in batch.people][:2] == ["Ana", "bo"]
+    ev = {pair: r.evidence[0] for pair, r in zip(pairs, batch.relationships, strict=True)}
+    assert ev["ana", "bo"].notes == (("context", "re-rated"),)  # the later row wins
+    assert ev["ana", "li:erin-ng"] is ev["ana", "dana"]  # same rating, no notes: one record
+    assert ev["chen", "li:erin-ng"].notes == (("context", "mail"),)
+    assert ev["dana", "new person"].rating is None
+    assert any("big.csv:11: repeats the edge ana - bo of line 2" in n for n in report.notes)
+    assert report.relationships == 6
+    assert report.people == 6
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "field", "words"),
+    [
+        ("a,b,0.5\nc,d,2\ne,f,2\n", 3, "strength", "(0, 1]"),  # the first bad row, not the last
+        ("a,b,0.5\nc,d,0.5\nx,x,0.5\n", 4, "target", "self-loop"),
+        ("a,b,0.5\n,d,0.5\n", 3, "source", "empty source"),
+        ("a,b,0.5\nc,,0.5\n", 3, "target", "empty target"),
+        ("a,b,0.5\nc,d\n", 3, "strength", "2 fields, header has 3"),
+        ("a,b,0.5\n" + ",".join(["x"] * 600) + "\n", 3, None, "600 columns"),
+        ('a,b,0.5\n"c\nd",e,0.5\nf,"g\n', 5, None, "malformed CSV"),
+        ("a,b,0.5\nc,d,0.5\na,A@x.co,0.5\n", 4, "target", "same person"),
+        (
+            "a,b,0.5\nlinkedin.com/in/q,https://www.linkedin.com/in/Q/,1\n",
+            3,
+            "target",
+            "same person",
+        ),
+    ],
+)
+def test_fast_parser_errors_name_the_first_bad_row(
+    tmp_path: Path, rows: str, line: int, field: str | None, words: str
+) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("source,target,strength\n" + rows, encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_edges(path, existing=[Person("a", "A", email="a@x.co")])
+    err = caught.value
+    assert (err.file, err.line, err.field) == ("e.csv", line, field)
+    assert words in err.message
