@@ -135,8 +135,7 @@ class Outreach:
         adjusted = {
             who: adj
             for who in {r.introducer for r in history}
-            if (adj := introducer_adjustment(who, history, now=now, policy=self.policy))
-            != NEUTRAL
+            if (adj := introducer_adjustment(who, history, now=now, policy=self.policy)) != NEUTRAL
         }
 
         def penalty(introducer: str) -> IntroducerAdjustment:
