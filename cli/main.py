@@ -44,6 +44,7 @@ from services.imports import ImportKind, ImportRequest, import_owner, run_import
 from services.network import Network
 from services.outreach import Outreach
 from services.planner import Planner, describe
+from services.runtime import prepare_snapshot
 from services.settings import Backend, Settings
 from services.team import Team
 
@@ -963,19 +964,22 @@ def serve(
     host: Annotated[str | None, typer.Option("--host", help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Processes (Neo4j backend only).")
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes; on the embedded backend they share the saved planning graph.",
+        ),
     ] = 1,
 ) -> None:
     """Serve the GraphQL API (and the web page) with uvicorn."""
     settings = settings_of(ctx)
-    if workers > 1 and settings.backend is not Backend.NEO4J:
-        typer.echo(
-            "error: the embedded backend keeps the graph in one process's memory; "
-            "run one worker, or use WARMINTRO_BACKEND=neo4j for several",
-            err=True,
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    _serve(settings, _listen(host or settings.host, port or settings.port), workers=workers)
+    listener = _listen(host or settings.host, port or settings.port)
+    if workers > 1 and settings.backend is Backend.EMBEDDED:
+        # Build (or refresh) the workspace's planning snapshot once, here, so every
+        # worker memory-maps the same file instead of each building its own copy.
+        prepare_snapshot(settings)
+    _serve(settings, listener, workers=workers)
 
 
 register(app)

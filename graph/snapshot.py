@@ -20,11 +20,12 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from graph.trustgraph import TrustGraph
 
@@ -41,8 +42,19 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def save(g: TrustGraph, directory: Path, key: str) -> None:
-    """Write ``g`` as a snapshot at ``directory`` (replacing any there)."""
+def save(
+    g: TrustGraph,
+    directory: Path,
+    key: str,
+    *,
+    extra: Mapping[str, npt.NDArray[Any]] | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> None:
+    """Write ``g`` as a snapshot at ``directory`` (replacing any there), with the
+    caller's ``extra`` arrays and JSON-able ``meta`` (returned by :func:`load_bundle`)."""
+    extra = dict(extra or {})
+    if set(extra) & {*ARRAYS, "manifest", "ids"}:
+        raise ValueError("extra array names clash with the graph's")
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
@@ -56,6 +68,7 @@ def save(g: TrustGraph, directory: Path, key: str) -> None:
             name: getattr(g, name) for name in ARRAYS if name not in ("id_offsets", "live")
         }
         arrays["id_offsets"], arrays["live"] = offsets, live
+        arrays.update(extra)
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
         files = {p.name: {"bytes": p.stat().st_size, "blake2b": _digest(p)} for p in tmp.iterdir()}
@@ -64,6 +77,8 @@ def save(g: TrustGraph, directory: Path, key: str) -> None:
             "version": VERSION,
             "key": key,
             "masks": [format(m, "x") for m in g.mask_table],
+            "extra": sorted(extra),
+            "meta": dict(meta or {}),
             "files": files,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest))
@@ -82,6 +97,15 @@ def save(g: TrustGraph, directory: Path, key: str) -> None:
 
 def load(directory: Path, key: str) -> TrustGraph | None:
     """The snapshot at ``directory`` if it is whole and was built for ``key``; else None."""
+    found = load_bundle(directory, key)
+    return None if found is None else found[0]
+
+
+Bundle = tuple[TrustGraph, dict[str, npt.NDArray[Any]], dict[str, Any]]
+
+
+def load_bundle(directory: Path, key: str) -> Bundle | None:
+    """Graph, extra arrays and meta of a whole snapshot built for ``key``; else None."""
     try:
         manifest = json.loads((directory / "manifest.json").read_text())
         if not (
@@ -92,14 +116,19 @@ def load(directory: Path, key: str) -> TrustGraph | None:
         ):
             return None
         files = manifest["files"]
-        if set(files) != {f"{n}.npy" for n in ARRAYS} | {"ids.bin"}:
+        extra = manifest.get("extra", [])
+        if set(files) != {f"{n}.npy" for n in (*ARRAYS, *extra)} | {"ids.bin"}:
             return None
         for name, meta in files.items():
             path = directory / name
             if path.stat().st_size != meta["bytes"] or _digest(path) != meta["blake2b"]:
                 return None
-        return _assemble(directory, [int(m, 16) for m in manifest["masks"]])
-    except (OSError, ValueError, KeyError, TypeError):
+        g = _assemble(directory, [int(m, 16) for m in manifest["masks"]])
+        if g is None:
+            return None
+        arrays = {n: np.load(directory / f"{n}.npy", mmap_mode="c") for n in extra}
+        return g, arrays, dict(manifest.get("meta", {}))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -26,6 +26,7 @@ from graph.model import (
     CALENDAR_FIELDS,
     LINKEDIN_FIELDS,
     MAIL_FIELDS,
+    Evidence,
     ImportBatch,
     Person,
     Relationship,
@@ -130,19 +131,37 @@ def build_batch(
 
 
 async def keep_other_sources(
-    planner: Planner, workspace: str, kind: ImportKind, batch: ImportBatch
+    planner: Planner,
+    workspace: str,
+    kind: ImportKind,
+    batch: ImportBatch,
+    known: set[str] | None = None,
 ) -> ImportBatch:
     """The batch with each evidence record overlaid on the same owner's stored one, so an
     import replaces only its own source's fields (a mail import keeps the LinkedIn
-    messages of the same member and tie, and a LinkedIn re-import keeps the mail)."""
+    messages of the same member and tie, and a LinkedIn re-import keeps the mail).
+
+    ``known``: the ids already stored, when the caller has them; a pair with a new
+    end has nothing stored, so it is not looked up (a first import reads nothing)."""
     owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
     stored = (await planner.store.planning_view(workspace)).evidence
     merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}
     merged.update({m.merged: m.kept for m in batch.merges})
+    return await asyncio.to_thread(_overlay, batch, stored, merged, owned, known)
+
+
+def _overlay(
+    batch: ImportBatch,
+    stored: Mapping[tuple[str, str], Mapping[str, Evidence]],
+    merged: Mapping[str, str],
+    owned: frozenset[str],
+    known: set[str] | None,
+) -> ImportBatch:
     out: list[Relationship] = []
     for rel in batch.relationships:
         a, b = merged.get(rel.a, rel.a), merged.get(rel.b, rel.b)
-        owners = stored.get(canonical_pair(a, b), {}) if a != b else {}
+        fresh = known is not None and (a not in known or b not in known)
+        owners = stored.get(canonical_pair(a, b), {}) if a != b and not fresh else {}
         if not owners:
             out.append(rel)
             continue
@@ -194,7 +213,8 @@ async def run_import(
         named = {p.id for p in batch.people}
         named.update(end for rel in batch.relationships for end in (rel.a, rel.b))
         batch = shadow_hidden(batch, named - seen, viewer)
-    batch = await keep_other_sources(planner, viewer.workspace, request.kind, batch)
+    known = {p.id for p in everyone}
+    batch = await keep_other_sources(planner, viewer.workspace, request.kind, batch, known)
     if planner.suppressions is not None:  # erased people stay erased
         batch = await asyncio.to_thread(
             planner.suppressions.filter, viewer.workspace, batch, report

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
@@ -218,6 +218,8 @@ class Planner:
         self._member_stats: dict[
             tuple[str, str], tuple[PlanningView, tuple[tuple[str, Sharing], ...], Stats]
         ] = {}
+        # Who a viewer mask may browse, per graph (stores with usable_ends).
+        self._usable_ends: dict[tuple[int, int], tuple[object, set[str]]] = {}
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
@@ -276,6 +278,17 @@ class Planner:
             return None
         view = view or await self.store.planning_view(viewer.workspace)
         seen = set(policy.sharing)
+        if view.usable_ends is not None:
+            allowed = view.mask_for(policy.members_usable(browse=browse))
+            key = (id(view.graph), allowed)
+            hit = self._usable_ends.get(key)
+            if hit is not None and hit[0] is view.graph:
+                return seen | hit[1]
+            found = await asyncio.to_thread(view.usable_ends, lambda mask: bool(mask & allowed))
+            if len(self._usable_ends) >= 32:  # a few graphs x the viewers' masks
+                self._usable_ends.pop(next(iter(self._usable_ends)))
+            self._usable_ends[key] = (view.graph, found)
+            return seen | found
         for pair, owners in view.evidence.items():
             if any(usable(o) for o in owners):
                 seen.update(pair)
@@ -749,9 +762,11 @@ class Planner:
 
     @staticmethod
     def _matching(view: PlanningView, company: str | None, title: str | None) -> list[str]:
-        ids: Iterable[str] = (
-            view.people_at(company or "") if (company or "").strip() else view.people
-        )
+        if not (company or "").strip():
+            if not (title or "").strip():
+                return list(view.people)
+            return [p.id for p in view.people.values() if title_matches(title or "", p.position)]
+        ids = view.people_at(company or "")
         if not (title or "").strip():
             return list(ids)
         return [
@@ -769,6 +784,9 @@ class Planner:
         if usable is None:
             return await self.store.stats(viewer.workspace)
         view = await self.store.planning_view(viewer.workspace)
+        if view.counts_without is not None:
+            hidden = frozenset(m for m in policy.sharing if not usable(m))
+            return await asyncio.to_thread(view.counts_without, hidden)
         key = (viewer.workspace, policy.member or "")
         rules = tuple(sorted(policy.sharing.items()))
         cached = self._member_stats.get(key)

@@ -59,6 +59,22 @@ def open_store(settings: Settings) -> GraphStore:
     return EmbeddedStore(settings.db_path, weights=settings.strength)
 
 
+def prepare_snapshot(settings: Settings) -> None:
+    """Bring the default workspace's planning snapshot up to date (embedded backend),
+    so the workers a server starts next all memory-map it instead of building it."""
+    import asyncio
+
+    prepare_data_dir(settings)
+    store = EmbeddedStore(settings.db_path, weights=settings.strength)
+    appdb = AppDB(settings.data_dir / "app.db")
+    try:
+        store.use_view_options(appdb.view_options)
+        store.catch_up(settings.workspace)
+    finally:
+        appdb.close()
+        asyncio.run(store.close())  # saves the snapshot
+
+
 def make_planner(settings: Settings, store: GraphStore) -> Planner:
     return Planner(
         store,

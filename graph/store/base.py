@@ -104,6 +104,12 @@ class PlanningView:
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # folded name -> ids
     companies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # company key -> ids
     options: ViewOptions = ViewOptions()  # what was switched on when it was built
+    # Stores that keep people on disk answer these without a scan in Python:
+    company_prefix: Callable[[str], tuple[str, ...]] | None = None  # key prefix -> ids
+    # Ids at either end of an observed tie whose owner mask the predicate accepts.
+    usable_ends: Callable[[Callable[[int], bool]], set[str]] | None = None
+    # Counts leaving out the given owners' evidence (a member's view of the workspace).
+    counts_without: Callable[[frozenset[str]], Stats] | None = None
 
     def person(self, person_id: str) -> Person | None:
         return self.people.get(person_id)
@@ -128,6 +134,8 @@ class PlanningView:
         if exact:
             return exact
         prefix = key + " "
+        if self.company_prefix is not None:
+            return self.company_prefix(prefix)
         starts = (ids for k, ids in self.companies.items() if k.startswith(prefix))
         return tuple(pid for ids in starts for pid in ids)
 

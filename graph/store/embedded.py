@@ -1,25 +1,46 @@
-"""The embedded backend: SQLite (WAL) as the system of record, the graph in memory.
+"""The embedded backend: SQLite (WAL) as the system of record, the planning graph as arrays.
 
-Why this split: SQLite gives durable, transactional writes with zero set-up,
-and the planner needs the whole graph in RAM to answer in a millisecond. A
-workspace is loaded from SQLite on first use; every write goes to SQLite in one
-transaction first and only then to memory, so memory never holds what the disk
-does not. One process owns a data directory (see README "Workers").
+Why this split: SQLite gives durable, transactional writes with zero set-up and
+answers "who is this person" or "what do we know about this tie" from its indexes
+in microseconds, so people and evidence stay on disk and are read only for the
+handful of people on an answer. The planner needs the graph in RAM: that is the
+compact CSR graph (graph.trustgraph), kept per workspace beside the *observed*
+layer it was composed from (graph.store.layers).
+
+Every write bumps the workspace's version and logs the pairs and people it
+touched (``changes``), in the same transaction. A process whose graph is older
+than the stored version patches it from that log off the event loop (readers keep
+the previous graph until the new one is installed), or rebuilds it when the log
+says "everything" (a new member, an erasure, a very large import). So any number
+of processes (``serve --workers N``, a CLI import beside a running server) share
+one data dir: SQLite serialises the writers, and every process catches up on its
+next question. The graph is saved as a snapshot (graph.snapshot) keyed by the
+version, so a restart memory-maps it instead of reading every tie.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import json
+import logging
+import shutil
 import sqlite3
 import threading
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+
+from graph import snapshot
+from graph.colleagues import TEAM_OWNER, company_key
 from graph.errors import StoreUnavailable
+from graph.identity import normalize_name
 from graph.model import (
     Evidence,
     ImportBatch,
@@ -39,12 +60,24 @@ from graph.store.base import (
     ViewOptions,
     ViewOptionsSource,
     default_view_options,
-    relationship_from,
 )
 from graph.store.codec import evidence_from_json, evidence_to_json, interactions_in
-from graph.store.view import build_view, flip, rewrite_merged
+from graph.store.layers import (
+    TEAM_EVIDENCE,
+    Implied,
+    Observed,
+    compose,
+    infer,
+    tie_of,
+    visible_ends,
+)
+from graph.store.view import ImpliedTies, flip, owner_bits_for, rewrite_merged
 from graph.strength import StrengthWeights
+from graph.trustgraph import TrustGraph
 
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS people (
     workspace TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
@@ -69,7 +102,34 @@ CREATE TABLE IF NOT EXISTS members (
     workspace TEXT NOT NULL, person_id TEXT NOT NULL, sharing TEXT NOT NULL,
     PRIMARY KEY (workspace, person_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS versions (
+    workspace TEXT PRIMARY KEY, version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (
+    workspace TEXT NOT NULL, version INTEGER NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
+    PRIMARY KEY (workspace, version, a, b)
+) WITHOUT ROWID;
 """
+# Folded copies of the fields people are looked up by (v2): exact-name references,
+# company and title filters and search run on indexes instead of a scan in Python.
+FOLDED = {
+    "name_key": "TEXT NOT NULL DEFAULT ''",
+    "company_key": "TEXT NOT NULL DEFAULT ''",
+    "company_fold": "TEXT NOT NULL DEFAULT ''",
+    "position_fold": "TEXT NOT NULL DEFAULT ''",
+    "search": "TEXT NOT NULL DEFAULT ''",
+}
+FOLDED_INDEXES = """
+CREATE INDEX IF NOT EXISTS people_name_key ON people (workspace, name_key) WHERE name_key <> '';
+CREATE INDEX IF NOT EXISTS people_company_key ON people (workspace, company_key)
+    WHERE company_key <> '';
+"""
+PERSON_COLUMNS = "id, name, company, position, email, url, schools, employers"
+EVERYTHING = "*"  # a change-log row saying "rebuild from scratch"
+CHANGE_LOG_LIMIT = 20_000  # a write touching more pairs and people logs EVERYTHING
+CHANGE_LOG_KEEP = 2_000  # versions of the log kept for processes that fell behind
+PATCH_WAIT_SECONDS = 0.25  # a reader waits this long for a catch-up, then reads the old graph
+SNAPSHOT_SAVE_INTERVAL = 2.0  # a patched graph is saved at most this often per workspace
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -83,74 +143,293 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-@dataclass(slots=True)
-class _Workspace:
-    """The in-memory mirror of one workspace."""
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring an older database to :data:`SCHEMA_VERSION` (adds and fills folded columns)."""
+    conn.executescript(SCHEMA)
+    (current,) = conn.execute("PRAGMA user_version").fetchone()
+    if current >= SCHEMA_VERSION:
+        conn.executescript(FOLDED_INDEXES)
+        return
+    have = {row[1] for row in conn.execute("PRAGMA table_info(people)")}
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for column, kind in FOLDED.items():
+            if column not in have:
+                conn.execute(f"ALTER TABLE people ADD COLUMN {column} {kind}")
+        rows = conn.execute(f"SELECT workspace, {PERSON_COLUMNS} FROM people").fetchall()
+        conn.executemany(
+            "UPDATE people SET name_key=?, company_key=?, company_fold=?, position_fold=?,"
+            " search=? WHERE workspace=? AND id=?",
+            [(*_folded(_person(row[1:])), row[0], row[1]) for row in rows],
+        )
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.executescript(FOLDED_INDEXES)
 
-    people: dict[str, Person] = field(default_factory=dict)
-    by_url: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    by_email: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    # Case-folded company and position -> ids: "who is at X" scans distinct names, not people.
-    by_company: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    by_position: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    evidence: dict[tuple[str, str], dict[str, Evidence]] = field(default_factory=dict)
-    neighbours: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    members: dict[str, Sharing] = field(default_factory=dict)
-    merges: dict[str, Merge] = field(default_factory=dict)
-    interactions: int = 0
-    view: PlanningView | None = None
-    view_day: date | None = None
-    view_options: ViewOptions | None = None
 
-    def index(self, p: Person) -> None:
-        self.unindex(p.id)
-        self.people[p.id] = p
-        if p.url:
-            self.by_url[p.url].add(p.id)
-        if p.email:
-            self.by_email[p.email].add(p.id)
-        self.by_company[p.company.casefold()].add(p.id)
-        self.by_position[p.position.casefold()].add(p.id)
+def _person(row: tuple[Any, ...]) -> Person:
+    pid, name, company, position, email, url, schools, employers = row
+    return Person(
+        pid,
+        name,
+        company,
+        position,
+        email,
+        url,
+        tuple(json.loads(schools)),
+        tuple(json.loads(employers)),
+    )
 
-    def unindex(self, person_id: str) -> None:
-        old = self.people.pop(person_id, None)
-        if old is not None:
-            self.by_url.get(old.url, set()).discard(person_id)
-            self.by_email.get(old.email, set()).discard(person_id)
-            self.by_company.get(old.company.casefold(), set()).discard(person_id)
-            self.by_position.get(old.position.casefold(), set()).discard(person_id)
 
-    def matching(self, company: str, title: str) -> set[str]:
-        """Ids whose company and position contain the (case-folded) filters."""
-        found: set[str] | None = None
-        for index, text in ((self.by_company, company), (self.by_position, title)):
-            needle = text.casefold().strip()
-            if not needle:
-                continue
-            ids = set().union(*(ids for name, ids in index.items() if needle in name))
-            found = ids if found is None else found & ids
-        return set(self.people) if found is None else found
+def _folded(p: Person) -> tuple[str, str, str, str, str]:
+    search = "\n".join(
+        (p.name.casefold(), p.company.casefold(), p.position.casefold(), p.email, p.url)
+    )
+    return (
+        normalize_name(p.name),
+        company_key(p.company),
+        p.company.casefold(),
+        p.position.casefold(),
+        search,
+    )
 
-    def put_evidence(self, pair: tuple[str, str], e: Evidence) -> None:
-        owners = self.evidence.setdefault(pair, {})
-        previous = owners.get(e.owner)
-        if previous is not None:
-            self.interactions -= interactions_in(previous)
-        owners[e.owner] = e
-        self.interactions += interactions_in(e)
-        self.neighbours[pair[0]].add(pair[1])
-        self.neighbours[pair[1]].add(pair[0])
 
-    def drop_pair(self, pair: tuple[str, str]) -> int:
-        owners = self.evidence.pop(pair, {})
-        self.interactions -= sum(interactions_in(e) for e in owners.values())
-        self.neighbours[pair[0]].discard(pair[1])
-        self.neighbours[pair[1]].discard(pair[0])
-        return len(owners)
+def _person_row(workspace: str, p: Person) -> tuple[Any, ...]:
+    return (
+        workspace,
+        p.id,
+        p.name,
+        p.company,
+        p.position,
+        p.email,
+        p.url,
+        json.dumps(list(p.schools), ensure_ascii=False),
+        json.dumps(list(p.employers), ensure_ascii=False),
+        *_folded(p),
+    )
+
+
+INSERT_PERSON = (
+    "INSERT OR REPLACE INTO people (workspace, id, name, company, position, email, url,"
+    " schools, employers, name_key, company_key, company_fold, position_fold, search)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class _Live:
+    """One workspace's planning graph as of a stored version."""
+
+    version: int
+    day: date
+    options: ViewOptions
+    members: tuple[str, ...]  # sorted: they fix the owner bits
+    ids: list[str]
+    index: dict[str, int]
+    observed: Observed
+    view: PlanningView
+
+
+class _Reader:
+    """Read-only lookups on a thread's own connection (WAL readers never wait for a writer)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self._path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            conn.execute("PRAGMA query_only=ON")
+            self._local.conn = conn
+            with self._guard:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._guard:
+            for conn in self._all:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class _People(Mapping[str, Person]):
+    """A workspace's people, read from SQLite on lookup (the view's ``people``)."""
+
+    __slots__ = ("_reader", "_ws")
+
+    def __init__(self, reader: _Reader, workspace: str) -> None:
+        self._reader, self._ws = reader, workspace
+
+    def __getitem__(self, pid: str) -> Person:
+        row = (
+            self._reader.conn()
+            .execute(
+                f"SELECT {PERSON_COLUMNS} FROM people WHERE workspace=? AND id=?",
+                (self._ws, pid),
+            )
+            .fetchone()
+        )
+        if row is None:
+            raise KeyError(pid)
+        return _person(row)
+
+    def __contains__(self, pid: object) -> bool:
+        found = (
+            self._reader.conn()
+            .execute("SELECT 1 FROM people WHERE workspace=? AND id=?", (self._ws, pid))
+            .fetchone()
+        )
+        return found is not None
+
+    def __iter__(self) -> Iterator[str]:
+        rows = self._reader.conn().execute("SELECT id FROM people WHERE workspace=?", (self._ws,))
+        return (pid for (pid,) in rows)
+
+    def __len__(self) -> int:
+        conn = self._reader.conn()
+        (n,) = conn.execute("SELECT count(*) FROM people WHERE workspace=?", (self._ws,)).fetchone()
+        return int(n)
+
+    def values(self) -> Iterator[Person]:  # type: ignore[override]
+        rows = self._reader.conn().execute(
+            f"SELECT {PERSON_COLUMNS} FROM people WHERE workspace=?",
+            (self._ws,),
+        )
+        return (_person(row) for row in rows)
+
+
+def _pair_rows(conn: sqlite3.Connection, workspace: str, a: str, b: str) -> dict[str, Evidence]:
+    rows = conn.execute(
+        "SELECT owner, data FROM evidence WHERE workspace=? AND a=? AND b=? ORDER BY owner",
+        (workspace, a, b),
+    )
+    return {owner: evidence_from_json(owner, data) for owner, data in rows}
+
+
+class _Evidence(Mapping[tuple[str, str], Mapping[str, Evidence]]):
+    """Stored evidence per canonical pair, read on lookup (the view's ``evidence``)."""
+
+    __slots__ = ("_reader", "_ws")
+
+    def __init__(self, reader: _Reader, workspace: str) -> None:
+        self._reader, self._ws = reader, workspace
+
+    def __getitem__(self, pair: tuple[str, str]) -> Mapping[str, Evidence]:
+        found = _pair_rows(self._reader.conn(), self._ws, *pair)
+        if not found:
+            raise KeyError(pair)
+        return found
+
+    def __contains__(self, pair: object) -> bool:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            return False
+        row = (
+            self._reader.conn()
+            .execute(
+                "SELECT 1 FROM evidence WHERE workspace=? AND a=? AND b=? LIMIT 1",
+                (self._ws, *pair),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        rows = self._reader.conn().execute(
+            "SELECT DISTINCT a, b FROM evidence WHERE workspace=?", (self._ws,)
+        )
+        return ((a, b) for a, b in rows)
+
+    def __len__(self) -> int:
+        conn = self._reader.conn()
+        (n,) = conn.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT a, b FROM evidence WHERE workspace=?)",
+            (self._ws,),
+        ).fetchone()
+        return int(n)
+
+    def items(self) -> Iterator[tuple[tuple[str, str], Mapping[str, Evidence]]]:  # type: ignore[override]
+        rows = self._reader.conn().execute(
+            "SELECT a, b, owner, data FROM evidence WHERE workspace=? ORDER BY a, b",
+            (self._ws,),
+        )
+        return _grouped(rows)
+
+
+def _grouped(
+    rows: Iterable[tuple[str, str, str, str]],
+) -> Iterator[tuple[tuple[str, str], dict[str, Evidence]]]:
+    """Evidence rows ordered by pair, grouped per pair (owner -> evidence)."""
+    pair: tuple[str, str] | None = None
+    owners: dict[str, Evidence] = {}
+    for a, b, owner, data in rows:
+        if (a, b) != pair:
+            if pair is not None:
+                yield pair, owners
+            pair, owners = (a, b), {}
+        owners[owner] = evidence_from_json(owner, data)
+    if pair is not None:
+        yield pair, owners
+
+
+class _Index(Mapping[str, tuple[str, ...]]):
+    """Folded key -> ids, through an indexed column (names, company keys)."""
+
+    __slots__ = ("_column", "_reader", "_ws")
+
+    def __init__(self, reader: _Reader, workspace: str, column: str) -> None:
+        self._reader, self._ws, self._column = reader, workspace, column
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        if not key:
+            raise KeyError(key)
+        rows = self._reader.conn().execute(
+            f"SELECT id FROM people WHERE workspace=? AND {self._column}=? ORDER BY id",
+            (self._ws, key),
+        )
+        found = tuple(pid for (pid,) in rows)
+        if not found:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        rows = self._reader.conn().execute(
+            f"SELECT DISTINCT {self._column} FROM people WHERE workspace=? AND {self._column}<>''",
+            (self._ws,),
+        )
+        return (key for (key,) in rows)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def starting(self, prefix: str) -> tuple[str, ...]:
+        """Ids whose key starts with ``prefix`` (an index range, not a scan)."""
+        rows = self._reader.conn().execute(
+            f"SELECT id FROM people WHERE workspace=? AND {self._column}>=? AND {self._column}<?"
+            f" ORDER BY {self._column}, id",
+            (self._ws, prefix, prefix + "\U0010ffff"),
+        )
+        return tuple(pid for (pid,) in rows)
 
 
 class EmbeddedStore:
-    """The default backend. Thread-safe; writes run off the event loop."""
+    """The default backend. Thread-safe; writes and graph builds run off the event loop."""
 
     def __init__(
         self,
@@ -158,113 +437,114 @@ class EmbeddedStore:
         *,
         weights: StrengthWeights | None = None,
         today: Callable[[], date] = date.today,
+        snapshots: Path | None = None,
     ) -> None:
         self._path = path
         self._weights = weights or StrengthWeights()
+        self._weights_key = hashlib.blake2b(
+            json.dumps(asdict(self._weights), sort_keys=True, default=str).encode(),
+            digest_size=8,
+        ).hexdigest()
         self._today = today
-        self._lock = threading.RLock()
+        self._snapshots = snapshots or path.with_name(path.stem + ".snapshots")
+        self._lock = threading.RLock()  # one writer at a time in this process
         try:
             self._conn = connect(path)
-            self._conn.executescript(SCHEMA)
+            _migrate(self._conn)
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open the embedded store at {path}: {exc}") from exc
-        self._workspaces: dict[str, _Workspace] = {}
+        self._reader = _Reader(path)
+        self._live: dict[str, _Live] = {}
+        self._building: dict[str, threading.Lock] = {}
+        self._building_guard = threading.Lock()
+        self._tasks: dict[str, asyncio.Future[PlanningView]] = {}
+        self._saved_at: dict[str, float] = {}
+        self._stats: dict[str, tuple[int, Stats]] = {}
         self._view_options: ViewOptionsSource = default_view_options
+        self._closed = False
 
     # -- lifecycle ---------------------------------------------------------------
     async def close(self) -> None:
         with self._lock:
+            self._closed = True
+            for workspace, live in list(self._live.items()):
+                self._save_snapshot(workspace, live, force=True)
             self._conn.close()
+            self._reader.close()
 
     async def ping(self) -> None:
         try:
-            with self._lock:
-                self._conn.execute("SELECT 1").fetchone()
+            self._reader.conn().execute("SELECT 1").fetchone()
         except sqlite3.Error as exc:
             raise StoreUnavailable(str(exc)) from exc
 
-    # -- loading -----------------------------------------------------------------
-    def _ws(self, workspace: str) -> _Workspace:
-        ws = self._workspaces.get(workspace)
-        if ws is None:
-            with self._lock:
-                ws = self._workspaces.get(workspace)
-                if ws is None:
-                    ws = self._load(workspace)
-                    self._workspaces[workspace] = ws
-        return ws
+    # -- versions ----------------------------------------------------------------
+    @staticmethod
+    def _version(conn: sqlite3.Connection, workspace: str) -> int:
+        row = conn.execute(
+            "SELECT version FROM versions WHERE workspace=?", (workspace,)
+        ).fetchone()
+        return int(row[0]) if row else 0
 
-    def _load(self, workspace: str) -> _Workspace:
-        ws = _Workspace()
-        rows = self._conn.execute(
-            "SELECT id, name, company, position, email, url, schools, employers"
-            " FROM people WHERE workspace = ?",
-            (workspace,),
+    def version(self, workspace: str) -> int:
+        """The workspace's stored version (bumped by every write, in any process)."""
+        return self._version(self._reader.conn(), workspace)
+
+    def _bump(self, workspace: str, pairs: set[tuple[str, str]], people: set[str]) -> int:
+        """Inside a write transaction: the next version, and what it touched."""
+        conn = self._conn
+        version = self._version(conn, workspace) + 1
+        conn.execute(
+            "INSERT INTO versions VALUES (?, ?) ON CONFLICT(workspace) DO UPDATE SET version=?",
+            (workspace, version, version),
         )
-        for pid, name, company, position, email, url, schools, employers in rows:
-            ws.index(
-                Person(
-                    pid,
-                    name,
-                    company,
-                    position,
-                    email,
-                    url,
-                    tuple(json.loads(schools)),
-                    tuple(json.loads(employers)),
-                )
-            )
-        for a, b, owner, data in self._conn.execute(
-            "SELECT a, b, owner, data FROM evidence WHERE workspace = ?", (workspace,)
-        ):
-            ws.put_evidence((a, b), evidence_from_json(owner, data))
-        for pid, sharing in self._conn.execute(
-            "SELECT person_id, sharing FROM members WHERE workspace = ?", (workspace,)
-        ):
-            ws.members[pid] = Sharing(sharing)
-        for kept, merged, reason in self._conn.execute(
-            "SELECT kept, merged, reason FROM merges WHERE workspace = ?", (workspace,)
-        ):
-            ws.merges[merged] = Merge(kept, merged, reason)
-        return ws
+        if len(pairs) + len(people) > CHANGE_LOG_LIMIT:
+            rows: Iterable[tuple[str, int, str, str]] = [(workspace, version, EVERYTHING, "")]
+        else:
+            rows = [(workspace, version, a, b) for a, b in pairs]
+            rows += [(workspace, version, pid, "") for pid in people]
+        conn.executemany("INSERT OR IGNORE INTO changes VALUES (?,?,?,?)", rows)
+        conn.execute(
+            "DELETE FROM changes WHERE workspace=? AND version<?",
+            (workspace, version - CHANGE_LOG_KEEP),
+        )
+        return version
+
+    def _build_lock(self, workspace: str) -> threading.Lock:
+        with self._building_guard:
+            return self._building.setdefault(workspace, threading.Lock())
 
     # -- writes --------------------------------------------------------------------
     async def apply(self, workspace: str, batch: ImportBatch) -> ApplyResult:
         return await asyncio.to_thread(self.apply_sync, workspace, batch)
 
     def apply_sync(self, workspace: str, batch: ImportBatch) -> ApplyResult:
-        """Write ``batch`` in one SQLite transaction, then mirror it in memory."""
-        with self._lock:
-            ws = self._ws(workspace)
-            people = {p.id: p for p in batch.people}
-            merged_people = {
-                pid: merge_person(ws.people[pid], p) if pid in ws.people else p
-                for pid, p in people.items()
-            }
-            known = {m.merged: m.kept for m in ws.merges.values()}
-            evidence = rewrite_merged(batch, known)
+        """Write ``batch`` in one SQLite transaction; then bring this process's graph up
+        to date (readers keep the previous one meanwhile)."""
+        with self._build_lock(workspace), self._lock:
             conn = self._conn
+            ids = sorted({p.id for p in batch.people})
+            stored = self._people_by_ids(conn, workspace, ids)
+            merged_people = [
+                merge_person(stored[p.id], p) if p.id in stored else p for p in batch.people
+            ]
+            merged_people = list({p.id: p for p in merged_people}.values())
+            known = dict(
+                conn.execute(
+                    "SELECT merged, kept FROM merges WHERE workspace=?", (workspace,)
+                ).fetchall()
+            )
+            evidence = rewrite_merged(batch, known)
+            touched_pairs = {pair for pair, _ in evidence}
+            written_pairs = len(touched_pairs)
+            touched_people = {p.id for p in merged_people}
+            members_before = self._member_ids(conn, workspace)
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.executemany(
-                    "INSERT OR REPLACE INTO people VALUES (?,?,?,?,?,?,?,?,?)",
-                    [
-                        (
-                            workspace,
-                            p.id,
-                            p.name,
-                            p.company,
-                            p.position,
-                            p.email,
-                            p.url,
-                            json.dumps(list(p.schools), ensure_ascii=False),
-                            json.dumps(list(p.employers), ensure_ascii=False),
-                        )
-                        for p in merged_people.values()
-                    ],
-                )
+                conn.executemany(INSERT_PERSON, [_person_row(workspace, p) for p in merged_people])
                 for m in batch.merges:
-                    self._repoint_sql(workspace, ws, m)
+                    touched_pairs |= self._repoint(workspace, m)
+                    touched_people |= {m.kept, m.merged}
                 conn.executemany(
                     "INSERT OR REPLACE INTO merges VALUES (?,?,?,?)",
                     [(workspace, m.kept, m.merged, m.reason) for m in batch.merges],
@@ -280,206 +560,606 @@ class EmbeddedStore:
                     "INSERT OR IGNORE INTO members VALUES (?,?,?)",
                     [(workspace, m.person_id, m.sharing.value) for m in batch.members],
                 )
+                if self._member_ids(conn, workspace) != members_before:
+                    touched_people.add(EVERYTHING)  # owner bits move: rebuild
+                self._bump(workspace, touched_pairs, touched_people)
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            # Durable now; mirror in memory.
-            for p in merged_people.values():
-                ws.index(p)
-            for m in batch.merges:
-                self._repoint_memory(ws, m)
-                ws.merges[m.merged] = m
-            for pair, e in evidence:
-                ws.put_evidence(pair, e)
-            for member in batch.members:
-                ws.members.setdefault(member.person_id, member.sharing)
-            ws.view = None
-            return ApplyResult(
-                len(merged_people), len({pair for pair, _ in evidence}), len(batch.merges)
-            )
+            self._catch_up_locked(workspace)
+            return ApplyResult(len(merged_people), written_pairs, len(batch.merges))
 
-    def _repoint_sql(self, workspace: str, ws: _Workspace, m: Merge) -> None:
-        """Move a merged person's stored evidence onto the kept person."""
-        if m.merged not in ws.people:
-            return
-        for other in list(ws.neighbours.get(m.merged, ())):
-            old_pair = canonical_pair(m.merged, other)
-            self._conn.execute(
-                "DELETE FROM evidence WHERE workspace=? AND a=? AND b=?", (workspace, *old_pair)
+    def _people_by_ids(
+        self, conn: sqlite3.Connection, workspace: str, ids: list[str]
+    ) -> dict[str, Person]:
+        found: dict[str, Person] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT {PERSON_COLUMNS} FROM people WHERE workspace=? AND id IN ({marks})",
+                (workspace, *chunk),
             )
-            if other == m.kept:
-                continue
-            new_pair = canonical_pair(m.kept, other)
-            for e in ws.evidence.get(old_pair, {}).values():
-                moved = flip(e) if (old_pair[0] == m.merged) != (new_pair[0] == m.kept) else e
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)",
-                    (
-                        workspace,
-                        *new_pair,
-                        moved.owner,
-                        interactions_in(moved),
-                        evidence_to_json(moved),
-                    ),
-                )
-        self._conn.execute("DELETE FROM people WHERE workspace=? AND id=?", (workspace, m.merged))
+            for row in rows:
+                found[row[0]] = _person(row)
+        return found
 
     @staticmethod
-    def _repoint_memory(ws: _Workspace, m: Merge) -> None:
-        if m.merged not in ws.people:
-            return
-        for other in list(ws.neighbours.get(m.merged, ())):
-            old_pair = canonical_pair(m.merged, other)
-            owners = dict(ws.evidence.get(old_pair, {}))
-            ws.drop_pair(old_pair)
+    def _member_ids(conn: sqlite3.Connection, workspace: str) -> tuple[str, ...]:
+        rows = conn.execute(
+            "SELECT person_id FROM members WHERE workspace=? ORDER BY person_id", (workspace,)
+        )
+        return tuple(pid for (pid,) in rows)
+
+    def _repoint(self, workspace: str, m: Merge) -> set[tuple[str, str]]:
+        """Move a merged person's stored evidence onto the kept person; the pairs touched."""
+        conn = self._conn
+        exists = conn.execute(
+            "SELECT 1 FROM people WHERE workspace=? AND id=?", (workspace, m.merged)
+        ).fetchone()
+        if exists is None:
+            return set()
+        rows = conn.execute(
+            "SELECT a, b, owner, data FROM evidence WHERE workspace=? AND (a=? OR b=?)",
+            (workspace, m.merged, m.merged),
+        ).fetchall()
+        touched: set[tuple[str, str]] = set()
+        for a, b, owner, data in rows:
+            old_pair = (a, b)
+            touched.add(old_pair)
+            conn.execute(
+                "DELETE FROM evidence WHERE workspace=? AND a=? AND b=? AND owner=?",
+                (workspace, a, b, owner),
+            )
+            other = b if a == m.merged else a
             if other == m.kept:
                 continue
             new_pair = canonical_pair(m.kept, other)
-            for e in owners.values():
-                swap = (old_pair[0] == m.merged) != (new_pair[0] == m.kept)
-                ws.put_evidence(new_pair, flip(e) if swap else e)
-        ws.neighbours.pop(m.merged, None)
-        ws.unindex(m.merged)
+            touched.add(new_pair)
+            e = evidence_from_json(owner, data)
+            moved = flip(e) if (old_pair[0] == m.merged) != (new_pair[0] == m.kept) else e
+            conn.execute(
+                "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)",
+                (workspace, *new_pair, owner, interactions_in(moved), evidence_to_json(moved)),
+            )
+        conn.execute("DELETE FROM people WHERE workspace=? AND id=?", (workspace, m.merged))
+        return touched
 
     async def set_sharing(self, workspace: str, person_id: str, sharing: Sharing) -> None:
-        with self._lock:
-            ws = self._ws(workspace)
-            self._conn.execute(
-                "INSERT OR REPLACE INTO members VALUES (?,?,?)",
-                (workspace, person_id, sharing.value),
-            )
-            ws.members[person_id] = sharing
+        await asyncio.to_thread(self._set_sharing, workspace, person_id, sharing)
 
-    async def erase_person(self, workspace: str, person_id: str) -> Erased:
-        with self._lock:
-            ws = self._ws(workspace)
+    def _set_sharing(self, workspace: str, person_id: str, sharing: Sharing) -> None:
+        with self._build_lock(workspace), self._lock:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
+                was = conn.execute(
+                    "SELECT 1 FROM members WHERE workspace=? AND person_id=?",
+                    (workspace, person_id),
+                ).fetchone()
+                conn.execute(
+                    "INSERT OR REPLACE INTO members VALUES (?,?,?)",
+                    (workspace, person_id, sharing.value),
+                )
+                self._bump(workspace, set(), {EVERYTHING} if was is None else set())
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            self._catch_up_locked(workspace)
+
+    async def erase_person(self, workspace: str, person_id: str) -> Erased:
+        return await asyncio.to_thread(self._erase, workspace, person_id)
+
+    def _erase(self, workspace: str, person_id: str) -> Erased:
+        with self._build_lock(workspace), self._lock:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                pairs = conn.execute(
+                    "SELECT DISTINCT a, b FROM evidence WHERE workspace=? AND (a=? OR b=?)",
+                    (workspace, person_id, person_id),
+                ).fetchall()
+                owned = conn.execute(
+                    "SELECT DISTINCT a, b FROM evidence WHERE workspace=? AND owner=?"
+                    " AND a<>? AND b<>?",
+                    (workspace, person_id, person_id, person_id),
+                ).fetchall()
                 n_ev = conn.execute(
                     "DELETE FROM evidence WHERE workspace=? AND (a=? OR b=? OR owner=?)",
                     (workspace, person_id, person_id, person_id),
                 ).rowcount
-                conn.execute(
-                    "DELETE FROM people WHERE workspace=? AND id=?", (workspace, person_id)
+                emptied = sum(
+                    1
+                    for a, b in owned
+                    if conn.execute(
+                        "SELECT 1 FROM evidence WHERE workspace=? AND a=? AND b=? LIMIT 1",
+                        (workspace, a, b),
+                    ).fetchone()
+                    is None
                 )
-                conn.execute(
-                    "DELETE FROM members WHERE workspace=? AND person_id=?", (workspace, person_id)
-                )
-                conn.execute(
-                    "DELETE FROM merges WHERE workspace=? AND (kept=? OR merged=?)",
-                    (workspace, person_id, person_id),
-                )
+                for sql in (
+                    "DELETE FROM people WHERE workspace=?1 AND id=?2",
+                    "DELETE FROM members WHERE workspace=?1 AND person_id=?2",
+                    "DELETE FROM merges WHERE workspace=?1 AND (kept=?2 OR merged=?2)",
+                    # The change log named them too: gone from every file.
+                    "DELETE FROM changes WHERE workspace=?1 AND (a=?2 OR b=?2)",
+                ):
+                    conn.execute(sql, (workspace, person_id))
+                self._bump(workspace, set(), {EVERYTHING})
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
             # Erasure means gone from every file: fold the WAL (which still holds the
-            # pages as they were) into the database and truncate it.
+            # pages as they were) into the database and truncate it, and drop the
+            # saved graphs (their id lists name the person).
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            n_rel = 0
-            for other in list(ws.neighbours.get(person_id, ())):
-                ws.drop_pair(canonical_pair(person_id, other))
-                n_rel += 1
-            # Evidence this person supplied as an owner goes too: it came from their data.
-            for pair in [p for p, owners in ws.evidence.items() if person_id in owners]:
-                owners = ws.evidence[pair]
-                ws.interactions -= interactions_in(owners.pop(person_id))
-                if not owners:
-                    ws.drop_pair(pair)
-                    n_rel += 1
-            ws.neighbours.pop(person_id, None)
-            ws.unindex(person_id)
-            ws.members.pop(person_id, None)
-            ws.merges = {k: m for k, m in ws.merges.items() if person_id not in (m.kept, m.merged)}
-            ws.view = None
-            return Erased(person_id, n_rel, n_ev)
+            shutil.rmtree(self._snapshot_dir(workspace), ignore_errors=True)
+            self._catch_up_locked(workspace)
+            live = self._live.get(workspace)
+            if live is not None:
+                self._save_snapshot(workspace, live, force=True)
+            return Erased(person_id, len(pairs) + emptied, n_ev)
 
     # -- reads -----------------------------------------------------------------
     async def person(self, workspace: str, person_id: str) -> Person | None:
-        return self._ws(workspace).people.get(person_id)
+        return _People(self._reader, workspace).get(person_id)
 
     async def people_by_url(self, workspace: str, url: str) -> list[Person]:
-        ws = self._ws(workspace)
-        return [ws.people[i] for i in sorted(ws.by_url.get(url, ()))]
+        rows = self._reader.conn().execute(
+            f"SELECT {PERSON_COLUMNS} FROM people WHERE workspace=? AND url=? AND url<>''"
+            " ORDER BY id",
+            (workspace, url),
+        )
+        return [_person(row) for row in rows]
 
     async def people_by_email(self, workspace: str, email: str) -> list[Person]:
-        ws = self._ws(workspace)
-        return [ws.people[i] for i in sorted(ws.by_email.get(email, ()))]
+        rows = self._reader.conn().execute(
+            f"SELECT {PERSON_COLUMNS} FROM people WHERE workspace=? AND email=? AND email<>''"
+            " ORDER BY id",
+            (workspace, email),
+        )
+        return [_person(row) for row in rows]
 
     async def people(self, workspace: str) -> list[Person]:
-        return list(self._ws(workspace).people.values())
+        return await asyncio.to_thread(lambda: list(_People(self._reader, workspace).values()))
 
     async def search_people(
         self, workspace: str, text: str, *, limit: int, offset: int = 0
     ) -> list[Person]:
         needle = text.casefold().strip()
-        ws = self._ws(workspace)
-        hits = [
-            p
-            for p in ws.people.values()
-            if not needle
-            or needle in p.name.casefold()
-            or needle in p.company.casefold()
-            or needle in p.position.casefold()
-            or needle in p.email
-            or needle in p.url
-        ]
-        hits.sort(key=lambda p: (not p.name.casefold().startswith(needle), p.name.casefold(), p.id))
-        return hits[offset : offset + limit]
+
+        def run() -> list[Person]:
+            rows = self._reader.conn().execute(
+                f"SELECT {PERSON_COLUMNS} FROM people WHERE workspace=? AND instr(search, ?) > 0"
+                " ORDER BY substr(search, 1, ?) <> ?, substr(search, 1, instr(search || char(10),"
+                " char(10)) - 1), id LIMIT ? OFFSET ?",
+                (workspace, needle, len(needle), needle, limit, offset),
+            )
+            return [_person(row) for row in rows]
+
+        return await asyncio.to_thread(run)
 
     async def people_matching(self, workspace: str, *, company: str, title: str) -> set[str]:
-        return self._ws(workspace).matching(company, title)
+        def run() -> set[str]:
+            rows = self._reader.conn().execute(
+                "SELECT id FROM people WHERE workspace=? AND instr(company_fold, ?) > 0"
+                " AND instr(position_fold, ?) > 0",
+                (workspace, company.casefold().strip(), title.casefold().strip()),
+            )
+            return {pid for (pid,) in rows}
+
+        return await asyncio.to_thread(run)
 
     async def relationship(self, workspace: str, a: str, b: str) -> Relationship | None:
-        return relationship_from(self._ws(workspace).evidence, a, b)
+        if a == b:
+            return None
+        pair = canonical_pair(a, b)
+        owners = _pair_rows(self._reader.conn(), workspace, *pair)
+        if not owners:
+            return None
+        return Relationship(pair[0], pair[1], tuple(owners[o] for o in sorted(owners)))
 
     async def relationships_of(self, workspace: str, person_id: str) -> list[Relationship]:
-        ws = self._ws(workspace)
-        out = []
-        for other in sorted(ws.neighbours.get(person_id, ())):
-            rel = relationship_from(ws.evidence, person_id, other)
-            if rel is not None:
-                out.append(rel)
+        rows = self._reader.conn().execute(
+            "SELECT a, b, owner, data FROM evidence WHERE workspace=? AND a=?"
+            " UNION ALL SELECT a, b, owner, data FROM evidence WHERE workspace=? AND b=?"
+            " ORDER BY a, b, owner",
+            (workspace, person_id, workspace, person_id),
+        )
+        out = [
+            Relationship(a, b, tuple(owners[o] for o in sorted(owners)))
+            for (a, b), owners in _grouped(rows)
+        ]
+        out.sort(key=lambda r: r.b if r.a == person_id else r.a)
         return out
 
     async def members(self, workspace: str) -> list[Member]:
-        ws = self._ws(workspace)
-        return [Member(pid, s) for pid, s in sorted(ws.members.items())]
+        rows = self._reader.conn().execute(
+            "SELECT person_id, sharing FROM members WHERE workspace=? ORDER BY person_id",
+            (workspace,),
+        )
+        return [Member(pid, Sharing(s)) for pid, s in rows]
 
     async def merges(self, workspace: str) -> list[Merge]:
-        return sorted(self._ws(workspace).merges.values(), key=lambda m: (m.kept, m.merged))
+        rows = self._reader.conn().execute(
+            "SELECT kept, merged, reason FROM merges WHERE workspace=? ORDER BY kept, merged",
+            (workspace,),
+        )
+        return [Merge(k, m, r) for k, m, r in rows]
 
     async def stats(self, workspace: str) -> Stats:
-        ws = self._ws(workspace)
-        return Stats(
-            people=len(ws.people),
-            relationships=len(ws.evidence),
-            interactions=ws.interactions,
-            members=len(ws.members),
-            merges=len(ws.merges),
-        )
+        return await asyncio.to_thread(self.stats_excluding, workspace, frozenset())
+
+    def stats_excluding(self, workspace: str, hidden: frozenset[str]) -> Stats:
+        """Counts leaving out the evidence of the ``hidden`` owners (and the people only
+        it shows, members apart); the whole workspace when nothing is hidden."""
+        conn = self._reader.conn()
+        version = self._version(conn, workspace)
+        cache_key = f"{workspace}\0" + "\0".join(sorted(hidden))
+        cached = self._stats.get(cache_key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        owners = sorted(hidden)
+        keep = ""
+        if owners:
+            keep = " AND owner NOT IN (" + ",".join(f"?{k + 2}" for k in range(len(owners))) + ")"
+        args = (workspace, *owners)
+        relationships, interactions = conn.execute(
+            "SELECT count(DISTINCT a || char(0) || b), coalesce(sum(interactions), 0)"
+            f" FROM evidence WHERE workspace=?1{keep}",
+            args,
+        ).fetchone()
+        if owners:
+            shown = (
+                f"SELECT a FROM evidence WHERE workspace=?1{keep}"
+                f" UNION SELECT b FROM evidence WHERE workspace=?1{keep}"
+                " UNION SELECT person_id FROM members WHERE workspace=?1"
+            )
+            (people,) = conn.execute(
+                f"SELECT count(*) FROM people WHERE workspace=?1 AND id IN ({shown})",
+                args,
+            ).fetchone()
+            (merges,) = conn.execute(
+                f"SELECT count(*) FROM merges WHERE workspace=?1 AND kept IN ({shown})"
+                " AND kept IN (SELECT id FROM people WHERE workspace=?1)",
+                args,
+            ).fetchone()
+        else:
+            (people,) = conn.execute(
+                "SELECT count(*) FROM people WHERE workspace=?", (workspace,)
+            ).fetchone()
+            (merges,) = conn.execute(
+                "SELECT count(*) FROM merges WHERE workspace=?", (workspace,)
+            ).fetchone()
+        (members,) = conn.execute(
+            "SELECT count(*) FROM members WHERE workspace=?", (workspace,)
+        ).fetchone()
+        stats = Stats(int(people), int(relationships), int(interactions), int(members), int(merges))
+        if len(self._stats) > 64:
+            self._stats.clear()
+        self._stats[cache_key] = (version, stats)
+        return stats
 
     def use_view_options(self, source: ViewOptionsSource) -> None:
         self._view_options = source
 
+    # -- the planning graph ---------------------------------------------------------
     async def planning_view(self, workspace: str) -> PlanningView:
-        ws = self._ws(workspace)
-        today = self._today()
+        """The graph as of the stored version. A reader never waits long for a write:
+        while this process catches up, the previous graph answers (after a short wait,
+        so a small write is seen by the next question in every process)."""
+        live = self._live.get(workspace)
+        if live is not None and self._current(workspace, live):
+            return live.view
+        task = self._tasks.get(workspace)
+        if task is None or task.done():
+            task = asyncio.ensure_future(asyncio.to_thread(self.catch_up, workspace))
+            self._tasks[workspace] = task
+        if live is None:
+            return await asyncio.shield(task)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), PATCH_WAIT_SECONDS)
+        except TimeoutError:
+            return live.view
+
+    def _current(self, workspace: str, live: _Live) -> bool:
+        return (
+            live.version == self.version(workspace)
+            and live.day == self._today()
+            and live.options == self._options(workspace)
+        )
+
+    def _options(self, workspace: str) -> ViewOptions:
         options = self._view_options(workspace)
-        view = ws.view
-        if view is None or ws.view_day != today or ws.view_options != options:
-            with self._lock:
-                view = build_view(
-                    ws.people,
-                    ws.evidence,
-                    ws.members,
-                    as_of=today,
-                    weights=self._weights,
-                    details=ws.people,
-                    infer_colleagues=options.infer_colleagues,
-                )
-                ws.view, ws.view_day, ws.view_options = view, today, options
-        return view
+        return ViewOptions(
+            infer_colleagues=options.infer_colleagues and self._weights.infer_colleagues
+        )
+
+    def catch_up(self, workspace: str) -> PlanningView:
+        """Bring this process's graph to the stored version (blocking; call off the loop)."""
+        with self._build_lock(workspace):
+            return self._catch_up_locked(workspace)
+
+    def _catch_up_locked(self, workspace: str) -> PlanningView:
+        conn = self._reader.conn()
+        version = self._version(conn, workspace)
+        today = self._today()
+        options = self._options(workspace)
+        live = self._live.get(workspace)
+        if live is None:
+            live = self._from_snapshot(workspace, version, options)
+            if live is not None:
+                # Possibly a day old: the next question starts that day's rebuild while
+                # this graph answers (strengths move little in a day).
+                self._live[workspace] = live
+                return live.view
+        if live is not None and (live.version, live.day, live.options) == (version, today, options):
+            return live.view
+        changes = self._changes(conn, workspace, live.version, version) if live else None
+        started = time.perf_counter()
+        if live is None or changes is None or live.day != today:
+            live = self._build(conn, workspace, version, today, options)
+            kind = "built"
+        else:
+            pairs, people = changes
+            live = self._patch(conn, workspace, live, version, options, pairs, people)
+            kind = "patched"
+        self._live[workspace] = live
+        log.info(
+            "planning graph for %r %s at version %d in %.3f s",
+            workspace,
+            kind,
+            version,
+            time.perf_counter() - started,
+        )
+        self._save_snapshot(workspace, live, force=kind == "built")
+        return live.view
+
+    @staticmethod
+    def _changes(
+        conn: sqlite3.Connection, workspace: str, since: int, until: int
+    ) -> tuple[set[tuple[str, str]], set[str]] | None:
+        """What versions ``since+1 .. until`` touched; None when only a rebuild will do."""
+        if until == since:
+            return set(), set()
+        if until < since:
+            return None
+        rows = conn.execute(
+            "SELECT version, a, b FROM changes WHERE workspace=? AND version>? AND version<=?",
+            (workspace, since, until),
+        ).fetchall()
+        if {v for v, _a, _b in rows} != set(range(since + 1, until + 1)):
+            return None  # the log was pruned (or a version logged nothing): rebuild
+        pairs: set[tuple[str, str]] = set()
+        people: set[str] = set()
+        for _v, a, b in rows:
+            if a == EVERYTHING:
+                return None
+            if b:
+                pairs.add((a, b))
+            else:
+                people.add(a)
+        return pairs, people
+
+    def _view(
+        self,
+        workspace: str,
+        graph: TrustGraph,
+        ids: list[str],
+        members: tuple[str, ...],
+        observed: Observed,
+        companies: Mapping[str, tuple[str, int]],
+        options: ViewOptions,
+    ) -> PlanningView:
+        if len(graph):
+            graph.component(0)  # computed now, in the builder's thread, not in a query
+        team = {
+            (a, b): {TEAM_OWNER: TEAM_EVIDENCE}
+            for i, a in enumerate(members)
+            for b in members[i + 1 :]
+        }
+        people = _People(self._reader, workspace)
+        evidence = _Evidence(self._reader, workspace)
+        names = _Index(self._reader, workspace, "name_key")
+        by_company = _Index(self._reader, workspace, "company_key")
+        return PlanningView(
+            graph,
+            owner_bits_for(members),
+            people,
+            evidence,
+            ImpliedTies(team, evidence, graph, people, companies),
+            names,
+            by_company,
+            options,
+            company_prefix=by_company.starting,
+            usable_ends=lambda allowed: visible_ends(observed, ids, allowed),
+            counts_without=lambda hidden: self.stats_excluding(workspace, hidden),
+        )
+
+    def _implied(
+        self,
+        conn: sqlite3.Connection,
+        workspace: str,
+        index: dict[str, int],
+        n: int,
+        observed: Observed,
+        options: ViewOptions,
+        as_of: date,
+    ) -> Implied:
+        if not options.infer_colleagues:
+            return Implied.none()
+        rows = conn.execute(
+            "SELECT id, company, position FROM people WHERE workspace=? AND company_key<>''",
+            (workspace,),
+        )
+        people = {pid: Person(pid, "", company, position) for pid, company, position in rows}
+        return infer(people, index, observed, n, as_of=as_of, weights=self._weights)
+
+    def _build(
+        self,
+        conn: sqlite3.Connection,
+        workspace: str,
+        version: int,
+        today: date,
+        options: ViewOptions,
+    ) -> _Live:
+        """Everything from the stored rows (first start, new members, erasure, a new day)."""
+        members = self._member_ids(conn, workspace)
+        bits = owner_bits_for(members)
+        ids = [
+            pid for (pid,) in conn.execute("SELECT id FROM people WHERE workspace=?", (workspace,))
+        ]
+        index = {pid: i for i, pid in enumerate(ids)}
+        team_pairs = {(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
+
+        def node(pid: str) -> int:
+            i = index.get(pid)
+            if i is None:
+                i = index[pid] = len(ids)
+                ids.append(pid)
+            return i
+
+        def rows() -> Iterator[tuple[int, int, float, int]]:
+            evidence = conn.execute(
+                "SELECT a, b, owner, data FROM evidence WHERE workspace=? ORDER BY a, b",
+                (workspace,),
+            )
+            for pair, owners in _grouped(evidence):
+                team = pair in team_pairs
+                team_pairs.discard(pair)
+                s, m = tie_of(owners, bits, team=team, as_of=today, weights=self._weights)
+                yield node(pair[0]), node(pair[1]), s, m
+            for a, b in sorted(team_pairs):
+                s, m = tie_of({}, bits, team=True, as_of=today, weights=self._weights)
+                yield node(a), node(b), s, m
+
+        observed = Observed.build(rows())
+        implied = self._implied(conn, workspace, index, len(ids), observed, options, today)
+        graph = compose(ids, index, observed, implied)
+        view = self._view(workspace, graph, ids, members, observed, implied.companies, options)
+        return _Live(version, today, options, members, ids, index, observed, view)
+
+    def _patch(
+        self,
+        conn: sqlite3.Connection,
+        workspace: str,
+        live: _Live,
+        version: int,
+        options: ViewOptions,
+        pairs: set[tuple[str, str]],
+        people: set[str],
+    ) -> _Live:
+        """The graph with only the touched pairs recomputed from their stored evidence."""
+        ids, index = list(live.ids), dict(live.index)
+        members = live.members
+        bits = owner_bits_for(members)
+        member_set = set(members)
+        gone_nodes: list[int] = []
+        for pid in sorted(people):
+            exists = conn.execute(
+                "SELECT 1 FROM people WHERE workspace=? AND id=?", (workspace, pid)
+            ).fetchone()
+            if exists and pid not in index:
+                index[pid] = len(ids)
+                ids.append(pid)
+            elif not exists and pid in index:
+                gone_nodes.append(index.pop(pid))
+        gone: list[tuple[int, int]] = []
+        new: list[tuple[int, int, float, int]] = []
+        for a, b in sorted(pairs):
+            owners = _pair_rows(conn, workspace, a, b)
+            team = a in member_set and b in member_set
+            i, j = index.get(a), index.get(b)
+            if not owners and not team:
+                if i is not None and j is not None:
+                    gone.append((i, j))
+                continue
+            for pid in (a, b):
+                if pid not in index:
+                    index[pid] = len(ids)
+                    ids.append(pid)
+            s, m = tie_of(owners, bits, team=team, as_of=live.day, weights=self._weights)
+            new.append((index[a], index[b], s, m))
+        observed = live.observed.patched(gone, new)
+        if gone_nodes:
+            dead = np.asarray(gone_nodes, dtype=np.int64)
+            keep = ~(np.isin(observed.lo, dead) | np.isin(observed.hi, dead))
+            observed = Observed(
+                observed.key[keep], observed.strength[keep], observed.mid[keep], observed.table
+            )
+            for i in gone_nodes:
+                ids[i] = ""  # the slot stays (ints are stable); the id does not
+        implied = self._implied(conn, workspace, index, len(ids), observed, options, live.day)
+        graph = compose(ids, index, observed, implied)
+        view = self._view(workspace, graph, ids, members, observed, implied.companies, options)
+        return _Live(version, live.day, options, members, ids, index, observed, view)
+
+    # -- snapshots ----------------------------------------------------------------
+    def _snapshot_dir(self, workspace: str) -> Path:
+        name = hashlib.blake2b(workspace.encode(), digest_size=10).hexdigest()
+        return self._snapshots / name
+
+    def _snapshot_key(self, version: int, options: ViewOptions) -> str:
+        return f"v{version}|infer={options.infer_colleagues}|w={self._weights_key}"
+
+    def _save_snapshot(self, workspace: str, live: _Live, *, force: bool) -> None:
+        """Save ``live`` (at most every few seconds for patches; never a stale one)."""
+        now = time.monotonic()
+        if not force and now - self._saved_at.get(workspace, 0.0) < SNAPSHOT_SAVE_INTERVAL:
+            return
+        try:
+            if self._version(self._reader.conn(), workspace) != live.version:
+                return  # another process moved on: its graph is the one worth keeping
+            obs = live.observed
+            implied = live.view.implied
+            companies = implied.companies if isinstance(implied, ImpliedTies) else {}
+            snapshot.save(
+                live.view.graph,
+                self._snapshot_dir(workspace),
+                self._snapshot_key(live.version, live.options),
+                extra={"obs_key": obs.key, "obs_strength": obs.strength, "obs_mid": obs.mid},
+                meta={
+                    "day": live.day.isoformat(),
+                    "members": list(live.members),
+                    "obs_masks": [format(m, "x") for m in obs.table],
+                    "companies": {k: list(v) for k, v in companies.items()},
+                    "ids": len(live.ids),
+                },
+            )
+            self._saved_at[workspace] = now
+        except (OSError, sqlite3.Error, ValueError) as exc:
+            log.warning("could not save the planning snapshot for %r: %s", workspace, exc)
+
+    def _from_snapshot(self, workspace: str, version: int, options: ViewOptions) -> _Live | None:
+        found = snapshot.load_bundle(
+            self._snapshot_dir(workspace), self._snapshot_key(version, options)
+        )
+        if found is None:
+            return None
+        graph, arrays, meta = found
+        try:
+            members = tuple(str(m) for m in meta["members"])
+            conn = self._reader.conn()
+            if members != self._member_ids(conn, workspace):
+                return None
+            table = [int(m, 16) for m in meta["obs_masks"]]
+            observed = Observed(
+                np.asarray(arrays["obs_key"]),
+                np.asarray(arrays["obs_strength"]),
+                np.asarray(arrays["obs_mid"], dtype=np.int32),
+                table,
+            )
+            if len(observed.mid) and int(observed.mid.max()) >= len(table):
+                return None
+            companies = {str(k): (str(v[0]), int(v[1])) for k, v in meta["companies"].items()}
+            day = date.fromisoformat(meta["day"])
+        except (KeyError, ValueError, TypeError, IndexError):
+            return None
+        view = self._view(workspace, graph, graph.ids, members, observed, companies, options)
+        log.info("planning graph for %r loaded from its snapshot (version %d)", workspace, version)
+        return _Live(version, day, options, members, graph.ids, graph.index, observed, view)

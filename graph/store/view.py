@@ -183,6 +183,15 @@ class ImpliedTies(Mapping[tuple[str, str], Mapping[str, Evidence]]):
         self._details = details
         self._companies = companies
 
+    @property
+    def team(self) -> Mapping[tuple[str, str], Mapping[str, Evidence]]:
+        return self._team
+
+    @property
+    def companies(self) -> Mapping[str, tuple[str, int]]:
+        """Company key -> (name as spelt, people there) of the inferred ties."""
+        return self._companies
+
     def __getitem__(self, pair: tuple[str, str]) -> Mapping[str, Evidence]:
         team = self._team.get(pair)
         if team is not None:

@@ -1,0 +1,343 @@
+"""The embedded store's planning graph across writes, restarts and processes (issue 19).
+
+- A graph patched write by write equals one built from scratch from the same rows
+  (every tie's strength and owner mask, inferred colleague ties included), through
+  imports, merges, new members, sharing changes and erasures.
+- A restart memory-maps the saved snapshot; a stale, truncated, corrupt or foreign
+  snapshot is rebuilt, never used.
+- A write in another process (another store on the same file, a CLI import, another
+  server worker) is seen by the next question.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graph.model import (
+    Evidence,
+    ImportBatch,
+    Member,
+    Merge,
+    Person,
+    Relationship,
+    Sharing,
+    canonical_pair,
+)
+from graph.store.embedded import EmbeddedStore
+from services.appdb import AppDB
+from tests.conftest import TODAY
+from tests.e2e.http_server import free_port
+
+COMPANIES = ["Acme", "Acme, Inc.", "Globex", "Initech", "", "Umbrella"]
+
+
+def _ties(store: EmbeddedStore, workspace: str = "w") -> dict[tuple[str, str], tuple[float, int]]:
+    view = asyncio.run(store.planning_view(workspace))
+    return {canonical_pair(u, v): (round(s, 12), m) for u, v, s, m in view.graph.edges() if u and v}
+
+
+def _store(path: Path, snapshots: Path | None = None) -> EmbeddedStore:
+    return EmbeddedStore(path, today=lambda: TODAY, snapshots=snapshots)
+
+
+def _random_batch(rng: random.Random, people: list[str], owners: list[str]) -> ImportBatch:
+    persons = [
+        Person(
+            pid,
+            f"Name {pid}",
+            company=rng.choice(COMPANIES),
+            position=rng.choice(["Engineer", "Student", "VP Sales", ""]),
+        )
+        for pid in rng.sample(people, k=rng.randint(1, 8))
+    ]
+    rels = []
+    for _ in range(rng.randint(1, 12)):
+        a, b = rng.sample(people, 2)
+        x, y = canonical_pair(a, b)
+        owner = rng.choice(owners)
+        rels.append(
+            Relationship(
+                x,
+                y,
+                (
+                    Evidence(
+                        owner=owner,
+                        messages_ab=rng.randint(0, 20),
+                        messages_ba=rng.randint(0, 20),
+                        last_contact=datetime(2026, rng.randint(1, 10), 1),
+                        rating=rng.choice([None, 0.3, 0.8]),
+                    ),
+                ),
+            )
+        )
+    named = {p.id for p in persons} | {e for r in rels for e in (r.a, r.b)}
+    persons += [Person(pid, f"Name {pid}") for pid in sorted(named - {p.id for p in persons})]
+    return ImportBatch(people=persons, relationships=rels)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_graph_patched_write_by_write_equals_one_built_from_scratch(
+    tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    people = [f"p{i:02}" for i in range(24)]
+    owners = ["m0", "m1", "file.csv"]
+    live = _store(tmp_path / "db.sqlite", tmp_path / "snaps-live")
+    members = [Person("m0", "Member Zero"), Person("m1", "Member One")]
+    asyncio.run(
+        live.apply(
+            "w",
+            ImportBatch(
+                people=members,
+                members=[Member("m0", Sharing.FULL), Member("m1", Sharing.PATHS)],
+            ),
+        )
+    )
+    _ties(live)  # loaded: every later write patches it
+    for step in range(10):
+        action = rng.random()
+        if action < 0.65:
+            asyncio.run(live.apply("w", _random_batch(rng, [*people, "m0", "m1"], owners)))
+        elif action < 0.75:
+            kept, merged = rng.sample(people, 2)
+            batch = ImportBatch(
+                people=[Person(kept, f"Name {kept}")], merges=[Merge(kept, merged, "same url")]
+            )
+            asyncio.run(live.apply("w", batch))
+        elif action < 0.85:
+            asyncio.run(live.erase_person("w", rng.choice(people)))
+        elif action < 0.92:
+            pid = f"m{step + 2}"
+            batch = ImportBatch(
+                people=[Person(pid, f"Member {pid}")], members=[Member(pid, Sharing.FULL)]
+            )
+            asyncio.run(live.apply("w", batch))
+        else:
+            asyncio.run(live.set_sharing("w", "m1", rng.choice(list(Sharing))))
+        patched = _ties(live)
+        fresh = _store(tmp_path / "db.sqlite", tmp_path / f"snaps-fresh-{step}")
+        assert patched == _ties(fresh), f"step {step}"
+        asyncio.run(fresh.close())
+    asyncio.run(live.close())
+
+
+def _team(tmp_path: Path) -> Path:
+    db = tmp_path / "db.sqlite"
+    store = _store(db)
+    batch = ImportBatch(
+        people=[
+            Person(f"p{i}", f"Person {i}", company="Acme" if i % 3 else "Globex") for i in range(30)
+        ],
+        relationships=[
+            Relationship(
+                *canonical_pair(f"p{i}", f"p{(i * 7 + 1) % 30}"),
+                (Evidence(owner="me", rating=0.6),),
+            )
+            for i in range(30)
+            if i != (i * 7 + 1) % 30
+        ],
+    )
+    asyncio.run(store.apply("w", batch))
+    _ties(store)
+    asyncio.run(store.close())  # saves the snapshot
+    return db
+
+
+def _snapshot_dirs(db: Path) -> list[Path]:
+    root = db.with_name(db.stem + ".snapshots")
+    return [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+
+
+def _loaded_from_snapshot(caplog: pytest.LogCaptureFixture) -> bool:
+    return any("loaded from its snapshot" in r.getMessage() for r in caplog.records)
+
+
+def test_a_restart_maps_the_saved_graph_instead_of_rebuilding(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = _team(tmp_path)
+    expected = _ties(_store(db, tmp_path / "elsewhere"))
+    caplog.set_level("INFO", logger="graph.store.embedded")
+    store = _store(db)
+    assert _ties(store) == expected
+    assert _loaded_from_snapshot(caplog)
+    asyncio.run(store.close())
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip-a-byte", "foreign", "stale", "garbage"])
+def test_a_damaged_or_stale_snapshot_is_rebuilt_never_used(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str
+) -> None:
+    db = _team(tmp_path)
+    (snap,) = _snapshot_dirs(db)
+    expected = _ties(_store(db, tmp_path / "elsewhere"))
+    if damage == "truncate":
+        path = snap / "nbr.npy"
+        path.write_bytes(path.read_bytes()[:-8])
+    elif damage == "flip-a-byte":
+        path = snap / "strength_.npy"
+        data = bytearray(path.read_bytes())
+        data[-3] ^= 0xFF
+        path.write_bytes(bytes(data))
+    elif damage == "foreign":
+        other = _team(tmp_path / "other")  # another database's snapshot, same workspace name
+        shutil.rmtree(snap)
+        shutil.copytree(_snapshot_dirs(other)[0], snap)
+        manifest = json.loads((snap / "manifest.json").read_text())
+        manifest["key"] = manifest["key"].replace("v1|", "v7|")
+        (snap / "manifest.json").write_text(json.dumps(manifest))
+    elif damage == "stale":
+        writer = _store(db, tmp_path / "writer-snaps")  # a write the snapshot never saw
+        extra = Relationship("p0", "p9", (Evidence(owner="me", rating=0.95),))
+        asyncio.run(writer.apply("w", ImportBatch(relationships=[extra])))
+        asyncio.run(writer.close())
+        expected = _ties(_store(db, tmp_path / "elsewhere-2"))
+        assert expected[("p0", "p9")][0] > 0.5
+    else:
+        (snap / "manifest.json").write_text("{not json")
+    caplog.set_level("INFO", logger="graph.store.embedded")
+    store = _store(db)
+    assert _ties(store) == expected
+    assert not _loaded_from_snapshot(caplog)
+    asyncio.run(store.close())
+    caplog.clear()
+    again = _store(db)  # the rebuilt graph was saved in its place and is used next time
+    assert _ties(again) == expected
+    assert _loaded_from_snapshot(caplog)
+    asyncio.run(again.close())
+
+
+def test_a_write_from_another_process_is_seen_by_the_next_question(tmp_path: Path) -> None:
+    db = _team(tmp_path)
+    reader = _store(db)
+    before = _ties(reader)
+    assert ("p0", "p2") not in before
+    code = (
+        "import asyncio, sys\n"
+        "from datetime import date\n"
+        "from graph.model import Evidence, ImportBatch, Relationship\n"
+        "from graph.store.embedded import EmbeddedStore\n"
+        "s = EmbeddedStore(__import__('pathlib').Path(sys.argv[1]), today=lambda: date(2026, 11, 1))\n"
+        "r = Relationship('p0', 'p2', (Evidence(owner='me', rating=0.9),))\n"
+        "asyncio.run(s.apply('w', ImportBatch(relationships=[r])))\n"
+        "asyncio.run(s.close())\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(db)], check=True, cwd=Path(__file__).parents[2])
+    after = _ties(reader)
+    assert ("p0", "p2") in after
+    assert {k: v for k, v in after.items() if k != ("p0", "p2")}.keys() >= before.keys()
+    asyncio.run(reader.close())
+
+
+@pytest.fixture
+def two_workers(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
+    """``warmintro serve --workers 2`` on the embedded backend; yields (url, key, data dir)."""
+    db = AppDB(tmp_path / "app.db")
+    db.create_workspace("team")
+    key = db.create_key("team", None)
+    db.close()
+    env = {
+        **os.environ,
+        "WARMINTRO_BACKEND": "embedded",
+        "WARMINTRO_DATA_DIR": str(tmp_path),
+        "WARMINTRO_WORKSPACE": "team",
+        "WARMINTRO_RATE_LIMIT_PER_MINUTE": "0",
+    }
+    cli = Path(sys.executable).parent / "warmintro"
+    port = free_port()
+    log = (tmp_path / "server.log").open("w")  # a pipe nobody reads would fill and block
+    server = subprocess.Popen(
+        [str(cli), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180  # two processes importing numba on a loaded machine
+        while True:
+            try:
+                if httpx.get(url + "/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                log.flush()
+                tail = (tmp_path / "server.log").read_text()[-2000:]
+                pytest.fail(f"the two-worker server did not come up: {tail}")
+            time.sleep(0.2)
+        yield url, key, tmp_path
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _path(data: dict[str, object]) -> tuple[object, ...]:
+    found = data["trustedPath"]
+    assert isinstance(found, dict)
+    return (found["__typename"], round(found["probability"], 9), found["hops"])
+
+
+PATH = '{ trustedPath(from: "a", to: "c") { __typename ... on Path { probability hops } } }'
+
+
+def test_a_write_through_one_worker_is_seen_by_every_worker(
+    two_workers: tuple[str, str, Path],
+) -> None:
+    url, key, data = two_workers
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as client:
+
+        def gql(query: str) -> dict[str, object]:
+            # A fresh connection per request lets the kernel spread them over both workers.
+            r = client.post("/graphql", json={"query": query}, headers={"Connection": "close"})
+            assert r.status_code == 200, r.text
+            found: dict[str, object] = r.json()["data"]
+            return found
+
+        for pid in "abc":
+            gql(
+                f'mutation {{ upsertPerson(person: {{id: "{pid}", name: "Person {pid}"}}) {{ __typename }} }}'
+            )
+        gql('mutation { upsertRelationship(a: "a", b: "b", rating: 0.9) { __typename } }')
+        for _ in range(6):
+            assert gql(PATH)["trustedPath"] == {"__typename": "NoPath"}
+        gql('mutation { upsertRelationship(a: "b", b: "c", rating: 0.8) { __typename } }')
+        for _ in range(8):  # whichever worker answers, it sees the new tie
+            assert gql(PATH)["trustedPath"] == {
+                "__typename": "Path",
+                "probability": 0.72,
+                "hops": 2,
+            }
+
+        # A CLI import into the same data dir while the server runs: no restart needed.
+        edges = data / "more.csv"
+        edges.write_text("source,target,strength\nc,d,0.5\n")
+        env = {**os.environ, "WARMINTRO_DATA_DIR": str(data), "WARMINTRO_WORKSPACE": "team"}
+        cli = Path(sys.executable).parent / "warmintro"
+        done = subprocess.run(
+            [str(cli), "import", "edges", str(edges)],
+            check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        query = PATH.replace('to: "c"', 'to: "d"')
+        for _ in range(8):
+            assert _path(gql(query)) == ("Path", 0.36, 3)
