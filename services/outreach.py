@@ -44,6 +44,8 @@ class DraftView:
 
 
 TONES = ("warm", "formal", "brief")
+NEUTRAL = IntroducerAdjustment()
+"""What the history says of someone it never names: nothing."""
 
 MUCH_WARMER = 2.0
 """A route through an introducer is offered beside a direct note when its probability is
@@ -127,9 +129,17 @@ class Outreach:
             )
         history = self.appdb.intro_requests(viewer.workspace)
         now = _now()
+        # Only people the history names as introducers can be adjusted; everyone else
+        # gets the neutral adjustment. When none of them is adjusted either, the
+        # ranking needs no hook, and without one it runs compiled (graph.kernels).
+        adjusted = {
+            who: adj
+            for who in {r.introducer for r in history}
+            if (adj := introducer_adjustment(who, history, now=now, policy=self.policy)) != NEUTRAL
+        }
 
         def penalty(introducer: str) -> IntroducerAdjustment:
-            return introducer_adjustment(introducer, history, now=now, policy=self.policy)
+            return adjusted.get(introducer, NEUTRAL)
 
         return await self.planner.introducers(
             viewer,
@@ -138,7 +148,7 @@ class Outreach:
             limit=limit,
             max_hops=max_hops,
             avoid=avoid,
-            penalty=penalty,
+            penalty=penalty if adjusted else None,
         )
 
     async def _known(self, viewer: Viewer, ref: str) -> bool:

@@ -66,6 +66,35 @@ the event loop from answering anything. Forking the server (copy-on-write, the v
 out of the GC's sight) costs 2-4 ms at 150 MB."""
 
 
+IN_LOOP_EXPANSIONS = 128
+"""Expansions a budgeted search may make on the event loop itself before it is handed to
+a worker thread. On the 1M-tie pooled team (scripts/bench_http_team.py) a trustedPath
+search makes at most ~80 (p50 4), well under a millisecond of compiled code: less than
+the hop to a thread and back costs the server per request. A search past this (an
+introducers ranking makes ~450-600; a pure-Python one, ~10 us each) moves to a thread
+(and past IN_THREAD_EXPANSIONS to a child process) as before, so a request holds the
+loop for about a millisecond at most."""
+
+
+class _NeedsThread(Exception):
+    """The search needs more expansions than the event loop may give it."""
+
+
+def on_loop(search: Callable[[algorithms.Budget | None], T], budget: algorithms.Budget) -> T:
+    """``search`` within IN_LOOP_EXPANSIONS of ``budget``; ``_NeedsThread`` (the trial's
+    expansions charged) when it would need more."""
+    trial = algorithms.Budget(min(IN_LOOP_EXPANSIONS, budget.allowance()))
+    try:
+        found = search(trial)
+    except QueryTooExpensive:
+        if trial.total >= budget.left:  # the trial was all the request had left
+            raise QueryTooExpensive(budget.total) from None
+        budget.charge(trial.total)
+        raise _NeedsThread from None
+    budget.charge(trial.total - trial.left)
+    return found
+
+
 def run_search(
     search: Callable[[algorithms.Budget | None], T], budget: algorithms.Budget | None
 ) -> T:
@@ -198,14 +227,20 @@ class Planner:
         self._slots: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
 
     async def _plan(self, search: Callable[[algorithms.Budget | None], T]) -> T:
-        """Run a pure search in a worker thread, at most ``planning_threads`` at once,
-        so the event loop keeps answering (health checks, other keys) meanwhile.
+        """Run a pure search: a short one on the event loop (IN_LOOP_EXPANSIONS), a
+        longer one in a worker thread, at most ``planning_threads`` at once, so the
+        event loop keeps answering (health checks, other keys) meanwhile.
 
         The search gets the request's expansion budget; when the request is cancelled
         (its timeout), the budget's ``stop`` flag makes the thread give up within
         about a thousand expansions instead of running on unseen.
         """
         budget = PLANNING_BUDGET.get()
+        if budget is not None:
+            try:
+                return on_loop(search, budget)
+            except _NeedsThread:
+                pass
         loop = asyncio.get_running_loop()
         if self._slots is None or self._slots[0] is not loop:
             self._slots = (loop, anyio.CapacityLimiter(self.planning_threads))

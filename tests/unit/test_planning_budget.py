@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -12,7 +13,13 @@ from graph.algorithms import Budget
 from graph.errors import NoPath, NoPathReason, QueryTooExpensive
 from graph.trustgraph import TrustGraph
 from services.access import Viewer
-from services.planner import IN_THREAD_EXPANSIONS, PLANNING_BUDGET, Planner, run_search
+from services.planner import (
+    IN_LOOP_EXPANSIONS,
+    IN_THREAD_EXPANSIONS,
+    PLANNING_BUDGET,
+    Planner,
+    run_search,
+)
 from tests.conftest import small_network
 
 
@@ -87,3 +94,27 @@ async def test_one_search_failing_does_not_stop_the_next_of_the_request(
     finally:
         PLANNING_BUDGET.reset(token)
     assert found.people[-1].id == "cy"
+
+
+async def test_short_searches_run_on_the_loop_longer_ones_in_a_thread(planner: Planner) -> None:
+    def needs_here(expansions: int) -> Callable[[Budget | None], int]:
+        def search(budget: Budget | None) -> int:
+            assert budget is not None
+            if budget.left < expansions:
+                raise QueryTooExpensive(budget.total)
+            budget.charge(expansions)
+            return threading.get_ident()
+
+        return search
+
+    budget = Budget(30_000)
+    token = PLANNING_BUDGET.set(budget)
+    try:
+        assert await planner._plan(needs_here(10)) == threading.get_ident()
+        assert budget.left == 30_000 - 10
+        elsewhere = await planner._plan(needs_here(IN_LOOP_EXPANSIONS + 10))
+    finally:
+        PLANNING_BUDGET.reset(token)
+    assert elsewhere != threading.get_ident()
+    # The loop's trial is charged too: a request cannot retry its way past its budget.
+    assert budget.left == 30_000 - 10 - IN_LOOP_EXPANSIONS - (IN_LOOP_EXPANSIONS + 10)
