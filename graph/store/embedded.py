@@ -476,6 +476,7 @@ class EmbeddedStore:
         self._tasks: dict[str, asyncio.Future[PlanningView]] = {}
         self._saved_at: dict[str, float] = {}
         self._stats: dict[str, tuple[int, Stats]] = {}
+        self._members: dict[str, tuple[int, tuple[Member, ...]]] = {}
         self._view_options: ViewOptionsSource = default_view_options
         self._closed = False
 
@@ -809,11 +810,19 @@ class EmbeddedStore:
         return out
 
     async def members(self, workspace: str) -> list[Member]:
-        rows = self._reader.conn().execute(
+        """Read on every request (sharing rules): cached per stored version."""
+        conn = self._reader.conn()
+        version = self._version(conn, workspace)
+        hit = self._members.get(workspace)
+        if hit is not None and hit[0] == version:
+            return list(hit[1])
+        rows = conn.execute(
             "SELECT person_id, sharing FROM members WHERE workspace=? ORDER BY person_id",
             (workspace,),
         )
-        return [Member(pid, Sharing(s)) for pid, s in rows]
+        found = tuple(Member(pid, Sharing(s)) for pid, s in rows)
+        self._members[workspace] = (version, found)
+        return list(found)
 
     async def merges(self, workspace: str) -> list[Merge]:
         rows = self._reader.conn().execute(
