@@ -12,9 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from graph.algorithms import IntroducerAdjustment
 from graph.errors import Forbidden, InvalidInput, PersonNotFound, WarmintroError
-from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
+from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustments
 from graph.model import DEFAULT_MAX_HOPS, Person, Relationship
 from graph.paths import IntroducerList, IntroducerView
 from outreach.lint import LintResult, lint_outreach
@@ -126,11 +125,7 @@ class Outreach:
                 max_hops=max_hops,
             )
         history = self.appdb.intro_requests(viewer.workspace)
-        now = _now()
-
-        def penalty(introducer: str) -> IntroducerAdjustment:
-            return introducer_adjustment(introducer, history, now=now, policy=self.policy)
-
+        penalty = introducer_adjustments(history, now=_now(), policy=self.policy)
         return await self.planner.introducers(
             viewer,
             to_ref,
