@@ -176,8 +176,14 @@ def _make_path(g: TrustGraph, idxs: list[int]) -> TrustedPath:
             continue
         seen[i] = len(out)
         out.append(i)
-    strengths = tuple(g.edge_strength(a, b) for a, b in itertools.pairwise(out))
-    return TrustedPath(tuple(g.ids[i] for i in out), strengths, math.prod(strengths))
+    from graph import kernels
+
+    found = kernels.path_strengths(g.ptr, g.nbr, g.byid, g.strength_, np.asarray(out))
+    strengths = tuple(found.tolist())
+    if not all(x > 0.0 for x in strengths):  # NaN: no tie between two consecutive nodes
+        raise KeyError(out)
+    ids = g.ids
+    return TrustedPath(tuple([ids[i] for i in out]), strengths, math.prod(strengths))
 
 
 FAR = 127
@@ -194,6 +200,11 @@ class _Ball:
     member viewer than for an admin.) Built by a compiled breadth-first search
     (:func:`graph.kernels.ball`); a layer that would read more than
     ``BALL_BUDGET`` edges is not built (the bound is then weaker).
+
+    ``dist`` comes from a per-thread pool (a fresh array the size of the graph
+    cost more than a small ball's search); :meth:`release` cleans it and hands it
+    back once the searches are done with the ball. A ball never released is
+    simply collected.
     """
 
     __slots__ = ("dist", "nodes", "off", "radius")
@@ -204,6 +215,12 @@ class _Ball:
         from graph import kernels
 
         vis = g.visible_array(mask)
+        n = len(g.ptr) - 1
+        pool: list[npt.NDArray[np.int8]] | None = getattr(_local, "dists", None)
+        if pool is None:
+            pool = _local.dists = []
+        while pool and len(pool[-1]) < n:
+            pool.pop()  # from a smaller graph
         dist, nodes, off = kernels.ball(
             g.ptr,
             g.nbr,
@@ -213,11 +230,19 @@ class _Ball:
             np.fromiter(starts, dtype=np.int64),
             radius,
             BALL_BUDGET,
+            pool.pop() if pool else np.full(n, FAR, dtype=np.int8),
         )
         self.dist: npt.NDArray[np.int8] = dist
         self.nodes: npt.NDArray[np.int64] = nodes  # nearest layer first
         self.off: npt.NDArray[np.int64] = off  # off[r]: how many lie within r hops
         self.radius = len(off) - 1
+
+    def release(self) -> None:
+        """Clean ``dist`` and give it back to this thread's pool (the ball is done)."""
+        self.dist[self.nodes] = FAR
+        pool: list[npt.NDArray[np.int8]] = getattr(_local, "dists", [])
+        if len(pool) < 4:
+            pool.append(self.dist)
 
     def sorted_nodes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The ball's nodes, nearest layer first, and how many lie within r hops."""
@@ -317,8 +342,38 @@ def _best(
     intermediate (starting at it would be at least as good).
     """
     src_ball, tgt_ball = _Ball(g, sources, 2, flt.mask), _Ball(g, [target], 2, flt.mask)
-    if not _maybe_within(src_ball, tgt_ball, max_hops):
-        return None
+    try:
+        if not _maybe_within(src_ball, tgt_ball, max_hops):
+            return None
+        return _best_in_balls(
+            g,
+            sources,
+            target,
+            max_hops,
+            flt,
+            banned_nodes,
+            banned_edges,
+            budget,
+            src_ball,
+            tgt_ball,
+        )
+    finally:
+        src_ball.release()
+        tgt_ball.release()
+
+
+def _best_in_balls(
+    g: TrustGraph,
+    sources: list[int],
+    target: int,
+    max_hops: int,
+    flt: _Filter,
+    banned_nodes: frozenset[int],
+    banned_edges: frozenset[tuple[int, int]],
+    budget: Budget | None,
+    src_ball: _Ball,
+    tgt_ball: _Ball,
+) -> tuple[float, list[int]] | None:
     from graph import kernels  # numba: loaded with the first graph, not on import
 
     allow = budget.allowance() if budget else UNLIMITED
@@ -375,33 +430,25 @@ def _within_hops(
     g: TrustGraph, sources: list[int], target: int, max_hops: int | None, mask: int | None
 ) -> bool:
     """Bidirectional breadth-first search: is ``target`` within ``max_hops`` (None:
-    any number) of a source, using only edges the mask allows?"""
-    if target in sources:
-        return True
-    n = len(g.ptr) - 1
-    seen_s, seen_t = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    front_s = np.asarray(sources, dtype=np.int64)
-    front_t = np.asarray([target], dtype=np.int64)
-    seen_s[front_s] = True
-    seen_t[front_t] = True
-    hops = 0
-    while max_hops is None or hops < max_hops:
-        # Grow the side whose next layer reads fewer edges.
-        grow_s = g.row_lengths(front_s) <= g.row_lengths(front_t)
-        seen, other, front = (seen_s, seen_t, front_s) if grow_s else (seen_t, seen_s, front_t)
-        reached, _ = g.gather(front, mask)
-        nxt = np.unique(reached[~seen[reached]])
-        if not len(nxt):
-            return False
-        if other[nxt].any():
-            return True
-        seen[nxt] = True
-        if grow_s:
-            front_s = nxt
-        else:
-            front_t = nxt
-        hops += 1
-    return False
+    any number) of a source, using only edges the mask allows? Compiled
+    (:func:`graph.kernels.within_hops`): on random pairs, most of which have no
+    path, the no-path reason was most of a query's time."""
+    from graph import kernels
+
+    vis = g.visible_array(mask)
+    return bool(
+        kernels.within_hops(
+            _scratch(len(g.ptr) - 1),
+            g.ptr,
+            g.nbr,
+            g.mid,
+            _ALL_VISIBLE if vis is None else vis,
+            vis is not None,
+            np.asarray(sources, dtype=np.int64),
+            target,
+            -1 if max_hops is None else max_hops,
+        )
+    )
 
 
 def _no_path_reason(
@@ -502,10 +549,14 @@ def most_trusted_path(
     # than the bidirectional search, which Yen's spur searches still use).
     src_ball, tgt_ball = _Ball(g, src, 2, flt.mask), _Ball(g, [tgt], 2, flt.mask)
     found = []
-    if _maybe_within(src_ball, tgt_ball, max_hops):
-        found = _via_first_hops_compiled(
-            g, src, tgt, max_hops, flt, 1, True, budget, src_ball=src_ball
-        )
+    try:
+        if _maybe_within(src_ball, tgt_ball, max_hops):
+            found = _via_first_hops_compiled(
+                g, src, tgt, max_hops, flt, 1, True, budget, src_ball=src_ball
+            )
+    finally:
+        src_ball.release()
+        tgt_ball.release()
     if not found:
         raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
     return _make_path(g, found[0][1])
@@ -619,9 +670,15 @@ def _via_first_hops_compiled(
     from graph import kernels
 
     allow = budget.allowance() if budget else UNLIMITED
-    vis = g.visible_array(flt.mask)
     if src_ball is None:
-        src_ball = _Ball(g, src, 2, flt.mask)
+        ball = _Ball(g, src, 2, flt.mask)
+        try:
+            return _via_first_hops_compiled(
+                g, src, tgt, max_hops, flt, k, include_target, budget, ball, penalties, slack
+            )
+        finally:
+            ball.release()
+    vis = g.visible_array(flt.mask)
     status, spent, nodes, scores, _hops, vias, trace, offsets = kernels.first_hop_search(
         _scratch(len(g.ptr) - 1),
         g.ptr,
@@ -634,18 +691,13 @@ def _via_first_hops_compiled(
         tgt,
         max_hops,
         flt.max_cost,
-        np.fromiter(flt.blocked, dtype=np.int64),
+        np.fromiter(flt.blocked, dtype=np.int64, count=len(flt.blocked)),
         src_ball.dist,
         src_ball.radius,
         k,
         include_target,
         allow,
-        np.fromiter(penalties or (), dtype=np.int64, count=len(penalties or ())),
-        np.fromiter(
-            (math.log(m) for m in (penalties or {}).values()),
-            dtype=np.float64,
-            count=len(penalties or ()),
-        ),
+        *_penalty_arrays(penalties),
         slack,
     )
     if status == kernels.OVER_BUDGET:
@@ -653,9 +705,23 @@ def _via_first_hops_compiled(
     if budget is not None:
         budget.charge(spent)
     ids = g.ids
-    found = sorted(range(len(nodes)), key=lambda i: (float(scores[i]), ids[int(nodes[i])]))[:k]
+    score_l, node_l, via_l = scores.tolist(), nodes.tolist(), vias.tolist()
+    found = sorted(range(len(node_l)), key=lambda i: (score_l[i], ids[node_l[i]]))[:k]
     flat, off = trace.tolist(), offsets.tolist()
-    return [(float(scores[i]), [int(vias[i]), *flat[off[i] : off[i + 1]]]) for i in found]
+    return [(score_l[i], [via_l[i], *flat[off[i] : off[i + 1]]]) for i in found]
+
+
+_NO_NODES = np.zeros(0, dtype=np.int64)
+_NO_LOGS = np.zeros(0, dtype=np.float64)
+
+
+def _penalty_arrays(penalties: dict[int, float] | None) -> tuple[Any, Any]:
+    """First hops with a multiplier other than 1x, and the ``ln`` of each."""
+    if not penalties:
+        return _NO_NODES, _NO_LOGS
+    nodes = np.fromiter(penalties, dtype=np.int64, count=len(penalties))
+    logs = np.array([math.log(m) for m in penalties.values()], dtype=np.float64)
+    return nodes, logs
 
 
 def alternative_paths(
@@ -922,7 +988,10 @@ def reach(
         return out
     near = _Ball(g, wanted, 1, flt.mask)
     if USE_KERNELS:
-        return _reach_compiled(g, src, blocked, near, max_hops, limit, flt, budget)
+        try:
+            return _reach_compiled(g, src, blocked, near, max_hops, limit, flt, budget)
+        finally:
+            near.release()
     side = _Side(src)
     done: set[int] = set()
     vis, max_cost = flt.visible, flt.max_cost

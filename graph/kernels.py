@@ -63,13 +63,13 @@ def ball(
     starts: Any,
     radius: int,
     budget: int,
+    dist: Any,
 ) -> Any:
     """Breadth-first layers from ``starts`` over visible edges, up to ``radius``:
     (hop distance per node, 127 beyond; the nodes nearest layer first; how many
     lie within r hops). A layer whose frontier rows hold more than ``budget``
-    edges is not built."""
-    n = len(ptr) - 1
-    dist = np.full(n, 127, dtype=np.int8)
+    edges is not built. ``dist`` arrives all 127 (at least a node's worth per
+    node) and is filled in: reset ``dist[nodes]`` to reuse it."""
     nodes = np.empty(max(1024, 2 * len(starts)), dtype=np.int64)
     count = 0
     for s in starts:
@@ -423,7 +423,17 @@ def warm() -> None:
         np.ones(1, dtype=np.int64),
         1 << 62,
     )
-    ball(ptr, nbr, np.zeros(2, dtype=np.int32), np.ones(1, dtype=bool), False, ball_, 2, 10)
+    ball(
+        ptr,
+        nbr,
+        np.zeros(2, dtype=np.int32),
+        np.ones(1, dtype=bool),
+        False,
+        ball_,
+        2,
+        10,
+        np.full(2, 127, dtype=np.int8),
+    )
     first_hop_search(
         new_scratch(2),
         ptr,
@@ -466,6 +476,18 @@ def warm() -> None:
         1,
         1 << 62,
     )
+    within_hops(
+        new_scratch(2),
+        ptr,
+        nbr,
+        np.zeros(2, dtype=np.int32),
+        np.ones(1, dtype=bool),
+        False,
+        ball_,
+        1,
+        2,
+    )
+    path_strengths(ptr, nbr, np.zeros(2, dtype=np.int32), cost, np.array([0, 1]))
     _warm = True
 
 
@@ -810,3 +832,98 @@ def reach_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
     for i in range(len(trace)):
         out_t[i] = trace[i]
     return status, spent, out_n, out_h, out_t, offsets
+
+
+@numba.njit(cache=True, nogil=True)
+def within_hops(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
+    scratch: Any,
+    ptr: Any,
+    nbr: Any,
+    mid: Any,
+    visible: Any,
+    use_visible: bool,
+    sources: Any,
+    target: int,
+    max_hops: int,
+) -> bool:
+    """Is ``target`` within ``max_hops`` (negative: any number) of a source over
+    visible edges? Breadth-first from both ends, growing the side whose next
+    layer reads fewer edges; ``scratch`` is left clean."""
+    _slots_f, _slots_b, seen_s, seen_t, _is_src, _is_blocked = scratch
+    touched = [np.int64(target)]
+    seen_t[target] = 0
+    found = False
+    front_s = np.empty(len(sources), dtype=np.int64)
+    k = 0
+    for s in sources:
+        if s == target:
+            found = True
+        if seen_s[s] != 0:
+            seen_s[s] = 0
+            touched.append(np.int64(s))
+            front_s[k] = s
+            k += 1
+    front_s = front_s[:k]
+    front_t = np.array([target], dtype=np.int64)
+    hops = 0
+    while not found and (max_hops < 0 or hops < max_hops):
+        len_s = 0
+        for u in front_s:
+            len_s += ptr[u + 1] - ptr[u]
+        len_t = 0
+        for u in front_t:
+            len_t += ptr[u + 1] - ptr[u]
+        grow_s = len_s <= len_t
+        seen, other, front = (seen_s, seen_t, front_s) if grow_s else (seen_t, seen_s, front_t)
+        nxt = [np.int64(0)]
+        nxt.pop()
+        for u in front:
+            for e in range(ptr[u], ptr[u + 1]):
+                if use_visible and not visible[mid[e]]:
+                    continue
+                w = nbr[e]
+                if seen[w] == 0:
+                    continue
+                if other[w] == 0:
+                    found = True
+                    break
+                seen[w] = 0
+                if other[w] == 127:  # first time either side sees w
+                    touched.append(np.int64(w))
+                nxt.append(np.int64(w))
+            if found:
+                break
+        if found or len(nxt) == 0:
+            break
+        arr = np.empty(len(nxt), dtype=np.int64)
+        for i in range(len(nxt)):
+            arr[i] = nxt[i]
+        if grow_s:
+            front_s = arr
+        else:
+            front_t = arr
+        hops += 1
+    for w in touched:
+        seen_s[w] = 127
+        seen_t[w] = 127
+    return found
+
+
+@numba.njit(cache=True, nogil=True)
+def path_strengths(ptr: Any, nbr: Any, byid: Any, strength: Any, path: Any) -> Any:
+    """The strength of each edge along ``path`` (a binary search in each row's
+    neighbour-id order); NaN where two consecutive nodes are not tied."""
+    out = np.full(max(len(path) - 1, 0), np.nan)
+    for i in range(len(path) - 1):
+        u, x = path[i], path[i + 1]
+        lo, hi = ptr[u], ptr[u + 1]
+        a, b = 0, hi - lo
+        while a < b:
+            c = (a + b) >> 1
+            if nbr[lo + byid[lo + c]] < x:
+                a = c + 1
+            else:
+                b = c
+        if a < hi - lo and nbr[lo + byid[lo + a]] == x:
+            out[i] = strength[lo + byid[lo + a]]
+    return out
