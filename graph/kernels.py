@@ -168,7 +168,7 @@ def _search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
         is_src[s] = True
     for b in blocked:
         is_blocked[b] = True
-    cap = 1024
+    cap = 64  # grows by doubling: a small search allocates little
     # Two sides (0 forward, 1 backward): slot maps and per-slot label arrays.
     used_f = np.zeros(1, dtype=np.int64)
     used_b = np.zeros(1, dtype=np.int64)
@@ -576,7 +576,7 @@ def first_hop_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time her
     found_h = [np.int64(0)]
     found_h.pop()
     used_b = np.zeros(1, dtype=np.int64)
-    cap = 1024
+    cap = 64  # grows by doubling: a small search allocates little
     lab_b = np.full(cap * H1, np.inf)
     par_b = np.full(cap * H1, -1, dtype=np.int64)
     ord_b = np.zeros(cap * H1, dtype=np.int8)
@@ -729,7 +729,7 @@ def reach_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
     for b in blocked:
         is_blocked[b] = True
     used = np.zeros(1, dtype=np.int64)
-    cap = 1024
+    cap = 64  # grows by doubling: a small search allocates little
     lab = np.full(cap * H1, np.inf)
     par = np.full(cap * H1, -1, dtype=np.int64)
     lord = np.zeros(cap * H1, dtype=np.int8)
