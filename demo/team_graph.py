@@ -32,6 +32,8 @@ class TeamGraph:
     ego_sizes: list[int]
     people: int
     companies: int
+    company: list[int]
+    """Company index of each contact ``p{i}`` (companies are numbered by size rank)."""
 
 
 def _ego_sizes(rng: np.random.Generator, total: int) -> list[int]:
@@ -109,4 +111,6 @@ def team_graph(n_ties: int, seed: int = 1) -> TeamGraph:
     for u, v, s in zip(us.tolist(), vs.tolist(), strengths.tolist(), strict=True):
         if u != v:
             edges.append((f"p{u}", f"p{v}", float(s), bits[members[int(owner_of[u])]]))
-    return TeamGraph(edges, members, bits, sizes, n_people + n_members, n_companies)
+    return TeamGraph(
+        edges, members, bits, sizes, n_people + n_members, n_companies, company.tolist()
+    )

@@ -11,7 +11,9 @@ sorted by cost so a scan stops at the first edge that cannot beat the best path
 found; both ends' hop balls over the viewer's visible edges (vectorised over the
 graph's flat arrays) drop labels that cannot reach the other end within the hops
 left and answer "too far" without a search; and the bidirectional search stops
-on the classic two-heap criterion. The search itself is compiled (graph.kernels).
+on the classic two-heap criterion. The searches themselves are compiled
+(graph.kernels); the Python loops they replaced stay here as the reference the
+tests and benchmarks compare them with (``USE_KERNELS``).
 
 A team (several sources) is one search from all of them at once: a path starts
 at whichever member gives the best probability and never passes through another
@@ -24,7 +26,7 @@ import heapq
 import itertools
 import math
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +42,9 @@ MAX_MULTIPLIER = 1.5
 """Largest score multiplier a penalty hook may return (a reliable introducer)."""
 BALL_BUDGET = 200_000
 """Most set elements one hop-ball layer may union; beyond it the layer is skipped."""
+USE_KERNELS = True
+"""False: introducers, diverse alternatives and reach run the Python loops the
+compiled kernels replaced, step for step the same (tests and benchmarks compare)."""
 
 
 class Budget:
@@ -109,6 +114,11 @@ class IntroducerAdjustment:
 
 
 PenaltyHook = Callable[[str], IntroducerAdjustment]
+"""Any introducer's adjustment; called once per usable contact of the requesters."""
+Penalties = Mapping[str, IntroducerAdjustment]
+"""The adjustments of the few introducers a history names (everyone else 1x, no
+reasons): only these are looked at, so prefer it to a hook that scans history."""
+NO_ADJUSTMENT = IntroducerAdjustment()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +176,14 @@ def _make_path(g: TrustGraph, idxs: list[int]) -> TrustedPath:
             continue
         seen[i] = len(out)
         out.append(i)
-    strengths = tuple(g.edge_strength(a, b) for a, b in itertools.pairwise(out))
-    return TrustedPath(tuple(g.ids[i] for i in out), strengths, math.prod(strengths))
+    from graph import kernels
+
+    found = kernels.path_strengths(g.ptr, g.nbr, g.byid, g.strength_, np.asarray(out))
+    strengths = tuple(found.tolist())
+    if not all(x > 0.0 for x in strengths):  # NaN: no tie between two consecutive nodes
+        raise KeyError(out)
+    ids = g.ids
+    return TrustedPath(tuple([ids[i] for i in out]), strengths, math.prod(strengths))
 
 
 FAR = 127
@@ -184,6 +200,11 @@ class _Ball:
     member viewer than for an admin.) Built by a compiled breadth-first search
     (:func:`graph.kernels.ball`); a layer that would read more than
     ``BALL_BUDGET`` edges is not built (the bound is then weaker).
+
+    ``dist`` comes from a per-thread pool (a fresh array the size of the graph
+    cost more than a small ball's search); :meth:`release` cleans it and hands it
+    back once the searches are done with the ball. A ball never released is
+    simply collected.
     """
 
     __slots__ = ("dist", "nodes", "off", "radius")
@@ -194,6 +215,12 @@ class _Ball:
         from graph import kernels
 
         vis = g.visible_array(mask)
+        n = len(g.ptr) - 1
+        pool: list[npt.NDArray[np.int8]] | None = getattr(_local, "dists", None)
+        if pool is None:
+            pool = _local.dists = []
+        while pool and len(pool[-1]) < n:
+            pool.pop()  # from a smaller graph
         dist, nodes, off = kernels.ball(
             g.ptr,
             g.nbr,
@@ -203,11 +230,19 @@ class _Ball:
             np.fromiter(starts, dtype=np.int64),
             radius,
             BALL_BUDGET,
+            pool.pop() if pool else np.full(n, FAR, dtype=np.int8),
         )
         self.dist: npt.NDArray[np.int8] = dist
         self.nodes: npt.NDArray[np.int64] = nodes  # nearest layer first
         self.off: npt.NDArray[np.int64] = off  # off[r]: how many lie within r hops
         self.radius = len(off) - 1
+
+    def release(self) -> None:
+        """Clean ``dist`` and give it back to this thread's pool (the ball is done)."""
+        self.dist[self.nodes] = FAR
+        pool: list[npt.NDArray[np.int8]] = getattr(_local, "dists", [])
+        if len(pool) < 4:
+            pool.append(self.dist)
 
     def sorted_nodes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The ball's nodes, nearest layer first, and how many lie within r hops."""
@@ -307,8 +342,38 @@ def _best(
     intermediate (starting at it would be at least as good).
     """
     src_ball, tgt_ball = _Ball(g, sources, 2, flt.mask), _Ball(g, [target], 2, flt.mask)
-    if not _maybe_within(src_ball, tgt_ball, max_hops):
-        return None
+    try:
+        if not _maybe_within(src_ball, tgt_ball, max_hops):
+            return None
+        return _best_in_balls(
+            g,
+            sources,
+            target,
+            max_hops,
+            flt,
+            banned_nodes,
+            banned_edges,
+            budget,
+            src_ball,
+            tgt_ball,
+        )
+    finally:
+        src_ball.release()
+        tgt_ball.release()
+
+
+def _best_in_balls(
+    g: TrustGraph,
+    sources: list[int],
+    target: int,
+    max_hops: int,
+    flt: _Filter,
+    banned_nodes: frozenset[int],
+    banned_edges: frozenset[tuple[int, int]],
+    budget: Budget | None,
+    src_ball: _Ball,
+    tgt_ball: _Ball,
+) -> tuple[float, list[int]] | None:
     from graph import kernels  # numba: loaded with the first graph, not on import
 
     allow = budget.allowance() if budget else UNLIMITED
@@ -365,33 +430,25 @@ def _within_hops(
     g: TrustGraph, sources: list[int], target: int, max_hops: int | None, mask: int | None
 ) -> bool:
     """Bidirectional breadth-first search: is ``target`` within ``max_hops`` (None:
-    any number) of a source, using only edges the mask allows?"""
-    if target in sources:
-        return True
-    n = len(g.ptr) - 1
-    seen_s, seen_t = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    front_s = np.asarray(sources, dtype=np.int64)
-    front_t = np.asarray([target], dtype=np.int64)
-    seen_s[front_s] = True
-    seen_t[front_t] = True
-    hops = 0
-    while max_hops is None or hops < max_hops:
-        # Grow the side whose next layer reads fewer edges.
-        grow_s = g.row_lengths(front_s) <= g.row_lengths(front_t)
-        seen, other, front = (seen_s, seen_t, front_s) if grow_s else (seen_t, seen_s, front_t)
-        reached, _ = g.gather(front, mask)
-        nxt = np.unique(reached[~seen[reached]])
-        if not len(nxt):
-            return False
-        if other[nxt].any():
-            return True
-        seen[nxt] = True
-        if grow_s:
-            front_s = nxt
-        else:
-            front_t = nxt
-        hops += 1
-    return False
+    any number) of a source, using only edges the mask allows? Compiled
+    (:func:`graph.kernels.within_hops`): on random pairs, most of which have no
+    path, the no-path reason was most of a query's time."""
+    from graph import kernels
+
+    vis = g.visible_array(mask)
+    return bool(
+        kernels.within_hops(
+            _scratch(len(g.ptr) - 1),
+            g.ptr,
+            g.nbr,
+            g.mid,
+            _ALL_VISIBLE if vis is None else vis,
+            vis is not None,
+            np.asarray(sources, dtype=np.int64),
+            target,
+            -1 if max_hops is None else max_hops,
+        )
+    )
 
 
 def _no_path_reason(
@@ -492,10 +549,14 @@ def most_trusted_path(
     # than the bidirectional search, which Yen's spur searches still use).
     src_ball, tgt_ball = _Ball(g, src, 2, flt.mask), _Ball(g, [tgt], 2, flt.mask)
     found = []
-    if _maybe_within(src_ball, tgt_ball, max_hops):
-        found = _via_first_hops_compiled(
-            g, src, tgt, max_hops, flt, 1, True, budget, src_ball=src_ball
-        )
+    try:
+        if _maybe_within(src_ball, tgt_ball, max_hops):
+            found = _via_first_hops_compiled(
+                g, src, tgt, max_hops, flt, 1, True, budget, src_ball=src_ball
+            )
+    finally:
+        src_ball.release()
+        tgt_ball.release()
     if not found:
         raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
     return _make_path(g, found[0][1])
@@ -521,7 +582,7 @@ def _first_hops(g: TrustGraph, src: list[int], flt: _Filter) -> dict[int, tuple[
     return out
 
 
-def _via_first_hops(  # noqa: PLR0912 - the hot loop stays in one frame
+def _via_first_hops(
     g: TrustGraph,
     src: list[int],
     tgt: int,
@@ -531,22 +592,22 @@ def _via_first_hops(  # noqa: PLR0912 - the hot loop stays in one frame
     adjust: Callable[[int], float] | None = None,
     include_target: bool = True,
     budget: Budget | None = None,
+    slack: float = 0.0,
 ) -> list[tuple[float, list[int]]]:
     """Best path through each distinct first hop, top ``k`` by (adjusted) cost.
 
     One backward search from the target (sources banned as intermediaries, at most
     ``max_hops - 1`` hops) meets the requester's first-hop contacts; it stops once
-    no unsettled contact could still enter the top ``k``. Without a penalty hook it
-    runs compiled (:func:`graph.kernels.first_hop_search`, the same steps); a hook
-    is Python, called as contacts are met, so with one the loop below runs.
+    no unsettled contact could still enter the top ``k``. ``adjust`` gives a first
+    hop's score multiplier, ``slack`` the ``ln`` of the largest one (0 without):
+    the stopping bounds allow for it. This is the Python reference of
+    :func:`graph.kernels.first_hop_search` (:func:`_via_first_hops_compiled`),
+    which runs unless ``USE_KERNELS`` is off.
     """
-    if adjust is None:
-        return _via_first_hops_compiled(g, src, tgt, max_hops, flt, k, include_target, budget)
     first = _first_hops(g, src, flt)
     if not first:
         return []
     min_first = min(c for c, _ in first.values())
-    slack = math.log(MAX_MULTIPLIER)  # the most a penalty hook can raise a score
     src_ball = _Ball(g, src, 2, flt.mask)
     side = _Side([tgt])
     banned = flt.blocked | set(src)
@@ -563,7 +624,7 @@ def _via_first_hops(  # noqa: PLR0912 - the hot loop stays in one frame
         if c + min_first - slack >= kth:
             break
         if u in first and u not in found and (include_target or u != tgt):
-            score = c + first[u][0] - math.log(adjust(u))
+            score = c + first[u][0] - (math.log(adjust(u)) if adjust else 0.0)
             found[u] = (score, h)
             heapq.heappush(best, -score)
             if len(best) > k:
@@ -601,13 +662,23 @@ def _via_first_hops_compiled(
     include_target: bool,
     budget: Budget | None,
     src_ball: _Ball | None = None,
+    penalties: dict[int, float] | None = None,
+    slack: float = 0.0,
 ) -> list[tuple[float, list[int]]]:
+    """:func:`_via_first_hops` compiled; ``penalties`` maps a first hop to its
+    multiplier (absent: 1x)."""
     from graph import kernels
 
     allow = budget.allowance() if budget else UNLIMITED
-    vis = g.visible_array(flt.mask)
     if src_ball is None:
-        src_ball = _Ball(g, src, 2, flt.mask)
+        ball = _Ball(g, src, 2, flt.mask)
+        try:
+            return _via_first_hops_compiled(
+                g, src, tgt, max_hops, flt, k, include_target, budget, ball, penalties, slack
+            )
+        finally:
+            ball.release()
+    vis = g.visible_array(flt.mask)
     status, spent, nodes, scores, _hops, vias, trace, offsets = kernels.first_hop_search(
         _scratch(len(g.ptr) - 1),
         g.ptr,
@@ -620,21 +691,37 @@ def _via_first_hops_compiled(
         tgt,
         max_hops,
         flt.max_cost,
-        np.fromiter(flt.blocked, dtype=np.int64),
+        np.fromiter(flt.blocked, dtype=np.int64, count=len(flt.blocked)),
         src_ball.dist,
         src_ball.radius,
         k,
         include_target,
         allow,
+        *_penalty_arrays(penalties),
+        slack,
     )
     if status == kernels.OVER_BUDGET:
         raise QueryTooExpensive(budget.total if budget else UNLIMITED)
     if budget is not None:
         budget.charge(spent)
     ids = g.ids
-    found = sorted(range(len(nodes)), key=lambda i: (float(scores[i]), ids[int(nodes[i])]))[:k]
+    score_l, node_l, via_l = scores.tolist(), nodes.tolist(), vias.tolist()
+    found = sorted(range(len(node_l)), key=lambda i: (score_l[i], ids[node_l[i]]))[:k]
     flat, off = trace.tolist(), offsets.tolist()
-    return [(float(scores[i]), [int(vias[i]), *flat[off[i] : off[i + 1]]]) for i in found]
+    return [(score_l[i], [via_l[i], *flat[off[i] : off[i + 1]]]) for i in found]
+
+
+_NO_NODES = np.zeros(0, dtype=np.int64)
+_NO_LOGS = np.zeros(0, dtype=np.float64)
+
+
+def _penalty_arrays(penalties: dict[int, float] | None) -> tuple[Any, Any]:
+    """First hops with a multiplier other than 1x, and the ``ln`` of each."""
+    if not penalties:
+        return _NO_NODES, _NO_LOGS
+    nodes = np.fromiter(penalties, dtype=np.int64, count=len(penalties))
+    logs = np.array([math.log(m) for m in penalties.values()], dtype=np.float64)
+    return nodes, logs
 
 
 def alternative_paths(
@@ -674,7 +761,10 @@ def alternative_paths(
         raise NoPath(NoPathReason.SAME_PERSON)
     flt = _filter(g, min_strength, avoid_list, owner_mask)
     if diverse_first_hops:
-        found = _via_first_hops(g, src, tgt, max_hops, flt, k, budget=budget)
+        if USE_KERNELS:
+            found = _via_first_hops_compiled(g, src, tgt, max_hops, flt, k, True, budget)
+        else:
+            found = _via_first_hops(g, src, tgt, max_hops, flt, k, budget=budget)
         paths = [_make_path(g, p) for _, p in found]
     else:
         paths = _yen(g, src, tgt, max_hops, flt, k, budget)
@@ -755,13 +845,16 @@ def rank_introducers(
     min_strength: float = 0.0,
     avoid: Iterable[str] = (),
     owner_mask: int | None = None,
-    penalty: PenaltyHook | None = None,
+    penalty: PenaltyHook | Penalties | None = None,
     budget: Budget | None = None,
 ) -> list[IntroducerRank]:
     """The requester's contacts ranked by the best path probability through them.
 
-    ``penalty`` (introducer fatigue, acceptance history) multiplies each score and
-    adds its reasons. The target is never its own introducer.
+    ``penalty`` (introducer fatigue, acceptance history) multiplies each score
+    (clamped to (0, ``MAX_MULTIPLIER``]) and adds its reasons: a hook asked about
+    every usable contact of the requesters, or the adjustments of the few people a
+    history names. It depends only on the introducer, so it is laid out per first
+    hop before the compiled search runs. The target is never its own introducer.
 
     Examples
     --------
@@ -783,29 +876,56 @@ def rank_introducers(
     if max_hops < 2:
         return []
     adjustments: dict[int, IntroducerAdjustment] = {}
+    slack = 0.0
+    if isinstance(penalty, Mapping):
+        index = g.index
+        adjustments = {index[who]: _clamped(adj) for who, adj in penalty.items() if who in index}
+        # the most a listed multiplier lowers a score cost; everyone else is 1x
+        slack = max([0.0, *(math.log(a.multiplier) for a in adjustments.values())])
+    elif penalty is not None:
+        slack = math.log(MAX_MULTIPLIER)  # the most a hook can raise a score
+    if USE_KERNELS:
+        if penalty is not None and not isinstance(penalty, Mapping):
+            for n in _first_hops(g, src, flt):  # the only people the search scores
+                adjustments[n] = _clamped(penalty(g.ids[n]))
+        found = _via_first_hops_compiled(
+            g,
+            src,
+            tgt,
+            max_hops,
+            flt,
+            limit,
+            False,
+            budget,
+            penalties={n: a.multiplier for n, a in adjustments.items() if a.multiplier != 1.0},
+            slack=slack,
+        )
+    else:  # the Python reference: a hook is asked as contacts are met
 
-    def adjust(n: int) -> float:
-        adj = penalty(g.ids[n]) if penalty else IntroducerAdjustment()
-        mult = min(max(adj.multiplier, 1e-9), MAX_MULTIPLIER)
-        adjustments[n] = IntroducerAdjustment(mult, adj.reasons)
-        return mult
+        def adjust(n: int) -> float:
+            if isinstance(penalty, Mapping):
+                return adjustments.get(n, NO_ADJUSTMENT).multiplier
+            assert penalty is not None
+            adj = adjustments[n] = _clamped(penalty(g.ids[n]))
+            return adj.multiplier
 
-    found = _via_first_hops(
-        g,
-        src,
-        tgt,
-        max_hops,
-        flt,
-        limit,
-        adjust if penalty else None,
-        include_target=False,
-        budget=budget,
-    )
+        found = _via_first_hops(
+            g,
+            src,
+            tgt,
+            max_hops,
+            flt,
+            limit,
+            adjust if penalty is not None else None,
+            include_target=False,
+            budget=budget,
+            slack=slack,
+        )
     out = []
     for _score, nodes in found:
         path = _make_path(g, nodes)
         n = nodes[1]
-        adj = adjustments.get(n, IntroducerAdjustment())
+        adj = adjustments.get(n, NO_ADJUSTMENT)
         reasons = (
             f"{path.probability:.0%} chance over {path.hops} hop{'s' if path.hops != 1 else ''}",
             *adj.reasons,
@@ -817,6 +937,11 @@ def rank_introducers(
         )
     out.sort(key=lambda r: (-r.score, r.introducer))
     return out
+
+
+def _clamped(adj: IntroducerAdjustment) -> IntroducerAdjustment:
+    mult = min(max(adj.multiplier, 1e-9), MAX_MULTIPLIER)
+    return adj if mult == adj.multiplier else IntroducerAdjustment(mult, adj.reasons)
 
 
 def reach(
@@ -840,7 +965,8 @@ def reach(
     path passes through one. Knowing the targets up front lets the last two hops
     follow only edges into the targets and their neighbours (a 1-hop
     ball; 2 hops cost more to build around a large company than they save, by
-    ``scripts/bench_planner.py``).
+    ``scripts/bench_planner.py``). Compiled (:func:`graph.kernels.reach_search`);
+    the loop below is its Python reference (``USE_KERNELS`` off).
 
     Examples
     --------
@@ -861,6 +987,11 @@ def reach(
     if not wanted:
         return out
     near = _Ball(g, wanted, 1, flt.mask)
+    if USE_KERNELS:
+        try:
+            return _reach_compiled(g, src, blocked, near, max_hops, limit, flt, budget)
+        finally:
+            near.release()
     side = _Side(src)
     done: set[int] = set()
     vis, max_cost = flt.visible, flt.max_cost
@@ -885,3 +1016,44 @@ def reach(
     if budget is not None:
         budget.charge(spent)
     return out
+
+
+def _reach_compiled(
+    g: TrustGraph,
+    src: list[int],
+    blocked: frozenset[int] | set[int],
+    near: _Ball,
+    max_hops: int,
+    limit: int,
+    flt: _Filter,
+    budget: Budget | None,
+) -> list[TrustedPath]:
+    from graph import kernels
+
+    allow = budget.allowance() if budget else UNLIMITED
+    vis = g.visible_array(flt.mask)
+    status, spent, _nodes, _hops, trace, offsets = kernels.reach_search(
+        _scratch(len(g.ptr) - 1),
+        g.ptr,
+        g.nbr,
+        g.byid,
+        g.cost,
+        g.mid,
+        _ALL_VISIBLE if vis is None else vis,
+        vis is not None,
+        np.asarray(src, dtype=np.int64),
+        np.fromiter(blocked, dtype=np.int64, count=len(blocked)),
+        near.dist,
+        near.radius,
+        *near.sorted_nodes(),
+        max_hops,
+        flt.max_cost,
+        limit,
+        allow,
+    )
+    if status == kernels.OVER_BUDGET:  # as _over: raised before the budget is charged
+        raise QueryTooExpensive(budget.total if budget else UNLIMITED)
+    if budget is not None:
+        budget.charge(spent)
+    flat, off = trace.tolist(), offsets.tolist()
+    return [_make_path(g, flat[off[i] : off[i + 1]][::-1]) for i in range(len(off) - 1)]

@@ -63,13 +63,13 @@ def ball(
     starts: Any,
     radius: int,
     budget: int,
+    dist: Any,
 ) -> Any:
     """Breadth-first layers from ``starts`` over visible edges, up to ``radius``:
     (hop distance per node, 127 beyond; the nodes nearest layer first; how many
     lie within r hops). A layer whose frontier rows hold more than ``budget``
-    edges is not built."""
-    n = len(ptr) - 1
-    dist = np.full(n, 127, dtype=np.int8)
+    edges is not built. ``dist`` arrives all 127 (at least a node's worth per
+    node) and is filled in: reset ``dist[nodes]`` to reuse it."""
     nodes = np.empty(max(1024, 2 * len(starts)), dtype=np.int64)
     count = 0
     for s in starts:
@@ -168,7 +168,7 @@ def _search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
         is_src[s] = True
     for b in blocked:
         is_blocked[b] = True
-    cap = 1024
+    cap = 64  # grows by doubling: a small search allocates little
     # Two sides (0 forward, 1 backward): slot maps and per-slot label arrays.
     used_f = np.zeros(1, dtype=np.int64)
     used_b = np.zeros(1, dtype=np.int64)
@@ -423,7 +423,17 @@ def warm() -> None:
         np.ones(1, dtype=np.int64),
         1 << 62,
     )
-    ball(ptr, nbr, np.zeros(2, dtype=np.int32), np.ones(1, dtype=bool), False, ball_, 2, 10)
+    ball(
+        ptr,
+        nbr,
+        np.zeros(2, dtype=np.int32),
+        np.ones(1, dtype=bool),
+        False,
+        ball_,
+        2,
+        10,
+        np.full(2, 127, dtype=np.int8),
+    )
     first_hop_search(
         new_scratch(2),
         ptr,
@@ -442,7 +452,42 @@ def warm() -> None:
         3,
         True,
         1 << 62,
+        ball_,
+        np.zeros(1),
+        0.0,
     )
+    reach_search(
+        new_scratch(2),
+        ptr,
+        nbr,
+        np.zeros(2, dtype=np.int32),
+        cost,
+        np.zeros(2, dtype=np.int32),
+        np.ones(1, dtype=bool),
+        False,
+        ball_,
+        np.zeros(0, dtype=np.int64),
+        np.zeros(2, dtype=np.int8),
+        0,
+        ball_ + 1,
+        np.ones(1, dtype=np.int64),
+        2,
+        np.inf,
+        1,
+        1 << 62,
+    )
+    within_hops(
+        new_scratch(2),
+        ptr,
+        nbr,
+        np.zeros(2, dtype=np.int32),
+        np.ones(1, dtype=bool),
+        False,
+        ball_,
+        1,
+        2,
+    )
+    path_strengths(ptr, nbr, np.zeros(2, dtype=np.int32), cost, np.array([0, 1]))
     _warm = True
 
 
@@ -465,11 +510,20 @@ def first_hop_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time her
     k: int,
     include_target: bool,
     allowance: int,
+    pen_nodes: Any,
+    pen_log: Any,
+    slack: float,
 ) -> Any:
-    """The search of :func:`graph.algorithms._via_first_hops` without a penalty hook:
-    (status, pops, found first hops, their score costs, their hops, the source
-    each is reached from, traces from each back to the target as one flat array
-    with offsets). Same steps as the Python loop; ``scratch`` is left clean."""
+    """The search of :func:`graph.algorithms._via_first_hops`: (status, pops, found
+    first hops, their score costs, their hops, the source each is reached from,
+    traces from each back to the target as one flat array with offsets). Same
+    steps as the Python loop; ``scratch`` is left clean.
+
+    The penalty depends only on the first hop, so it arrives precomputed:
+    ``pen_log[i]`` is ``ln`` of the multiplier of ``pen_nodes[i]`` (everyone else
+    1x), subtracted from a score cost as the Python loop does; ``slack`` is the
+    most any multiplier lowers a score cost (0 without a penalty), which the
+    stopping bounds allow for."""
     slots_f, slots_b, _besth_f, besth_b, is_src, is_blocked = scratch
     for s in sources:
         is_src[s] = True
@@ -508,6 +562,11 @@ def first_hop_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time her
             elif c < fc[q]:
                 fc[q] = c
                 fv[q] = s
+    fa = np.zeros(nf, dtype=np.float64)  # ln multiplier per first hop
+    for i in range(len(pen_nodes)):
+        q = slots_f[pen_nodes[i]]
+        if q >= 0:
+            fa[q] = pen_log[i]
     status = OK
     spent = 0
     found_n = [np.int64(0)]
@@ -517,7 +576,7 @@ def first_hop_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time her
     found_h = [np.int64(0)]
     found_h.pop()
     used_b = np.zeros(1, dtype=np.int64)
-    cap = 1024
+    cap = 64  # grows by doubling: a small search allocates little
     lab_b = np.full(cap * H1, np.inf)
     par_b = np.full(cap * H1, -1, dtype=np.int64)
     ord_b = np.zeros(cap * H1, dtype=np.int8)
@@ -548,12 +607,12 @@ def first_hop_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time her
             if spent > allowance:
                 status = OVER_BUDGET
                 break
-            if c + min_first >= kth:
+            if c + min_first - slack >= kth:
                 break
             q = slots_f[u]
             if q >= 0 and not done[q] and (include_target or u != target):
                 done[q] = True
-                score = c + fc[q]
+                score = c + fc[q] - fa[q]
                 found_n.append(np.int64(u))
                 found_s.append(score)
                 found_h.append(np.int64(h))
@@ -568,7 +627,7 @@ def first_hop_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time her
             use_dist = hops_left <= src_radius
             for e in range(ptr[u], ptr[u + 1]):
                 ec = cost[e]
-                if ec > max_cost or c + ec + min_first >= kth:
+                if ec > max_cost or c + ec + min_first - slack >= kth:
                     break
                 w = nbr[e]
                 if use_dist and src_dist[w] > hops_left:
@@ -631,3 +690,240 @@ def first_hop_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time her
     for i in range(len(trace)):
         out_t[i] = trace[i]
     return status, spent, out_n, out_s, out_h, vias, out_t, offsets
+
+
+@numba.njit(cache=True, nogil=True)
+def reach_search(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
+    scratch: Any,
+    ptr: Any,
+    nbr: Any,
+    byid: Any,
+    cost: Any,
+    mid: Any,
+    visible: Any,
+    use_visible: bool,
+    sources: Any,
+    blocked: Any,
+    near_dist: Any,
+    near_radius: int,
+    near_nodes: Any,
+    near_off: Any,
+    max_hops: int,
+    max_cost: float,
+    limit: int,
+    allowance: int,
+) -> Any:
+    """The search of :func:`graph.algorithms.reach`: (status, pops, the targets in
+    the order they were settled, their hops, traces from each back to its source
+    as one flat array with offsets).
+
+    One label-setting search from all sources; a target is a node at distance 0
+    of the ball ``near_*`` built around the targets (so the targets are its
+    start set), listed when first settled; it stops once ``limit`` are listed.
+    Rows are cut to the ball's members when the hops left allow no further, and
+    a long row is probed for them (same edges, same order). Same steps as the
+    Python loop; ``scratch`` is left clean."""
+    slots_f, _slots_b, besth_f, _besth_b, is_src, is_blocked = scratch
+    for s in sources:
+        is_src[s] = True
+    for b in blocked:
+        is_blocked[b] = True
+    used = np.zeros(1, dtype=np.int64)
+    cap = 64  # grows by doubling: a small search allocates little
+    lab = np.full(cap * H1, np.inf)
+    par = np.full(cap * H1, -1, dtype=np.int64)
+    lord = np.zeros(cap * H1, dtype=np.int8)
+    lcnt = np.zeros(cap, dtype=np.int8)
+    own = np.zeros(cap, dtype=np.int64)
+    heap: list[Any] = [(0.0, 0, 0)]
+    heap.pop()
+    for s in sources:
+        sl, lab, par, lord, lcnt, own = _slot(slots_f, own, used, lab, par, lord, lcnt, s)
+        lab[sl * H1] = 0.0
+        lcnt[sl] = 1
+        heap.append((0.0, 0, np.int64(s)))
+    heapq.heapify(heap)
+    found_n = [np.int64(0)]
+    found_n.pop()
+    found_h = [np.int64(0)]
+    found_h.pop()
+    status = OK
+    spent = 0
+    while len(found_n) < limit and len(heap) > 0:
+        c, h, u = heapq.heappop(heap)
+        sl = slots_f[u]
+        if lab[sl * H1 + h] < c or besth_f[u] <= h:
+            continue
+        first_settle = besth_f[u] == 127
+        besth_f[u] = h
+        spent += 1
+        if spent > allowance:
+            status = OVER_BUDGET
+            break
+        if first_settle and near_dist[u] == 0:
+            found_n.append(np.int64(u))
+            found_h.append(np.int64(h))
+        if h == max_hops:
+            continue
+        hops_left = max_hops - h - 1
+        use_dist = hops_left <= near_radius
+        lo, hi = ptr[u], ptr[u + 1]
+        probe = use_dist and near_off[hops_left] * 24 < hi - lo
+        if probe:
+            cand = _probe(nbr, byid, lo, hi, near_nodes, near_off[hops_left])
+            count = len(cand)
+        else:
+            cand = np.zeros(0, dtype=np.int64)
+            count = hi - lo
+        hn = h + 1
+        for i in range(count):
+            e = cand[i] if probe else lo + i
+            ec = cost[e]
+            if ec > max_cost:
+                break
+            w = nbr[e]
+            if use_dist and near_dist[w] > hops_left:
+                continue
+            if is_blocked[w] or is_src[w]:
+                continue
+            if use_visible and not visible[mid[e]]:
+                continue
+            nc = c + ec
+            sl = slots_f[w]
+            if sl < 0:
+                sl, lab, par, lord, lcnt, own = _slot(slots_f, own, used, lab, par, lord, lcnt, w)
+            base = sl * H1
+            dominated = False
+            for hh in range(hn + 1):
+                if lab[base + hh] <= nc:
+                    dominated = True
+                    break
+            if dominated:
+                continue
+            lab[base + hn] = nc
+            par[base + hn] = (np.int64(u) << 3) | h
+            heapq.heappush(heap, (nc, hn, np.int64(w)))
+    # traces: each listed target back to its source (settled labels never change)
+    m = len(found_n)
+    offsets = np.zeros(m + 1, dtype=np.int64)
+    trace = [np.int64(0)]
+    trace.pop()
+    for i in range(m):
+        node = found_n[i]
+        trace.append(node)
+        key = par[slots_f[node] * H1 + found_h[i]]
+        while key >= 0:
+            trace.append(key >> 3)
+            key = par[slots_f[key >> 3] * H1 + (key & 7)]
+        offsets[i + 1] = len(trace)
+    for q in range(used[0]):
+        slots_f[own[q]] = -1
+        besth_f[own[q]] = 127
+    for s in sources:
+        is_src[s] = False
+    for b in blocked:
+        is_blocked[b] = False
+    out_n = np.empty(m, dtype=np.int64)
+    out_h = np.empty(m, dtype=np.int64)
+    for i in range(m):
+        out_n[i] = found_n[i]
+        out_h[i] = found_h[i]
+    out_t = np.empty(len(trace), dtype=np.int64)
+    for i in range(len(trace)):
+        out_t[i] = trace[i]
+    return status, spent, out_n, out_h, out_t, offsets
+
+
+@numba.njit(cache=True, nogil=True)
+def within_hops(  # noqa: PLR0912, PLR0915 - one frame: calls cost time here
+    scratch: Any,
+    ptr: Any,
+    nbr: Any,
+    mid: Any,
+    visible: Any,
+    use_visible: bool,
+    sources: Any,
+    target: int,
+    max_hops: int,
+) -> bool:
+    """Is ``target`` within ``max_hops`` (negative: any number) of a source over
+    visible edges? Breadth-first from both ends, growing the side whose next
+    layer reads fewer edges; ``scratch`` is left clean."""
+    _slots_f, _slots_b, seen_s, seen_t, _is_src, _is_blocked = scratch
+    touched = [np.int64(target)]
+    seen_t[target] = 0
+    found = False
+    front_s = np.empty(len(sources), dtype=np.int64)
+    k = 0
+    for s in sources:
+        if s == target:
+            found = True
+        if seen_s[s] != 0:
+            seen_s[s] = 0
+            touched.append(np.int64(s))
+            front_s[k] = s
+            k += 1
+    front_s = front_s[:k]
+    front_t = np.array([target], dtype=np.int64)
+    hops = 0
+    while not found and (max_hops < 0 or hops < max_hops):
+        len_s = 0
+        for u in front_s:
+            len_s += ptr[u + 1] - ptr[u]
+        len_t = 0
+        for u in front_t:
+            len_t += ptr[u + 1] - ptr[u]
+        grow_s = len_s <= len_t
+        seen, other, front = (seen_s, seen_t, front_s) if grow_s else (seen_t, seen_s, front_t)
+        nxt = [np.int64(0)]
+        nxt.pop()
+        for u in front:
+            for e in range(ptr[u], ptr[u + 1]):
+                if use_visible and not visible[mid[e]]:
+                    continue
+                w = nbr[e]
+                if seen[w] == 0:
+                    continue
+                if other[w] == 0:
+                    found = True
+                    break
+                seen[w] = 0
+                if other[w] == 127:  # first time either side sees w
+                    touched.append(np.int64(w))
+                nxt.append(np.int64(w))
+            if found:
+                break
+        if found or len(nxt) == 0:
+            break
+        arr = np.empty(len(nxt), dtype=np.int64)
+        for i in range(len(nxt)):
+            arr[i] = nxt[i]
+        if grow_s:
+            front_s = arr
+        else:
+            front_t = arr
+        hops += 1
+    for w in touched:
+        seen_s[w] = 127
+        seen_t[w] = 127
+    return found
+
+
+@numba.njit(cache=True, nogil=True)
+def path_strengths(ptr: Any, nbr: Any, byid: Any, strength: Any, path: Any) -> Any:
+    """The strength of each edge along ``path`` (a binary search in each row's
+    neighbour-id order); NaN where two consecutive nodes are not tied."""
+    out = np.full(max(len(path) - 1, 0), np.nan)
+    for i in range(len(path) - 1):
+        u, x = path[i], path[i + 1]
+        lo, hi = ptr[u], ptr[u + 1]
+        a, b = 0, hi - lo
+        while a < b:
+            c = (a + b) >> 1
+            if nbr[lo + byid[lo + c]] < x:
+                a = c + 1
+            else:
+                b = c
+        if a < hi - lo and nbr[lo + byid[lo + a]] == x:
+            out[i] = strength[lo + byid[lo + a]]
+    return out

@@ -12,7 +12,14 @@ Then ``reach`` ("who can we reach at company X", 3 hops, top 20) for seeded
 (requester, company) queries, half on the largest companies and half on
 companies drawn uniformly, next to the plain approach as baseline: hop-layered
 dynamic programming from the requester over everyone within 3 hops, then the
-best 20 of the company's people. The two answers must be equal.
+best 20 of the company's people, and the Python loop the compiled search
+replaced. The answers must be equal.
+
+``rank_introducers`` is also timed with an introducer penalty (a 40-request
+history of the requester's contacts): compiled with the history's adjustments
+as a mapping (what the API passes) and the Python loop with the same as a hook
+(what the API ran before), each answer checked against an exhaustive search
+(best probability through each first hop, times its multiplier).
 
 Usage (``--repeat 3`` times each pair three times and keeps the fastest)::
 
@@ -30,12 +37,22 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 import networkx as nx
 
 from demo.synth import synthetic_edges, synthetic_people
-from graph.algorithms import most_trusted_path, rank_introducers, reach
+from graph import algorithms
+from graph.algorithms import (
+    MAX_MULTIPLIER,
+    IntroducerAdjustment,
+    most_trusted_path,
+    rank_introducers,
+    reach,
+)
 from graph.errors import NoPath
+from graph.intro import IntroRequest, IntroStatus, introducer_adjustment, introducer_adjustments
 from graph.trustgraph import TrustGraph
 
 
@@ -81,6 +98,97 @@ def exhaustive(g: TrustGraph, s: str, t: str, max_hops: int) -> float:
     return math.exp(-cost)
 
 
+def first_hop_costs(g: TrustGraph, s: str, t: str, max_hops: int) -> dict[int, float]:
+    """First hop -> cheapest cost of s, hop, ..., t within ``max_hops``, never back
+    through s: plain hop-layered dynamic programming from t (no pruning)."""
+    si, ti = g.idx(s), g.idx(t)
+    best = {ti: 0.0}
+    for _ in range(max_hops - 1):
+        nxt = dict(best)
+        for u, c in best.items():
+            nbrs, costs, _ = g.row(u)
+            for w, ec in zip(nbrs, costs, strict=True):
+                if w != si and c + ec < nxt.get(w, math.inf):
+                    nxt[w] = c + ec
+        best = nxt
+    nbrs, costs, _ = g.row(si)
+    return {w: ec + best[w] for w, ec in zip(nbrs, costs, strict=True) if w in best}
+
+
+NOW = datetime(2026, 12, 1)
+
+
+def history(g: TrustGraph, s: str, rng: random.Random, size: int = 40) -> list[IntroRequest]:
+    """``size`` asks of s's contacts over the last 90 days, mixed outcomes."""
+    contacts = g.neighbours(s)
+    out = []
+    for k in range(size):
+        t = NOW - timedelta(days=rng.uniform(0, 90))
+        status = rng.choice(list(IntroStatus))
+        who = rng.choice(contacts[:30]) if k % 3 == 0 else rng.choice(contacts)
+        out.append(IntroRequest(f"r{k}", s, who, "x", "g", status, t, t, t))
+    return out
+
+
+def bench_penalty(
+    g: TrustGraph, queries: list[tuple[str, str]], max_hops: int, seed: int, repeat: int
+) -> list[str]:
+    """Introducers with a penalty: compiled (mapping) and the Python loop (hook)."""
+    rng = random.Random(seed + 3)
+    series: dict[str, list[float]] = {"compiled, mapping": [], "Python loop, hook (before)": []}
+    checked = equal = 0
+    for s, t in queries:
+        if not g.neighbours(s):
+            continue
+        asks = history(g, s, rng)
+        table = introducer_adjustments(asks, now=NOW)
+
+        def hook(who: str, asks: list[IntroRequest] = asks) -> IntroducerAdjustment:
+            return introducer_adjustment(who, asks, now=NOW)
+
+        def mult(w: int, table: dict[str, IntroducerAdjustment] = table) -> float:
+            adj = table.get(g.ids[w])
+            return 1.0 if adj is None else min(max(adj.multiplier, 1e-9), MAX_MULTIPLIER)
+
+        firsts = first_hop_costs(g, s, t, max_hops)
+        ti = g.idx(t)
+        want = sorted((math.exp(-c) * mult(w) for w, c in firsts.items() if w != ti))[::-1][:5]
+        runs: tuple[tuple[str, Any], ...] = (
+            ("compiled, mapping", table),
+            ("Python loop, hook (before)", hook),
+        )
+        for label, penalty in runs:
+            algorithms.USE_KERNELS = label.startswith("compiled")
+            try:
+                ms, got = timed(
+                    functools.partial(
+                        rank_introducers, g, s, t, max_hops=max_hops, penalty=penalty
+                    ),
+                    repeat,
+                )
+            finally:
+                algorithms.USE_KERNELS = True
+            series[label].append(ms)
+            scores = [] if isinstance(got, NoPath) else [r.score for r in got]  # type: ignore[attr-defined]
+            checked += 1
+            equal += len(scores) == len(want) and all(
+                math.isclose(a, b, rel_tol=1e-9) for a, b in zip(scores, want, strict=True)
+            )
+    print(
+        f"rank_introducers with a penalty (40-request history): {checked} answers, "
+        f"equal to the exhaustive search on {equal}/{checked}"
+    )
+    rows = []
+    for label, xs in series.items():
+        rows.append(
+            f"| rank_introducers + penalty (≤{max_hops} hops), {label} | "
+            f"{statistics.median(xs):.3f} | {percentile(xs, 0.99):.3f} |"
+        )
+    print("| query | p50 ms | p99 ms |\n|---|---|---|")
+    print("\n".join(rows))
+    return rows
+
+
 def bench_reach(
     g: TrustGraph, n_edges: int, seed: int, queries: int, repeat: int, hops: int = 3, top: int = 20
 ) -> list[str]:
@@ -95,7 +203,8 @@ def bench_reach(
     picks += [rng.choice(by_size) for _ in range(queries - len(picks))]
     mine_ms: list[float] = []
     base_ms: list[float] = []
-    equal = 0
+    loop_ms: list[float] = []
+    equal = loop_equal = 0
     for company in picks:
         source, targets = rng.choice(nodes), staff[company]
 
@@ -110,6 +219,12 @@ def bench_reach(
 
         ms, got = timed(mine, repeat)
         mine_ms.append(ms)
+        algorithms.USE_KERNELS = False  # the Python loop the compiled search replaced
+        try:
+            ms, loop = timed(mine, repeat)
+        finally:
+            algorithms.USE_KERNELS = True
+        loop_ms.append(ms)
         ms, base = timed(plain, repeat)
         base_ms.append(ms)
         assert isinstance(got, list)
@@ -117,15 +232,21 @@ def bench_reach(
         equal += len(got) == len(base) and all(
             math.isclose(a, b, rel_tol=1e-9) for a, b in zip(got, base, strict=True)
         )
+        loop_equal += loop == got
     sizes = sorted(len(staff[c]) for c in picks)
     print(
         f"reach: {queries} (requester, company) queries, companies of {sizes[0]} to "
         f"{sizes[-1]} people (median {statistics.median(sizes):.0f}); "
-        f"answers equal to the plain search on {equal}/{queries}"
+        f"answers equal to the plain search on {equal}/{queries}, the Python loop's "
+        f"equal to the compiled search's on {loop_equal}/{queries}"
     )
     base50, base99 = statistics.median(base_ms), percentile(base_ms, 0.99)
     rows = []
-    series = ((f"reach (≤{hops} hops, top {top})", mine_ms), ("plain layered search", base_ms))
+    series = (
+        (f"reach (≤{hops} hops, top {top})", mine_ms),
+        ("reach, the Python loop (before)", loop_ms),
+        ("plain layered search", base_ms),
+    )
     for label, xs in series:
         p50, p99 = statistics.median(xs), percentile(xs, 0.99)
         rows.append(
@@ -198,6 +319,7 @@ def bench(n_edges: int, pairs: int, max_hops: int, seed: int, repeat: int) -> li
         )
     print("\n".join(rows))
     gc.freeze()
+    rows += bench_penalty(g, queries, max_hops, seed, repeat)
     rows += bench_reach(g, n_edges, seed, pairs, repeat)
     gc.unfreeze()
     return rows

@@ -12,9 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from graph.algorithms import IntroducerAdjustment
 from graph.errors import Forbidden, InvalidInput, PersonNotFound, WarmintroError
-from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustment
+from graph.intro import IntroRequest, IntroStatus, OutcomePolicy, introducer_adjustments
 from graph.model import DEFAULT_MAX_HOPS, Person, Relationship
 from graph.paths import IntroducerList, IntroducerView
 from outreach.lint import LintResult, lint_outreach
@@ -44,8 +43,6 @@ class DraftView:
 
 
 TONES = ("warm", "formal", "brief")
-NEUTRAL = IntroducerAdjustment()
-"""What the history says of someone it never names: nothing."""
 
 MUCH_WARMER = 2.0
 """A route through an introducer is offered beside a direct note when its probability is
@@ -128,19 +125,7 @@ class Outreach:
                 max_hops=max_hops,
             )
         history = self.appdb.intro_requests(viewer.workspace)
-        now = _now()
-        # Only people the history names as introducers can be adjusted; everyone else
-        # gets the neutral adjustment. When none of them is adjusted either, the
-        # ranking needs no hook, and without one it runs compiled (graph.kernels).
-        adjusted = {
-            who: adj
-            for who in {r.introducer for r in history}
-            if (adj := introducer_adjustment(who, history, now=now, policy=self.policy)) != NEUTRAL
-        }
-
-        def penalty(introducer: str) -> IntroducerAdjustment:
-            return adjusted.get(introducer, NEUTRAL)
-
+        penalty = introducer_adjustments(history, now=_now(), policy=self.policy)
         return await self.planner.introducers(
             viewer,
             to_ref,
@@ -148,7 +133,7 @@ class Outreach:
             limit=limit,
             max_hops=max_hops,
             avoid=avoid,
-            penalty=penalty if adjusted else None,
+            penalty=penalty,
         )
 
     async def _known(self, viewer: Viewer, ref: str) -> bool:

@@ -573,7 +573,7 @@ class Planner:
         limit: int = 5,
         max_hops: int = DEFAULT_MAX_HOPS,
         avoid: Sequence[str] = (),
-        penalty: algorithms.PenaltyHook | None = None,
+        penalty: algorithms.PenaltyHook | algorithms.Penalties | None = None,
     ) -> IntroducerList:
         """Who can introduce the requester to the target, best first.
 
