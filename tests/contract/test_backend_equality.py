@@ -23,8 +23,8 @@ from neo4j import AsyncGraphDatabase
 from graph import algorithms
 from graph.errors import NoPath
 from graph.model import Evidence, ImportBatch, Member, Merge, Person, Relationship, canonical_pair
-from graph.store.base import GraphStore
 from graph.store import neo4j as neo4j_store
+from graph.store.base import GraphStore
 from graph.store.embedded import EmbeddedStore
 from graph.store.neo4j import Neo4jStore
 from graph.trustgraph import TrustGraph
