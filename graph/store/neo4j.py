@@ -22,6 +22,9 @@ writes at once.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, LiteralString, TypeVar
@@ -67,6 +70,7 @@ from graph.store.view_cache import CachedView, ViewCache, view_size
 from graph.strength import StrengthWeights
 
 T = TypeVar("T")
+log = logging.getLogger("warmintro.store")
 
 # Rows per UNWIND statement, chosen by scripts/bench_neo4j.py on 100k ties: 5k/10k/20k/50k
 # gave 12-14k/16-18k/19k/16-20k ties/s (two runs); 20k is best or close to it in both.
@@ -398,15 +402,7 @@ class Neo4jStore:
         options = self._view_options(workspace)
         version = await self._version(workspace)
         cached = self.views.get(workspace)
-        if (
-            cached
-            and cached.version == version
-            and (cached.today, cached.options)
-            == (
-                today,
-                options,
-            )
-        ):
+        if cached and cached.version == version and cached.fresh(version, today, options):
             return cached.view
         async with self._rebuilding.setdefault(("view", workspace), asyncio.Lock()):
             cached = self.views.get(workspace)
@@ -415,10 +411,31 @@ class Neo4jStore:
             # The stale view is no use to new callers: let it go before building the next
             # one (requests still holding it keep it alive), and make room for the new one.
             self.views.discard(workspace)
-            self.views.make_room(workspace)
-            return await self._build_view(workspace, today, options)
+            evicted = self.views.make_room(workspace)
+            started = time.time()
+            built, view = await self._build_view(workspace, today, options)
+            entry = CachedView(built, today, options, view, view_size(view))
+            evicted += self.views.put(workspace, entry)
+            log.info(
+                json.dumps(
+                    {
+                        "event": "view_built",
+                        "workspace": workspace,
+                        "version": built,
+                        "started": round(started, 4),
+                        "seconds": round(time.time() - started, 4),
+                        "bytes": entry.size,
+                        "resident": self.views.resident,
+                        "views": len(self.views),
+                        "evicted": evicted,
+                    }
+                )
+            )
+            return view
 
-    async def _build_view(self, workspace: str, today: date, options: ViewOptions) -> PlanningView:
+    async def _build_view(
+        self, workspace: str, today: date, options: ViewOptions
+    ) -> tuple[int, PlanningView]:
         """Stream the workspace in pages of ids and build the planner's graph.
 
         One read transaction, so people, evidence and members come from the same
@@ -444,12 +461,13 @@ class Neo4jStore:
                 if not columns["id"]:
                     break
                 last = columns["id"][-1]
-                _collect_people(columns, ids, people)
+                # Decoding runs in a thread: the event loop keeps serving other workspaces.
+                await asyncio.to_thread(_collect_people, columns, ids, people)
                 del page, columns
                 ties = await _run(
                     tx, "view_evidence_page", workspace=workspace, after=after, last=last
                 )
-                _collect_interned(ties[0], ids, evidence)
+                await asyncio.to_thread(_collect_interned, ties[0], ids, evidence)
                 del ties
                 after = last
             members = [
@@ -459,18 +477,18 @@ class Neo4jStore:
             return version, people, evidence, members
 
         version, people, evidence, members = await self._transact(snapshot, write=False)
-        view = build_view(
-            people,
-            evidence,
-            members,
-            as_of=today,
-            weights=self._weights,
-            details=people,
-            infer_colleagues=options.infer_colleagues,
+        view = await asyncio.to_thread(
+            lambda: build_view(
+                people,
+                evidence,
+                members,
+                as_of=today,
+                weights=self._weights,
+                details=people,
+                infer_colleagues=options.infer_colleagues,
+            )
         )
-        del people, evidence
-        self.views.put(workspace, CachedView(version, today, options, view, view_size(view)))
-        return view
+        return version, view
 
     async def neighbourhood_evidence(self, workspace: str, ids: Sequence[str]) -> Evidences:
         """All evidence on ties touching ``ids`` (for bounded planning; see the benchmark)."""
