@@ -124,15 +124,14 @@ async def load(info: Any, workspace: str, batch: ImportBatch, chunk: int) -> Non
     try:
         if (await store.stats(workspace)).relationships:
             return
-        rels = batch.relationships
         # Several transactions: one for a million ties needs an 8 GiB heap.
+        people = batch.people
+        for i in range(0, len(people), chunk):
+            await store.apply(workspace, ImportBatch(people=people[i : i + chunk]))
+        rels = batch.relationships
         for i in range(0, len(rels), chunk):
-            part = ImportBatch(
-                people=batch.people if i == 0 else [],
-                relationships=rels[i : i + chunk],
-                members=batch.members if i == 0 else [],
-            )
-            await store.apply(workspace, part)
+            await store.apply(workspace, ImportBatch(relationships=rels[i : i + chunk]))
+        await store.apply(workspace, ImportBatch(members=batch.members))
     finally:
         await store.close()
 
@@ -200,7 +199,7 @@ def build_main(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     batch = team_batch(team_graph(args.ties, seed=1))
     n_ties = len(batch.relationships)
-    asyncio.run(load(info, workspace, batch, 100_000))
+    asyncio.run(load(info, workspace, batch, 50_000))
     print(
         f"workspace {workspace}: {n_ties:,} ties, {len(batch.people):,} people "
         f"(generated and loaded in {time.perf_counter() - t0:.0f} s)",
@@ -431,7 +430,7 @@ def serve_main(args: argparse.Namespace) -> None:
     from services.appdb import AppDB
 
     server = server_module()
-    info = server.start(INSTANCE)
+    info = server.start(args.instance)
     names = [f"team{args.ties}-{k}" for k in range(args.workspaces)]
     t0 = time.perf_counter()
     pairs = asyncio.run(load_workspaces(info, names, args.ties))
@@ -455,7 +454,7 @@ def serve_main(args: argparse.Namespace) -> None:
         print(f"serving with budget {budget or 'none'} MiB ...", flush=True)
         runs.append(serve_once(args, info, data, keys, plan, budget))
     if not args.keep:
-        server.stop(INSTANCE)
+        server.stop(args.instance)
     report(args, runs, plan)
 
 
@@ -537,7 +536,8 @@ def main() -> None:
         default=2048,
         help="stop the unbounded run's client once a worker passes this (0: never)",
     )
-    s.add_argument("--keep", action="store_true")
+    s.add_argument("--keep", action="store_true", help="leave the Neo4j server running")
+    s.add_argument("--instance", default=INSTANCE + "-serve", help="scripts/neo4j_server.py name")
     c = sub.add_parser("child-build")
     for name in ("method", "uri", "user", "password", "workspace"):
         c.add_argument(name)
