@@ -28,7 +28,7 @@ from graph.store.base import PlanningView
 from graph.store.embedded import EmbeddedStore
 from graph.store.neo4j import Neo4jStore
 from graph.store.view import build_view
-from graph.store.view_cache import view_size
+from graph.store.view_cache import OVERHEAD, view_size
 from services.access import Viewer
 from services.planner import Planner
 from tests.conftest import TODAY, rel, small_network
@@ -210,8 +210,10 @@ async def test_the_size_estimate_tracks_what_the_view_retains(
         retained = tracemalloc.get_traced_memory()[0] - start
     finally:
         tracemalloc.stop()
-    estimate = view_size(view)
-    assert 0.75 * retained <= estimate <= 1.5 * retained, (estimate, retained)
+    # tracemalloc counts the bytes asked for, not the allocator's rounding and slack that
+    # OVERHEAD adds (calibrated against resident memory at 1M ties, BENCHMARKS.md).
+    counted = view_size(view) / OVERHEAD
+    assert 0.75 * retained <= counted <= 1.35 * retained, (counted, retained)
 
 
 async def test_paged_reads_build_the_same_view_as_the_embedded_store(
