@@ -944,6 +944,9 @@ def _serve(settings: Settings, listener: socket.socket, *, workers: int) -> None
         port=port,
         workers=workers,
         log_level="warning",
+        # uvicorn kills a worker that misses a 5 s ping; one building a big workspace's
+        # view on a busy machine can miss it and be killed and restarted in a loop.
+        timeout_worker_healthcheck=60,
     )
     typer.echo(
         f"warmintro listening on http://{shown}:{port}/ (workspace {settings.workspace!r}, "

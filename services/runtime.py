@@ -54,6 +54,7 @@ def open_store(settings: Settings) -> GraphStore:
             password=settings.neo4j_password.get_secret_value(),
             database=settings.neo4j_database,
             weights=settings.strength,
+            view_budget=settings.neo4j_view_budget,
         )
     prepare_data_dir(settings)
     return EmbeddedStore(settings.db_path, weights=settings.strength)

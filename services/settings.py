@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
+    neo4j_view_budget_mb: int = Field(
+        default=1024,
+        ge=0,
+        description="MiB of workspace planning views each Neo4j worker keeps (least recently "
+        "used go first; a view larger than this is served and kept alone); 0: no limit",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     environment: str = Field(
@@ -77,6 +83,11 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Where uploads wait for their import job (removed when the job ends)."""
         return self.data_dir / "uploads"
+
+    @property
+    def neo4j_view_budget(self) -> int | None:
+        """The view budget in bytes (None: keep every workspace's view)."""
+        return self.neo4j_view_budget_mb * 2**20 or None
 
     @property
     def request_expansions(self) -> int:

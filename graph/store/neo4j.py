@@ -11,8 +11,10 @@ parameter, so nothing crosses workspaces.
 
 Planning: the algorithms are exact only over the whole hop-bounded ball, and a
 bounded neighbourhood around a hub is most of a workspace (see BENCHMARKS.md),
-so the store streams the workspace's evidence once, builds the same in-memory
-trust graph as the embedded backend, and caches it per workspace version. Each
+so the store streams the workspace's people and evidence in pages of ids (one
+read transaction, so one consistent state), builds the same in-memory trust
+graph as the embedded backend, and caches it per workspace version in a
+least-recently-used set bounded by a byte budget (graph.store.view_cache). Each
 call costs one cheap version read, so several API workers see each other's
 writes at once.
 """
@@ -20,6 +22,9 @@ writes at once.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, LiteralString, TypeVar
@@ -61,9 +66,11 @@ from graph.store.codec import (
 )
 from graph.store.cypher import load_query
 from graph.store.view import build_view, flip, rewrite_merged
+from graph.store.view_cache import CachedView, ViewCache, view_size
 from graph.strength import StrengthWeights
 
 T = TypeVar("T")
+log = logging.getLogger("warmintro.store")
 
 # Rows per UNWIND statement, chosen by scripts/bench_neo4j.py on 100k ties: 5k/10k/20k/50k
 # gave 12-14k/16-18k/19k/16-20k ties/s (two runs); 20k is best or close to it in both.
@@ -80,8 +87,10 @@ SCHEMA = (
 )
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, AuthError, OSError)
 
+PAGE_PEOPLE = 5_000
+"""People per page of the streamed view build (their ties come in the same round)."""
+
 Evidences = dict[tuple[str, str], dict[str, Evidence]]
-_Snapshot = tuple[int, list[str], Evidences, list[str]]
 
 
 def _q(name: str) -> LiteralString:
@@ -121,6 +130,9 @@ class Neo4jStore:
         Clock for strength recency; tests pin it.
     owns_driver : bool
         Close the driver in :meth:`close`.
+    view_budget : int, optional
+        Bytes of planning views to keep per process (least recently used go
+        first); None keeps every workspace's view.
     """
 
     def __init__(
@@ -131,6 +143,7 @@ class Neo4jStore:
         weights: StrengthWeights | None = None,
         today: Callable[[], date] = date.today,
         owns_driver: bool = False,
+        view_budget: int | None = None,
     ) -> None:
         self._driver = driver
         self._database = database
@@ -139,7 +152,7 @@ class Neo4jStore:
         self._owns_driver = owns_driver
         self._schema_ready = False
         self._schema_lock = asyncio.Lock()
-        self._views: dict[str, tuple[int, date, ViewOptions, PlanningView]] = {}
+        self.views = ViewCache(view_budget)
         self._view_options: ViewOptionsSource = default_view_options
         self._stats: dict[str, tuple[int, Stats]] = {}
         # Single flight: one rebuild per workspace at a time, however many requests miss.
@@ -155,10 +168,18 @@ class Neo4jStore:
         database: str = "neo4j",
         weights: StrengthWeights | None = None,
         today: Callable[[], date] = date.today,
+        view_budget: int | None = None,
     ) -> Neo4jStore:
         """A store owning a new driver; nothing connects until first use."""
         driver = AsyncGraphDatabase.driver(uri, auth=(user, password))
-        return cls(driver, database=database, weights=weights, today=today, owns_driver=True)
+        return cls(
+            driver,
+            database=database,
+            weights=weights,
+            today=today,
+            owns_driver=True,
+            view_budget=view_budget,
+        )
 
     # -- plumbing ---------------------------------------------------------------------
     def _session(self) -> AsyncSession:
@@ -380,43 +401,94 @@ class Neo4jStore:
         today = self._today()
         options = self._view_options(workspace)
         version = await self._version(workspace)
-        cached = self._views.get(workspace)
-        if cached and cached[0] == version and cached[1:3] == (today, options):
-            return cached[3]
+        cached = self.views.get(workspace)
+        if cached and cached.version == version and cached.fresh(version, today, options):
+            return cached.view
         async with self._rebuilding.setdefault(("view", workspace), asyncio.Lock()):
-            cached = self._views.get(workspace)
-            if cached and cached[0] >= version and cached[1:3] == (today, options):
-                return cached[3]  # built while this call waited
-            return await self._build_view(workspace, today, options)
+            cached = self.views.get(workspace)
+            if cached and cached.fresh(version, today, options):
+                return cached.view  # built while this call waited
+            # The stale view is no use to new callers: let it go before building the next
+            # one (requests still holding it keep it alive), and make room for the new one.
+            self.views.discard(workspace)
+            evicted = self.views.make_room(workspace)
+            started = time.time()
+            built, view = await self._build_view(workspace, today, options)
+            entry = CachedView(built, today, options, view, view_size(view))
+            evicted += self.views.put(workspace, entry)
+            log.info(
+                json.dumps(
+                    {
+                        "event": "view_built",
+                        "workspace": workspace,
+                        "version": built,
+                        "started": round(started, 4),
+                        "seconds": round(time.time() - started, 4),
+                        "bytes": entry.size,
+                        "resident": self.views.resident,
+                        "views": len(self.views),
+                        "evicted": evicted,
+                    }
+                )
+            )
+            return view
 
-    async def _build_view(self, workspace: str, today: date, options: ViewOptions) -> PlanningView:
-        """Read the whole workspace in one transaction and build the planner's graph."""
+    async def _build_view(
+        self, workspace: str, today: date, options: ViewOptions
+    ) -> tuple[int, PlanningView]:
+        """Stream the workspace in pages of ids and build the planner's graph.
+
+        One read transaction, so people, evidence and members come from the same
+        state, tagged with the version that state carries. Each page's raw rows are
+        decoded and dropped before the next is fetched, and every id string is
+        interned, so the people, the evidence keys and the graph share one copy:
+        the build's peak stays near the finished view's size (BENCHMARKS.md).
+        """
 
         async def snapshot(
             tx: AsyncManagedTransaction,
         ) -> tuple[int, dict[str, Person], Evidences, list[str]]:
-            # One read transaction: people, evidence and members from the same state,
-            # tagged with the version that state carries.
             version = (await _run(tx, "workspace_version", workspace=workspace))[0]["version"]
-            rows = (await _run(tx, "all_people", workspace=workspace))[0]["people"]
-            people = {p.id: p for p in map(person_from_dict, rows)}
+            ids: dict[str, str] = {}  # one string object per id and owner
+            people: dict[str, Person] = {}
             evidence: Evidences = {}
-            _collect_evidence((await _run(tx, "all_evidence", workspace=workspace))[0], evidence)
-            members = [r["person_id"] for r in await _run(tx, "members", workspace=workspace)]
+            after = ""
+            while True:
+                page = await _run(
+                    tx, "view_people_page", workspace=workspace, after=after, limit=PAGE_PEOPLE
+                )
+                columns = page[0]
+                if not columns["id"]:
+                    break
+                last = columns["id"][-1]
+                # Decoding runs in a thread: the event loop keeps serving other workspaces.
+                await asyncio.to_thread(_collect_people, columns, ids, people)
+                del page, columns
+                ties = await _run(
+                    tx, "view_evidence_page", workspace=workspace, after=after, last=last
+                )
+                await asyncio.to_thread(_collect_interned, ties[0], ids, evidence)
+                del ties
+                after = last
+            members = [
+                ids.get(m, m)
+                for m in (r["person_id"] for r in await _run(tx, "members", workspace=workspace))
+            ]
             return version, people, evidence, members
 
         version, people, evidence, members = await self._transact(snapshot, write=False)
-        view = build_view(
-            people,
-            evidence,
-            members,
-            as_of=today,
-            weights=self._weights,
-            details=people,
-            infer_colleagues=options.infer_colleagues,
+        view = await asyncio.to_thread(
+            lambda: build_view(
+                people,
+                evidence,
+                members,
+                as_of=today,
+                weights=self._weights,
+                details=people,
+                infer_colleagues=options.infer_colleagues,
+            )
         )
-        self._views[workspace] = (version, today, options, view)
-        return view
+        return version, view
 
     async def neighbourhood_evidence(self, workspace: str, ids: Sequence[str]) -> Evidences:
         """All evidence on ties touching ``ids`` (for bounded planning; see the benchmark)."""
@@ -432,6 +504,37 @@ class Neo4jStore:
     async def neighbours(self, workspace: str, ids: Sequence[str]) -> list[str]:
         rows = await self._read("neighbours", workspace=workspace, ids=list(ids))
         return list(rows[0]["ids"]) if rows else []
+
+
+def _collect_people(columns: dict[str, Any], ids: dict[str, str], into: dict[str, Person]) -> None:
+    """Decode one ``view_people_page`` record (parallel lists); stubs are no one's people."""
+    rows = zip(
+        columns["id"],
+        columns["stub"],
+        columns["name"],
+        columns["company"],
+        columns["position"],
+        columns["email"],
+        columns["url"],
+        columns["schools"],
+        columns["employers"],
+        strict=True,
+    )
+    for raw, stub, name, company, position, email, url, schools, employers in rows:
+        pid = ids.setdefault(raw, raw)
+        if not stub:
+            into[pid] = Person(
+                pid, name, company, position, email, url, tuple(schools), tuple(employers)
+            )
+
+
+def _collect_interned(record: dict[str, Any], ids: dict[str, str], into: Evidences) -> None:
+    """Decode one ``view_evidence_page`` record, sharing one string per id and owner."""
+    intern = ids.setdefault
+    columns = (record["a"], record["b"], record["owner"], record["data"])
+    for x, y, who, data in zip(*columns, strict=True):
+        owner = intern(who, who)
+        into.setdefault((intern(x, x), intern(y, y)), {})[owner] = evidence_from_json(owner, data)
 
 
 # -- statements inside a transaction ---------------------------------------------------------

@@ -23,6 +23,7 @@ from neo4j import AsyncGraphDatabase
 from graph import algorithms
 from graph.errors import NoPath
 from graph.model import Evidence, ImportBatch, Member, Merge, Person, Relationship, canonical_pair
+from graph.store import neo4j as neo4j_store
 from graph.store.base import GraphStore
 from graph.store.embedded import EmbeddedStore
 from graph.store.neo4j import Neo4jStore
@@ -102,7 +103,9 @@ def backends(
     )
     embedded = EmbeddedStore(Path(tmp_path_factory.mktemp("eq")) / "db.sqlite", today=lambda: TODAY)
     neo = Neo4jStore(driver, today=lambda: TODAY, owns_driver=True)
-    yield embedded, neo, loop
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(neo4j_store, "PAGE_PEOPLE", 3)  # the view is read in several pages
+        yield embedded, neo, loop
     loop.run_until_complete(neo.close())
     loop.run_until_complete(embedded.close())
     loop.close()
