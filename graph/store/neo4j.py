@@ -241,7 +241,7 @@ class Neo4jStore:
         """Write the batch in one transaction (all or nothing).
 
         The version bump runs first, so the workspace's writers queue on its lock; a
-        first write into a workspace (version 1 after the bump: nothing stored there)
+        first write into a workspace (version 1 after the bump, and no person stored)
         CREATEs people and ties instead of MERGE-ing them, which is what a first
         load spends its time on. Rows are encoded a batch at a time while the server
         runs the previous one.
@@ -253,7 +253,10 @@ class Neo4jStore:
 
         async def work(tx: AsyncManagedTransaction) -> int:
             version = (await _run(tx, "bump_version", workspace=workspace))[0]["version"]
-            fresh = version == 1
+            fresh = (
+                version == 1
+                and not (await _run(tx, "workspace_has_people", workspace=workspace))[0]["found"]
+            )
             # Read inside the transaction: a retry or a concurrent merge sees the same state.
             known = (
                 {}
