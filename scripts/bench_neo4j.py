@@ -21,7 +21,8 @@ member -> target pairs 1-3 hops away, ``--team-ties``).
 5. queries: ``most_trusted_path`` and ``rank_introducers`` (max 4 hops) p50/p99 on
    random pairs, both backends' answers equal; and the bounded-fetch alternative;
 6. against APOC: on both graphs, ``apoc.algo.dijkstra`` over KNOWS with a ``cost``
-   property (-ln strength; every tie here is a rating, so strength is the rating) on
+   property (-ln strength; every tie here is a rating, so strength is the rating kept
+   within [floor, 1]) on
    the same pairs as the backend's trustedPath (planning_view + most_trusted_path,
    admin view). APOC has no hop limit and no privacy mask: where its path has at most
    4 hops both answers must be equal; where it is longer the backend's must be no better.
@@ -343,7 +344,9 @@ async def against_apoc(
     """Time the backend's trustedPath and apoc.algo.dijkstra on the same pairs; compare."""
     async with driver.session(notifications_min_severity="OFF") as session:
         started = time.perf_counter()
-        result = await session.run(load_query("bench_apoc_cost").text, workspace=ws)
+        result = await session.run(
+            load_query("bench_apoc_cost").text, workspace=ws, floor=StrengthWeights().floor
+        )
         await result.consume()
         cost_s = time.perf_counter() - started
 
