@@ -7,17 +7,20 @@ Register on the main app with ``register(app)``; render planner results with
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cli.common import EXIT_BAD_INPUT, run
+from cli.common import EXIT_BAD_INPUT, JsonOpt, emit, run
 from graph.exports import ExportFormat, paths_graph, render
 from graph.model import DEFAULT_MAX_HOPS, MAX_HOPS
 from graph.paths import PathView
+from graph.store.neo4j_import import ImportFiles
 from services.access import Viewer
+from services.bulk import export_neo4j_import
 from services.planner import EGO_MAX_NODES, Planner
 
 FormatOpt = Annotated[
@@ -120,6 +123,46 @@ def export(
     write_output(run(ctx, body), output)
 
 
+def export_neo4j(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="New or empty folder for the CSV files.")],
+    database: Annotated[
+        str, typer.Option("--database", help="Database name in the printed command.")
+    ] = "neo4j",
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the workspace as neo4j-admin import files (a fast first load into Neo4j).
+
+    Stop the Neo4j server, run the printed command, start it: the Neo4j backend then
+    reads the workspace as if it had been imported through it.
+    """
+
+    async def body(planner: Planner, viewer: Viewer) -> ImportFiles:
+        return await export_neo4j_import(planner.store, viewer, directory)
+
+    files = run(ctx, body, as_json=as_json)
+    command = shlex.join(["neo4j-admin", *files.admin_args(database)])
+    counts = {
+        "people": files.people,
+        "stubs": files.stubs,
+        "ties": files.ties,
+        "evidence": files.evidence,
+        "members": files.members,
+        "merges": files.merges,
+    }
+    if as_json:
+        emit({"directory": str(files.directory), **counts, "command": command})
+        return
+    typer.echo(
+        f"wrote {files.directory}: {files.people} people ({files.stubs} stubs), "
+        f"{files.ties} ties ({files.evidence} evidence rows), {files.members} members, "
+        f"{files.merges} merges"
+    )
+    typer.echo("with the Neo4j server stopped, run:")
+    typer.echo(f"  {command}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``export`` to the ``warmintro`` command line."""
+    """Add ``export`` and ``export-neo4j`` to the ``warmintro`` command line."""
     app.command("export")(export)
+    app.command("export-neo4j")(export_neo4j)

@@ -388,25 +388,32 @@ def _tail(run_dir: Path, limit: int = 4000) -> str:
     return "\n".join(chunks) or "(no log)"
 
 
-def _launch(name: str, home: Path) -> ServerInfo:
+def _launch(name: str, home: Path, extras: Extras) -> ServerInfo:
     run_dir = _run_dir(name)
     (run_dir / "conf").mkdir(parents=True)
+    (run_dir / "plugins").mkdir()
+    for jar in extras.plugins:
+        shutil.copy2(jar, run_dir / "plugins" / jar.name)
     port = free_port()
     password = secrets.token_urlsafe(24)
-    (run_dir / "conf" / "neo4j.conf").write_text(_config(run_dir, port), encoding="utf-8")
+    config = _config(run_dir, port) + "".join(line + "\n" for line in extras.config)
+    (run_dir / "conf" / "neo4j.conf").write_text(config, encoding="utf-8")
     env = _env(home, run_dir)
-    with (run_dir / "admin.log").open("wb") as log:
-        admin = subprocess.run(
-            [str(home / "bin" / "neo4j-admin"), "dbms", "set-initial-password", password],
-            cwd=run_dir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-    if admin.returncode != 0:
-        raise Neo4jError(f"neo4j-admin could not set the initial password:\n{_tail(run_dir)}")
+    admin_commands = [["dbms", "set-initial-password", password], *map(list, extras.admin)]
+    for command in admin_commands:
+        with (run_dir / "admin.log").open("ab") as log:
+            admin = subprocess.run(
+                [str(home / "bin" / "neo4j-admin"), *command],
+                cwd=run_dir,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
+        if admin.returncode != 0:
+            what = " ".join(command[:3]) if command[0] != "dbms" else "dbms set-initial-password"
+            raise Neo4jError(f"neo4j-admin {what} failed:\n{_tail(run_dir)}")
     with (run_dir / "console.log").open("wb") as log:
         proc = subprocess.Popen(
             [str(home / "bin" / "neo4j"), "console"],
@@ -448,7 +455,22 @@ def _launch(name: str, home: Path) -> ServerInfo:
     )
 
 
-def start(name: str = "dev") -> ServerInfo:
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What a benchmark or a test adds to an instance; the test suite's server has none.
+
+    ``plugins``: jars copied into the instance's plugins directory; ``config``: extra
+    ``neo4j.conf`` lines; ``admin``: ``neo4j-admin`` commands (arguments after
+    ``neo4j-admin``) run in the instance's directory before the server starts, e.g.
+    ``database import full``.
+    """
+
+    plugins: tuple[Path, ...] = ()
+    config: tuple[str, ...] = ()
+    admin: tuple[tuple[str, ...], ...] = ()
+
+
+def start(name: str = "dev", extras: Extras | None = None) -> ServerInfo:
     """Start instance ``name`` (or return it if it is already running and healthy).
 
     Returns once Bolt accepts an authenticated ``RETURN 1``; raises :class:`Neo4jError`
@@ -464,7 +486,7 @@ def start(name: str = "dev") -> ServerInfo:
         home = provision()
         for attempt in range(3):
             try:
-                return _launch(name, home)
+                return _launch(name, home, extras or Extras())
             except Neo4jError:
                 log = _tail(run_dir)
                 _stop_unlocked(name)

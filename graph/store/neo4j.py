@@ -71,6 +71,7 @@ from graph.strength import StrengthWeights
 
 T = TypeVar("T")
 log = logging.getLogger("warmintro.store")
+X = TypeVar("X")
 
 # Rows per UNWIND statement, chosen by scripts/bench_neo4j.py on 100k ties: 5k/10k/20k/50k
 # gave 12-14k/16-18k/19k/16-20k ties/s (two runs); 20k is best or close to it in both.
@@ -99,13 +100,20 @@ def _q(name: str) -> LiteralString:
 
 
 def _evidence_row(a: str, b: str, e: Evidence) -> dict[str, Any]:
+    # No interactions property where there are none (most ties): one record less per
+    # tie, and the only reader, the stats' sum, skips missing values.
     return {
         "a": a,
         "b": b,
         "owner": e.owner,
         "data": evidence_to_json(e),
-        "interactions": interactions_in(e),
+        "interactions": interactions_in(e) or None,
     }
+
+
+def _evidence_row_of(item: tuple[tuple[str, str], Evidence]) -> dict[str, Any]:
+    (a, b), e = item
+    return _evidence_row(a, b, e)
 
 
 def _collect_evidence(record: dict[str, Any], into: Evidences) -> None:
@@ -251,26 +259,50 @@ class Neo4jStore:
 
     # -- writes -------------------------------------------------------------------------
     async def apply(self, workspace: str, batch: ImportBatch) -> ApplyResult:
+        """Write the batch in one transaction (all or nothing).
+
+        The version bump runs first, so the workspace's writers queue on its lock; a
+        first write into a workspace (version 1 after the bump, and no person stored)
+        CREATEs people and ties instead of MERGE-ing them, which is what a first
+        load spends its time on. Rows are encoded a batch at a time while the server
+        runs the previous one.
+        """
         people = list({p.id: p for p in batch.people}.values())
         described = {p.id for p in people}
         merges = [{"kept": m.kept, "merged": m.merged, "reason": m.reason} for m in batch.merges]
         members = [{"person_id": m.person_id, "sharing": m.sharing.value} for m in batch.members]
 
         async def work(tx: AsyncManagedTransaction) -> int:
+            version = (await _run(tx, "bump_version", workspace=workspace))[0]["version"]
+            fresh = (
+                version == 1
+                and not (await _run(tx, "workspace_has_people", workspace=workspace))[0]["found"]
+            )
             # Read inside the transaction: a retry or a concurrent merge sees the same state.
-            known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
+            known = (
+                {}
+                if fresh
+                else {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
+            )
             evidence = rewrite_merged(batch, known)
-            await _unwind(tx, "upsert_people", workspace, [person_to_dict(p) for p in people])
+            if fresh:  # one row per (pair, owner), the last one: what MERGE ... SET keeps
+                evidence = list({(pair, e.owner): (pair, e) for pair, e in evidence}.values())
+            await _unwind(
+                tx, "create_people" if fresh else "upsert_people", workspace, people, person_to_dict
+            )
             for m in batch.merges:
                 await _repoint(tx, workspace, m)
             await _unwind(tx, "upsert_merges", workspace, merges)
             ends = {end for pair, _ in evidence for end in pair} - described
             await _ensure(tx, workspace, ends)
             await _unwind(
-                tx, "upsert_evidence", workspace, [_evidence_row(a, b, e) for (a, b), e in evidence]
+                tx,
+                "create_evidence" if fresh else "upsert_evidence",
+                workspace,
+                evidence,
+                _evidence_row_of,
             )
             await _unwind(tx, "insert_members", workspace, members)
-            await _run(tx, "bump_version", workspace=workspace)
             return len({pair for pair, _ in evidence})
 
         relationships = await self._transact(work, write=True)
@@ -544,12 +576,27 @@ async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[di
 
 
 async def _unwind(
-    tx: AsyncManagedTransaction, name: str, workspace: str, rows: Sequence[dict[str, Any]]
+    tx: AsyncManagedTransaction,
+    name: str,
+    workspace: str,
+    items: Sequence[X],
+    encode: Callable[[X], dict[str, Any]] | None = None,
 ) -> None:
-    for i in range(0, len(rows), BATCH_ROWS):
-        chunk = list(rows[i : i + BATCH_ROWS])
-        result = await tx.run(_q(name), {"workspace": workspace, "rows": chunk})
-        await result.consume()
+    """Run ``name`` over ``items`` in ``BATCH_ROWS`` batches, encoding each with ``encode``.
+
+    A batch is encoded while the server still runs the one before it (``tx.run``
+    returns once the server has the statement), so the client's encoding overlaps the
+    server's writes instead of adding to them.
+    """
+    pending = None
+    for i in range(0, len(items), BATCH_ROWS):
+        chunk = items[i : i + BATCH_ROWS]
+        rows = [encode(x) for x in chunk] if encode is not None else list(chunk)
+        if pending is not None:
+            await pending.consume()
+        pending = await tx.run(_q(name), {"workspace": workspace, "rows": rows})
+    if pending is not None:
+        await pending.consume()
 
 
 async def _ensure(tx: AsyncManagedTransaction, workspace: str, ids: Iterable[str]) -> None:

@@ -50,7 +50,8 @@ def team(tmp_path: Path, exports: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "command", [["import", "linkedin"], ["reach"], ["lint"], ["intro", "list"], ["export"]]
+    "command",
+    [["import", "linkedin"], ["reach"], ["lint"], ["intro", "list"], ["export"], ["export-neo4j"]],
 )
 def test_help_uses_ordinary_metavars(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
@@ -153,6 +154,28 @@ def test_export_has_json_and_names_its_flags(team: Path) -> None:
     )
     assert code == 0
     assert "cut at 20 people (--max-nodes" in err
+
+
+def test_export_neo4j_writes_the_files_and_the_command(team: Path, tmp_path: Path) -> None:
+    """The files' import into Neo4j is tested in tests/contract/test_neo4j_bulk_import.py."""
+    out_dir = tmp_path / "neo"
+    code, out, err = cli(team, "--workspace", "t", "export-neo4j", str(out_dir), "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    stats = json.loads(cli(team, "--workspace", "t", "stats", "--json")[1])
+    assert (doc["people"], doc["ties"], doc["members"]) == (
+        stats["people"],
+        stats["relationships"],
+        stats["members"],
+    )
+    assert doc["command"].startswith("neo4j-admin database import full neo4j --nodes=Person=")
+    names = {"people.csv", "knows.csv", "members.csv", "merges.csv", "workspace.csv"}
+    assert {p.name for p in out_dir.iterdir()} == names
+    knows = (out_dir / "knows.csv").read_text(encoding="utf-8").splitlines()
+    assert len(knows) == 1 + doc["evidence"]
+    code, out, err = cli(team, "--workspace", "t", "export-neo4j", str(out_dir))
+    assert code == 2
+    assert "not empty" in err
 
 
 def test_erase_asks_first_and_scripts_pass_yes(team: Path) -> None:
