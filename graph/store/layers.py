@@ -7,7 +7,7 @@ A write recomputes only the rows of the pairs it touched (:meth:`Observed.patche
 the *implied* colleague layer is re-derived from everyone's current company
 (cheap: no evidence is read) and both are laid out as CSR in numpy
 (:func:`compose`). The same functions make the first build, so an incremental
-view and a full rebuild agree tie for tie (tests/unit/test_layers.py).
+view and a full rebuild agree tie for tie (tests/e2e/test_live_graph.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from graph.colleagues import _STUDENT, INFERRED_OWNER, TEAM_OWNER, company_key
-from graph.model import Evidence, Person
+from graph.colleagues import _STUDENT, INFERRED_OWNER, TEAM_OWNER
+from graph.model import Evidence
 from graph.store.base import PUBLIC_OWNER_BIT
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from graph.trustgraph import TrustGraph
@@ -158,32 +158,6 @@ class Implied:
 def is_student(position: str) -> bool:
     """A campus is not a team (the rule of graph.colleagues)."""
     return _STUDENT.search(position) is not None
-
-
-def infer(
-    people: Mapping[str, Person],
-    index: Mapping[str, int],
-    observed: Observed,
-    n: int,
-    *,
-    as_of: date,
-    weights: StrengthWeights,
-) -> Implied:
-    """The colleague layer (graph.colleagues) over ``people`` (a mapping of everyone)."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for pid in sorted(people):
-        person = people[pid]
-        key = company_key(person.company)
-        if key and not is_student(person.position):
-            groups.setdefault(key, []).append((pid, person.company))
-    return infer_groups(
-        ((key, rows[0][1], [pid for pid, _ in rows]) for key, rows in sorted(groups.items())),
-        index,
-        observed,
-        n,
-        as_of=as_of,
-        weights=weights,
-    )
 
 
 def infer_groups(

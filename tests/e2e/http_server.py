@@ -10,7 +10,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import uvicorn
 
 from api.app import create_app
@@ -83,3 +85,38 @@ def serve_process(env: dict[str, str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+
+@contextmanager
+def serve_workers(env: dict[str, str], *, workers: int = 2, log: Path) -> Iterator[str]:
+    """``warmintro serve --workers N`` as a real process configured by ``env`` (added to
+    this environment); yields its URL once ``/readyz`` answers. Its output goes to
+    ``log`` (a pipe nobody reads would fill and block the server)."""
+    port = free_port()
+    cli = Path(sys.executable).parent / "warmintro"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(cli), "serve", "--port", str(port), "--workers", str(workers)],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=out,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 180  # workers importing numba on a loaded machine
+            while True:
+                try:
+                    if httpx.get(url + "/readyz", timeout=5).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    out.flush()
+                    raise RuntimeError(f"the server did not come up: {log.read_text()[-2000:]}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 
 from cli.main import tcp_listener
 from services.appdb import AppDB
-from tests.e2e.http_server import free_port
+from tests.e2e.http_server import serve_workers
 from tests.neo4j_harness import Neo4jServer
 
 
@@ -57,9 +55,7 @@ def two_workers(neo4j_server: Neo4jServer, tmp_path: Path) -> Iterator[tuple[str
     db.create_workspace(workspace)
     key = db.create_key(workspace, None)
     db.close()
-    port = free_port()
     env = {
-        **os.environ,
         "WARMINTRO_BACKEND": "neo4j",
         "WARMINTRO_NEO4J_URI": neo4j_server.uri,
         "WARMINTRO_NEO4J_USER": neo4j_server.user,
@@ -68,31 +64,8 @@ def two_workers(neo4j_server: Neo4jServer, tmp_path: Path) -> Iterator[tuple[str
         "WARMINTRO_WORKSPACE": workspace,
         "WARMINTRO_RATE_LIMIT_PER_MINUTE": "0",
     }
-    cli = Path(sys.executable).parent / "warmintro"
-    server = subprocess.Popen(
-        [str(cli), "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/readyz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"the two-worker server did not come up: {server.communicate()[1]}")
-            time.sleep(0.2)
+    with serve_workers(env, log=tmp_path / "server.log") as url:
         yield url, key
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_two_workers_serve_and_see_each_others_writes(two_workers: tuple[str, str]) -> None:
