@@ -219,7 +219,8 @@ class Planner:
             tuple[str, str], tuple[PlanningView, tuple[tuple[str, Sharing], ...], Stats]
         ] = {}
         # Who a viewer mask may browse, per graph (stores with usable_ends).
-        self._usable_ends: dict[tuple[int, int], tuple[object, set[str]]] = {}
+        # One computation per graph and mask, shared by the requests that ask meanwhile.
+        self._usable_ends: dict[tuple[int, int], tuple[object, asyncio.Future[set[str]]]] = {}
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
@@ -282,13 +283,19 @@ class Planner:
             allowed = view.mask_for(policy.members_usable(browse=browse))
             key = (id(view.graph), allowed)
             hit = self._usable_ends.get(key)
-            if hit is not None and hit[0] is view.graph:
-                return seen | hit[1]
-            found = await asyncio.to_thread(view.usable_ends, lambda mask: bool(mask & allowed))
-            if len(self._usable_ends) >= 32:  # a few graphs x the viewers' masks
-                self._usable_ends.pop(next(iter(self._usable_ends)))
-            self._usable_ends[key] = (view.graph, found)
-            return seen | found
+            loop = asyncio.get_running_loop()
+            if hit is not None and hit[0] is view.graph and hit[1].done():
+                if hit[1].exception() is None:
+                    return seen | hit[1].result()
+                hit = None
+            if hit is None or hit[0] is not view.graph or hit[1].get_loop() is not loop:
+                future = asyncio.ensure_future(
+                    asyncio.to_thread(view.usable_ends, lambda mask: bool(mask & allowed))
+                )
+                if len(self._usable_ends) >= 32:  # a few graphs x the viewers' masks
+                    self._usable_ends.pop(next(iter(self._usable_ends)))
+                hit = self._usable_ends[key] = (view.graph, future)
+            return seen | await asyncio.shield(hit[1])
         for pair, owners in view.evidence.items():
             if any(usable(o) for o in owners):
                 seen.update(pair)

@@ -1079,7 +1079,7 @@ class EmbeddedStore:
                 ids.append(pid)
             return i
 
-        def rows() -> Iterator[tuple[int, int, float, int]]:
+        def rows() -> Iterator[tuple[int, int, float, int, bool]]:
             evidence = conn.execute(
                 "SELECT a, b, owner, data FROM evidence WHERE workspace=? ORDER BY a, b",
                 (workspace,),
@@ -1088,10 +1088,10 @@ class EmbeddedStore:
                 team = pair in team_pairs
                 team_pairs.discard(pair)
                 s, m = tie_of(owners, bits, team=team, as_of=today, weights=self._weights)
-                yield node(pair[0]), node(pair[1]), s, m
+                yield node(pair[0]), node(pair[1]), s, m, True
             for a, b in sorted(team_pairs):
                 s, m = tie_of({}, bits, team=True, as_of=today, weights=self._weights)
-                yield node(a), node(b), s, m
+                yield node(a), node(b), s, m, False
 
         observed = Observed.build(rows())
         implied = self._implied(conn, workspace, index, len(ids), observed, options, today)
@@ -1125,7 +1125,7 @@ class EmbeddedStore:
             elif not exists and pid in index:
                 gone_nodes.append(index.pop(pid))
         gone: list[tuple[int, int]] = []
-        new: list[tuple[int, int, float, int]] = []
+        new: list[tuple[int, int, float, int, bool]] = []
         for a, b in sorted(pairs):
             owners = _pair_rows(conn, workspace, a, b)
             team = a in member_set and b in member_set
@@ -1139,14 +1139,12 @@ class EmbeddedStore:
                     index[pid] = len(ids)
                     ids.append(pid)
             s, m = tie_of(owners, bits, team=team, as_of=live.day, weights=self._weights)
-            new.append((index[a], index[b], s, m))
+            new.append((index[a], index[b], s, m, bool(owners)))
         observed = live.observed.patched(gone, new)
         if gone_nodes:
             dead = np.asarray(gone_nodes, dtype=np.int64)
             keep = ~(np.isin(observed.lo, dead) | np.isin(observed.hi, dead))
-            observed = Observed(
-                observed.key[keep], observed.strength[keep], observed.mid[keep], observed.table
-            )
+            observed = observed.without(keep)
             for i in gone_nodes:
                 ids[i] = ""  # the slot stays (ints are stable); the id does not
         implied = self._implied(conn, workspace, index, len(ids), observed, options, live.day)
@@ -1183,6 +1181,7 @@ class EmbeddedStore:
                     "obs_key": obs.key,
                     "obs_strength": obs.strength,
                     "obs_mid": obs.mid,
+                    "obs_evidenced": obs.evidenced,
                     **({"component": labels} if labels is not None else {}),
                 },
                 meta={
@@ -1215,7 +1214,11 @@ class EmbeddedStore:
                 np.asarray(arrays["obs_strength"]),
                 np.asarray(arrays["obs_mid"], dtype=np.int32),
                 table,
+                np.asarray(arrays["obs_evidenced"], dtype=np.bool_),
             )
+            sizes = {len(observed.strength), len(observed.mid), len(observed.evidenced)}
+            if sizes != {len(observed.key)}:
+                return None
             if len(observed.mid) and int(observed.mid.max()) >= len(table):
                 return None
             companies = {str(k): (str(v[0]), int(v[1])) for k, v in meta["companies"].items()}

@@ -68,25 +68,37 @@ class Observed:
     strength: F64
     mid: I32
     table: list[int]
+    # False for a teammate tie no source shows: it does not rank or unmask anyone for
+    # colleague inference (as in graph.store.view.build_view).
+    evidenced: npt.NDArray[np.bool_]
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[int, int, float, int]]) -> Observed:
-        """From ``(i, j, strength, mask)`` rows of distinct pairs, in any order."""
+    def build(cls, rows: Iterable[tuple[int, int, float, int, bool]]) -> Observed:
+        """From ``(i, j, strength, mask, evidenced)`` rows of distinct pairs, in any order."""
         lo_l: list[int] = []
         hi_l: list[int] = []
         st_l: list[float] = []
         mk_l: list[int] = []
-        for i, j, s, m in rows:
+        ev_l: list[bool] = []
+        for i, j, s, m, e in rows:
             lo_l.append(min(i, j))
             hi_l.append(max(i, j))
             st_l.append(s)
             mk_l.append(m)
+            ev_l.append(e)
         key = _key(np.asarray(lo_l, dtype=np.int64), np.asarray(hi_l, dtype=np.int64))
         order = np.argsort(key, kind="stable")
         table = sorted(set(mk_l))
         where = {m: t for t, m in enumerate(table)}
         mid = np.fromiter((where[m] for m in mk_l), dtype=np.int32, count=len(mk_l))
-        return cls(key[order], np.asarray(st_l, dtype=np.float64)[order], mid[order], table)
+        evidenced = np.asarray(ev_l, dtype=np.bool_)
+        return cls(
+            key[order],
+            np.asarray(st_l, dtype=np.float64)[order],
+            mid[order],
+            table,
+            evidenced[order],
+        )
 
     def __len__(self) -> int:
         return len(self.key)
@@ -104,7 +116,7 @@ class Observed:
         return [self.table[t] for t in self.mid.tolist()]
 
     def patched(
-        self, gone: Iterable[tuple[int, int]], new: Iterable[tuple[int, int, float, int]]
+        self, gone: Iterable[tuple[int, int]], new: Iterable[tuple[int, int, float, int, bool]]
     ) -> Observed:
         """A copy without the ``gone`` pairs and with ``new`` rows (which replace any
         row of the same pair)."""
@@ -119,18 +131,31 @@ class Observed:
         key = np.concatenate([self.key[keep], add.key])
         strength = np.concatenate([self.strength[keep], add.strength])
         mid = np.concatenate([old_map[self.mid[keep]], new_map[add.mid]]).astype(np.int32)
+        evidenced = np.concatenate([self.evidenced[keep], add.evidenced])
         order = np.argsort(key, kind="stable")
-        return Observed(key[order], strength[order], mid[order], table)
+        return Observed(key[order], strength[order], mid[order], table, evidenced[order])
+
+    def without(self, keep: npt.NDArray[np.bool_]) -> Observed:
+        """Only the rows ``keep`` marks."""
+        return Observed(
+            self.key[keep], self.strength[keep], self.mid[keep], self.table, self.evidenced[keep]
+        )
 
     def best_and_masks(self, n: int) -> tuple[F64, dict[int, int]]:
-        """Per node: the strongest observed tie, and the OR of its ties' masks."""
-        lo, hi = self.lo, self.hi
+        """Per node: the strongest tie a source shows, and the OR of those ties' masks."""
+        shown = self.evidenced
+        lo, hi, strength, mid = (
+            self.lo[shown],
+            self.hi[shown],
+            self.strength[shown],
+            self.mid[shown],
+        )
         best = np.zeros(n, dtype=np.float64)
-        np.maximum.at(best, lo, self.strength)
-        np.maximum.at(best, hi, self.strength)
+        np.maximum.at(best, lo, strength)
+        np.maximum.at(best, hi, strength)
         width = max(len(self.table), 1)
         ends = np.concatenate([lo, hi])
-        both = np.concatenate([self.mid, self.mid]).astype(np.int64)
+        both = np.concatenate([mid, mid]).astype(np.int64)
         pairs = np.unique(ends * width + both)
         node_mask: dict[int, int] = {}
         table = self.table

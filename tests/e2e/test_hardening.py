@@ -152,7 +152,14 @@ def test_eight_worst_case_searches_leave_healthz_answering(demo: Demo, demo_proc
         for field in ("a", "b"):
             assert answer.json()["data"][field]["__typename"] in {"PathList", "QueryTooExpensive"}
     assert len(latencies) >= 5  # the searches took a while: /healthz was asked meanwhile
-    assert max(latencies) < 0.1, sorted(latencies)[-5:]
+    # A search holding the event loop would hold /healthz for its whole run (seconds).
+    # On 2 shared cores, 16 searches in threads and forked children beside this client
+    # occasionally delay one /healthz by a scheduler slice or two (0.10-0.22 s seen
+    # idle, up to 0.5 s under load 10+), so: typical answers fast, none anywhere near a
+    # search's length.
+    ordered = sorted(latencies)
+    assert ordered[int(0.9 * (len(ordered) - 1))] < 0.1, ordered[-5:]
+    assert ordered[-1] < 0.75, ordered[-5:]
 
 
 def test_a_search_past_its_budget_is_a_typed_answer(demo: Demo) -> None:
