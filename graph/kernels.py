@@ -927,3 +927,32 @@ def path_strengths(ptr: Any, nbr: Any, byid: Any, strength: Any, path: Any) -> A
         if a < hi - lo and nbr[lo + byid[lo + a]] == x:
             out[i] = strength[lo + byid[lo + a]]
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def component_labels(ptr: Any, nbr: Any) -> Any:
+    """Each node's connected-component label: the smallest node int in its component
+    (union-find with path halving; the root of a set is always its smallest member).
+
+    >>> component_labels(np.array([0, 1, 2, 2, 2]), np.array([1, 0], dtype=np.int32)).tolist()
+    [0, 0, 2, 3]
+    """
+    n = len(ptr) - 1
+    parent = np.arange(n, dtype=np.int64)
+    for u in range(n):
+        for k in range(ptr[u], ptr[u + 1]):
+            a = u
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            b = np.int64(nbr[k])
+            while parent[b] != b:
+                parent[b] = parent[parent[b]]
+                b = parent[b]
+            if a < b:
+                parent[b] = a
+            elif b < a:
+                parent[a] = b
+    for u in range(n):  # roots precede their members: one pass settles every label
+        parent[u] = parent[parent[u]]
+    return parent

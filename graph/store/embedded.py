@@ -69,10 +69,11 @@ from graph.store.codec import (
 )
 from graph.store.layers import (
     TEAM_EVIDENCE,
+    Companies,
     Implied,
     Observed,
     compose,
-    infer_groups,
+    infer,
     is_student,
     tie_of,
     visible_ends,
@@ -252,6 +253,7 @@ class _Live:
     ids: list[str]
     index: dict[str, int]
     observed: Observed
+    companies: Companies
     view: PlanningView
 
 
@@ -337,6 +339,25 @@ def _pair_rows(conn: sqlite3.Connection, workspace: str, a: str, b: str) -> dict
         (workspace, a, b),
     )
     return {owner: evidence_from_json(owner, data) for owner, data in rows}
+
+
+def _pairs_rows(
+    conn: sqlite3.Connection, workspace: str, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Evidence]]:
+    """The stored evidence of many pairs: one indexed join per few hundred pairs."""
+    found: dict[tuple[str, str], dict[str, Evidence]] = {}
+    for start in range(0, len(pairs), 400):
+        chunk = pairs[start : start + 400]
+        values = ",".join("(?,?)" for _ in chunk)
+        rows = conn.execute(
+            f"WITH want(a, b) AS (VALUES {values})"
+            " SELECT e.a, e.b, e.owner, e.data FROM want JOIN evidence e"
+            " ON e.workspace=? AND e.a=want.a AND e.b=want.b ORDER BY e.a, e.b, e.owner",
+            [x for pair in chunk for x in pair] + [workspace],
+        )
+        for pair, owners in _grouped(rows):
+            found[pair] = owners
+    return found
 
 
 class _Evidence(Mapping[tuple[str, str], Mapping[str, Evidence]]):
@@ -1023,17 +1044,15 @@ class EmbeddedStore:
         )
 
     def _implied(
-        self,
-        conn: sqlite3.Connection,
-        workspace: str,
-        index: dict[str, int],
-        n: int,
-        observed: Observed,
-        options: ViewOptions,
-        as_of: date,
+        self, works: Companies, observed: Observed, n: int, options: ViewOptions, as_of: date
     ) -> Implied:
         if not options.infer_colleagues:
             return Implied.none()
+        return infer(works, observed, n, as_of=as_of, weights=self._weights)
+
+    @staticmethod
+    def _companies(conn: sqlite3.Connection, workspace: str, index: dict[str, int]) -> Companies:
+        """Everyone's company, from the indexed company key (students left out)."""
         rows = conn.execute(
             "SELECT company_key, id, company, position FROM people"
             " WHERE workspace=? AND company_key<>'' ORDER BY company_key, id",
@@ -1053,7 +1072,7 @@ class EmbeddedStore:
             if ids:
                 yield key, name, ids
 
-        return infer_groups(groups(), index, observed, n, as_of=as_of, weights=self._weights)
+        return Companies.from_groups(groups(), index, len(index))
 
     def _build(
         self,
@@ -1094,10 +1113,11 @@ class EmbeddedStore:
                 yield node(a), node(b), s, m, False
 
         observed = Observed.build(rows())
-        implied = self._implied(conn, workspace, index, len(ids), observed, options, today)
+        companies = self._companies(conn, workspace, index)
+        implied = self._implied(companies, observed, len(ids), options, today)
         graph = compose(ids, index, observed, implied)
         view = self._view(workspace, graph, ids, members, observed, implied.companies, options)
-        return _Live(version, today, options, members, ids, index, observed, view)
+        return _Live(version, today, options, members, ids, index, observed, companies, view)
 
     def _patch(
         self,
@@ -1109,25 +1129,26 @@ class EmbeddedStore:
         pairs: set[tuple[str, str]],
         people: set[str],
     ) -> _Live:
-        """The graph with only the touched pairs recomputed from their stored evidence."""
-        ids, index = list(live.ids), dict(live.index)
+        """The graph with only the touched pairs recomputed from their stored evidence and
+        the touched people's companies re-read; the colleague layer and the CSR are then
+        re-derived from arrays (no Python per tie or per person, issue 19)."""
+        ids, index, companies = live.ids, live.index, live.companies
         members = live.members
         bits = owner_bits_for(members)
         member_set = set(members)
         gone_nodes: list[int] = []
-        for pid in sorted(people):
-            exists = conn.execute(
-                "SELECT 1 FROM people WHERE workspace=? AND id=?", (workspace, pid)
-            ).fetchone()
-            if exists and pid not in index:
-                index[pid] = len(ids)
-                ids.append(pid)
-            elif not exists and pid in index:
-                gone_nodes.append(index.pop(pid))
+        if people or any(a not in index or b not in index for a, b in pairs):
+            ids, index = list(ids), dict(index)  # the old graph keeps answering from its own
+        if people:
+            ids, index, companies, gone_nodes = self._people_moved(
+                conn, workspace, ids, index, companies, people
+            )
         gone: list[tuple[int, int]] = []
         new: list[tuple[int, int, float, int, bool]] = []
-        for a, b in sorted(pairs):
-            owners = _pair_rows(conn, workspace, a, b)
+        ordered = sorted(pairs)
+        stored = _pairs_rows(conn, workspace, ordered)
+        for a, b in ordered:
+            owners = stored.get((a, b), {})
             team = a in member_set and b in member_set
             i, j = index.get(a), index.get(b)
             if not owners and not team:
@@ -1145,12 +1166,52 @@ class EmbeddedStore:
             dead = np.asarray(gone_nodes, dtype=np.int64)
             keep = ~(np.isin(observed.lo, dead) | np.isin(observed.hi, dead))
             observed = observed.without(keep)
-            for i in gone_nodes:
-                ids[i] = ""  # the slot stays (ints are stable); the id does not
-        implied = self._implied(conn, workspace, index, len(ids), observed, options, live.day)
+        companies = companies.grown(len(ids))
+        implied = self._implied(companies, observed, len(ids), options, live.day)
         graph = compose(ids, index, observed, implied)
         view = self._view(workspace, graph, ids, members, observed, implied.companies, options)
-        return _Live(version, live.day, options, members, ids, index, observed, view)
+        return _Live(version, live.day, options, members, ids, index, observed, companies, view)
+
+    @staticmethod
+    def _people_moved(
+        conn: sqlite3.Connection,
+        workspace: str,
+        ids: list[str],
+        index: dict[str, int],
+        companies: Companies,
+        people: set[str],
+    ) -> tuple[list[str], dict[str, int], Companies, list[int]]:
+        """New, changed and gone people: their node slots and companies (``ids`` and
+        ``index`` are this patch's own copies)."""
+        found: dict[str, tuple[str, str, str]] = {}
+        for chunk in _chunks(sorted(people)):
+            marks = ",".join("?" * len(chunk))
+            for pid, key, company, position in conn.execute(
+                f"SELECT id, company_key, company, position FROM people"
+                f" WHERE workspace=? AND id IN ({marks})",
+                (workspace, *chunk),
+            ):
+                found[pid] = (key, company, position)
+        gone_nodes: list[int] = []
+        for pid in sorted(people):
+            if pid in found and pid not in index:
+                index[pid] = len(ids)
+                ids.append(pid)
+            elif pid not in found and pid in index:
+                i = index.pop(pid)
+                gone_nodes.append(i)
+                ids[i] = ""  # the slot stays (ints are stable); the id does not
+        moves: dict[int, str] = dict.fromkeys(gone_nodes, "")
+        for pid, (key, _company, position) in found.items():
+            moves[index[pid]] = "" if is_student(position) else key
+
+        def first_name(key: str, first: str) -> str:
+            row = conn.execute(
+                "SELECT company FROM people WHERE workspace=? AND id=?", (workspace, first)
+            ).fetchone()
+            return str(row[0]) if row else key
+
+        return ids, index, companies.moved(moves, ids, first_name), gone_nodes
 
     # -- snapshots ----------------------------------------------------------------
     def _snapshot_dir(self, workspace: str) -> Path:
@@ -1182,6 +1243,9 @@ class EmbeddedStore:
                     "obs_strength": obs.strength,
                     "obs_mid": obs.mid,
                     "obs_evidenced": obs.evidenced,
+                    "co_of_node": live.companies.of_node,
+                    "co_rank": live.companies.rank,
+                    "co_unplaced": live.companies.unplaced,
                     **({"component": labels} if labels is not None else {}),
                 },
                 meta={
@@ -1189,6 +1253,8 @@ class EmbeddedStore:
                     "members": list(live.members),
                     "obs_masks": [format(m, "x") for m in obs.table],
                     "companies": {k: list(v) for k, v in companies.items()},
+                    "co_keys": live.companies.keys,
+                    "co_names": live.companies.names,
                     "ids": len(live.ids),
                 },
             )
@@ -1222,6 +1288,20 @@ class EmbeddedStore:
             if len(observed.mid) and int(observed.mid.max()) >= len(table):
                 return None
             companies = {str(k): (str(v[0]), int(v[1])) for k, v in meta["companies"].items()}
+            works = Companies(
+                [str(k) for k in meta["co_keys"]],
+                [str(k) for k in meta["co_names"]],
+                np.asarray(arrays["co_of_node"], dtype=np.int32),
+                np.asarray(arrays["co_rank"], dtype=np.int64),
+                np.asarray(arrays["co_unplaced"], dtype=np.int64),
+            )
+            if {len(works.of_node), len(works.rank)} != {len(graph.ids)} or {
+                len(works.keys),
+                len(works.names),
+            } != {len(works.unplaced)}:
+                return None
+            if len(works.of_node) and int(works.of_node.max()) >= len(works.keys):
+                return None
             day = date.fromisoformat(meta["day"])
             if "component" in arrays:
                 graph.use_components(np.asarray(arrays["component"]))
@@ -1229,4 +1309,4 @@ class EmbeddedStore:
             return None
         view = self._view(workspace, graph, graph.ids, members, observed, companies, options)
         log.info("planning graph for %r loaded from its snapshot (version %d)", workspace, version)
-        return _Live(version, day, options, members, graph.ids, graph.index, observed, view)
+        return _Live(version, day, options, members, graph.ids, graph.index, observed, works, view)

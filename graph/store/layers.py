@@ -28,6 +28,7 @@ from graph.trustgraph import TrustGraph
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
+U64 = npt.NDArray[np.uint64]
 
 TEAM_EVIDENCE = Evidence(owner=TEAM_OWNER, teammate=True)
 
@@ -141,48 +142,248 @@ class Observed:
             self.key[keep], self.strength[keep], self.mid[keep], self.table, self.evidenced[keep]
         )
 
-    def best_and_masks(self, n: int) -> tuple[F64, dict[int, int]]:
-        """Per node: the strongest tie a source shows, and the OR of those ties' masks."""
+    def best_and_words(self, n: int) -> tuple[F64, U64]:
+        """Per node: the strongest tie a source shows, and the OR of those ties' masks
+        as fixed-width 64-bit words (``(n, W)``): no Python int per node."""
         shown = self.evidenced
-        lo, hi, strength, mid = (
-            self.lo[shown],
-            self.hi[shown],
-            self.strength[shown],
-            self.mid[shown],
-        )
+        ends = np.concatenate([self.lo[shown], self.hi[shown]])
+        mids = np.tile(self.mid[shown].astype(np.int64), 2)
         best = np.zeros(n, dtype=np.float64)
-        np.maximum.at(best, lo, strength)
-        np.maximum.at(best, hi, strength)
-        width = max(len(self.table), 1)
-        ends = np.concatenate([lo, hi])
-        both = np.concatenate([mid, mid]).astype(np.int64)
-        pairs = np.unique(ends * width + both)
-        node_mask: dict[int, int] = {}
-        table = self.table
-        for node, t in zip((pairs // width).tolist(), (pairs % width).tolist(), strict=True):
-            node_mask[node] = node_mask.get(node, 0) | table[t]
-        return best, node_mask
+        np.maximum.at(best, ends, np.tile(self.strength[shown], 2))
+        words = mask_words(self.table)
+        out = np.zeros((n, words.shape[1]), dtype=np.uint64)
+        if len(ends):
+            width = max(len(self.table), 1)
+            pairs = np.unique(ends * width + mids)  # each (node, mask) once, by node
+            nodes = pairs // width
+            starts = np.flatnonzero(np.concatenate([[True], nodes[1:] != nodes[:-1]]))
+            out[nodes[starts]] = np.bitwise_or.reduceat(words[pairs % width], starts, axis=0)
+        return best, out
+
+
+def mask_words(masks: list[int]) -> U64:
+    """Masks (Python ints of any width) as rows of 64-bit words, lowest word first."""
+    width = max(1, (max(masks, default=0).bit_length() + 63) // 64)
+    out = np.zeros((max(len(masks), 1), width), dtype=np.uint64)
+    for t, m in enumerate(masks):
+        for w in range(width):
+            out[t, w] = (m >> (64 * w)) & 0xFFFF_FFFF_FFFF_FFFF
+    return out
+
+
+def mask_ints(words: U64) -> list[int]:
+    """The inverse of :func:`mask_words`."""
+    out: list[int] = []
+    for row in words.tolist():
+        m = 0
+        for w, x in enumerate(row):
+            m |= int(x) << (64 * w)
+        out.append(m)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
 class Implied:
-    """Inferred colleague ties (not in the observed layer) and the companies they name."""
+    """Inferred colleague ties (not in the observed layer) and the companies they name;
+    masks as ids into ``table``."""
 
     lo: I64
     hi: I64
     strength: F64
-    mask: list[int]
+    mid: I32
+    table: list[int]
     companies: dict[str, tuple[str, int]]  # company key -> (name as spelt, people there)
 
     @classmethod
     def none(cls) -> Implied:
         empty = np.zeros(0, dtype=np.int64)
-        return cls(empty, empty, np.zeros(0, dtype=np.float64), [], {})
+        return cls(empty, empty, np.zeros(0, dtype=np.float64), np.zeros(0, np.int32), [], {})
+
+    @property
+    def mask(self) -> list[int]:
+        """Each tie's mask (for small layers and tests)."""
+        return [self.table[t] for t in self.mid.tolist()]
 
 
 def is_student(position: str) -> bool:
     """A campus is not a team (the rule of graph.colleagues)."""
     return _STUDENT.search(position) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Companies:
+    """Who works where, as arrays, for the colleague rule.
+
+    ``of_node[i]`` is node ``i``'s company (an index into ``keys`` and ``names``) or -1
+    (no company, a student, or gone); ``rank[i]`` orders people whose rank in a company
+    ties (by id, as the rule has it); ``unplaced[c]`` counts people of company ``c``
+    who have no node (they count in its size, nothing more).
+    """
+
+    keys: list[str]
+    names: list[str]  # as spelt by the first non-student there, by id
+    of_node: I32
+    rank: I64
+    unplaced: I64
+
+    @classmethod
+    def from_groups(
+        cls, groups: Iterable[tuple[str, str, list[str]]], index: Mapping[str, int], n: int
+    ) -> Companies:
+        """From ``(key, name as spelt, ids sorted)`` per company."""
+        keys: list[str] = []
+        names: list[str] = []
+        unplaced: list[int] = []
+        of_node = np.full(n, -1, dtype=np.int32)
+        rank = np.zeros(n, dtype=np.int64)
+        at = 0
+        for key, name, ids in groups:
+            c = len(keys)
+            keys.append(key)
+            names.append(name)
+            nodes = np.fromiter((index.get(pid, -1) for pid in ids), np.int64, len(ids))
+            placed = nodes[nodes >= 0]
+            of_node[placed] = c
+            rank[placed] = at + np.flatnonzero(nodes >= 0)
+            at += len(ids)
+            unplaced.append(len(ids) - len(placed))
+        return cls(keys, names, of_node, rank, np.asarray(unplaced, dtype=np.int64))
+
+    def grown(self, n: int) -> Companies:
+        """The same, with room for ``n`` nodes (new ones belong nowhere yet)."""
+        extra = n - len(self.of_node)
+        if extra <= 0:
+            return self
+        return Companies(
+            self.keys,
+            self.names,
+            np.concatenate([self.of_node, np.full(extra, -1, dtype=np.int32)]),
+            np.concatenate([self.rank, np.zeros(extra, dtype=np.int64)]),
+            self.unplaced,
+        )
+
+    def moved(
+        self, moves: Mapping[int, str], ids: list[str], name_of: Callable[[str, str], str]
+    ) -> Companies:
+        """A copy where node ``i`` now works at company key ``moves[i]`` ("" for none).
+
+        Only the companies someone left or joined are re-ranked by id and re-named
+        (``name_of(key, first id there)`` gives the name as that person spells it).
+        """
+        grown = self.grown(len(ids))
+        of_node, rank = grown.of_node.copy(), grown.rank.copy()
+        keys, names = list(self.keys), list(self.names)
+        at = {k: c for c, k in enumerate(keys)}
+        touched: set[int] = set()
+        for i, key in moves.items():
+            if of_node[i] >= 0:
+                touched.add(int(of_node[i]))
+            c = at.get(key, -1) if key else -1
+            if key and c < 0:
+                c = at[key] = len(keys)
+                keys.append(key)
+                names.append(key)
+            of_node[i] = c
+            if c >= 0:
+                touched.add(c)
+        unplaced = np.concatenate(
+            [self.unplaced, np.zeros(len(keys) - len(self.unplaced), dtype=np.int64)]
+        )
+        if touched:
+            nodes = np.flatnonzero(np.isin(of_node, np.fromiter(touched, np.int32, len(touched))))
+            nodes = nodes[np.argsort(of_node[nodes], kind="stable")]
+            comp = of_node[nodes]
+            bounds = np.flatnonzero(np.concatenate([[True], comp[1:] != comp[:-1], [True]]))
+            for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+                there = sorted(nodes[lo:hi].tolist(), key=ids.__getitem__)
+                rank[there] = np.arange(len(there), dtype=np.int64)
+                c = int(of_node[there[0]])
+                names[c] = name_of(keys[c], ids[there[0]])
+        return Companies(keys, names, of_node, rank, unplaced)
+
+    def sizes(self) -> I64:
+        """People per company (students and people without a company not counted)."""
+        placed = self.of_node[self.of_node >= 0]
+        return np.bincount(placed, minlength=len(self.keys)).astype(np.int64) + self.unplaced
+
+
+def infer(
+    companies: Companies,
+    observed: Observed,
+    n: int,
+    *,
+    as_of: date,
+    weights: StrengthWeights,
+) -> Implied:
+    """The colleague layer for every company at once, vectorised: the pairs
+    :func:`graph.colleagues.colleague_ties` proposes, each ranked by its strongest
+    observed tie, usable only by viewers who may see both ends (the AND of the
+    ends' masks), never shadowing an observed tie. Strength depends only on the
+    company's size: computed once per size.
+
+    A company of at most ``colleague_clique_max`` people: every pair. A bigger one:
+    its ``colleague_anchors`` best-tied people (ties broken by id) pairwise, and
+    everyone else in a tree of that fan-out below them (bounded degree, no hubs).
+    """
+    size_c = companies.sizes()
+    of = companies.of_node[:n]
+    nodes = np.flatnonzero(of >= 0)
+    if not len(nodes):
+        return Implied.none()
+    best, words = observed.best_and_words(n)
+    comp = of[nodes].astype(np.int64)
+    order = np.lexsort((companies.rank[nodes], -best[nodes], comp))
+    nodes, comp = nodes[order], comp[order]
+    start_c = np.zeros(len(size_c), dtype=np.int64)
+    np.cumsum(np.bincount(comp, minlength=len(size_c))[:-1], out=start_c[1:])
+    pos = np.arange(len(nodes), dtype=np.int64)
+    rank = pos - start_c[comp]
+    size = size_c[comp]
+    clique_max, top = weights.colleague_clique_max, max(weights.colleague_anchors, 1)
+    small = size <= clique_max
+    placed_c = np.bincount(comp, minlength=len(size_c))[comp]  # people with a node
+    # Each person with every later one (small) or every later anchor (big):
+    anchors = np.minimum(top, placed_c)
+    later = np.where(small, placed_c - 1 - rank, np.maximum(anchors - 1 - rank, 0))
+    later = np.where(size >= 2, np.maximum(later, 0), 0)
+    a_pos = np.repeat(pos, later)
+    run = np.repeat(np.cumsum(later) - later, later)
+    b_pos = a_pos + 1 + (np.arange(len(a_pos), dtype=np.int64) - run)
+    # ... and in a big company, everyone below the anchors under one parent.
+    below = ~small & (rank >= top)
+    parent = start_c[comp[below]] + (rank[below] - top) // top
+    a = nodes[np.concatenate([a_pos, parent])]
+    b = nodes[np.concatenate([b_pos, pos[below]])]
+    size_of = np.concatenate([size[a_pos], size[below]])
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    if len(observed.key) and len(lo):
+        pair_key = _key(lo, hi)
+        at = np.minimum(np.searchsorted(observed.key, pair_key), len(observed.key) - 1)
+        fresh = observed.key[at] != pair_key
+        lo, hi, size_of = lo[fresh], hi[fresh], size_of[fresh]
+    both = words[lo] & words[hi]
+    usable = both.any(axis=1)
+    lo, hi, size_of, both = lo[usable], hi[usable], size_of[usable], both[usable]
+    if len(both):
+        distinct, mid = np.unique(both, axis=0, return_inverse=True)
+        table = mask_ints(distinct)
+    else:
+        mid, table = np.zeros(0, dtype=np.int64), []
+    named = np.flatnonzero(size_c >= 2)
+    sizes = np.unique(size_of)
+    by_size = np.fromiter(
+        (
+            estimate_strength(
+                inferred_evidence("a company", int(z)), as_of=as_of, weights=weights
+            ).strength
+            for z in sizes.tolist()
+        ),
+        np.float64,
+        len(sizes),
+    )
+    strength = by_size[np.searchsorted(sizes, size_of)] if len(sizes) else size_of * 0.0
+    listed = {companies.keys[c]: (companies.names[c], int(size_c[c])) for c in named.tolist()}
+    return Implied(lo, hi, strength, np.asarray(mid, np.int32).reshape(-1), table, listed)
 
 
 def infer_groups(
@@ -194,64 +395,9 @@ def infer_groups(
     as_of: date,
     weights: StrengthWeights,
 ) -> Implied:
-    """The colleague layer from companies given as ``(key, name as spelt, ids sorted)``,
-    vectorised per company: the pairs :func:`graph.colleagues.colleague_ties` proposes,
-    each ranked by its strongest observed tie, usable only by viewers who may see both
-    ends (the AND of the ends' masks), never shadowing an observed tie. Strength
-    depends only on the company's size: computed once per size.
-    """
-    best, node_mask = observed.best_and_masks(n)
-    clique_max, top = weights.colleague_clique_max, max(weights.colleague_anchors, 1)
-    los: list[I64] = []
-    his: list[I64] = []
-    sizes: list[I64] = []
-    named: list[tuple[str, str, int]] = []
-    for key, name, ids in groups:
-        nodes = np.fromiter((index.get(pid, -1) for pid in ids), np.int64, len(ids))
-        size = len(ids)
-        if size < 2:
-            continue
-        if size <= clique_max:
-            i, j = np.triu_indices(size, 1)
-            a, b = nodes[i], nodes[j]
-        else:
-            scores = np.where(nodes >= 0, best[np.maximum(nodes, 0)], 0.0)
-            ranked = nodes[np.lexsort((np.arange(size), -scores))]
-            i, j = np.triu_indices(top, 1)
-            rest = np.arange(top, size)
-            a = np.concatenate([ranked[i], ranked[(rest - top) // top]])
-            b = np.concatenate([ranked[j], ranked[rest]])
-        ok = (a >= 0) & (b >= 0)
-        a, b = a[ok], b[ok]
-        los.append(np.minimum(a, b))
-        his.append(np.maximum(a, b))
-        sizes.append(np.full(len(a), size, dtype=np.int64))
-        named.append((key, name, size))
-    if not los:
-        return Implied.none()
-    lo, hi, size_of = np.concatenate(los), np.concatenate(his), np.concatenate(sizes)
-    if len(observed.key):
-        pair_key = _key(lo, hi)
-        pos = np.minimum(np.searchsorted(observed.key, pair_key), len(observed.key) - 1)
-        fresh = observed.key[pos] != pair_key
-        lo, hi, size_of = lo[fresh], hi[fresh], size_of[fresh]
-    masks = [
-        node_mask.get(i, 0) & node_mask.get(j, 0)
-        for i, j in zip(lo.tolist(), hi.tolist(), strict=True)
-    ]
-    usable = np.fromiter((m != 0 for m in masks), bool, len(masks))
-    lo, hi, size_of = lo[usable], hi[usable], size_of[usable]
-    masks = [m for m in masks if m]
-    by_size: dict[int, float] = {}
-    companies: dict[str, tuple[str, int]] = {}
-    for key, name, size in named:
-        if size not in by_size:
-            by_size[size] = estimate_strength(
-                inferred_evidence(name, size), as_of=as_of, weights=weights
-            ).strength
-        companies.setdefault(key, (name, size))
-    strength = np.fromiter((by_size[z] for z in size_of.tolist()), np.float64, len(size_of))
-    return Implied(lo, hi, strength, masks, companies)
+    """:func:`infer` for companies given as ``(key, name as spelt, ids sorted)``."""
+    companies = Companies.from_groups(groups, index, n)
+    return infer(companies, observed, n, as_of=as_of, weights=weights)
 
 
 def inferred_evidence(company: str, size: int) -> Evidence:
@@ -262,11 +408,11 @@ def compose(
     ids: list[str], index: dict[str, int], observed: Observed, implied: Implied
 ) -> TrustGraph:
     """Both layers laid out as one CSR graph (observed ties first, then inferred)."""
-    table = sorted(set(observed.table) | set(implied.mask))
+    table = sorted(set(observed.table) | set(implied.table))
     where = {m: t for t, m in enumerate(table)}
     old_map = np.asarray([where[m] for m in observed.table] or [0], dtype=np.int32)
-    inferred = np.fromiter((where[m] for m in implied.mask), np.int32, len(implied.mask))
-    mid = np.concatenate([old_map[observed.mid], inferred]).astype(np.int32)
+    new_map = np.asarray([where[m] for m in implied.table] or [0], dtype=np.int32)
+    mid = np.concatenate([old_map[observed.mid], new_map[implied.mid]]).astype(np.int32)
     return TrustGraph.from_arrays(
         ids,
         index,

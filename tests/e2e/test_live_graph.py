@@ -36,6 +36,7 @@ from graph.model import (
     canonical_pair,
 )
 from graph.store.embedded import EmbeddedStore
+from graph.strength import StrengthWeights
 from services.appdb import AppDB
 from tests.conftest import TODAY
 from tests.e2e.http_server import serve_workers
@@ -48,8 +49,15 @@ def _ties(store: EmbeddedStore, workspace: str = "w") -> dict[tuple[str, str], t
     return {canonical_pair(u, v): (round(s, 12), m) for u, v, s, m in view.graph.edges() if u and v}
 
 
-def _store(path: Path, snapshots: Path | None = None) -> EmbeddedStore:
-    return EmbeddedStore(path, today=lambda: TODAY, snapshots=snapshots)
+def _store(
+    path: Path, snapshots: Path | None = None, weights: StrengthWeights | None = None
+) -> EmbeddedStore:
+    return EmbeddedStore(path, today=lambda: TODAY, snapshots=snapshots, weights=weights)
+
+
+# Small companies count as big here, so the anchors-and-tree rule (ranks that move
+# as ties and people change) is patched and rebuilt too, not only the cliques.
+TINY_CLIQUES = StrengthWeights(colleague_clique_max=3, colleague_anchors=2)
 
 
 def _random_batch(rng: random.Random, people: list[str], owners: list[str]) -> ImportBatch:
@@ -87,14 +95,17 @@ def _random_batch(rng: random.Random, people: list[str], owners: list[str]) -> I
     return ImportBatch(people=persons, relationships=rels)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(
+    ("seed", "weights"),
+    [(seed, None) for seed in range(6)] + [(seed, TINY_CLIQUES) for seed in range(6, 12)],
+)
 def test_a_graph_patched_write_by_write_equals_one_built_from_scratch(
-    tmp_path: Path, seed: int
+    tmp_path: Path, seed: int, weights: StrengthWeights | None
 ) -> None:
     rng = random.Random(seed)
     people = [f"p{i:02}" for i in range(24)]
     owners = ["m0", "m1", "file.csv"]
-    live = _store(tmp_path / "db.sqlite", tmp_path / "snaps-live")
+    live = _store(tmp_path / "db.sqlite", tmp_path / "snaps-live", weights)
     members = [Person("m0", "Member Zero"), Person("m1", "Member One")]
     asyncio.run(
         live.apply(
@@ -127,7 +138,7 @@ def test_a_graph_patched_write_by_write_equals_one_built_from_scratch(
         else:
             asyncio.run(live.set_sharing("w", "m1", rng.choice(list(Sharing))))
         patched = _ties(live)
-        fresh = _store(tmp_path / "db.sqlite", tmp_path / f"snaps-fresh-{step}")
+        fresh = _store(tmp_path / "db.sqlite", tmp_path / f"snaps-fresh-{step}", weights)
         assert patched == _ties(fresh), f"step {step}"
         asyncio.run(fresh.close())
     asyncio.run(live.close())
