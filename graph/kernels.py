@@ -423,6 +423,11 @@ def warm() -> None:
         np.ones(1, dtype=np.int64),
         1 << 62,
     )
+    # The store's re-layout after a write (graph.trustgraph), so a first patch in a
+    # worker thread does not load them while holding the GIL.
+    csr_order(np.array([1, 0], dtype=np.int64), np.zeros(2, dtype=np.int64), 2)
+    by_neighbour(ptr, nbr)
+    component_labels(ptr, nbr)
     ball(
         ptr,
         nbr,
@@ -956,3 +961,47 @@ def component_labels(ptr: Any, nbr: Any) -> Any:
     for u in range(n):  # roots precede their members: one pass settles every label
         parent[u] = parent[parent[u]]
     return parent
+
+
+@numba.njit(cache=True, nogil=True)
+def csr_order(src: Any, key: Any, n: int) -> Any:
+    """Positions of ``src`` grouped by row (a counting sort, stable) and ordered by
+    ``key`` within each row (stable), with the row offsets; and per row, each entry's
+    position in neighbour order is left to :func:`by_neighbour`. No GIL held: a store
+    re-lays a million ties here while the event loop answers.
+
+    >>> order, ptr = csr_order(np.array([1, 0, 1]), np.array([5, 0, 2]), 2)
+    >>> order.tolist(), ptr.tolist()
+    ([1, 2, 0], [0, 1, 3])
+    """
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for k in range(len(src)):
+        ptr[src[k] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    order = np.empty(len(src), dtype=np.int64)
+    for k in range(len(src)):
+        order[fill[src[k]]] = k
+        fill[src[k]] += 1
+    for i in range(n):
+        lo, hi = ptr[i], ptr[i + 1]
+        if hi - lo > 1:
+            seg = order[lo:hi].copy()
+            within = np.argsort(key[seg], kind="mergesort")
+            for k in range(hi - lo):
+                order[lo + k] = seg[within[k]]
+    return order, ptr
+
+
+@numba.njit(cache=True, nogil=True)
+def by_neighbour(ptr: Any, nbr: Any) -> Any:
+    """Per row, the positions of its entries in neighbour-id order (relative to the row)."""
+    out = np.empty(len(nbr), dtype=np.int32)
+    for i in range(len(ptr) - 1):
+        lo, hi = ptr[i], ptr[i + 1]
+        if hi > lo:
+            within = np.argsort(nbr[lo:hi], kind="mergesort")
+            for k in range(hi - lo):
+                out[lo + k] = within[k]
+    return out

@@ -34,6 +34,23 @@ Bools = npt.NDArray[np.bool_]
 Row = tuple[list[int], list[float], list[int]]  # neighbours, costs, mask ids
 
 
+def distinct(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], Ints]:
+    """Sorted distinct values and each value's index among them, by one sort
+    (``np.unique`` hashes integers in numpy 2.x: many times slower at a million).
+
+    >>> v, i = distinct(np.array([3, 1, 3]))
+    >>> v.tolist(), i.tolist()
+    ([1, 3], [1, 0, 1])
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(len(ordered), dtype=np.bool_)
+    new[1:] = ordered[1:] != ordered[:-1]
+    which = np.empty(len(values), dtype=np.int64)
+    which[order] = np.cumsum(new) - 1
+    return ordered[new], which
+
+
 def _check_strength(strength: float) -> None:
     ok = isinstance(strength, int | float) and not isinstance(strength, bool)
     if not (ok and 0.0 < strength <= 1.0):  # NaN fails the comparison too
@@ -229,12 +246,13 @@ class TrustGraph:
     ) -> None:
         """Lay distinct ties out as CSR rows: strongest first, then larger mask, then ``first``.
 
-        One stable sort on a packed key (row, strength rank, mask rank) over both
-        directions of each tie interleaved in ``first`` order, and costs taken with
-        ``math.log`` once per distinct strength: no Python per tie, and numpy's sorts
-        run without the GIL, so a store re-laying a million ties in a worker thread
-        leaves the event loop answering (issue 19).
+        Both directions of each tie interleaved in ``first`` order, grouped by row and
+        sorted within rows by compiled kernels that hold no GIL, with costs taken by
+        ``math.log`` once per distinct strength: no Python per tie, so a store
+        re-laying a million ties in a worker thread leaves the event loop answering.
         """
+        from graph import kernels  # numba loads on the first graph, not on import
+
         n = len(self.ids)
         if len(first) > 1 and bool(np.any(first[1:] < first[:-1])):
             order = np.argsort(first, kind="stable")
@@ -244,30 +262,21 @@ class TrustGraph:
         dst = np.empty(2 * ties, dtype=np.int64)
         src[0::2], src[1::2] = a, b
         dst[0::2], dst[1::2] = b, a
-        distinct, which = np.unique(strength, return_inverse=True)
+        values, which = distinct(strength)
         # Costs with math.log, as every caller computes them (numpy's log may differ by an ulp).
         cost_of = np.fromiter(
-            (-math.log(x) for x in distinct.tolist()), dtype=np.float64, count=len(distinct)
+            (-math.log(x) for x in values.tolist()), dtype=np.float64, count=len(values)
         )
-        s_rank = np.repeat(len(distinct) - 1 - which.astype(np.int64), 2)  # 0: strongest
         top_mid = int(mid.max()) if ties else 0
-        m_rank = np.repeat(top_mid - mid.astype(np.int64), 2)  # 0: largest mask
-        s_bits = max(len(distinct) - 1, 1).bit_length()
         m_bits = max(top_mid, 1).bit_length()
-        if max(n, 1).bit_length() + s_bits + m_bits <= 63:
-            packed = (src << (s_bits + m_bits)) | (s_rank << m_bits) | m_rank
-            rows = np.argsort(packed, kind="stable")
-        else:  # too wide to pack: the same order, keyed column by column
-            rows = np.lexsort((np.arange(2 * ties), m_rank, s_rank, src))
+        # Within a row: strongest first (rank 0), then the larger mask, then ``first``.
+        key = ((len(values) - 1 - which) << m_bits) | (top_mid - mid.astype(np.int64))
+        rows, self.ptr = kernels.csr_order(src, np.repeat(key, 2), n)
         self.nbr = dst[rows].astype(np.int32)
         self.strength_ = np.repeat(strength, 2)[rows]
         self.cost = np.repeat(cost_of[which], 2)[rows]
         self.mid = np.repeat(mid, 2)[rows].astype(np.int32)
-        src_sorted = src[rows]
-        by_id = np.argsort((src_sorted << max(n, 1).bit_length()) | self.nbr)
-        self.ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(src, minlength=n), out=self.ptr[1:])
-        self.byid = (by_id - self.ptr[src_sorted[by_id]]).astype(np.int32)
+        self.byid = kernels.by_neighbour(self.ptr, self.nbr)
         self.mask_table = table
         self.first_cost = np.full(n, math.inf)
         has = self.ptr[1:] > self.ptr[:-1]
@@ -276,8 +285,6 @@ class TrustGraph:
         self._component = None
         self._visible = {}
         self._visible_np = {}
-        from graph import kernels  # numba loads on the first graph, not on import
-
         kernels.warm()
 
     def restored(self) -> None:

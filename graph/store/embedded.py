@@ -495,6 +495,7 @@ class EmbeddedStore:
         self._building: dict[str, threading.Lock] = {}
         self._building_guard = threading.Lock()
         self._tasks: dict[str, asyncio.Future[PlanningView]] = {}
+        self._team: dict[tuple[str, ...], dict[tuple[str, str], dict[str, Evidence]]] = {}
         self._saved_at: dict[str, float] = {}
         self._stats: dict[str, tuple[int, Stats]] = {}
         self._members: dict[str, tuple[int, tuple[Member, ...]]] = {}
@@ -1020,11 +1021,16 @@ class EmbeddedStore:
         companies: Mapping[str, tuple[str, int]],
         options: ViewOptions,
     ) -> PlanningView:
-        team = {
-            (a, b): {TEAM_OWNER: TEAM_EVIDENCE}
-            for i, a in enumerate(members)
-            for b in members[i + 1 :]
-        }
+        team = self._team.get(members)
+        if team is None:  # one per member list: ~100k pairs for 450 members
+            team = {
+                (a, b): {TEAM_OWNER: TEAM_EVIDENCE}
+                for i, a in enumerate(members)
+                for b in members[i + 1 :]
+            }
+            if len(self._team) >= 16:
+                self._team.clear()
+            self._team[members] = team
         people = _People(self._reader, workspace)
         evidence = _Evidence(self._reader, workspace)
         names = _Index(self._reader, workspace, "name_key")

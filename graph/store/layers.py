@@ -23,7 +23,7 @@ from graph.colleagues import _STUDENT, INFERRED_OWNER, TEAM_OWNER
 from graph.model import Evidence
 from graph.store.base import PUBLIC_OWNER_BIT
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
-from graph.trustgraph import TrustGraph
+from graph.trustgraph import TrustGraph, distinct
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -154,7 +154,8 @@ class Observed:
         out = np.zeros((n, words.shape[1]), dtype=np.uint64)
         if len(ends):
             width = max(len(self.table), 1)
-            pairs = np.unique(ends * width + mids)  # each (node, mask) once, by node
+            pairs = np.sort(ends * width + mids)
+            pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]  # (node, mask) once
             nodes = pairs // width
             starts = np.flatnonzero(np.concatenate([[True], nodes[1:] != nodes[:-1]]))
             out[nodes[starts]] = np.bitwise_or.reduceat(words[pairs % width], starts, axis=0)
@@ -326,35 +327,10 @@ def infer(
     everyone else in a tree of that fan-out below them (bounded degree, no hubs).
     """
     size_c = companies.sizes()
-    of = companies.of_node[:n]
-    nodes = np.flatnonzero(of >= 0)
-    if not len(nodes):
+    if not bool(np.any(companies.of_node[:n] >= 0)):
         return Implied.none()
     best, words = observed.best_and_words(n)
-    comp = of[nodes].astype(np.int64)
-    order = np.lexsort((companies.rank[nodes], -best[nodes], comp))
-    nodes, comp = nodes[order], comp[order]
-    start_c = np.zeros(len(size_c), dtype=np.int64)
-    np.cumsum(np.bincount(comp, minlength=len(size_c))[:-1], out=start_c[1:])
-    pos = np.arange(len(nodes), dtype=np.int64)
-    rank = pos - start_c[comp]
-    size = size_c[comp]
-    clique_max, top = weights.colleague_clique_max, max(weights.colleague_anchors, 1)
-    small = size <= clique_max
-    placed_c = np.bincount(comp, minlength=len(size_c))[comp]  # people with a node
-    # Each person with every later one (small) or every later anchor (big):
-    anchors = np.minimum(top, placed_c)
-    later = np.where(small, placed_c - 1 - rank, np.maximum(anchors - 1 - rank, 0))
-    later = np.where(size >= 2, np.maximum(later, 0), 0)
-    a_pos = np.repeat(pos, later)
-    run = np.repeat(np.cumsum(later) - later, later)
-    b_pos = a_pos + 1 + (np.arange(len(a_pos), dtype=np.int64) - run)
-    # ... and in a big company, everyone below the anchors under one parent.
-    below = ~small & (rank >= top)
-    parent = start_c[comp[below]] + (rank[below] - top) // top
-    a = nodes[np.concatenate([a_pos, parent])]
-    b = nodes[np.concatenate([b_pos, pos[below]])]
-    size_of = np.concatenate([size[a_pos], size[below]])
+    a, b, size_of = _colleague_pairs(companies, size_c, best, n, weights)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     if len(observed.key) and len(lo):
         pair_key = _key(lo, hi)
@@ -364,13 +340,9 @@ def infer(
     both = words[lo] & words[hi]
     usable = both.any(axis=1)
     lo, hi, size_of, both = lo[usable], hi[usable], size_of[usable], both[usable]
-    if len(both):
-        distinct, mid = np.unique(both, axis=0, return_inverse=True)
-        table = mask_ints(distinct)
-    else:
-        mid, table = np.zeros(0, dtype=np.int64), []
+    mid, table = _mask_ids(both)
     named = np.flatnonzero(size_c >= 2)
-    sizes = np.unique(size_of)
+    sizes, _ = distinct(size_of)
     by_size = np.fromiter(
         (
             estimate_strength(
@@ -381,9 +353,55 @@ def infer(
         np.float64,
         len(sizes),
     )
-    strength = by_size[np.searchsorted(sizes, size_of)] if len(sizes) else size_of * 0.0
+    strength = by_size[np.searchsorted(sizes, size_of)] if len(sizes) else np.zeros(0, np.float64)
     listed = {companies.keys[c]: (companies.names[c], int(size_c[c])) for c in named.tolist()}
     return Implied(lo, hi, strength, np.asarray(mid, np.int32).reshape(-1), table, listed)
+
+
+def _colleague_pairs(
+    companies: Companies, size_c: I64, best: F64, n: int, weights: StrengthWeights
+) -> tuple[I64, I64, I64]:
+    """The pairs the rule proposes (either order) and their company's size."""
+    of = companies.of_node[:n]
+    nodes = np.flatnonzero(of >= 0)
+    comp = of[nodes].astype(np.int64)
+    order = np.lexsort((companies.rank[nodes], -best[nodes], comp))
+    nodes, comp = nodes[order], comp[order]
+    placed = np.bincount(comp, minlength=len(size_c))
+    start_c = np.zeros(len(size_c), dtype=np.int64)
+    np.cumsum(placed[:-1], out=start_c[1:])
+    pos = np.arange(len(nodes), dtype=np.int64)
+    rank = pos - start_c[comp]
+    size = size_c[comp]
+    clique_max, top = weights.colleague_clique_max, max(weights.colleague_anchors, 1)
+    small = size <= clique_max
+    placed_here = placed[comp]
+    # Each person with every later one (small) or every later anchor (big) ...
+    anchors = np.minimum(top, placed_here)
+    later = np.where(small, placed_here - 1 - rank, np.maximum(anchors - 1 - rank, 0))
+    later = np.where(size >= 2, np.maximum(later, 0), 0)
+    a_pos = np.repeat(pos, later)
+    run = np.repeat(np.cumsum(later) - later, later)
+    b_pos = a_pos + 1 + (np.arange(len(a_pos), dtype=np.int64) - run)
+    # ... and in a big company, everyone below the anchors under one parent.
+    below = ~small & (rank >= top)
+    parent = start_c[comp[below]] + (rank[below] - top) // top
+    a = nodes[np.concatenate([a_pos, parent])]
+    b = nodes[np.concatenate([b_pos, pos[below]])]
+    return a, b, np.concatenate([size[a_pos], size[below]])
+
+
+def _mask_ids(both: U64) -> tuple[I64, list[int]]:
+    """Ids into a table of the distinct rows of mask words, and that table as ints."""
+    if not len(both):
+        return np.zeros(0, dtype=np.int64), []
+    order = np.lexsort(both.T[::-1])
+    ordered = both[order]
+    new = np.ones(len(ordered), dtype=np.bool_)
+    new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    mid = np.empty(len(both), dtype=np.int64)
+    mid[order] = np.cumsum(new) - 1
+    return mid, mask_ints(ordered[new])
 
 
 def infer_groups(
@@ -428,5 +446,5 @@ def visible_ends(observed: Observed, ids: list[str], allowed: Callable[[int], bo
     """Ids at either end of an observed tie whose mask ``allowed`` accepts."""
     ok = np.asarray([allowed(m) for m in observed.table] or [False], dtype=bool)
     keep = ok[observed.mid] if len(observed.mid) else np.zeros(0, dtype=bool)
-    ends = np.unique(np.concatenate([observed.lo[keep], observed.hi[keep]]))
+    ends, _ = distinct(np.concatenate([observed.lo[keep], observed.hi[keep]]))
     return {ids[i] for i in ends.tolist()}
