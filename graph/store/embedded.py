@@ -135,7 +135,7 @@ PERSON_COLUMNS = "id, name, company, position, email, url, schools, employers"
 EVERYTHING = "*"  # a change-log row saying "rebuild from scratch"
 CHANGE_LOG_LIMIT = 20_000  # a write touching more pairs and people logs EVERYTHING
 CHANGE_LOG_KEEP = 2_000  # versions of the log kept for processes that fell behind
-PATCH_WAIT_SECONDS = 0.25  # a reader waits this long for a catch-up, then reads the old graph
+PATCH_WAIT_SECONDS = 0.25  # questions this soon after a catch-up starts wait for it
 SNAPSHOT_SAVE_INTERVAL = 2.0
 BIG_WRITE = 50_000  # rows; a write this big gets a larger page cache while it runs
 BIG_WRITE_CACHE_KIB = 256 * 1024  # a patched graph is saved at most this often per workspace
@@ -495,6 +495,7 @@ class EmbeddedStore:
         self._building: dict[str, threading.Lock] = {}
         self._building_guard = threading.Lock()
         self._tasks: dict[str, asyncio.Future[PlanningView]] = {}
+        self._task_started: dict[str, float] = {}
         self._team: dict[tuple[str, ...], dict[tuple[str, str], dict[str, Evidence]]] = {}
         self._saved_at: dict[str, float] = {}
         self._stats: dict[str, tuple[int, Stats]] = {}
@@ -921,10 +922,16 @@ class EmbeddedStore:
         if task is None or task.done():
             task = asyncio.ensure_future(asyncio.to_thread(self.catch_up, workspace))
             self._tasks[workspace] = task
+            self._task_started[workspace] = time.monotonic()
         if live is None:
             return await asyncio.shield(task)
+        # Only the questions in the first moments of a catch-up wait for it (a big patch
+        # must not add the whole wait to every question asked while it runs).
+        wait = PATCH_WAIT_SECONDS - (time.monotonic() - self._task_started[workspace])
+        if wait <= 0:
+            return live.view
         try:
-            return await asyncio.wait_for(asyncio.shield(task), PATCH_WAIT_SECONDS)
+            return await asyncio.wait_for(asyncio.shield(task), wait)
         except TimeoutError:
             return live.view
 
