@@ -428,6 +428,10 @@ def warm() -> None:
     csr_order(np.array([1, 0], dtype=np.int64), np.zeros(2, dtype=np.int64), 2)
     by_neighbour(ptr, nbr)
     component_labels(ptr, nbr)
+    one = np.zeros(1, dtype=np.int64)
+    node_best_words(
+        one, one + 1, cost[:1], nbr[1:], np.ones(1, dtype=np.bool_), np.zeros((1, 1), np.uint64), 2
+    )
     ball(
         ptr,
         nbr,
@@ -1005,3 +1009,29 @@ def by_neighbour(ptr: Any, nbr: Any) -> Any:
             for k in range(hi - lo):
                 out[lo + k] = within[k]
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def node_best_words(
+    lo: Any, hi: Any, strength: Any, mid: Any, shown: Any, words: Any, n: int
+) -> Any:
+    """Per node, over the ties a source shows (``shown``): the strongest tie, and the
+    OR of those ties' masks as rows of 64-bit words (``words[mid[k]]`` per tie).
+
+    >>> best, w = node_best_words(np.array([0]), np.array([1]), np.array([0.5]),
+    ...     np.array([0]), np.array([True]), np.array([[6]], dtype=np.uint64), 3)
+    >>> best.tolist(), w[:, 0].tolist()
+    ([0.5, 0.5, 0.0], [6, 6, 0])
+    """
+    width = words.shape[1]
+    best = np.zeros(n, dtype=np.float64)
+    out = np.zeros((n, width), dtype=np.uint64)
+    for k in range(len(lo)):
+        if not shown[k]:
+            continue
+        s, t = strength[k], mid[k]
+        for end in (lo[k], hi[k]):
+            best[end] = max(best[end], s)
+            for w in range(width):
+                out[end, w] |= words[t, w]
+    return best, out

@@ -145,21 +145,11 @@ class Observed:
     def best_and_words(self, n: int) -> tuple[F64, U64]:
         """Per node: the strongest tie a source shows, and the OR of those ties' masks
         as fixed-width 64-bit words (``(n, W)``): no Python int per node."""
-        shown = self.evidenced
-        ends = np.concatenate([self.lo[shown], self.hi[shown]])
-        mids = np.tile(self.mid[shown].astype(np.int64), 2)
-        best = np.zeros(n, dtype=np.float64)
-        np.maximum.at(best, ends, np.tile(self.strength[shown], 2))
-        words = mask_words(self.table)
-        out = np.zeros((n, words.shape[1]), dtype=np.uint64)
-        if len(ends):
-            width = max(len(self.table), 1)
-            pairs = np.sort(ends * width + mids)
-            pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]  # (node, mask) once
-            nodes = pairs // width
-            starts = np.flatnonzero(np.concatenate([[True], nodes[1:] != nodes[:-1]]))
-            out[nodes[starts]] = np.bitwise_or.reduceat(words[pairs % width], starts, axis=0)
-        return best, out
+        from graph import kernels  # numba loads with the first graph
+
+        return kernels.node_best_words(  # type: ignore[no-any-return]
+            self.lo, self.hi, self.strength, self.mid, self.evidenced, mask_words(self.table), n
+        )
 
 
 def mask_words(masks: list[int]) -> U64:
