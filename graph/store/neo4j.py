@@ -26,6 +26,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, LiteralString, TypeVar
 
@@ -426,6 +427,44 @@ class Neo4jStore:
             self._stats[workspace] = (version, stats)
             return stats
 
+    async def counts_without(self, workspace: str, hidden: frozenset[str]) -> Stats:
+        """Counts leaving out the evidence of the ``hidden`` owners and the people only it
+        shows, members apart (a member's view of the workspace; ``queries/stats_without``),
+        recounted only when the version moved, as :meth:`stats` is."""
+        if not hidden:
+            return await self.stats(workspace)
+        version = await self._version(workspace)
+        key = f"{workspace}\0" + "\0".join(sorted(hidden))
+        cached = self._stats.get(key)
+        if cached and cached[0] == version:
+            return cached[1]
+        r = (await self._read("stats_without", workspace=workspace, hidden=sorted(hidden)))[0]
+        stats = Stats(r["people"], r["relationships"], r["interactions"], r["members"], r["merges"])
+        if len(self._stats) > 64:  # a few workspaces x their members' sharing levels
+            self._stats.clear()
+        self._stats[key] = (version, stats)  # the version read before counting, as in stats
+        return stats
+
+    def _blocking_counts(
+        self, workspace: str, loop: asyncio.AbstractEventLoop
+    ) -> Callable[[frozenset[str]], Stats]:
+        """:meth:`counts_without` as the blocking call :class:`PlanningView` holds (the
+        planner runs it in a thread, as it does the embedded store's SQL): the query runs
+        on ``loop``, where the driver lives, and the calling thread waits for it."""
+
+        def counts(hidden: frozenset[str]) -> Stats:
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is loop:
+                raise RuntimeError("counts_without blocks: call it off the event loop")
+            return asyncio.run_coroutine_threadsafe(
+                self.counts_without(workspace, hidden), loop
+            ).result()
+
+        return counts
+
     def use_view_options(self, source: ViewOptionsSource) -> None:
         self._view_options = source
 
@@ -520,7 +559,8 @@ class Neo4jStore:
                 infer_colleagues=options.infer_colleagues,
             )
         )
-        return version, view
+        counts = self._blocking_counts(workspace, asyncio.get_running_loop())
+        return version, replace(view, counts_without=counts)
 
     async def neighbourhood_evidence(self, workspace: str, ids: Sequence[str]) -> Evidences:
         """All evidence on ties touching ``ids`` (for bounded planning; see the benchmark)."""
