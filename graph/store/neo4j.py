@@ -25,7 +25,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any, LiteralString, TypeVar
@@ -296,13 +296,10 @@ class Neo4jStore:
             await _unwind(tx, "upsert_merges", workspace, merges)
             ends = {end for pair, _ in evidence for end in pair} - described
             await _ensure(tx, workspace, ends)
-            await _unwind(
-                tx,
-                "create_evidence" if fresh else "upsert_evidence",
-                workspace,
-                evidence,
-                _evidence_row_of,
-            )
+            if fresh:
+                await _create_grouped(tx, workspace, evidence)
+            else:
+                await _unwind(tx, "upsert_evidence", workspace, evidence, _evidence_row_of)
             await _unwind(tx, "insert_members", workspace, members)
             return len({pair for pair, _ in evidence})
 
@@ -637,6 +634,52 @@ async def _unwind(
         pending = await tx.run(_q(name), {"workspace": workspace, "rows": rows})
     if pending is not None:
         await pending.consume()
+
+
+async def _create_grouped(
+    tx: AsyncManagedTransaction,
+    workspace: str,
+    evidence: Sequence[tuple[tuple[str, str], Evidence]],
+) -> None:
+    """CREATE a first write's ties grouped by first end (``create_evidence_grouped``), about
+    ``BATCH_ROWS`` ties per statement, each batch encoded while the server runs the last."""
+    by_first: dict[str, list[tuple[str, Evidence]]] = {}
+    for (a, b), e in evidence:
+        by_first.setdefault(a, []).append((b, e))
+    query = _q("create_evidence_grouped")
+    pending = None
+    for chunk in _grouped_chunks(by_first):
+        rows = [{"a": a, "ties": [_tie_of(b, e) for b, e in ties]} for a, ties in chunk]
+        if pending is not None:
+            await pending.consume()
+        pending = await tx.run(query, {"workspace": workspace, "rows": rows})
+    if pending is not None:
+        await pending.consume()
+
+
+def _grouped_chunks(
+    by_first: dict[str, list[tuple[str, Evidence]]],
+) -> Iterator[list[tuple[str, list[tuple[str, Evidence]]]]]:
+    """Groups in runs of about ``BATCH_ROWS`` ties (a group is never split)."""
+    chunk: list[tuple[str, list[tuple[str, Evidence]]]] = []
+    size = 0
+    for item in by_first.items():
+        chunk.append(item)
+        size += len(item[1])
+        if size >= BATCH_ROWS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _tie_of(b: str, e: Evidence) -> dict[str, Any]:
+    return {
+        "b": b,
+        "owner": e.owner,
+        "data": evidence_to_json(e),
+        "interactions": interactions_in(e) or None,
+    }
 
 
 async def _ensure(tx: AsyncManagedTransaction, workspace: str, ids: Iterable[str]) -> None:
