@@ -17,6 +17,9 @@ adds ``n - anchors + anchors * (anchors - 1) / 2`` ties and no one gets more tha
 ``2 * anchors - 1`` of them: a 5,000-person company adds 5,020 ties, not millions,
 and no 5,000-degree node that every search touching it would expand.
 
+The rule itself is :func:`graph.store.layers.infer_groups`, vectorised over the
+companies :func:`colleague_groups` lists; both stores build their views with it.
+
 Examples
 --------
 >>> from graph.model import Person
@@ -24,8 +27,8 @@ Examples
 ...                             Person("b", "B", company="ACME"),
 ...                             Person("c", "C", company="Globex"),
 ...                             Person("d", "D", company="Freelance")]}
->>> [(t.a, t.b, t.company, t.size) for t in colleague_ties(people, lambda pid: 0.0)]
-[('a', 'b', 'Acme Inc.', 2)]
+>>> list(colleague_groups(people))
+[('acme', 'Acme Inc.', ['a', 'b']), ('globex', 'Globex', ['c'])]
 >>> round(colleague_strength(2), 2), round(colleague_strength(400), 3)
 (0.3, 0.03)
 """
@@ -35,8 +38,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 
 from graph.identity import normalize_company
 from graph.model import Person
@@ -78,16 +80,6 @@ NOT_A_COMPANY = frozenset(
 _STUDENT = re.compile(r"\b(student|undergrad\w*|phd candidate|mba candidate)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class ColleagueTie:
-    """An inferred tie: ``a`` and ``b`` both list ``company`` as their current employer."""
-
-    a: str
-    b: str
-    company: str  # as one of them spells it
-    size: int  # people at that company in the graph
-
-
 def colleague_strength(size: int, *, ceiling: float = 0.3, scale: float = 0.6) -> float:
     """How much two colleagues know each other, falling with the company's size.
 
@@ -107,51 +99,18 @@ def company_key(company: str) -> str:
     return "" if key in NOT_A_COMPANY or key.replace(" ", "") in NOT_A_COMPANY else key
 
 
-def colleague_ties(
-    people: Mapping[str, Person],
-    anchor_score: Callable[[str], float],
-    *,
-    clique_max: int = 40,
-    anchors: int = 8,
-) -> Iterator[ColleagueTie]:
-    """Every inferred colleague pair: all pairs of a company of at most ``clique_max``
-    people; in a bigger one, a tree (see the module docstring).
+def colleague_groups(people: Mapping[str, Person]) -> Iterator[tuple[str, str, list[str]]]:
+    """Who could be colleagues: ``(company key, name as spelt, ids sorted)`` per company,
+    students and names of no workplace left out; the input of
+    :func:`graph.store.layers.infer_groups`.
 
-    ``anchor_score`` ranks the people of a big company (higher first, then by id):
-    the planner passes each person's strongest observed tie, so everyone at a big
-    company is tied to a colleague the team reaches at least as well, and the
-    ``anchors`` best-reached are tied to each other. Ranked ``0..n-1``, rank
-    ``r >= anchors`` is tied to rank ``(r - anchors) // anchors``.
-
-    >>> from graph.model import Person
-    >>> big = {f"p{i:02}": Person(f"p{i:02}", "", company="Acme") for i in range(12)}
-    >>> ties = list(colleague_ties(big, lambda pid: -int(pid[1:]), clique_max=3, anchors=2))
-    >>> [(t.a, t.b) for t in ties]  # doctest: +NORMALIZE_WHITESPACE
-    [('p00', 'p01'), ('p00', 'p02'), ('p00', 'p03'), ('p01', 'p04'), ('p01', 'p05'),
-     ('p02', 'p06'), ('p02', 'p07'), ('p03', 'p08'), ('p03', 'p09'), ('p04', 'p10'),
-     ('p04', 'p11')]
+    The name is the one the first id (in id order) gives, as the embedded store reads it.
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for pid, person in people.items():
         key = company_key(person.company)
         if key and not _STUDENT.search(person.position):  # a campus is not a team
             groups[key].append(pid)
-    for ids in groups.values():
-        size = len(ids)
-        if size < 2:
-            continue
+    for key, ids in groups.items():
         ids.sort()
-        name = people[ids[0]].company
-        if size <= clique_max:
-            for i, a in enumerate(ids):
-                for b in ids[i + 1 :]:
-                    yield ColleagueTie(a, b, name, size)
-            continue
-        ranked = sorted(ids, key=lambda pid: (-anchor_score(pid), pid))
-        top = max(anchors, 1)
-        for i, hub in enumerate(ranked[:top]):
-            for other in ranked[i + 1 : top]:
-                yield ColleagueTie(min(hub, other), max(hub, other), name, size)
-        for r in range(top, size):
-            pid, senior = ranked[r], ranked[(r - top) // top]
-            yield ColleagueTie(min(senior, pid), max(senior, pid), name, size)
+        yield key, people[ids[0]].company, ids

@@ -1,5 +1,5 @@
-// A first write into a workspace: every (pair, owner) is new and unique in the batch
-// (apply keeps the last row of each, as MERGE ... SET would), so CREATE, no MERGE.
+// Benchmark "before" only (scripts/bench_neo4j.py --before 240b933): a first write's ties
+// one row each, two index seeks per tie. The store now sends create_evidence_grouped.
 UNWIND $rows AS r
 MATCH (a:Person {workspace: $workspace, id: r.a})
 MATCH (b:Person {workspace: $workspace, id: r.b})

@@ -48,7 +48,7 @@ from pathlib import Path
 
 from demo.synth import synthetic_edges, synthetic_people
 from graph.algorithms import TrustedPath, most_trusted_path, rank_introducers
-from graph.colleagues import INFERRED_OWNER, colleague_ties
+from graph.colleagues import INFERRED_OWNER, colleague_groups
 from graph.model import Evidence, Person, canonical_pair
 from graph.store.base import PlanningView
 from graph.store.view import build_view
@@ -167,16 +167,20 @@ class Built:
 
     @property
     def candidates(self) -> int:
-        """Colleague pairs ``graph.colleagues`` proposes (the count does not depend on
-        which anchors are chosen); the rest were observed already or share no owner."""
+        """Colleague pairs the rule (``graph.store.layers.infer_groups``) proposes: a
+        clique per company of at most ``clique_max``, a tree per bigger one (the count does
+        not depend on which anchors are chosen); the rest were observed already or share
+        no owner."""
         w = StrengthWeights()
-        ties = colleague_ties(
-            self.view.people,
-            lambda _: 0.0,
-            clique_max=w.colleague_clique_max,
-            anchors=w.colleague_anchors,
-        )
-        return sum(1 for _ in ties)
+        top = max(w.colleague_anchors, 1)
+        total = 0
+        for _key, _name, ids in colleague_groups(self.view.people):
+            n = len(ids)
+            if n <= w.colleague_clique_max:
+                total += n * (n - 1) // 2
+            else:
+                total += top * (top - 1) // 2 + n - top
+        return total
 
     @property
     def largest_company(self) -> int:

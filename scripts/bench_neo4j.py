@@ -443,6 +443,9 @@ async def main() -> int:
     parser.add_argument("--before", default="a679cd5", help="git commit of the 'before' apply")
     parser.add_argument("--instance", default="bench-neo4j", help="scripts/neo4j_server.py name")
     parser.add_argument("--keep", action="store_true", help="leave the server running")
+    parser.add_argument(
+        "--import-only", action="store_true", help="stop after the import table (step 2)"
+    )
     args = parser.parse_args()
 
     server = server_module()
@@ -513,6 +516,9 @@ async def main() -> int:
             f"(plain CPU includes a ship-and-count pass: {n_rel / plain_box[0]:,.0f} rows/s, "
             f"{plain_box[0]:.1f} s)"
         )
+        assert await neo.stats(ws) == await before.stats(old_ws)  # the same workspace stored
+        if args.import_only:
+            return 0
         with tempfile.TemporaryDirectory() as tmp:
             emb = EmbeddedStore(Path(tmp) / "db.sqlite", today=lambda: TODAY)
             emb_import, _ = await timed(lambda: emb.apply(ws, batch))

@@ -395,7 +395,8 @@ def _launch(name: str, home: Path, extras: Extras) -> ServerInfo:
     for jar in extras.plugins:
         shutil.copy2(jar, run_dir / "plugins" / jar.name)
     port = free_port()
-    password = secrets.token_urlsafe(24)
+    # A leading '-' would make neo4j-admin read the password as an option (1 start in 64).
+    password = "p" + secrets.token_urlsafe(24)
     config = _config(run_dir, port) + "".join(line + "\n" for line in extras.config)
     (run_dir / "conf" / "neo4j.conf").write_text(config, encoding="utf-8")
     env = _env(home, run_dir)

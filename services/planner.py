@@ -40,7 +40,6 @@ from graph.model import (
 )
 from graph.paths import DirectTie, IntroducerList, IntroducerView, PathView, Step
 from graph.store.base import GraphStore, PlanningView, Stats
-from graph.store.codec import interactions_in
 from graph.strength import StrengthWeights, estimate_strength, merge_evidence
 from graph.titles import title_matches
 from services.access import AccessPolicy, OwnerFilter, Viewer, shadow_id
@@ -214,10 +213,6 @@ class Planner:
     ) -> None:
         self.store = store
         self.suppressions = suppressions  # erased people, kept out of imports
-        # A member's counts, per workspace and member, valid for one planning view.
-        self._member_stats: dict[
-            tuple[str, str], tuple[PlanningView, tuple[tuple[str, Sharing], ...], Stats]
-        ] = {}
         # Who a viewer mask may browse, per graph (stores with usable_ends).
         # One computation per graph and mask, shared by the requests that ask meanwhile.
         self._usable_ends: dict[tuple[int, int], tuple[object, asyncio.Future[set[str]]]] = {}
@@ -791,33 +786,10 @@ class Planner:
         if usable is None:
             return await self.store.stats(viewer.workspace)
         view = await self.store.planning_view(viewer.workspace)
-        if view.counts_without is not None:
-            hidden = frozenset(m for m in policy.sharing if not usable(m))
-            return await asyncio.to_thread(view.counts_without, hidden)
-        key = (viewer.workspace, policy.member or "")
-        rules = tuple(sorted(policy.sharing.items()))
-        cached = self._member_stats.get(key)
-        if cached is not None and cached[0] is view and cached[1] == rules:
-            return cached[2]  # one scan per member per version of the graph
-        people = set(policy.sharing)
-        relationships = interactions = 0
-        for pair, owners in view.evidence.items():
-            kept = [e for o, e in owners.items() if usable(o)]
-            if kept:
-                people.update(pair)
-                relationships += 1
-                interactions += sum(interactions_in(e) for e in kept)
-        people &= set(view.people)
-        merges = await self.store.merges(viewer.workspace)
-        stats = Stats(
-            people=len(people),
-            relationships=relationships,
-            interactions=interactions,
-            members=len(policy.sharing),
-            merges=sum(1 for m in merges if m.kept in people),
-        )
-        self._member_stats[key] = (view, rules, stats)
-        return stats
+        if view.counts_without is None:  # both stores set it; a view built by hand does not
+            raise TypeError("the store's planning view cannot count a member's view")
+        hidden = frozenset(m for m in policy.sharing if not usable(m))
+        return await asyncio.to_thread(view.counts_without, hidden)
 
     # -- rendering ------------------------------------------------------------------
     async def evidence_lines(

@@ -25,7 +25,8 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, LiteralString, TypeVar
 
@@ -295,13 +296,10 @@ class Neo4jStore:
             await _unwind(tx, "upsert_merges", workspace, merges)
             ends = {end for pair, _ in evidence for end in pair} - described
             await _ensure(tx, workspace, ends)
-            await _unwind(
-                tx,
-                "create_evidence" if fresh else "upsert_evidence",
-                workspace,
-                evidence,
-                _evidence_row_of,
-            )
+            if fresh:
+                await _create_grouped(tx, workspace, evidence)
+            else:
+                await _unwind(tx, "upsert_evidence", workspace, evidence, _evidence_row_of)
             await _unwind(tx, "insert_members", workspace, members)
             return len({pair for pair, _ in evidence})
 
@@ -426,6 +424,44 @@ class Neo4jStore:
             self._stats[workspace] = (version, stats)
             return stats
 
+    async def counts_without(self, workspace: str, hidden: frozenset[str]) -> Stats:
+        """Counts leaving out the evidence of the ``hidden`` owners and the people only it
+        shows, members apart (a member's view of the workspace; ``queries/stats_without``),
+        recounted only when the version moved, as :meth:`stats` is."""
+        if not hidden:
+            return await self.stats(workspace)
+        version = await self._version(workspace)
+        key = f"{workspace}\0" + "\0".join(sorted(hidden))
+        cached = self._stats.get(key)
+        if cached and cached[0] == version:
+            return cached[1]
+        r = (await self._read("stats_without", workspace=workspace, hidden=sorted(hidden)))[0]
+        stats = Stats(r["people"], r["relationships"], r["interactions"], r["members"], r["merges"])
+        if len(self._stats) > 64:  # a few workspaces x their members' sharing levels
+            self._stats.clear()
+        self._stats[key] = (version, stats)  # the version read before counting, as in stats
+        return stats
+
+    def _blocking_counts(
+        self, workspace: str, loop: asyncio.AbstractEventLoop
+    ) -> Callable[[frozenset[str]], Stats]:
+        """:meth:`counts_without` as the blocking call :class:`PlanningView` holds (the
+        planner runs it in a thread, as it does the embedded store's SQL): the query runs
+        on ``loop``, where the driver lives, and the calling thread waits for it."""
+
+        def counts(hidden: frozenset[str]) -> Stats:
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is loop:
+                raise RuntimeError("counts_without blocks: call it off the event loop")
+            return asyncio.run_coroutine_threadsafe(
+                self.counts_without(workspace, hidden), loop
+            ).result()
+
+        return counts
+
     def use_view_options(self, source: ViewOptionsSource) -> None:
         self._view_options = source
 
@@ -520,7 +556,8 @@ class Neo4jStore:
                 infer_colleagues=options.infer_colleagues,
             )
         )
-        return version, view
+        counts = self._blocking_counts(workspace, asyncio.get_running_loop())
+        return version, replace(view, counts_without=counts)
 
     async def neighbourhood_evidence(self, workspace: str, ids: Sequence[str]) -> Evidences:
         """All evidence on ties touching ``ids`` (for bounded planning; see the benchmark)."""
@@ -597,6 +634,52 @@ async def _unwind(
         pending = await tx.run(_q(name), {"workspace": workspace, "rows": rows})
     if pending is not None:
         await pending.consume()
+
+
+async def _create_grouped(
+    tx: AsyncManagedTransaction,
+    workspace: str,
+    evidence: Sequence[tuple[tuple[str, str], Evidence]],
+) -> None:
+    """CREATE a first write's ties grouped by first end (``create_evidence_grouped``), about
+    ``BATCH_ROWS`` ties per statement, each batch encoded while the server runs the last."""
+    by_first: dict[str, list[tuple[str, Evidence]]] = {}
+    for (a, b), e in evidence:
+        by_first.setdefault(a, []).append((b, e))
+    query = _q("create_evidence_grouped")
+    pending = None
+    for chunk in _grouped_chunks(by_first):
+        rows = [{"a": a, "ties": [_tie_of(b, e) for b, e in ties]} for a, ties in chunk]
+        if pending is not None:
+            await pending.consume()
+        pending = await tx.run(query, {"workspace": workspace, "rows": rows})
+    if pending is not None:
+        await pending.consume()
+
+
+def _grouped_chunks(
+    by_first: dict[str, list[tuple[str, Evidence]]],
+) -> Iterator[list[tuple[str, list[tuple[str, Evidence]]]]]:
+    """Groups in runs of about ``BATCH_ROWS`` ties (a group is never split)."""
+    chunk: list[tuple[str, list[tuple[str, Evidence]]]] = []
+    size = 0
+    for item in by_first.items():
+        chunk.append(item)
+        size += len(item[1])
+        if size >= BATCH_ROWS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _tie_of(b: str, e: Evidence) -> dict[str, Any]:
+    return {
+        "b": b,
+        "owner": e.owner,
+        "data": evidence_to_json(e),
+        "interactions": interactions_in(e) or None,
+    }
 
 
 async def _ensure(tx: AsyncManagedTransaction, workspace: str, ids: Iterable[str]) -> None:

@@ -23,7 +23,7 @@ imported database needs nothing else. :meth:`ImportFiles.admin_args` is the comm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,13 +34,14 @@ ARRAY_DELIMITER = "\x1f"  # unit separator: no school or employer name holds it
 ARRAY_DELIMITER_ARG = "U+001F"  # how neo4j-admin's --array-delimiter spells it
 
 PEOPLE_HEADER = (
-    "id:ID(Person),workspace,name,company,position,email,url,"
+    "id:ID(Person{s}),workspace,name,company,position,email,url,"
     "schools:string[],employers:string[],stub:boolean"
 )
-KNOWS_HEADER = ":START_ID(Person),:END_ID(Person),workspace,owner,data,interactions:long"
-MEMBERS_HEADER = ":ID(Member),workspace,person_id,sharing"
-MERGES_HEADER = ":ID(Merge),workspace,merged,kept,reason"
-WORKSPACE_HEADER = ":ID(Workspace),name,version:long"
+KNOWS_HEADER = ":START_ID(Person{s}),:END_ID(Person{s}),workspace,owner,data,interactions:long"
+MEMBERS_HEADER = ":ID(Member{s}),workspace,person_id,sharing"
+MERGES_HEADER = ":ID(Merge{s}),workspace,merged,kept,reason"
+WORKSPACE_HEADER = ":ID(Workspace{s}),name,version:long"
+"""Headers; ``{s}`` is the files' id space suffix (see :func:`write_import_files`)."""
 
 FILES = {
     "Person": "people.csv",
@@ -66,15 +67,20 @@ class ImportFiles:
 
     def admin_args(self, database: str = "neo4j") -> list[str]:
         """``neo4j-admin`` arguments that import these files into a new ``database``."""
-        args = ["database", "import", "full", database]
-        args += [f"--nodes={label}={self.directory / name}" for label, name in FILES.items()]
-        args += [
-            f"--relationships=KNOWS={self.directory / KNOWS_FILE}",
-            f"--array-delimiter={ARRAY_DELIMITER_ARG}",
-        ]
-        if self.multiline:
-            args.append("--multiline-fields=true")
-        return args
+        return admin_args([self], database)
+
+
+def admin_args(workspaces: Sequence[ImportFiles], database: str = "neo4j") -> list[str]:
+    """``neo4j-admin`` arguments that import several workspaces' files in one run (each
+    written with its own ``id_space``) into a new ``database``."""
+    args = ["database", "import", "full", database]
+    for files in workspaces:
+        args += [f"--nodes={label}={files.directory / name}" for label, name in FILES.items()]
+        args.append(f"--relationships=KNOWS={files.directory / KNOWS_FILE}")
+    args.append(f"--array-delimiter={ARRAY_DELIMITER_ARG}")
+    if any(files.multiline for files in workspaces):
+        args.append("--multiline-fields=true")
+    return args
 
 
 class _Writer:
@@ -110,19 +116,25 @@ def write_import_files(
     evidence: Mapping[tuple[str, str], Mapping[str, Evidence]],
     members: Iterable[Member] = (),
     merges: Iterable[Merge] = (),
+    *,
+    id_space: str = "",
 ) -> ImportFiles:
     """Write one workspace as ``neo4j-admin database import full`` input into ``directory``.
 
     ``evidence`` is keyed by canonical pair (first end < second), as the stores keep
     it. Raises ``ValueError`` for an evidence key that is not canonical or a list
-    value holding the array delimiter.
+    value holding the array delimiter. ``id_space`` (letters and digits) names the
+    importer's id groups (``Person<id_space>`` ...): workspaces written with distinct
+    ones import together (:func:`admin_args`), though their person ids overlap.
     """
+    if not id_space.isalnum() and id_space:
+        raise ValueError(f"id_space must be letters and digits, got {id_space!r}")
     directory.mkdir(parents=True, exist_ok=True)
     ws = f'"{workspace.replace(chr(34), chr(34) * 2)}"'
-    out = _Writer(directory / FILES["Person"], PEOPLE_HEADER)
-    knows = _Writer(directory / KNOWS_FILE, KNOWS_HEADER)
+    out = _Writer(directory / FILES["Person"], PEOPLE_HEADER.format(s=id_space))
+    knows = _Writer(directory / KNOWS_FILE, KNOWS_HEADER.format(s=id_space))
     others = [
-        _Writer(directory / FILES[label], header)
+        _Writer(directory / FILES[label], header.format(s=id_space))
         for label, header in (
             ("Member", MEMBERS_HEADER),
             ("Merge", MERGES_HEADER),

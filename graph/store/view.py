@@ -12,11 +12,20 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 
-from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_ties, company_key
+from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_groups, company_key
 from graph.identity import normalize_name
 from graph.model import Evidence, ImportBatch, Person, canonical_pair
-from graph.store.base import PUBLIC_OWNER_BIT, PlanningView, ViewOptions
-from graph.strength import StrengthWeights, estimate_strength, merge_evidence
+from graph.store.base import PlanningView, ViewOptions
+from graph.store.layers import (
+    TEAM_EVIDENCE,
+    Implied,
+    Observed,
+    compose,
+    infer_groups,
+    inferred_evidence,
+    tie_of,
+)
+from graph.strength import StrengthWeights
 from graph.trustgraph import TrustGraph
 
 
@@ -61,99 +70,62 @@ def build_view(
     in the view (``implied``), never in the store; inferred ties are not stored
     one by one there but recognised on lookup (:class:`ImpliedTies`).
 
+    The ties go through the embedded store's layers (:class:`Observed`,
+    :func:`infer_groups`, :func:`compose`), so both backends derive strengths,
+    masks and colleague ties with the same code.
+
     ``infer_colleagues`` is the workspace's switch; inference runs only when both
     it and ``weights.infer_colleagues`` (the process-wide setting) are on.
     """
     bits = owner_bits_for(members)
     details = details or {}
     member_ids = sorted(bits)
-    team_ties: dict[tuple[str, str], dict[str, Evidence]] = {}
-    for i, a in enumerate(member_ids):
-        for b in member_ids[i + 1 :]:
-            team_ties[(a, b)] = {TEAM_OWNER: Evidence(owner=TEAM_OWNER, teammate=True)}
+    team_ties = {
+        (a, b): {TEAM_OWNER: TEAM_EVIDENCE}
+        for i, a in enumerate(member_ids)
+        for b in member_ids[i + 1 :]
+    }
+    ids: list[str] = []
+    index: dict[str, int] = {}
 
-    node_mask: dict[str, int] = {}
-    best_tie: dict[str, float] = {}
-    strengths: dict[tuple[str, str], tuple[float, int]] = {}
-    for pair, owners in evidence.items():
-        mask = 0
-        for owner in owners:
-            mask |= bits.get(owner, PUBLIC_OWNER_BIT)
-        team = team_ties.get(pair)
-        if team:
-            mask |= PUBLIC_OWNER_BIT  # membership is visible to every member
-        merged = merge_evidence([*owners.values(), *(team.values() if team else ())])
-        strength = estimate_strength(merged, as_of=as_of, weights=weights).strength
-        strengths[pair] = (strength, mask)
-        for end in pair:
-            node_mask[end] = node_mask.get(end, 0) | mask
-            best_tie[end] = max(best_tie.get(end, 0.0), strength)
-    for pair, owners in team_ties.items():
-        if pair not in strengths:
-            merged = merge_evidence(list(owners.values()))
-            strength = estimate_strength(merged, as_of=as_of, weights=weights).strength
-            strengths[pair] = (strength, PUBLIC_OWNER_BIT)
+    def node(pid: str) -> int:
+        i = index.get(pid)
+        if i is None:
+            i = index[pid] = len(ids)
+            ids.append(pid)
+        return i
 
-    companies: dict[str, tuple[str, int]] = {}
+    for pid in people:
+        node(pid)
+
+    def rows() -> Iterator[tuple[int, int, float, int, bool]]:
+        alone = set(team_ties)  # teammate ties no source shows
+        for (a, b), owners in evidence.items():
+            team = (a, b) in alone
+            alone.discard((a, b))
+            s, m = tie_of(owners, bits, team=team, as_of=as_of, weights=weights)
+            yield node(a), node(b), s, m, True
+        for a, b in sorted(alone):
+            s, m = tie_of({}, bits, team=True, as_of=as_of, weights=weights)
+            yield node(a), node(b), s, m, False
+
+    observed = Observed.build(rows())
     options = ViewOptions(infer_colleagues=infer_colleagues and weights.infer_colleagues)
+    implied = Implied.none()
     if options.infer_colleagues and details:
-        companies = _infer_colleagues(details, node_mask, best_tie, weights, as_of, strengths)
-    edges = ((a, b, s, m) for (a, b), (s, m) in strengths.items())
-    graph = TrustGraph.from_edges(edges, people)
-    implied = ImpliedTies(team_ties, evidence, graph, details, companies)
+        groups = colleague_groups(details)
+        implied = infer_groups(groups, index, observed, len(ids), as_of=as_of, weights=weights)
+    graph = compose(ids, index, observed, implied)
     return PlanningView(
         graph,
         bits,
         details,
         evidence,
-        implied,
+        ImpliedTies(team_ties, evidence, graph, details, implied.companies),
         name_index(details),
         company_index(details),
         options,
     )
-
-
-def _infer_colleagues(
-    details: Mapping[str, Person],
-    node_mask: Mapping[str, int],
-    best_tie: Mapping[str, float],
-    weights: StrengthWeights,
-    as_of: date,
-    strengths: dict[tuple[str, str], tuple[float, int]],
-) -> dict[str, tuple[str, int]]:
-    """Add inferred colleague ties where no tie was observed (see graph.colleagues).
-
-    Returns company key -> (name as spelt, people there) for the companies whose
-    ties were proposed: all :class:`ImpliedTies` needs to describe them later.
-    The strength depends only on the company's size, so it is computed once per size.
-    """
-    ties = colleague_ties(
-        details,
-        lambda pid: best_tie.get(pid, 0.0),
-        clique_max=weights.colleague_clique_max,
-        anchors=weights.colleague_anchors,
-    )
-    companies: dict[str, tuple[str, int]] = {}
-    by_size: dict[int, float] = {}
-    for tie in ties:
-        pair = (tie.a, tie.b)
-        # Usable only where both people are visible: the company fields came with them.
-        mask = node_mask.get(tie.a, 0) & node_mask.get(tie.b, 0)
-        if pair in strengths or not mask:
-            continue
-        strength = by_size.get(tie.size)
-        if strength is None:
-            strength = estimate_strength(
-                _inferred(tie.company, tie.size), as_of=as_of, weights=weights
-            ).strength
-            by_size[tie.size] = strength
-        strengths[pair] = (strength, mask)
-        companies.setdefault(company_key(tie.company), (tie.company, tie.size))
-    return companies
-
-
-def _inferred(company: str, size: int) -> Evidence:
-    return Evidence(owner=INFERRED_OWNER, colleague_company=company, colleague_size=size)
 
 
 class ImpliedTies(Mapping[tuple[str, str], Mapping[str, Evidence]]):
@@ -212,7 +184,7 @@ class ImpliedTies(Mapping[tuple[str, str], Mapping[str, Evidence]]):
         company = self._companies.get(company_key(person.company)) if person else None
         if company is None:
             return None
-        return {INFERRED_OWNER: _inferred(*company)}
+        return {INFERRED_OWNER: inferred_evidence(*company)}
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         yield from self._team

@@ -1,6 +1,7 @@
 """The bulk path for first loads: files written by ``export-neo4j``, imported by the real
 ``neo4j-admin database import full`` into a fresh database of a separate instance, read
-back by the Neo4j store exactly as the embedded store holds them.
+back by the Neo4j store exactly as the embedded store holds them; two workspaces whose
+person ids overlap import in one run, each in its own id space.
 
 Also: a first write through ``apply`` (the CREATE path) keeps the last row of a
 repeated (tie, owner), as MERGE did, and a later write into an imported workspace
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from graph.model import (
 from graph.store.base import GraphStore
 from graph.store.embedded import EmbeddedStore
 from graph.store.neo4j import Neo4jStore
-from graph.store.neo4j_import import write_import_files
+from graph.store.neo4j_import import admin_args, write_import_files
 from services.access import Viewer
 from services.bulk import export_neo4j_import
 from tests.conftest import TODAY
@@ -121,12 +123,33 @@ async def test_export_imports_with_neo4j_admin_and_reads_back_equal(
     files = await export_neo4j_import(embedded, Viewer(WS), tmp_path / "files")
     assert (files.people, files.stubs, files.members, files.merges) == (5, 1, 2, 1)
     assert files.ties == (await embedded.stats(WS)).relationships
+    # A second workspace with the same person ids, in its own id space, in the same run.
+    other = "team two"
+    second = source_batch()
+    await embedded.apply(
+        other,
+        ImportBatch(
+            people=[replace(p, name=p.name + " II") for p in second.people[:4]],
+            relationships=second.relationships[:3],
+            members=second.members[:1],
+        ),
+    )
+    files2 = write_import_files(
+        tmp_path / "files2",
+        other,
+        await embedded.people(other),
+        (await embedded.planning_view(other)).evidence,
+        await embedded.members(other),
+        await embedded.merges(other),
+        id_space="2",
+    )
     script: Any = server_script()  # scripts/neo4j_server.py as a module
     name = f"bulkimport-{os.getpid()}"
-    info = script.start(name, script.Extras(admin=(tuple(files.admin_args()),)))
+    info = script.start(name, script.Extras(admin=(tuple(admin_args([files, files2])),)))
     driver = AsyncGraphDatabase.driver(info.uri, auth=(info.user, info.password))
     neo = Neo4jStore(driver, today=lambda: TODAY, owns_driver=True)
     try:
+        assert await snapshot(neo, other) == await snapshot(embedded, other)
         assert await snapshot(neo, WS) == await snapshot(embedded, WS)
         # A later write into the imported workspace merges into it (not a first load).
         more = ImportBatch(
@@ -152,6 +175,8 @@ async def test_operator_only_and_empty_folder(embedded: EmbeddedStore, tmp_path:
         await export_neo4j_import(embedded, Viewer(WS), tmp_path / "b")
     with pytest.raises(ValueError, match="canonical"):
         write_import_files(tmp_path / "c", WS, [], {("b", "a"): {"o": Evidence("o")}})
+    with pytest.raises(ValueError, match="id_space"):
+        write_import_files(tmp_path / "d", WS, [], {}, id_space="a b")
 
 
 async def test_first_write_keeps_the_last_row_of_a_repeated_tie(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from graph.colleagues import INFERRED_OWNER, colleague_ties
+from graph.colleagues import INFERRED_OWNER, colleague_groups
 from graph.model import Evidence, Person
 from graph.store.base import PlanningView
+from graph.store.layers import Implied, Observed, infer_groups
 from graph.store.view import build_view
 from graph.strength import StrengthWeights
 
@@ -18,15 +19,33 @@ def company(n: int, name: str = "Acme") -> dict[str, Person]:
     return {f"p{i:05}": Person(f"p{i:05}", f"P {i}", company=name) for i in range(n)}
 
 
+def inferred_pairs(people: dict[str, Person], score: dict[str, float]) -> Implied:
+    """The colleague layer when a member ``m`` reaches each person with strength ``score``
+    (so everyone is visible to ``m``, ranked by that tie)."""
+    ids = ["m", *people]
+    index = {pid: i for i, pid in enumerate(ids)}
+    observed = Observed.build((0, index[pid], score.get(pid, 0.5), 2, True) for pid in people)
+    return infer_groups(
+        colleague_groups(people),
+        index,
+        observed,
+        len(ids),
+        as_of=AS_OF,
+        weights=StrengthWeights(),
+    )
+
+
 def test_a_5000_person_company_adds_a_tree_not_millions_of_ties() -> None:
     people = company(5000)
     ranked = sorted(people)[::-1]  # scored so that p04999 is the best reached
-    score = {pid: float(int(pid[1:])) for pid in people}
-    ties = list(colleague_ties(people, score.__getitem__, clique_max=40, anchors=8))
+    score = {pid: 0.05 + 0.9 * int(pid[1:]) / 5000 for pid in people}
+    implied = inferred_pairs(people, score)
+    ids = ["m", *people]
+    ties = [(ids[a], ids[b]) for a, b in zip(implied.lo.tolist(), implied.hi.tolist(), strict=True)]
     assert len(ties) == 5000 - 8 + 8 * 7 // 2  # one tie per non-anchor, the anchors' clique
-    pairs = {(t.a, t.b) for t in ties}
+    pairs = set(ties)
     assert len(pairs) == len(ties)
-    degree = Counter(end for t in ties for end in (t.a, t.b))
+    degree = Counter(end for t in ties for end in t)
     assert max(degree.values()) == 2 * 8 - 1  # no hub for the search to expand
     assert set(degree) == set(people)  # nobody is left out
     for r, pid in enumerate(ranked):
@@ -35,7 +54,9 @@ def test_a_5000_person_company_adds_a_tree_not_millions_of_ties() -> None:
         else:  # everyone else: one better-reached colleague
             senior = ranked[(r - 8) // 8]
             assert tuple(sorted((pid, senior))) in pairs
-    assert all(t.size == 5000 and t.company == "Acme" for t in ties)
+    assert implied.companies == {"acme": ("Acme", 5000)}
+    assert set(implied.mask) == {2}  # as visible as both people: m's bit
+    assert len(set(implied.strength.tolist())) == 1  # one strength per company size
 
 
 def test_small_companies_are_cliques_and_students_and_generic_names_are_skipped() -> None:
@@ -45,9 +66,11 @@ def test_small_companies_are_cliques_and_students_and_generic_names_are_skipped(
         "f1": Person("f1", "F1", company="Freelance"),
         "f2": Person("f2", "F2", company="freelance"),
     }
-    ties = list(colleague_ties(people, lambda _: 0.0))
-    assert len(ties) == 4 * 3 // 2
-    assert {end for t in ties for end in (t.a, t.b)} == set(company(4))
+    implied = inferred_pairs(people, {})
+    ids = ["m", *people]
+    ends = {ids[i] for i in [*implied.lo.tolist(), *implied.hi.tolist()]}
+    assert len(implied.lo) == 4 * 3 // 2
+    assert ends == set(company(4))
 
 
 def view_of(infer: bool = True) -> PlanningView:
