@@ -306,10 +306,10 @@ def infer(
     as_of: date,
     weights: StrengthWeights,
 ) -> Implied:
-    """The colleague layer for every company at once, vectorised: the pairs
-    :func:`graph.colleagues.colleague_ties` proposes, each ranked by its strongest
-    observed tie, usable only by viewers who may see both ends (the AND of the
-    ends' masks), never shadowing an observed tie. Strength depends only on the
+    """The colleague layer (the one rule both stores use) for every company at once,
+    vectorised: colleagues paired as below, each person ranked by their strongest
+    observed tie, a pair usable only by viewers who may see both ends (the AND of
+    the ends' masks), never shadowing an observed tie. Strength depends only on the
     company's size: computed once per size.
 
     A company of at most ``colleague_clique_max`` people: every pair. A bigger one:
