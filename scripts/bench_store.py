@@ -1,13 +1,16 @@
 """The embedded store at scale: writes, cold starts, writes under load, memory (issue 19).
 
 Usage: .venv/bin/python scripts/bench_store.py --ties 1000000 [--patch 10000] [--dir DIR]
+       .venv/bin/python scripts/bench_store.py --dir DIR --reuse --build
 
 On a pooled-team graph (demo.team_graph; people get Zipf-sized companies, ties one
 evidence record per owner carrying the generated strength as a rating):
 
 1. write: the whole graph through ``EmbeddedStore.apply`` in batches of 100k ties;
    same-run baseline: a bare SQLite ``executemany`` of the same evidence rows.
-2. build: the planning graph from the stored rows (first start, no snapshot).
+2. build: the planning graph from the stored rows (first start, no snapshot). With
+   ``--reuse --build``: only this, taken apart (rows read, observed layer memoised and
+   plain on the same rows, checked equal bit for bit, implied layer, layout).
 3. start: a fresh process opening the data dir and answering its first question from
    the snapshot, timed from the interpreter's start; same-run baseline: the same
    process without the store (interpreter, numpy, numba, the package imports).
@@ -48,7 +51,10 @@ from demo.team_graph import team_graph
 from graph import algorithms
 from graph.errors import NoPath
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, Sharing
-from graph.store.embedded import EmbeddedStore
+from graph.store.embedded import EmbeddedStore, _grouped
+from graph.store.fullbuild import TieScorer, observed_from_rows
+from graph.store.layers import Observed, compose, tie_of
+from graph.store.view import owner_bits_for
 
 TODAY = date(2026, 12, 1)
 BATCH = 100_000
@@ -136,6 +142,78 @@ def bench_build(path: Path) -> dict[str, float]:
     return {"full_build_s": took, "build_retained_mib": held / 2**20}
 
 
+def bench_build_parts(path: Path) -> dict[str, float]:
+    """A full build from the stored rows taken apart, with the plain per-tie path beside it.
+
+    ``full_build_s`` is ``catch_up`` with no snapshot to load (components and the
+    snapshot save included, as at a first start). Its observed layer is then made again
+    both ways on the same rows: the memoised one the store uses, and the plain one it
+    used before (each pair decoded and scored by ``tie_of``, then ``Observed.build``);
+    both must agree bit for bit, or this exits non-zero.
+    """
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as snaps:
+        store = EmbeddedStore(path, today=lambda: TODAY, snapshots=Path(snaps))
+        t0 = time.perf_counter()
+        store.catch_up("team")
+        out["full_build_s"] = time.perf_counter() - t0
+        live = store._live["team"]
+        conn = store._reader.conn()
+        members = store._member_ids(conn, "team")
+        bits = owner_bits_for(members)
+        team_pairs = {(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
+        index = dict(live.index)
+        sql = "SELECT a, b, owner, data FROM evidence WHERE workspace=? ORDER BY a, b"
+        t0 = time.perf_counter()
+        n_rows = sum(1 for _ in conn.execute(sql, ("team",)))
+        out["read_rows_s"] = time.perf_counter() - t0
+        out["evidence_rows"] = float(n_rows)
+        scorer = TieScorer(bits, as_of=TODAY, weights=store._weights)
+        t0 = time.perf_counter()
+        fast = observed_from_rows(
+            conn.execute(sql, ("team",)), index.__getitem__, set(team_pairs), scorer
+        )
+        out["observed_fast_s"] = time.perf_counter() - t0
+        out["distinct_contents_scored"] = float(scorer.scored)
+        t0 = time.perf_counter()
+        rows = []
+        pending = set(team_pairs)
+        for pair, owners in _grouped(conn.execute(sql, ("team",))):
+            team = pair in pending
+            pending.discard(pair)
+            s, m = tie_of(owners, bits, team=team, as_of=TODAY, weights=store._weights)
+            rows.append((index[pair[0]], index[pair[1]], s, m, True))
+        for a, b in sorted(pending):
+            s, m = tie_of({}, bits, team=True, as_of=TODAY, weights=store._weights)
+            rows.append((index[a], index[b], s, m, False))
+        plain = Observed.build(rows)
+        out["observed_plain_s"] = time.perf_counter() - t0
+        same = (
+            np.array_equal(fast.key, plain.key)
+            and fast.strength.tobytes() == plain.strength.tobytes()
+            and fast.table == plain.table
+            and np.array_equal(fast.mid, plain.mid)
+            and np.array_equal(fast.evidenced, plain.evidenced)
+            and np.array_equal(fast.key, live.observed.key)
+            and fast.strength.tobytes() == live.observed.strength.tobytes()
+        )
+        out["observed_ties"] = float(len(fast))
+        out["fast_equals_plain"] = float(same)
+        options = store._options("team")
+        ids = list(live.ids)
+        t0 = time.perf_counter()
+        implied = store._implied(conn, "team", index, len(ids), fast, options, TODAY)
+        out["implied_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        compose(ids, index, fast, implied)
+        out["compose_s"] = time.perf_counter() - t0
+        asyncio.run(store.close())
+    if not same:
+        print(json.dumps(out), flush=True)
+        raise SystemExit("the memoised observed layer differs from the plain one")
+    return out
+
+
 START = """
 import time, sys
 t0 = time.perf_counter()
@@ -144,7 +222,10 @@ import numpy, numba, graph.kernels, graph.store.embedded, services.planner
 from datetime import date
 from pathlib import Path
 if {with_store}:
-    from graph.store.embedded import EmbeddedStore
+    from graph.store.embedded import EmbeddedStore, _grouped
+from graph.store.fullbuild import TieScorer, observed_from_rows
+from graph.store.layers import Observed, compose, tie_of
+from graph.store.view import owner_bits_for
     s = EmbeddedStore(Path({db!r}), today=lambda: date(2026, 12, 1))
     v = s.catch_up("team")
     assert len(v.graph) > 0
@@ -299,10 +380,21 @@ def main() -> None:
         action="store_true",
         help="keep the data dir a previous run wrote; time only the start and the write under load",
     )
+    parser.add_argument(
+        "--build",
+        action="store_true",
+        help="with --reuse: time only a full build of the planning graph, taken apart",
+    )
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench-store-"))
     work.mkdir(parents=True, exist_ok=True)
     db = work / "warmintro.db"
+    if args.reuse and db.exists() and args.build:
+        print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+        results = bench_build_parts(db)
+        print(json.dumps({k: round(v, 3) for k, v in results.items()}, indent=1), flush=True)
+        print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+        return
     if args.reuse and db.exists():
         reused(db, args.patch)
         return

@@ -67,6 +67,7 @@ from graph.store.codec import (
     evidence_to_json,
     interactions_in,
 )
+from graph.store.fullbuild import TieScorer, observed_from_rows
 from graph.store.layers import (
     TEAM_EVIDENCE,
     Implied,
@@ -1079,21 +1080,12 @@ class EmbeddedStore:
                 ids.append(pid)
             return i
 
-        def rows() -> Iterator[tuple[int, int, float, int, bool]]:
-            evidence = conn.execute(
-                "SELECT a, b, owner, data FROM evidence WHERE workspace=? ORDER BY a, b",
-                (workspace,),
-            )
-            for pair, owners in _grouped(evidence):
-                team = pair in team_pairs
-                team_pairs.discard(pair)
-                s, m = tie_of(owners, bits, team=team, as_of=today, weights=self._weights)
-                yield node(pair[0]), node(pair[1]), s, m, True
-            for a, b in sorted(team_pairs):
-                s, m = tie_of({}, bits, team=True, as_of=today, weights=self._weights)
-                yield node(a), node(b), s, m, False
-
-        observed = Observed.build(rows())
+        evidence = conn.execute(
+            "SELECT a, b, owner, data FROM evidence WHERE workspace=? ORDER BY a, b",
+            (workspace,),
+        )
+        scorer = TieScorer(bits, as_of=today, weights=self._weights)
+        observed = observed_from_rows(evidence, node, team_pairs, scorer)
         implied = self._implied(conn, workspace, index, len(ids), observed, options, today)
         graph = compose(ids, index, observed, implied)
         view = self._view(workspace, graph, ids, members, observed, implied.companies, options)
