@@ -171,7 +171,7 @@ def bench_build_parts(path: Path) -> dict[str, float]:
         scorer = TieScorer(bits, as_of=TODAY, weights=store._weights)
         t0 = time.perf_counter()
         fast = observed_from_rows(
-            conn.execute(sql, ("team",)), index.__getitem__, set(team_pairs), scorer
+            conn.execute(sql, ("team",)), dict(index), list(live.ids), set(team_pairs), scorer
         )
         out["observed_fast_s"] = time.perf_counter() - t0
         out["distinct_contents_scored"] = float(scorer.scored)
@@ -222,10 +222,7 @@ import numpy, numba, graph.kernels, graph.store.embedded, services.planner
 from datetime import date
 from pathlib import Path
 if {with_store}:
-    from graph.store.embedded import EmbeddedStore, _grouped
-from graph.store.fullbuild import TieScorer, observed_from_rows
-from graph.store.layers import Observed, compose, tie_of
-from graph.store.view import owner_bits_for
+    from graph.store.embedded import EmbeddedStore
     s = EmbeddedStore(Path({db!r}), today=lambda: date(2026, 12, 1))
     v = s.catch_up("team")
     assert len(v.graph) > 0

@@ -15,10 +15,14 @@ Masks are memoised on the owners. The result is the same floats and masks as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from itertools import islice
+from operator import eq
 
 import numpy as np
+import numpy.typing as npt
 
 from graph.colleagues import INFERRED_OWNER
 from graph.store.base import PUBLIC_OWNER_BIT
@@ -31,6 +35,8 @@ from graph.strength import StrengthWeights
 MEMO_LIMIT = 1 << 20
 
 StrengthKey = tuple[bool, tuple[str, ...], tuple[str, ...]]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
 
 
 class TieScorer:
@@ -92,6 +98,17 @@ class TieScorer:
         m = self._bits.get(owner, PUBLIC_OWNER_BIT)
         return s, m
 
+    def texts(self, rows: Iterable[tuple[str, str]]) -> dict[str, float]:
+        """Each text's strength as a lone non-team row, for ``(owner, text)`` rows whose
+        owner is not the inferred layer's (the memo, filled for the texts it lacks)."""
+        memo = self._one
+        for owner, data in rows:
+            if data not in memo:
+                memo[data] = self.strength((owner,), (data,), team=False)
+        if len(memo) > MEMO_LIMIT:  # kept for this call's texts; next time from scratch
+            self._one = {}
+        return memo
+
     def score(
         self, owners: tuple[str, ...], datas: tuple[str, ...], *, team: bool
     ) -> tuple[float, int]:
@@ -99,9 +116,13 @@ class TieScorer:
         return self.strength(owners, datas, team=team), self.mask(owners, team=team)
 
 
+CHUNK = 200_000  # rows decoded at a time: bounded memory at 10M ties
+
+
 def observed_from_rows(
-    rows: Iterable[tuple[str, str, str, str]],
-    node: Callable[[str], int],
+    rows: sqlite3.Cursor | Iterator[tuple[str, str, str, str]],
+    index: dict[str, int],
+    ids: list[str],
     team_pairs: set[tuple[str, str]],
     scorer: TieScorer,
 ) -> Observed:
@@ -109,75 +130,164 @@ def observed_from_rows(
     plus a teammate tie for each pair of ``team_pairs`` no row shows (consumed).
 
     Equal, array for array, to ``Observed.build`` of ``tie_of`` per pair (rows of a
-    pair in the order given, team pairs in sorted order after the evidenced ones).
+    pair in the order given, team pairs in sorted order after the evidenced ones). An
+    id with no node yet is numbered (added to ``index`` and ``ids``) in the order
+    the plain build met it. The usual tie (one row, not
+    between members) is handled in bulk: lookups through ``map`` in C, the strength
+    by its text from a memo filled once per distinct text; the rest pair by pair.
     """
-    lo: list[int] = []
-    hi: list[int] = []
-    strength: list[float] = []
-    mid: list[int] = []  # provisional mask ids, in order of first use
-    ids_of: dict[int, int] = {}
-    id_get, one = ids_of.get, scorer.one
 
-    def emit(a: str, b: str, owners: list[str], datas: list[str]) -> None:
-        i, j = node(a), node(b)
-        team = (a, b) in team_pairs
-        if team:
-            team_pairs.discard((a, b))
-        if len(owners) == 1 and not team:
-            s, m = one(owners[0], datas[0])
-        else:
-            s, m = scorer.score(tuple(owners), tuple(datas), team=team)
-        t = id_get(m)
-        if t is None:
-            t = ids_of[m] = len(ids_of)
-        lo.append(i if i < j else j)
-        hi.append(j if i < j else i)
-        strength.append(s)
-        mid.append(t)
+    def node(pid: str) -> int:
+        i = index.get(pid)
+        if i is None:
+            i = index[pid] = len(ids)
+            ids.append(pid)
+        return i
 
-    pa, pb = "", ""
-    owners: list[str] = []
-    datas: list[str] = []
-    for a, b, owner, data in rows:
-        if b != pb or a != pa:
-            if owners:
-                emit(pa, pb, owners, datas)
-            pa, pb, owners, datas = a, b, [owner], [data]
-        else:
-            owners.append(owner)
-            datas.append(data)
-    if owners:
-        emit(pa, pb, owners, datas)
-    shown = len(lo)
-    for a, b in sorted(team_pairs):
-        emit(a, b, [], [])
+    out = _Out()
+    held: list[tuple[str, str, str, str]] = []
+    fetch = rows.fetchmany if isinstance(rows, sqlite3.Cursor) else None
+    while True:
+        got = fetch(CHUNK) if fetch is not None else list(islice(rows, CHUNK))
+        chunk = held + got if held else got
+        if not chunk:
+            break
+        held = _chunk(
+            chunk,
+            last=not got,
+            index=index,
+            node=node,
+            team_pairs=team_pairs,
+            scorer=scorer,
+            out=out,
+        )
+    shown = out.size
+    rest = sorted(team_pairs)
     team_pairs.clear()
+    if rest:
+        s, m = scorer.score((), (), team=True)
+        i, j = [], []
+        for a, b in rest:
+            i.append(node(a))
+            j.append(node(b))
+        out.add(i, j, [s] * len(rest), [out.mask_id(m)] * len(rest))
+    return _arrays(out, shown)
 
-    return _arrays(lo, hi, strength, mid, list(ids_of), shown)
+
+class _Out:
+    """Rows of the layer as they are made (chunks of numpy arrays), masks as provisional
+    ids in order of first use."""
+
+    def __init__(self) -> None:
+        self.lo: list[I64] = []
+        self.hi: list[I64] = []
+        self.strength: list[F64] = []
+        self.mid: list[I64] = []
+        self.ids_of: dict[int, int] = {}
+        self.size = 0
+
+    def mask_id(self, mask: int) -> int:
+        found = self.ids_of.get(mask)
+        if found is None:
+            found = self.ids_of[mask] = len(self.ids_of)
+        return found
+
+    def add(self, i: Sequence[int], j: Sequence[int], s: Sequence[float], t: Sequence[int]) -> None:
+        ia, ja = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        self.lo.append(np.minimum(ia, ja))
+        self.hi.append(np.maximum(ia, ja))
+        self.strength.append(np.asarray(s, dtype=np.float64))
+        self.mid.append(np.asarray(t, dtype=np.int64))
+        self.size += len(ia)
 
 
-def _arrays(
-    lo: list[int],
-    hi: list[int],
-    strength: list[float],
-    mid: list[int],
-    provisional: list[int],
-    shown: int,
-) -> Observed:
+def _chunk(
+    chunk: list[tuple[str, str, str, str]],
+    *,
+    last: bool,
+    index: dict[str, int],
+    node: Callable[[str], int],
+    team_pairs: set[tuple[str, str]],
+    scorer: TieScorer,
+    out: _Out,
+) -> list[tuple[str, str, str, str]]:
+    """Score the pairs of ``chunk`` into ``out``; return the rows of its last pair when
+    more rows may follow (they belong with the next chunk)."""
+    a, b, o, d = zip(*chunk, strict=True)
+    n = len(chunk)
+    new = np.ones(n, dtype=np.bool_)
+    if n > 1:
+        same_a = np.fromiter(map(eq, a[1:], a[:-1]), np.bool_, n - 1)
+        same_b = np.fromiter(map(eq, b[1:], b[:-1]), np.bool_, n - 1)
+        new[1:] = ~(same_a & same_b)
+    starts = np.flatnonzero(new)
+    held: list[tuple[str, str, str, str]] = []
+    if not last:
+        held = chunk[int(starts[-1]) :]
+        starts = starts[:-1]
+        n = len(chunk) - len(held)
+        if not len(starts):
+            return held
+    firsts = starts.tolist()
+    if None in map(index.get, a[:n]) or None in map(index.get, b[:n]):
+        for r in firsts:  # an id with no person row: numbered in pair order, as before
+            node(a[r])
+            node(b[r])
+    sizes = np.diff(np.append(starts, n))
+    lone = sizes == 1
+    if team_pairs:
+        lone &= ~np.fromiter(
+            map(team_pairs.__contains__, zip(a, b, strict=True)), np.bool_, len(a)
+        )[starts]
+    lone &= ~np.fromiter(map(INFERRED_OWNER.__eq__, o), np.bool_, len(o))[starts]
+    fast = starts[lone].tolist()
+    if fast:
+        fa, fb = [a[r] for r in fast], [b[r] for r in fast]
+        fo, fd = [o[r] for r in fast], [d[r] for r in fast]
+        strength_of = scorer.texts(zip(fo, fd, strict=True))
+        id_of = {w: out.mask_id(scorer.mask((w,), team=False)) for w in set(fo)}
+        out.add(
+            list(map(index.__getitem__, fa)),
+            list(map(index.__getitem__, fb)),
+            list(map(strength_of.__getitem__, fd)),
+            list(map(id_of.__getitem__, fo)),
+        )
+    slow = starts[~lone].tolist()
+    if slow:
+        ends = (starts[~lone] + sizes[~lone]).tolist()
+        si: list[int] = []
+        sj: list[int] = []
+        ss: list[float] = []
+        st: list[int] = []
+        for r, e in zip(slow, ends, strict=True):
+            pair = (a[r], b[r])
+            team = pair in team_pairs
+            team_pairs.discard(pair)
+            sc, m = scorer.score(o[r:e], d[r:e], team=team)
+            si.append(index[a[r]])
+            sj.append(index[b[r]])
+            ss.append(sc)
+            st.append(out.mask_id(m))
+        out.add(si, sj, ss, st)
+    return held
+
+
+def _arrays(out: _Out, shown: int) -> Observed:
     """Rows (the first ``shown`` evidenced) as ``Observed.build`` lays them out: sorted by
-    pair key, masks as ids into their sorted table. ``provisional[t]`` is mask id t's mask."""
-    key = (np.asarray(lo, dtype=np.int64) << 32) | np.asarray(hi, dtype=np.int64)
+    pair key, masks as ids into their sorted table."""
+    empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    lo = np.concatenate(out.lo) if out.lo else empty_i
+    hi = np.concatenate(out.hi) if out.hi else empty_i
+    key = (lo << 32) | hi
     order = np.argsort(key, kind="stable")
+    provisional = list(out.ids_of)  # insertion order: mask of each provisional id
     table = sorted(provisional)
     where = {m: t for t, m in enumerate(table)}
     remap = np.asarray([where[m] for m in provisional] or [0], dtype=np.int32)
-    mids = remap[np.asarray(mid, dtype=np.int64)] if mid else np.zeros(0, dtype=np.int32)
+    mids = remap[np.concatenate(out.mid)] if out.mid else np.zeros(0, dtype=np.int32)
     evidenced = np.zeros(len(lo), dtype=np.bool_)
     evidenced[:shown] = True
+    strength = np.concatenate(out.strength) if out.strength else empty_f
     return Observed(
-        key[order],
-        np.asarray(strength, dtype=np.float64)[order],
-        mids[order].astype(np.int32),
-        table,
-        evidenced[order],
+        key[order], strength[order], mids[order].astype(np.int32), table, evidenced[order]
     )

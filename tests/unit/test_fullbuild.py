@@ -20,6 +20,7 @@ import pytest
 
 from graph.colleagues import INFERRED_OWNER
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, Sharing
+from graph.store import fullbuild
 from graph.store.codec import evidence_from_json, evidence_to_json
 from graph.store.embedded import EmbeddedStore
 from graph.store.fullbuild import TieScorer, observed_from_rows
@@ -91,12 +92,21 @@ def _rows(rng: random.Random, people: list[str], ties: int) -> list[tuple[str, s
 
 def _plain(
     rows: list[tuple[str, str, str, str]],
-    node: dict[str, int],
+    index: dict[str, int],
+    ids: list[str],
     team_pairs: set[tuple[str, str]],
     bits: dict[str, int],
     weights: StrengthWeights,
 ) -> Observed:
-    """The build before the memo: every pair decoded and scored on its own."""
+    """The build before the memo: every pair decoded and scored on its own, an id with
+    no node numbered when first met (``index``/``ids`` grow)."""
+
+    def node(pid: str) -> int:
+        if pid not in index:
+            index[pid] = len(ids)
+            ids.append(pid)
+        return index[pid]
+
     grouped: dict[tuple[str, str], dict[str, Evidence]] = {}
     for a, b, owner, data in rows:
         grouped.setdefault((a, b), {})[owner] = evidence_from_json(owner, data)
@@ -104,10 +114,10 @@ def _plain(
     for pair, owners in grouped.items():
         team = pair in team_pairs
         s, m = tie_of(owners, bits, team=team, as_of=TODAY, weights=weights)
-        out.append((node[pair[0]], node[pair[1]], s, m, True))
+        out.append((node(pair[0]), node(pair[1]), s, m, True))
     for a, b in sorted(team_pairs - set(grouped)):
         s, m = tie_of({}, bits, team=True, as_of=TODAY, weights=weights)
-        out.append((node[a], node[b], s, m, False))
+        out.append((node(a), node(b), s, m, False))
     return Observed.build(out)
 
 
@@ -120,8 +130,13 @@ def _same(fast: Observed, plain: Observed) -> None:
     assert np.array_equal(fast.evidenced, plain.evidenced)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_fast_build_equals_the_plain_per_tie_computation(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "chunk"), [(1, fullbuild.CHUNK), (2, 7), (3, 1), (4, 2)])
+def test_fast_build_equals_the_plain_per_tie_computation(
+    seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also with chunks of a few rows (a pair's rows split across two), and with ids
+    that have no node yet (numbered in the order the plain build meets them)."""
+    monkeypatch.setattr(fullbuild, "CHUNK", chunk)
     rng = random.Random(seed)
     people = [*MEMBERS, *(f"p{i:03d}" for i in range(120))]
     rows = _rows(rng, people, 1500)
@@ -133,14 +148,17 @@ def test_fast_build_equals_the_plain_per_tie_computation(seed: int) -> None:
         if (a, b) not in taken:
             rows.append((a, b, "crm.csv", shared))
     rows.sort(key=lambda r: (r[0], r[1]))
-    node = {pid: i for i, pid in enumerate(people)}
+    known = [p for p in people if rng.random() < 0.9 and p != "m4"]  # m4: a team-only id
     team_pairs = {(a, b) for i, a in enumerate(MEMBERS) for b in MEMBERS[i + 1 :]}
     bits = owner_bits_for(MEMBERS)
     weights = StrengthWeights()
-    plain = _plain(rows, node, team_pairs, bits, weights)
+    plain_index, plain_ids = {p: i for i, p in enumerate(known)}, list(known)
+    plain = _plain(rows, plain_index, plain_ids, team_pairs, bits, weights)
     scorer = TieScorer(bits, as_of=TODAY, weights=weights)
-    fast = observed_from_rows(iter(rows), node.__getitem__, set(team_pairs), scorer)
+    index, ids = {p: i for i, p in enumerate(known)}, list(known)
+    fast = observed_from_rows(iter(rows), index, ids, set(team_pairs), scorer)
     _same(fast, plain)
+    assert ids == plain_ids and index == plain_index and len(ids) > len(known)
     assert len(fast) == len(plain) >= 1500
     assert not fast.evidenced.all()  # some teammate ties no source shows
     assert scorer.scored < len(fast)  # repeated contents were scored once
@@ -164,7 +182,7 @@ def test_the_inferred_owner_name_is_part_of_the_key() -> None:
 
 def test_an_empty_store_builds_an_empty_layer() -> None:
     scorer = TieScorer({}, as_of=TODAY, weights=StrengthWeights())
-    empty = observed_from_rows(iter([]), {}.__getitem__, set(), scorer)
+    empty = observed_from_rows(iter([]), {}, [], set(), scorer)
     assert len(empty) == 0 and empty.table == []
 
 
@@ -189,7 +207,8 @@ def test_the_store_builds_what_the_plain_computation_gives(tmp_path: Path) -> No
     conn = sqlite3.connect(tmp_path / "w.db")
     rows = conn.execute("SELECT a, b, owner, data FROM evidence ORDER BY a, b").fetchall()
     team_pairs = {(a, b) for i, a in enumerate(MEMBERS) for b in MEMBERS[i + 1 :]}
-    plain = _plain(rows, live.index, team_pairs, owner_bits_for(MEMBERS), StrengthWeights())
+    index, ids = dict(live.index), list(live.ids)
+    plain = _plain(rows, index, ids, team_pairs, owner_bits_for(MEMBERS), StrengthWeights())
     _same(live.observed, plain)
     assert len(view.graph) == len(people)
     conn.close()
@@ -197,8 +216,6 @@ def test_the_store_builds_what_the_plain_computation_gives(tmp_path: Path) -> No
 
 
 def test_the_memo_starts_again_past_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    from graph.store import fullbuild
-
     monkeypatch.setattr(fullbuild, "MEMO_LIMIT", 2)
     rows = [
         (f"a{i}", f"b{i}", "crm.csv", evidence_to_json(Evidence(owner="x", rating=r)))
@@ -206,6 +223,6 @@ def test_the_memo_starts_again_past_its_limit(monkeypatch: pytest.MonkeyPatch) -
     ]
     node = {p: i for i, p in enumerate(sorted({x for r in rows for x in r[:2]}))}
     scorer = TieScorer({}, as_of=TODAY, weights=StrengthWeights())
-    fast = observed_from_rows(iter(rows), node.__getitem__, set(), scorer)
+    fast = observed_from_rows(iter(rows), node, list(node), set(), scorer)
     by_pair = dict(zip(fast.key.tolist(), fast.strength.tolist(), strict=True))
     assert sorted(by_pair.values()) == [0.1, 0.1, 0.2, 0.2, 0.3]
