@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import islice
-from operator import eq
+from operator import eq, itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -166,10 +166,12 @@ def observed_from_rows(
     team_pairs.clear()
     if rest:
         s, m = scorer.score((), (), team=True)
-        i, j = [], []
-        for a, b in rest:
-            i.append(node(a))
-            j.append(node(b))
+        if None in map(index.get, (p for pair in rest for p in pair)):
+            for a, b in rest:  # numbered in pair order, as before
+                node(a)
+                node(b)
+        i = list(map(index.__getitem__, (a for a, _ in rest)))
+        j = list(map(index.__getitem__, (b for _, b in rest)))
         out.add(i, j, [s] * len(rest), [out.mask_id(m)] * len(rest))
     return _arrays(out, shown)
 
@@ -242,8 +244,7 @@ def _chunk(
     lone &= ~np.fromiter(map(INFERRED_OWNER.__eq__, o), np.bool_, len(o))[starts]
     fast = starts[lone].tolist()
     if fast:
-        fa, fb = [a[r] for r in fast], [b[r] for r in fast]
-        fo, fd = [o[r] for r in fast], [d[r] for r in fast]
+        fa, fb, fo, fd = (_pick(col, fast) for col in (a, b, o, d))
         strength_of = scorer.texts(zip(fo, fd, strict=True))
         id_of = {w: out.mask_id(scorer.mask((w,), team=False)) for w in set(fo)}
         out.add(
@@ -270,6 +271,11 @@ def _chunk(
             st.append(out.mask_id(m))
         out.add(si, sj, ss, st)
     return held
+
+
+def _pick(column: tuple[str, ...], rows: list[int]) -> Sequence[str]:
+    """``column[r] for r in rows``, in C."""
+    return itemgetter(*rows)(column) if len(rows) > 1 else [column[r] for r in rows]
 
 
 def _arrays(out: _Out, shown: int) -> Observed:
