@@ -106,6 +106,9 @@ Bundle = tuple[TrustGraph, dict[str, npt.NDArray[Any]], dict[str, Any]]
 
 def load_bundle(directory: Path, key: str) -> Bundle | None:
     """Graph, extra arrays and meta of a whole snapshot built for ``key``; else None."""
+    from graph import kernels  # numba loads on the first graph, not on import
+
+    kernels.warm_soon()  # while the files are hashed
     try:
         manifest = json.loads((directory / "manifest.json").read_text())
         if not (
