@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python scripts/bench_store.py --ties 1000000 [--patch 10000] [--dir DIR]
        .venv/bin/python scripts/bench_store.py --dir DIR --reuse --build
+       .venv/bin/python scripts/bench_store.py --dir DIR --reuse --start 5
 
 On a pooled-team graph (demo.team_graph; people get Zipf-sized companies, ties one
 evidence record per owner carrying the generated strength as a rating):
@@ -351,6 +352,25 @@ def bench_patch(
     return out
 
 
+def starts(db: Path, runs: int) -> None:
+    """``runs`` cold starts from the snapshot, each beside its baseline (interleaved, so
+    both see the same load); the snapshot is made first if it is missing or stale."""
+    store = EmbeddedStore(db, today=lambda: TODAY)
+    members = [m.person_id for m in asyncio.run(store.members("team"))]
+    view = store.catch_up("team")
+    src, g = members[0], view.graph
+    near = set(g.neighbours(src))
+    # a target two hops out, as member -> target questions are (a real search)
+    dst = next(y for x in sorted(near) for y in g.neighbours(x) if y != src and y not in near)
+    asyncio.run(store.close())
+    got = [bench_start(db, src, dst) for _ in range(runs)]
+    for row in got:
+        print(json.dumps({k: round(v, 3) for k, v in row.items()}), flush=True)
+    keys = got[0].keys()
+    median = {k: sorted(r[k] for r in got)[len(got) // 2] for k in keys}
+    print("median " + json.dumps({k: round(v, 3) for k, v in median.items()}), flush=True)
+
+
 def reused(db: Path, patch: int) -> None:
     store = EmbeddedStore(db, today=lambda: TODAY)
     members = [m.person_id for m in asyncio.run(store.members("team"))]
@@ -379,6 +399,13 @@ def main() -> None:
         help="keep the data dir a previous run wrote; time only the start and the write under load",
     )
     parser.add_argument(
+        "--start",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --reuse: time only N cold starts from the snapshot (and N baselines)",
+    )
+    parser.add_argument(
         "--build",
         action="store_true",
         help="with --reuse: time only a full build of the planning graph, taken apart",
@@ -387,6 +414,11 @@ def main() -> None:
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench-store-"))
     work.mkdir(parents=True, exist_ok=True)
     db = work / "warmintro.db"
+    if args.reuse and db.exists() and args.start:
+        print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+        starts(db, args.start)
+        print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+        return
     if args.reuse and db.exists() and args.build:
         print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
         results = bench_build_parts(db)
