@@ -15,11 +15,13 @@ Masks are memoised on the owners. The result is the same floats and masks as
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import islice
 from operator import eq, itemgetter
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +38,7 @@ MEMO_LIMIT = 1 << 20
 
 StrengthKey = tuple[bool, tuple[str, ...], tuple[str, ...]]
 I64 = npt.NDArray[np.int64]
+T = TypeVar("T")
 F64 = npt.NDArray[np.float64]
 
 
@@ -98,13 +101,13 @@ class TieScorer:
         m = self._bits.get(owner, PUBLIC_OWNER_BIT)
         return s, m
 
-    def texts(self, rows: Iterable[tuple[str, str]]) -> dict[str, float]:
-        """Each text's strength as a lone non-team row, for ``(owner, text)`` rows whose
-        owner is not the inferred layer's (the memo, filled for the texts it lacks)."""
+    def texts(self, texts: Iterable[str]) -> dict[str, float]:
+        """Each text's strength as a lone non-team row whose owner is not the inferred
+        layer's (the strength is then a function of the text alone): the memo, filled
+        for the texts it lacks."""
         memo = self._one
-        for owner, data in rows:
-            if data not in memo:
-                memo[data] = self.strength((owner,), (data,), team=False)
+        for data in set(texts).difference(memo):
+            memo[data] = self.strength(("",), (data,), team=False)
         if len(memo) > MEMO_LIMIT:  # kept for this call's texts; next time from scratch
             self._one = {}
         return memo
@@ -132,9 +135,9 @@ def observed_from_rows(
     Equal, array for array, to ``Observed.build`` of ``tie_of`` per pair (rows of a
     pair in the order given, team pairs in sorted order after the evidenced ones). An
     id with no node yet is numbered (added to ``index`` and ``ids``) in the order
-    the plain build met it. The usual tie (one row, not
-    between members) is handled in bulk: lookups through ``map`` in C, the strength
-    by its text from a memo filled once per distinct text; the rest pair by pair.
+    the plain build met it. The usual tie (one row, not between members) is handled
+    in bulk: lookups through ``map`` in C, the strength by its text from a memo
+    filled once per distinct text; the rest pair by pair.
     """
 
     def node(pid: str) -> int:
@@ -144,6 +147,24 @@ def observed_from_rows(
             ids.append(pid)
         return i
 
+    # A million fresh row tuples, none in a cycle: the collector's passes over them were
+    # a fifth of the build's CPU. Off for the loop (as gc.freeze is used after builds).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _observed(rows, index, node, team_pairs, scorer)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _observed(
+    rows: sqlite3.Cursor | Iterator[tuple[str, str, str, str]],
+    index: dict[str, int],
+    node: Callable[[str], int],
+    team_pairs: set[tuple[str, str]],
+    scorer: TieScorer,
+) -> Observed:
     out = _Out()
     held: list[tuple[str, str, str, str]] = []
     fetch = rows.fetchmany if isinstance(rows, sqlite3.Cursor) else None
@@ -231,10 +252,13 @@ def _chunk(
         if not len(starts):
             return held
     firsts = starts.tolist()
-    if None in map(index.get, a[:n]) or None in map(index.get, b[:n]):
+    ia, ib = list(map(index.get, a[:n])), list(map(index.get, b[:n]))
+    if None in ia or None in ib:
         for r in firsts:  # an id with no person row: numbered in pair order, as before
             node(a[r])
             node(b[r])
+        ia, ib = list(map(index.get, a[:n])), list(map(index.get, b[:n]))
+    i_of, j_of = cast(list[int], ia), cast(list[int], ib)  # no None left
     sizes = np.diff(np.append(starts, n))
     lone = sizes == 1
     if team_pairs:
@@ -244,12 +268,12 @@ def _chunk(
     lone &= ~np.fromiter(map(INFERRED_OWNER.__eq__, o), np.bool_, len(o))[starts]
     fast = starts[lone].tolist()
     if fast:
-        fa, fb, fo, fd = (_pick(col, fast) for col in (a, b, o, d))
-        strength_of = scorer.texts(zip(fo, fd, strict=True))
+        fo, fd = _pick(o, fast), _pick(d, fast)
+        strength_of = scorer.texts(fd)
         id_of = {w: out.mask_id(scorer.mask((w,), team=False)) for w in set(fo)}
         out.add(
-            list(map(index.__getitem__, fa)),
-            list(map(index.__getitem__, fb)),
+            _pick(i_of, fast),
+            _pick(j_of, fast),
             list(map(strength_of.__getitem__, fd)),
             list(map(id_of.__getitem__, fo)),
         )
@@ -265,17 +289,18 @@ def _chunk(
             team = pair in team_pairs
             team_pairs.discard(pair)
             sc, m = scorer.score(o[r:e], d[r:e], team=team)
-            si.append(index[a[r]])
-            sj.append(index[b[r]])
+            si.append(i_of[r])
+            sj.append(j_of[r])
             ss.append(sc)
             st.append(out.mask_id(m))
         out.add(si, sj, ss, st)
     return held
 
 
-def _pick(column: tuple[str, ...], rows: list[int]) -> Sequence[str]:
+def _pick(column: Sequence[T], rows: list[int]) -> Sequence[T]:
     """``column[r] for r in rows``, in C."""
-    return itemgetter(*rows)(column) if len(rows) > 1 else [column[r] for r in rows]
+    picked: Sequence[T] = itemgetter(*rows)(column) if len(rows) > 1 else [column[r] for r in rows]
+    return picked
 
 
 def _arrays(out: _Out, shown: int) -> Observed:
