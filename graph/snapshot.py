@@ -2,9 +2,11 @@
 
 A snapshot is a directory: one ``.npy`` file per array (memory-mapped
 copy-on-write at load, so processes that load the same snapshot share its pages),
-the ids as one UTF-8 blob with offsets, and ``manifest.json`` naming the format,
-the caller's ``key`` (what the graph was built from: the store's version, the
-as-of day, the weights) and each file's size and BLAKE2b digest.
+the ids as one UTF-8 blob (each id followed by a NUL, so a start splits it in C
+rather than slicing 300k ids in Python) with offsets, and ``manifest.json`` naming
+the format, the caller's ``key`` (what the graph was built from: the store's
+version, the as-of day, the weights) and each file's size and SHA-256 digest
+(hardware-accelerated: 2-4x faster than BLAKE2b here, ~100 MB per million ties).
 
 A snapshot is never trusted when it is stale or damaged: :func:`load` returns
 None for a missing or foreign manifest, another key, a file of the wrong size or
@@ -21,6 +23,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +33,13 @@ import numpy.typing as npt
 from graph.trustgraph import TrustGraph
 
 FORMAT = "warmintro-planning-snapshot"
-VERSION = 1
+VERSION = 2  # 2: NUL after each id, SHA-256 digests
 ARRAYS = ("ptr", "nbr", "byid", "cost", "strength_", "mid", "first_cost", "id_offsets", "live")
 
 
 def _digest(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
     with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def save(
@@ -58,7 +58,7 @@ def save(
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
-        blobs = [i.encode() for i in g.ids]
+        blobs = [i.encode() + b"\0" for i in g.ids]
         offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
         np.cumsum([len(b) for b in blobs], out=offsets[1:])
         (tmp / "ids.bin").write_bytes(b"".join(blobs))
@@ -71,7 +71,7 @@ def save(
         arrays.update(extra)
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
-        files = {p.name: {"bytes": p.stat().st_size, "blake2b": _digest(p)} for p in tmp.iterdir()}
+        files = {p.name: {"bytes": p.stat().st_size, "sha256": _digest(p)} for p in tmp.iterdir()}
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -106,6 +106,9 @@ Bundle = tuple[TrustGraph, dict[str, npt.NDArray[Any]], dict[str, Any]]
 
 def load_bundle(directory: Path, key: str) -> Bundle | None:
     """Graph, extra arrays and meta of a whole snapshot built for ``key``; else None."""
+    from graph import kernels  # numba loads on the first graph, not on import
+
+    kernels.warm_soon()  # while the files are hashed
     try:
         manifest = json.loads((directory / "manifest.json").read_text())
         if not (
@@ -121,7 +124,7 @@ def load_bundle(directory: Path, key: str) -> Bundle | None:
             return None
         for name, meta in files.items():
             path = directory / name
-            if path.stat().st_size != meta["bytes"] or _digest(path) != meta["blake2b"]:
+            if path.stat().st_size != meta["bytes"] or _digest(path) != meta["sha256"]:
                 return None
         g = _assemble(directory, [int(m, 16) for m in manifest["masks"]])
         if g is None:
@@ -140,14 +143,35 @@ def _assemble(directory: Path, masks: list[int]) -> TrustGraph | None:
     if len(arrays["ptr"]) != n + 1 or len(arrays["live"]) != n:
         return None
     g = TrustGraph()
-    g.ids = [blob[offsets[i] : offsets[i + 1]].decode() for i in range(n)]
-    live = arrays["live"]
-    g.index = {g.ids[i]: i for i in np.flatnonzero(live).tolist()}
+    ids = _ids(blob, arrays["id_offsets"])
+    if ids is None:
+        return None
+    g.ids = ids
+    live = np.asarray(arrays["live"], dtype=np.bool_)
+    if live.all():
+        g.index = dict(zip(g.ids, range(n), strict=True))
+    else:  # erased people keep their slot (ints are stable), not their id
+        alive = np.flatnonzero(live).tolist()
+        g.index = dict(zip(compress(g.ids, live.tolist()), alive, strict=True))
     for name in ARRAYS[:7]:
         setattr(g, name, arrays[name])
     g.mask_table = masks
     g.restored()
     return g
+
+
+def _ids(blob: bytes, offsets: npt.NDArray[np.int64]) -> list[str] | None:
+    """The ids of an ``ids.bin`` (each followed by a NUL); None if it disagrees with its
+    offsets. One split in C when no id holds a NUL, else slices."""
+    n = len(offsets) - 1
+    if n < 0 or int(offsets[-1]) != len(blob):
+        return None
+    if blob.count(0) == n:
+        ids = blob.decode().split("\0")
+        ids.pop()  # after the last NUL
+        return ids
+    bounds = offsets.tolist()
+    return [blob[bounds[i] : bounds[i + 1] - 1].decode() for i in range(n)]
 
 
 def load_or_build(directory: Path, key: str, build: Callable[[], TrustGraph]) -> TrustGraph:

@@ -1,13 +1,17 @@
 """The embedded store at scale: writes, cold starts, writes under load, memory (issue 19).
 
 Usage: .venv/bin/python scripts/bench_store.py --ties 1000000 [--patch 10000] [--dir DIR]
+       .venv/bin/python scripts/bench_store.py --dir DIR --reuse --build
+       .venv/bin/python scripts/bench_store.py --dir DIR --reuse --start 5
 
 On a pooled-team graph (demo.team_graph; people get Zipf-sized companies, ties one
 evidence record per owner carrying the generated strength as a rating):
 
 1. write: the whole graph through ``EmbeddedStore.apply`` in batches of 100k ties;
    same-run baseline: a bare SQLite ``executemany`` of the same evidence rows.
-2. build: the planning graph from the stored rows (first start, no snapshot).
+2. build: the planning graph from the stored rows (first start, no snapshot). With
+   ``--reuse --build``: only this, taken apart (rows read, observed layer memoised and
+   plain on the same rows, checked equal bit for bit, implied layer, layout).
 3. start: a fresh process opening the data dir and answering its first question from
    the snapshot, timed from the interpreter's start; same-run baseline: the same
    process without the store (interpreter, numpy, numba, the package imports).
@@ -48,7 +52,10 @@ from demo.team_graph import team_graph
 from graph import algorithms
 from graph.errors import NoPath
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, Sharing
-from graph.store.embedded import EmbeddedStore
+from graph.store.embedded import EmbeddedStore, _grouped
+from graph.store.fullbuild import TieScorer, observed_from_rows
+from graph.store.layers import Observed, compose, tie_of
+from graph.store.view import owner_bits_for
 
 TODAY = date(2026, 12, 1)
 BATCH = 100_000
@@ -136,6 +143,85 @@ def bench_build(path: Path) -> dict[str, float]:
     return {"full_build_s": took, "build_retained_mib": held / 2**20}
 
 
+def bench_build_parts(path: Path) -> dict[str, float]:
+    """A full build from the stored rows taken apart, with the plain per-tie path beside it.
+
+    ``full_build_s`` is ``catch_up`` with no snapshot to load (components and the
+    snapshot save included, as at a first start). Its observed layer is then made again
+    both ways on the same rows: the memoised one the store uses, and the plain one it
+    used before (each pair decoded and scored by ``tie_of``, then ``Observed.build``);
+    both must agree bit for bit, or this exits non-zero.
+    """
+    out: dict[str, float] = {}
+    snaps = path.with_name(path.stem + ".snapshots")
+    shutil.rmtree(snaps, ignore_errors=True)  # a first start; leaves a fresh snapshot
+    store = EmbeddedStore(path, today=lambda: TODAY)
+    t0, c0 = time.perf_counter(), time.process_time()
+    store.catch_up("team")
+    out["full_build_s"] = time.perf_counter() - t0
+    out["full_build_cpu_s"] = time.process_time() - c0
+    live = store._live["team"]
+    conn = store._reader.conn()
+    members = store._member_ids(conn, "team")
+    bits = owner_bits_for(members)
+    team_pairs = {(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
+    index = dict(live.index)
+    sql = "SELECT a, b, owner, data FROM evidence WHERE workspace=? ORDER BY a, b"
+    t0, c0 = time.perf_counter(), time.process_time()
+    n_rows = sum(1 for _ in conn.execute(sql, ("team",)))
+    out["read_rows_s"] = time.perf_counter() - t0
+    out["read_rows_cpu_s"] = time.process_time() - c0
+    out["evidence_rows"] = float(n_rows)
+    scorer = TieScorer(bits, as_of=TODAY, weights=store._weights)
+    t0, c0 = time.perf_counter(), time.process_time()
+    fast = observed_from_rows(
+        conn.execute(sql, ("team",)), dict(index), list(live.ids), set(team_pairs), scorer
+    )
+    out["observed_fast_s"] = time.perf_counter() - t0
+    out["observed_fast_cpu_s"] = time.process_time() - c0
+    out["distinct_contents_scored"] = float(scorer.scored)
+    t0, c0 = time.perf_counter(), time.process_time()
+    rows = []
+    pending = set(team_pairs)
+    for pair, owners in _grouped(conn.execute(sql, ("team",))):
+        team = pair in pending
+        pending.discard(pair)
+        s, m = tie_of(owners, bits, team=team, as_of=TODAY, weights=store._weights)
+        rows.append((index[pair[0]], index[pair[1]], s, m, True))
+    for a, b in sorted(pending):
+        s, m = tie_of({}, bits, team=True, as_of=TODAY, weights=store._weights)
+        rows.append((index[a], index[b], s, m, False))
+    plain = Observed.build(rows)
+    out["observed_plain_s"] = time.perf_counter() - t0
+    out["observed_plain_cpu_s"] = time.process_time() - c0
+    same = (
+        np.array_equal(fast.key, plain.key)
+        and fast.strength.tobytes() == plain.strength.tobytes()
+        and fast.table == plain.table
+        and np.array_equal(fast.mid, plain.mid)
+        and np.array_equal(fast.evidenced, plain.evidenced)
+        and np.array_equal(fast.key, live.observed.key)
+        and fast.strength.tobytes() == live.observed.strength.tobytes()
+    )
+    out["observed_ties"] = float(len(fast))
+    out["fast_equals_plain"] = float(same)
+    options = store._options("team")
+    ids = list(live.ids)
+    t0, c0 = time.perf_counter(), time.process_time()
+    implied = store._implied(conn, "team", index, len(ids), fast, options, TODAY)
+    out["implied_s"] = time.perf_counter() - t0
+    out["implied_cpu_s"] = time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
+    compose(ids, index, fast, implied)
+    out["compose_s"] = time.perf_counter() - t0
+    out["compose_cpu_s"] = time.process_time() - c0
+    asyncio.run(store.close())
+    if not same:
+        print(json.dumps(out), flush=True)
+        raise SystemExit("the memoised observed layer differs from the plain one")
+    return out
+
+
 START = """
 import time, sys
 t0 = time.perf_counter()
@@ -152,7 +238,7 @@ if {with_store}:
     algorithms.most_trusted_path(v.graph, {src!r}, {dst!r}, max_hops=3)
 with open("/proc/self/status") as f:
     rss = [l for l in f if l.startswith("VmRSS")][0].split()[1]
-print(time.perf_counter() - t0, int(rss) * 1024)
+print(time.perf_counter() - t0, int(rss) * 1024, time.process_time())
 """
 
 
@@ -166,9 +252,10 @@ def bench_start(path: Path, src: str, dst: str) -> dict[str, float]:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         wall = time.perf_counter() - t0
-        inside, resident = done.stdout.split()
+        inside, resident, cpu = done.stdout.split()
         out[f"{label}_wall_s"] = wall
         out[f"{label}_inside_s"] = float(inside)
+        out[f"{label}_cpu_s"] = float(cpu)  # the process's CPU time, threads included
         out[f"{label}_rss_mib"] = int(resident) / 2**20
     return out
 
@@ -272,6 +359,25 @@ def bench_patch(
     return out
 
 
+def starts(db: Path, runs: int) -> None:
+    """``runs`` cold starts from the snapshot, each beside its baseline (interleaved, so
+    both see the same load); the snapshot is made first if it is missing or stale."""
+    store = EmbeddedStore(db, today=lambda: TODAY)
+    members = [m.person_id for m in asyncio.run(store.members("team"))]
+    view = store.catch_up("team")
+    src, g = members[0], view.graph
+    near = set(g.neighbours(src))
+    # a target two hops out, as member -> target questions are (a real search)
+    dst = next(y for x in sorted(near) for y in g.neighbours(x) if y != src and y not in near)
+    asyncio.run(store.close())
+    got = [bench_start(db, src, dst) for _ in range(runs)]
+    for row in got:
+        print(json.dumps({k: round(v, 3) for k, v in row.items()}), flush=True)
+    keys = got[0].keys()
+    median = {k: sorted(r[k] for r in got)[len(got) // 2] for k in keys}
+    print("median " + json.dumps({k: round(v, 3) for k, v in median.items()}), flush=True)
+
+
 def reused(db: Path, patch: int) -> None:
     store = EmbeddedStore(db, today=lambda: TODAY)
     members = [m.person_id for m in asyncio.run(store.members("team"))]
@@ -299,10 +405,33 @@ def main() -> None:
         action="store_true",
         help="keep the data dir a previous run wrote; time only the start and the write under load",
     )
+    parser.add_argument(
+        "--start",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --reuse: time only N cold starts from the snapshot (and N baselines)",
+    )
+    parser.add_argument(
+        "--build",
+        action="store_true",
+        help="with --reuse: time only a full build of the planning graph, taken apart",
+    )
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench-store-"))
     work.mkdir(parents=True, exist_ok=True)
     db = work / "warmintro.db"
+    if args.reuse and db.exists() and args.start:
+        print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+        starts(db, args.start)
+        print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+        return
+    if args.reuse and db.exists() and args.build:
+        print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+        results = bench_build_parts(db)
+        print(json.dumps({k: round(v, 3) for k, v in results.items()}, indent=1), flush=True)
+        print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+        return
     if args.reuse and db.exists():
         reused(db, args.patch)
         return

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -67,6 +68,7 @@ from graph.store.codec import (
     evidence_to_json,
     interactions_in,
 )
+from graph.store.fullbuild import TieScorer, observed_from_rows
 from graph.store.layers import (
     TEAM_EVIDENCE,
     Companies,
@@ -425,6 +427,38 @@ def _grouped(
         yield pair, owners
 
 
+class _TeamPairs(Mapping[tuple[str, str], Mapping[str, Evidence]]):
+    """Pair of members ``(a, b)``, ``a < b`` -> the teammate evidence, without a dict of
+    every pair: 446 members make 99k pairs, ~1 s of every start to build."""
+
+    __slots__ = ("_members", "_sorted")
+
+    _EVIDENCE: Mapping[str, Evidence] = MappingProxyType({TEAM_OWNER: TEAM_EVIDENCE})
+
+    def __init__(self, members: tuple[str, ...]) -> None:
+        self._sorted = tuple(sorted(members))
+        self._members = frozenset(members)
+
+    def __getitem__(self, pair: tuple[str, str]) -> Mapping[str, Evidence]:
+        if pair not in self:
+            raise KeyError(pair)
+        return self._EVIDENCE
+
+    def __contains__(self, pair: object) -> bool:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            return False
+        a, b = pair
+        return a in self._members and b in self._members and a < b
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        m = self._sorted
+        return ((a, b) for i, a in enumerate(m) for b in m[i + 1 :])
+
+    def __len__(self) -> int:
+        n = len(self._sorted)
+        return n * (n - 1) // 2
+
+
 class _Index(Mapping[str, tuple[str, ...]]):
     """Folded key -> ids, through an indexed column (names, company keys)."""
 
@@ -496,7 +530,6 @@ class EmbeddedStore:
         self._building_guard = threading.Lock()
         self._tasks: dict[str, asyncio.Future[PlanningView]] = {}
         self._task_started: dict[str, float] = {}
-        self._team: dict[tuple[str, ...], dict[tuple[str, str], dict[str, Evidence]]] = {}
         self._saved_at: dict[str, float] = {}
         self._stats: dict[str, tuple[int, Stats]] = {}
         self._members: dict[str, tuple[int, tuple[Member, ...]]] = {}
@@ -1028,16 +1061,7 @@ class EmbeddedStore:
         companies: Mapping[str, tuple[str, int]],
         options: ViewOptions,
     ) -> PlanningView:
-        team = self._team.get(members)
-        if team is None:  # one per member list: ~100k pairs for 450 members
-            team = {
-                (a, b): {TEAM_OWNER: TEAM_EVIDENCE}
-                for i, a in enumerate(members)
-                for b in members[i + 1 :]
-            }
-            if len(self._team) >= 16:
-                self._team.clear()
-            self._team[members] = team
+        team = _TeamPairs(members)
         people = _People(self._reader, workspace)
         evidence = _Evidence(self._reader, workspace)
         names = _Index(self._reader, workspace, "name_key")
@@ -1103,29 +1127,12 @@ class EmbeddedStore:
         ]
         index = {pid: i for i, pid in enumerate(ids)}
         team_pairs = {(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
-
-        def node(pid: str) -> int:
-            i = index.get(pid)
-            if i is None:
-                i = index[pid] = len(ids)
-                ids.append(pid)
-            return i
-
-        def rows() -> Iterator[tuple[int, int, float, int, bool]]:
-            evidence = conn.execute(
-                "SELECT a, b, owner, data FROM evidence WHERE workspace=? ORDER BY a, b",
-                (workspace,),
-            )
-            for pair, owners in _grouped(evidence):
-                team = pair in team_pairs
-                team_pairs.discard(pair)
-                s, m = tie_of(owners, bits, team=team, as_of=today, weights=self._weights)
-                yield node(pair[0]), node(pair[1]), s, m, True
-            for a, b in sorted(team_pairs):
-                s, m = tie_of({}, bits, team=True, as_of=today, weights=self._weights)
-                yield node(a), node(b), s, m, False
-
-        observed = Observed.build(rows())
+        evidence = conn.execute(
+            "SELECT a, b, owner, data FROM evidence WHERE workspace=? ORDER BY a, b",
+            (workspace,),
+        )
+        scorer = TieScorer(bits, as_of=today, weights=self._weights)
+        observed = observed_from_rows(evidence, index, ids, team_pairs, scorer)
         companies = self._companies(conn, workspace, index)
         implied = self._implied(companies, observed, len(ids), options, today)
         graph = compose(ids, index, observed, implied)

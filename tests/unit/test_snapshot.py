@@ -105,3 +105,16 @@ def test_garbage_in_place_of_a_manifest_is_not_a_snapshot(tmp_path: Path) -> Non
     (where / "manifest.json").write_bytes(b"\x00\xff not json")
     assert snapshot.load(where, "v1") is None
     assert snapshot.load(tmp_path / "missing", "v1") is None
+
+
+def test_ids_of_any_text_come_back_in_their_slots(tmp_path: Path) -> None:
+    """Ids are split at NULs in C when none holds one; an id that does (or is empty, or
+    not ASCII) takes the slicing path and comes back the same."""
+    for odd in ("a\0b", "Zoë", ""):
+        g = TrustGraph.from_edges([("x", odd, 0.5, 1), ("y", "\0", 0.4, 2), ("x", "y", 0.3, 1)])
+        g.remove_node("y")
+        snapshot.save(g, tmp_path / "snap", "k")
+        back = snapshot.load(tmp_path / "snap", "k")
+        assert back is not None
+        assert back.ids == g.ids and back.index == g.index
+        assert sorted(back.edges()) == sorted(g.edges())
