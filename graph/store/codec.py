@@ -134,25 +134,6 @@ def evidence_json_column(evidence: Iterable[Evidence]) -> list[str]:
     return out
 
 
-def evidence_columns(evidence: Iterable[Evidence]) -> list[tuple[str, int, str]]:
-    """``(owner, interactions, JSON)`` of each record, the stored columns after the pair;
-    like :func:`evidence_json_column`, a record shared by many rows is worked out once.
-
-    >>> e = Evidence(owner="f", rating=0.5, messages_ab=2)
-    >>> evidence_columns([e, e])
-    [('f', 2, '{"messages_ab":2,"rating":0.5}'), ('f', 2, '{"messages_ab":2,"rating":0.5}')]
-    """
-    memo: dict[int, tuple[Evidence, tuple[str, int, str]]] = {}  # held: ids stay unique
-    out: list[tuple[str, int, str]] = []
-    append = out.append
-    for e in evidence:
-        hit = memo.get(id(e))
-        if hit is None:
-            hit = memo[id(e)] = (e, (e.owner, interactions_in(e), evidence_to_json(e)))
-        append(hit[1])
-    return out
-
-
 def evidence_from_json(owner: str, text: str) -> Evidence:
     return evidence_from_dict(owner, json.loads(text))
 

@@ -63,7 +63,6 @@ from graph.store.base import (
     default_view_options,
 )
 from graph.store.codec import (
-    evidence_columns,
     evidence_from_json,
     evidence_to_json,
     interactions_in,
@@ -234,36 +233,53 @@ INSERT_PERSON = (
 
 
 _PAIR = itemgetter(1, 2)
-_EVIDENCE_KEY = itemgetter(1, 2, 3)  # (a, b, owner): the primary key after the workspace
+EvidenceRow = tuple[str, str, str, str, int, str]  # workspace, a, b, owner, interactions, data
+
+
+def _key_order(row: EvidenceRow) -> str:
+    """``(a, b, owner)`` as one string that sorts the same way (NUL is below every other
+    character): comparing one string is about 3x faster than comparing tuples of three
+    (6.8 -> 2.3 CPU s for 1M rows)."""
+    return f"{row[1]}\0{row[2]}\0{row[3]}"
 
 
 def _evidence_rows(
     workspace: str, batch: ImportBatch, known_merges: Mapping[str, str]
-) -> list[tuple[str, str, str, str, int, str]]:
+) -> list[EvidenceRow]:
     """The batch's evidence as ``evidence`` table rows, in primary-key order.
 
     Key order makes a big batch append to the B-tree instead of splitting random pages
     (issue 19's import profile); the sort is stable, so of two records for the same pair
-    and owner the later one is inserted last and wins, as before. Without merges (every
-    first load) the pairs are ordered in one loop instead of through
-    :func:`rewrite_merged`; each record shared by many rows is encoded once.
+    and owner the later one is inserted last and wins. Without merges (every first load)
+    the rows are made in one loop instead of through :func:`rewrite_merged`. The columns
+    of a record shared by many rows (an edge list's rating) are worked out once.
     """
+    memo: dict[int, tuple[Evidence, tuple[str, int, str]]] = {}  # held: ids stay unique
+
+    def columns(e: Evidence) -> tuple[str, int, str]:
+        hit = memo.get(id(e))
+        if hit is None:
+            hit = memo[id(e)] = (e, (e.owner, interactions_in(e), evidence_to_json(e)))
+        return hit[1]
+
+    rows: list[EvidenceRow] = []
+    append = rows.append
     if known_merges or batch.merges:
-        keyed = rewrite_merged(batch, known_merges)
+        for (a, b), e in rewrite_merged(batch, known_merges):
+            append((workspace, a, b, *columns(e)))
     else:
-        keyed = []
-        append = keyed.append
+        get = memo.get
         for rel in batch.relationships:
             a, b = rel.a, rel.b
-            if a < b:
+            if b < a:  # "ab" counts run from the first end to the second
+                a, b = b, a
                 for e in rel.evidence:
-                    append(((a, b), e))
-            elif b < a:  # "ab" counts run from the first end to the second
+                    append((workspace, a, b, *columns(flip(e))))
+            elif a < b:
                 for e in rel.evidence:
-                    append(((b, a), flip(e)))
-    columns = evidence_columns(e for _pair, e in keyed)
-    rows = [(workspace, a, b, *tail) for ((a, b), _e), tail in zip(keyed, columns, strict=True)]
-    rows.sort(key=_EVIDENCE_KEY)
+                    hit = get(id(e))
+                    append((workspace, a, b, *(columns(e) if hit is None else hit[1])))
+    rows.sort(key=_key_order)
     return rows
 
 
