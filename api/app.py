@@ -350,16 +350,17 @@ async def answer_graphql(
     if answer is None:
         await app(scope, replayed(body, receive), send)
         return
+    encoded, sub_response = answer
+    status, headers = fast_graphql.head(encoded, sub_response)
     start: HTTPResponseStartEvent = {
         "type": "http.response.start",
-        "status": 200,
-        "headers": [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(answer)).encode()),
-        ],
+        "status": status,
+        "headers": headers,
     }
     await send(start)
-    await send({"type": "http.response.body", "body": answer, "more_body": False})
+    await send({"type": "http.response.body", "body": encoded, "more_body": False})
+    if sub_response.background is not None:
+        await sub_response.background()
 
 
 async def dispatch(

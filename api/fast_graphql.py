@@ -23,6 +23,8 @@ import json
 from typing import Any
 
 import strawberry
+from litestar import Response
+from litestar.background_tasks import BackgroundTasks
 from litestar.exceptions import HTTPException
 from litestar.types import Scope
 from strawberry.exceptions import MissingQueryError
@@ -77,20 +79,36 @@ def operation(body: bytes) -> tuple[str, dict[str, Any] | None, str | None] | No
 
 async def execute(
     schema: strawberry.Schema, services: Services, viewer: Viewer, body: bytes
-) -> bytes | None:
-    """The encoded answer to ``body``, or None when the stock controller should answer."""
+) -> tuple[bytes, Response[Any]] | None:
+    """The encoded answer to ``body`` and the response resolvers may have set a status,
+    headers or cookies on (as the controller's ``sub_response``), or None when the stock
+    controller should answer."""
     parsed = operation(body)
     if parsed is None:
         return None
     query, variables, name = parsed
+    sub_response: Response[Any] = Response({}, background=BackgroundTasks([]))
     try:
         result = await schema.execute(
             query,
             variable_values=variables,
-            context_value=request_context(services, viewer),
+            context_value=request_context(services, viewer, sub_response),
             operation_name=name,
             allowed_operation_types=POST_OPERATIONS,
         )
     except HANDED_ON:
         return None
-    return json.dumps(process_result(result), separators=(",", ":")).encode()
+    return json.dumps(process_result(result), separators=(",", ":")).encode(), sub_response
+
+
+def head(answer: bytes, sub_response: Response[Any]) -> tuple[int, list[tuple[bytes, bytes]]]:
+    """Status and headers of the answer, with what resolvers set on ``sub_response``."""
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(answer)).encode()),
+    ]
+    headers += [
+        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in sub_response.headers.items()
+    ]
+    headers += [cookie.to_encoded_header() for cookie in sub_response.cookies]
+    return sub_response.status_code or 200, headers
