@@ -39,22 +39,15 @@ from litestar.types import (
     Scope,
     Send,
 )
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api import fast_graphql
 from api.context import NOBODY, RequestContext, request_context
 from api.cost import CostLimiter
+from api.hardened_operation import HardenedOperation
 from api.schema import Mutation, Query
 from api.web import WEB_HANDLERS, graphiql_response
 from graph.algorithms import Budget
@@ -116,27 +109,30 @@ class HardenedSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with the hardening extensions the settings ask for.
+    """The schema with the hardening the settings ask for, as one extension.
 
     Strawberry builds its extensions afresh for every request (a shared instance would
-    mix concurrent requests' state), so each entry is a factory. The limiters' validation
-    rule classes are made once here: the validation cache is keyed by the rule classes,
-    and new classes per request would make every lookup miss.
+    mix concurrent requests' state), so the entry is a factory; one extension rather
+    than six because each costs hook set-up on every request (api/hardened_operation.py).
+    The limiters' validation rule classes are made once here: the validation cache is
+    keyed by the rule classes, and new classes per request would make every lookup miss.
     """
     rules = [
         *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
         *CostLimiter(budget=settings.graphql_cost_budget).validation_rules,
     ]
-    extensions: list[Any] = [
-        partial(AddValidationRules, rules),
-        partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
-        partial(ParserCache, maxsize=512),
-        partial(ValidationCache, maxsize=512),
-        partial(MaskErrors, should_mask_error=is_unexpected),
-    ]
     if not (settings.graphql_introspection or settings.graphiql_enabled):
-        extensions.append(DisableIntrospection)  # GraphiQL needs it to show the schema
+        # GraphiQL needs introspection to show the schema.
+        rules.extend(DisableIntrospection().validation_rules)
+    extensions: list[Any] = [
+        partial(
+            HardenedOperation,
+            rules,
+            max_tokens=settings.graphql_max_tokens,
+            should_mask_error=is_unexpected,
+        )
+    ]
     development = settings.environment == "development"
     config = StrawberryConfig(disable_field_suggestions=not development)
     built = HardenedSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
@@ -305,9 +301,87 @@ def announced_length(headers: dict[bytes, bytes], limit: int) -> int:
         return limit + 1
 
 
-def edge_middleware(settings: Settings) -> Any:
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body (None if the client went away first)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def replayed(body: bytes, receive: Receive) -> Receive:
+    """``receive`` that hands out an already read ``body`` first, then listens on."""
+    pending = True
+
+    async def receive_again() -> ReceiveMessage:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return receive_again
+
+
+async def answer_graphql(
+    schema: strawberry.Schema,
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    owner: KeyOwner,
+) -> None:
+    """A JSON POST to /graphql through :mod:`api.fast_graphql`, else through ``app``."""
+    services: Services = scope["app"].state.services
+    viewer = Viewer(owner.workspace, owner.member)
+    try:
+        body = await read_body(receive)
+        if body is None:
+            return
+        answer = await fast_graphql.execute(schema, services, viewer, body)
+    except HTTPException as exc:  # too large, or not a GraphQL request at all
+        refused = {"status_code": exc.status_code, "detail": exc.detail}
+        await send_json(send, exc.status_code, refused, "")
+        return
+    if answer is None:
+        await app(scope, replayed(body, receive), send)
+        return
+    encoded, sub_response = answer
+    status, headers = fast_graphql.head(encoded, sub_response)
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": headers,
+    }
+    await send(start)
+    await send({"type": "http.response.body", "body": encoded, "more_body": False})
+    if sub_response.background is not None:
+        await sub_response.background()
+
+
+async def dispatch(
+    schema: strawberry.Schema | None,
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    owner: KeyOwner | None,
+) -> None:
+    """Hand the request on: a JSON GraphQL one to the direct route when there is one."""
+    if schema is not None and owner is not None and fast_graphql.qualifies(scope):
+        await answer_graphql(schema, app, scope, receive, send, owner)
+    else:
+        await app(scope, receive, send)
+
+
+def edge_middleware(settings: Settings, schema: strawberry.Schema | None = None) -> Any:
     """Request ids, JSON access logs, API-key auth, rate limits, body-size and time
-    limits, and the request's planning budget."""
+    limits, and the request's planning budget; with ``schema``, JSON GraphQL requests
+    are answered directly (:mod:`api.fast_graphql`)."""
     bad_keys = WindowLimiter(settings.bad_key_limit_per_minute)
     per_key = WindowLimiter(settings.rate_limit_per_minute)
 
@@ -357,7 +431,9 @@ def edge_middleware(settings: Settings) -> Any:
                     return
                 try:
                     async with asyncio.timeout(settings.query_timeout_seconds):
-                        await app(scope, limited(receive, limit), send_with_id)
+                        await dispatch(
+                            schema, app, scope, limited(receive, limit), send_with_id, owner
+                        )
                 except TimeoutError:
                     budget.stop = True  # a search still running in a thread gives up
                     if not status_seen:
@@ -449,8 +525,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         viewer = NOBODY if owner is None else Viewer(owner.workspace, owner.member)
         return request_context(services, viewer)
 
+    graphql_schema = build_schema(settings)
     stock = make_graphql_controller(
-        build_schema(settings),
+        graphql_schema,
         path="/graphql",
         context_getter=context_getter,
         multipart_uploads_enabled=True,
@@ -470,7 +547,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 return Response("Not Found", status_code=HTTP_404_NOT_FOUND)
             return graphiql_response()
 
-    middleware: list[Any] = [edge_middleware(settings)]
+    # The direct route answers what the controller would, with the same schema (and
+    # caches); it encodes one JSON result, so incremental delivery stays the controller's.
+    direct = (
+        None if graphql_schema.config.enable_experimental_incremental_execution else graphql_schema
+    )
+    middleware: list[Any] = [edge_middleware(settings, direct)]
     return Litestar(
         route_handlers=[healthz, readyz, GraphQLController, *WEB_HANDLERS],
         lifespan=[lifespan],

@@ -6,6 +6,9 @@ Resolvers reach every service through ``info.context``; with these types mypy
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar import Response
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
@@ -27,14 +30,20 @@ class RequestContext(BaseContext, kw_only=True):
     person_loader: DataLoader[str, Person | None]  # one per request: no N+1 on people
 
 
-def request_context(services: Services, viewer: Viewer) -> RequestContext:
-    """A fresh context for one request: people it names are loaded in one batch."""
+def request_context(
+    services: Services, viewer: Viewer, response: Response[Any] | None = None
+) -> RequestContext:
+    """A fresh context for one request: people it names are loaded in one batch;
+    ``response`` is where resolvers set a status code (a store outage is a 503)."""
 
     async def load_people(ids: list[str]) -> list[Person | None]:
         return [await services.store.person(viewer.workspace, pid) for pid in ids]
 
     return RequestContext(
-        services=services, viewer=viewer, person_loader=DataLoader(load_fn=load_people)
+        services=services,
+        viewer=viewer,
+        person_loader=DataLoader(load_fn=load_people),
+        response=response,
     )
 
 

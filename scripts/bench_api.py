@@ -41,6 +41,7 @@ from services.appdb import AppDB
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_neo4j import server_module
+from server_stats import wait_idle
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKSPACE = "bench"
@@ -97,39 +98,6 @@ async def build_neo4j(uri: str, user: str, password: str, workspace: str, n_edge
         print(f"loaded {len(batch.relationships):,} ties into Neo4j in {took:.0f} s", flush=True)
     finally:
         await store.close()
-
-
-def cpu_seconds(root: int) -> float:
-    """CPU time used so far by ``root`` and its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    times: dict[int, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(stat.parent.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        times[pid] = (int(fields[11]) + int(fields[12])) / tick
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += times.get(pid, 0.0)
-        todo.extend(children.get(pid, []))
-    return total
-
-
-def wait_idle(pid: int, timeout: float = 900) -> None:
-    """Return once the server's processes have used (almost) no CPU for 3 s: every
-    worker has finished building its planning graph."""
-    deadline = time.monotonic() + timeout
-    quiet, last = 0, cpu_seconds(pid)
-    while quiet < 3 and time.monotonic() < deadline:
-        time.sleep(1)
-        now = cpu_seconds(pid)
-        quiet = quiet + 1 if now - last < 0.05 else 0
-        last = now
 
 
 def wrk(url: str, key: str, bodies: list[str], seconds: int, connections: int) -> dict[str, float]:

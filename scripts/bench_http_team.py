@@ -74,6 +74,9 @@ from services.appdb import AppDB
 from services.runtime import Services
 from services.settings import Settings
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server_stats import cpu_seconds, memory, wait_idle
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKSPACE = "team"
 LEVELS = (Sharing.FULL, Sharing.FULL, Sharing.PATHS, Sharing.PRIVATE)
@@ -252,6 +255,36 @@ def rings(g: Any, start: int, mask: int | None, hops: int) -> list[np.ndarray]:
     return out
 
 
+async def pick_queries(
+    planner: Any, view: Any, n_queries: int, seed: int
+) -> tuple[list[str], list[Query]]:
+    """Member -> target queries, targets 1, 2 and 3 hops away in equal shares."""
+    g = view.graph
+    members = sorted(view.owner_bits)
+    rng = random.Random(seed)
+    keyed = sorted(rng.sample(members, KEYED_MEMBERS))
+    # The admin plans from a sample of members: each needs its own breadth-first rings.
+    admin_from = sorted(rng.sample(members, min(len(members), 4 * KEYED_MEMBERS)))
+    cache: dict[tuple[str, int | None], list[np.ndarray]] = {}
+    queries: list[Query] = []
+    while len(queries) < n_queries:
+        n = len(queries)
+        member = rng.choice(keyed) if n % 2 == 0 else rng.choice(admin_from)
+        key_member = member if n % 2 == 0 else None
+        viewer = Viewer(WORKSPACE, key_member)
+        mask = await planner.owner_mask(viewer, view)
+        want = 1 + (n // 2) % 3
+        if (member, mask) not in cache:
+            cache[(member, mask)] = rings(g, g.idx(member), mask, MAX_HOPS)
+        ring = cache[(member, mask)][want - 1]
+        if len(ring) == 0:
+            continue
+        target = g.ids[int(ring[rng.randrange(len(ring))])]
+        from_ref = None if key_member else member
+        queries.append(Query(key_member, from_ref, target, want))
+    return keyed, queries
+
+
 async def expected_answers(
     data: Path, n_queries: int, seed: int
 ) -> tuple[list[Query], list[str], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -261,29 +294,24 @@ async def expected_answers(
     try:
         planner = services.planner
         view = await services.store.planning_view(WORKSPACE)
-        g = view.graph
-        members = sorted(view.owner_bits)
-        rng = random.Random(seed)
-        keyed = sorted(rng.sample(members, KEYED_MEMBERS))
-        # The admin plans from a sample of members: each needs its own breadth-first rings.
-        admin_from = sorted(rng.sample(members, min(len(members), 4 * KEYED_MEMBERS)))
-        cache: dict[tuple[str, int | None], list[np.ndarray]] = {}
-        queries: list[Query] = []
-        while len(queries) < n_queries:
-            n = len(queries)
-            member = rng.choice(keyed) if n % 2 == 0 else rng.choice(admin_from)
-            key_member = member if n % 2 == 0 else None
-            viewer = Viewer(WORKSPACE, key_member)
-            mask = await planner.owner_mask(viewer, view)
-            want = 1 + (n // 2) % 3
-            if (member, mask) not in cache:
-                cache[(member, mask)] = rings(g, g.idx(member), mask, MAX_HOPS)
-            ring = cache[(member, mask)][want - 1]
-            if len(ring) == 0:
-                continue
-            target = g.ids[int(ring[rng.randrange(len(ring))])]
-            from_ref = None if key_member else member
-            queries.append(Query(key_member, from_ref, target, want))
+        # Picking targets takes breadth-first rings around 40 member hubs (minutes at
+        # 1M on a busy machine): the picks are kept beside the data, keyed by the
+        # stored version; the expected answers are worked out afresh on every run.
+        picks = data / f"queries-{n_queries}-{seed}-v{services.store.version(WORKSPACE)}.json"
+        if picks.exists():
+            cached = json.loads(picks.read_text())
+            keyed = cached["keyed"]
+            queries = [Query(*q) for q in cached["queries"]]
+        else:
+            keyed, queries = await pick_queries(planner, view, n_queries, seed)
+            picks.write_text(
+                json.dumps(
+                    {
+                        "keyed": keyed,
+                        "queries": [[q.key_member, q.from_ref, q.target, q.hops] for q in queries],
+                    }
+                )
+            )
         paths, intros = [], []
         for q in queries:
             viewer = Viewer(WORKSPACE, q.key_member)
@@ -328,60 +356,6 @@ def same(got: Any, want: Any) -> bool:
             and all(same(a, b) for a, b in zip(got, want, strict=True))
         )
     return bool(got == want)
-
-
-def tree_pids(root: int) -> list[int]:
-    """``root`` and its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, []))
-    return out
-
-
-def cpu_seconds(root: int) -> float:
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in tree_pids(root):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def memory(root: int) -> tuple[int, int, int]:
-    """(processes, RSS bytes, PSS bytes) summed over the server's process tree."""
-    n = rss = pss = 0
-    for pid in tree_pids(root):
-        try:
-            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        n += 1
-        rss += int(re.search(r"^Rss:\s+(\d+)", text, re.M).group(1)) * 1024  # type: ignore[union-attr]
-        pss += int(re.search(r"^Pss:\s+(\d+)", text, re.M).group(1)) * 1024  # type: ignore[union-attr]
-    return n, rss, pss
-
-
-def wait_idle(pid: int, timeout: float = 600) -> None:
-    """Return once the server has used (almost) no CPU for 3 s: every worker is ready."""
-    deadline = time.monotonic() + timeout
-    quiet, last = 0, cpu_seconds(pid)
-    while quiet < 3 and time.monotonic() < deadline:
-        time.sleep(1)
-        now = cpu_seconds(pid)
-        quiet = quiet + 1 if now - last < 0.05 else 0
-        last = now
 
 
 def wrk(
