@@ -42,7 +42,7 @@ def distinct(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], Ints]:
     >>> v.tolist(), i.tolist()
     ([1, 3], [1, 0, 1])
     """
-    order = np.argsort(values, kind="stable")
+    order = np.argsort(values)  # any order of equal values gives the same answer
     ordered = values[order]
     new = np.ones(len(ordered), dtype=np.bool_)
     new[1:] = ordered[1:] != ordered[:-1]
