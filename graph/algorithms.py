@@ -41,6 +41,8 @@ INF = math.inf
 MAX_MULTIPLIER = 1.5
 """Largest score multiplier a penalty hook may return (a reliable introducer)."""
 BALL_BUDGET = 200_000
+BALL_CACHE_BYTES = 64 * 2**20  # per graph: the source balls kept for later questions
+_ball_lock = threading.Lock()
 """Most set elements one hop-ball layer may union; beyond it the layer is skipped."""
 USE_KERNELS = True
 """False: introducers, diverse alternatives and reach run the Python loops the
@@ -207,7 +209,7 @@ class _Ball:
     simply collected.
     """
 
-    __slots__ = ("dist", "nodes", "off", "radius")
+    __slots__ = ("dist", "kept", "nodes", "off", "radius")
 
     def __init__(
         self, g: TrustGraph, starts: Iterable[int], radius: int, mask: int | None = None
@@ -236,9 +238,12 @@ class _Ball:
         self.nodes: npt.NDArray[np.int64] = nodes  # nearest layer first
         self.off: npt.NDArray[np.int64] = off  # off[r]: how many lie within r hops
         self.radius = len(off) - 1
+        self.kept = False  # True once shared through the graph's ball cache: read-only
 
     def release(self) -> None:
         """Clean ``dist`` and give it back to this thread's pool (the ball is done)."""
+        if self.kept:
+            return
         self.dist[self.nodes] = FAR
         pool: list[npt.NDArray[np.int8]] = getattr(_local, "dists", [])
         if len(pool) < 4:
@@ -254,6 +259,32 @@ class _Ball:
         if hops_left > self.radius:
             return g.row(u)
         return g.row_where(u, self.dist, hops_left)
+
+
+def _source_ball(g: TrustGraph, src: list[int], mask: int | None) -> _Ball:
+    """The 2-hop ball around ``src`` for this viewer, shared by the questions asked
+    of this graph (a member asks many questions from the same hub, whose ball is
+    most of a question's cost; the graph is replaced, never edited, on a write).
+    Kept balls are never released; the cache holds at most ``BALL_CACHE_BYTES``."""
+    key = (tuple(sorted(src)), mask)
+    cache = g.ball_cache
+    with _ball_lock:
+        found: _Ball | None = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+    ball = _Ball(g, src, 2, mask)
+    size = ball.dist.nbytes + ball.nodes.nbytes
+    if size > BALL_CACHE_BYTES // 4:
+        return ball  # a huge ball (an admin's whole graph): used once, released
+    ball.kept = True
+    with _ball_lock:
+        cache[key] = ball
+        total = sum(b.dist.nbytes + b.nodes.nbytes for b in cache.values())
+        while total > BALL_CACHE_BYTES and len(cache) > 1:
+            _k, old = cache.popitem(last=False)
+            total -= old.dist.nbytes + old.nodes.nbytes
+    return ball
 
 
 def _maybe_within(a: _Ball, b: _Ball, max_hops: int) -> bool:
@@ -547,7 +578,7 @@ def most_trusted_path(
     # The best path is the best through the best first hop: one search from the
     # target that meets the sources' contacts (measured faster from member hubs
     # than the bidirectional search, which Yen's spur searches still use).
-    src_ball, tgt_ball = _Ball(g, src, 2, flt.mask), _Ball(g, [tgt], 2, flt.mask)
+    src_ball, tgt_ball = _source_ball(g, src, flt.mask), _Ball(g, [tgt], 2, flt.mask)
     found = []
     try:
         if _maybe_within(src_ball, tgt_ball, max_hops):
@@ -671,7 +702,7 @@ def _via_first_hops_compiled(
 
     allow = budget.allowance() if budget else UNLIMITED
     if src_ball is None:
-        ball = _Ball(g, src, 2, flt.mask)
+        ball = _source_ball(g, src, flt.mask)
         try:
             return _via_first_hops_compiled(
                 g, src, tgt, max_hops, flt, k, include_target, budget, ball, penalties, slack

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -78,6 +79,7 @@ class TrustGraph:
         "_live",
         "_visible",
         "_visible_np",
+        "ball_cache",
         "byid",
         "cost",
         "first_cost",
@@ -107,6 +109,8 @@ class TrustGraph:
         self._component: Ints | None = None
         self._visible: dict[int, list[bool]] = {}
         self._visible_np: dict[int, Bools] = {}
+        # Source balls shared by this graph's questions (graph.algorithms._source_ball).
+        self.ball_cache: OrderedDict[tuple[tuple[int, ...], int | None], Any] = OrderedDict()
 
     @classmethod
     def from_edges(
@@ -285,6 +289,7 @@ class TrustGraph:
         self._component = None
         self._visible = {}
         self._visible_np = {}
+        self.ball_cache = OrderedDict()
         kernels.warm()
 
     def restored(self) -> None:
@@ -293,6 +298,7 @@ class TrustGraph:
         self._component = None
         self._visible = {}
         self._visible_np = {}
+        self.ball_cache = OrderedDict()
         from graph import kernels  # numba loads on the first graph, not on import
 
         kernels.warm()
