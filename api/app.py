@@ -199,13 +199,20 @@ async def send_json(
     ]
     if request_id:
         headers.append((b"x-request-id", request_id.encode()))
+    await send_whole(send, status, headers, data)
+
+
+async def send_whole(
+    send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+) -> None:
+    """One complete response: its start, then its whole body."""
     start: HTTPResponseStartEvent = {
         "type": "http.response.start",
         "status": status,
         "headers": headers,
     }
     await send(start)
-    await send({"type": "http.response.body", "body": data, "more_body": False})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 class WindowLimiter:
@@ -352,13 +359,7 @@ async def answer_graphql(
         return
     encoded, sub_response = answer
     status, headers = fast_graphql.head(encoded, sub_response)
-    start: HTTPResponseStartEvent = {
-        "type": "http.response.start",
-        "status": status,
-        "headers": headers,
-    }
-    await send(start)
-    await send({"type": "http.response.body", "body": encoded, "more_body": False})
+    await send_whole(send, status, headers, encoded)
     if sub_response.background is not None:
         await sub_response.background()
 

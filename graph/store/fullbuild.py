@@ -29,7 +29,7 @@ import numpy.typing as npt
 from graph.colleagues import INFERRED_OWNER
 from graph.store.base import PUBLIC_OWNER_BIT
 from graph.store.codec import evidence_from_json
-from graph.store.layers import Observed, tie_of
+from graph.store.layers import Observed, numbering, tie_of
 from graph.strength import StrengthWeights
 
 #: Distinct contents remembered at once; past it the memo starts again (bounded memory
@@ -139,13 +139,7 @@ def observed_from_rows(
     in bulk: lookups through ``map`` in C, the strength by its text from a memo
     filled once per distinct text; the rest pair by pair.
     """
-
-    def node(pid: str) -> int:
-        i = index.get(pid)
-        if i is None:
-            i = index[pid] = len(ids)
-            ids.append(pid)
-        return i
+    node = numbering(ids, index)
 
     # A million fresh row tuples, none in a cycle: the collector's passes over them were
     # a fifth of the build's CPU. Off for the loop (as gc.freeze is used after builds).

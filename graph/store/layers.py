@@ -56,6 +56,25 @@ def tie_of(
     return strength, mask
 
 
+def numbering(ids: list[str], index: dict[str, int]) -> Callable[[str], int]:
+    """``node(pid)``: the node int of ``pid``, numbering a new id next (in ``ids``/``index``).
+
+    >>> ids, index = ["a"], {"a": 0}
+    >>> node = numbering(ids, index)
+    >>> node("b"), node("a"), ids
+    (1, 0, ['a', 'b'])
+    """
+
+    def node(pid: str) -> int:
+        i = index.get(pid)
+        if i is None:
+            i = index[pid] = len(ids)
+            ids.append(pid)
+        return i
+
+    return node
+
+
 def _key(lo: I64, hi: I64) -> I64:
     return (lo << 32) | hi
 

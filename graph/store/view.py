@@ -23,6 +23,7 @@ from graph.store.layers import (
     compose,
     infer_groups,
     inferred_evidence,
+    numbering,
     tie_of,
 )
 from graph.strength import StrengthWeights
@@ -87,13 +88,7 @@ def build_view(
     }
     ids: list[str] = []
     index: dict[str, int] = {}
-
-    def node(pid: str) -> int:
-        i = index.get(pid)
-        if i is None:
-            i = index[pid] = len(ids)
-            ids.append(pid)
-        return i
+    node = numbering(ids, index)
 
     for pid in people:
         node(pid)
