@@ -77,7 +77,6 @@ from graph.store.layers import (
     compose,
     infer,
     is_student,
-    tie_of,
     visible_ends,
 )
 from graph.store.view import ImpliedTies, flip, owner_bits_for, rewrite_merged
@@ -412,9 +411,10 @@ def _pair_rows(conn: sqlite3.Connection, workspace: str, a: str, b: str) -> dict
 
 def _pairs_rows(
     conn: sqlite3.Connection, workspace: str, pairs: list[tuple[str, str]]
-) -> dict[tuple[str, str], dict[str, Evidence]]:
-    """The stored evidence of many pairs: one indexed join per few hundred pairs."""
-    found: dict[tuple[str, str], dict[str, Evidence]] = {}
+) -> dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The stored rows of many pairs as (owners, texts) in owner order, undecoded (a
+    patch scores them through the build's memo): one indexed join per 400 pairs."""
+    found: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for start in range(0, len(pairs), 400):
         chunk = pairs[start : start + 400]
         values = ",".join("(?,?)" for _ in chunk)
@@ -424,8 +424,9 @@ def _pairs_rows(
             " ON e.workspace=? AND e.a=want.a AND e.b=want.b ORDER BY e.a, e.b, e.owner",
             [x for pair in chunk for x in pair] + [workspace],
         )
-        for pair, owners in _grouped(rows):
-            found[pair] = owners
+        for a, b, owner, data in rows:
+            owners, texts = found.get((a, b), ((), ()))
+            found[a, b] = ((*owners, owner), (*texts, data))
     return found
 
 
@@ -1230,8 +1231,9 @@ class EmbeddedStore:
         new: list[tuple[int, int, float, int, bool]] = []
         ordered = sorted(pairs)
         stored = _pairs_rows(conn, workspace, ordered)
+        scorer = TieScorer(bits, as_of=live.day, weights=self._weights)
         for a, b in ordered:
-            owners = stored.get((a, b), {})
+            owners, texts = stored.get((a, b), ((), ()))
             team = a in member_set and b in member_set
             i, j = index.get(a), index.get(b)
             if not owners and not team:
@@ -1242,7 +1244,7 @@ class EmbeddedStore:
                 if pid not in index:
                     index[pid] = len(ids)
                     ids.append(pid)
-            s, m = tie_of(owners, bits, team=team, as_of=live.day, weights=self._weights)
+            s, m = scorer.score(owners, texts, team=team)
             new.append((index[a], index[b], s, m, bool(owners)))
         observed = live.observed.patched(gone, new)
         if gone_nodes:

@@ -148,12 +148,15 @@ class Observed:
         where = {m: t for t, m in enumerate(table)}
         old_map = np.asarray([where[m] for m in self.table] or [0], dtype=np.int32)
         new_map = np.asarray([where[m] for m in add.table] or [0], dtype=np.int32)
-        key = np.concatenate([self.key[keep], add.key])
-        strength = np.concatenate([self.strength[keep], add.strength])
-        mid = np.concatenate([old_map[self.mid[keep]], new_map[add.mid]]).astype(np.int32)
-        evidenced = np.concatenate([self.evidenced[keep], add.evidenced])
-        order = np.argsort(key, kind="stable")
-        return Observed(key[order], strength[order], mid[order], table, evidenced[order])
+        kept = self.key[keep]
+        at = np.searchsorted(kept, add.key)  # both sorted, no key in both: a merge
+        return Observed(
+            np.insert(kept, at, add.key),
+            np.insert(self.strength[keep], at, add.strength),
+            np.insert(old_map[self.mid[keep]], at, new_map[add.mid]).astype(np.int32),
+            table,
+            np.insert(self.evidenced[keep], at, add.evidenced),
+        )
 
     def without(self, keep: npt.NDArray[np.bool_]) -> Observed:
         """Only the rows ``keep`` marks."""
