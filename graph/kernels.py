@@ -385,6 +385,7 @@ def new_scratch(n: int) -> tuple[Any, ...]:
 
 
 _warm = False
+SMALL_ROW = 24  # rows up to this long are sorted in place (no allocation per row)
 _warming = threading.Lock()
 
 
@@ -1005,11 +1006,22 @@ def csr_order(src: Any, key: Any, n: int) -> Any:
         fill[src[k]] += 1
     for i in range(n):
         lo, hi = ptr[i], ptr[i + 1]
-        if hi - lo > 1:
-            seg = order[lo:hi].copy()
-            within = np.argsort(key[seg], kind="mergesort")
-            for k in range(hi - lo):
-                order[lo + k] = seg[within[k]]
+        if hi - lo <= 1:
+            continue
+        if hi - lo <= SMALL_ROW:  # insertion sort, stable: most rows are short
+            for k in range(lo + 1, hi):
+                x = order[k]
+                kx = key[x]
+                j = k - 1
+                while j >= lo and key[order[j]] > kx:
+                    order[j + 1] = order[j]
+                    j -= 1
+                order[j + 1] = x
+            continue
+        seg = order[lo:hi].copy()
+        within = np.argsort(key[seg], kind="mergesort")
+        for k in range(hi - lo):
+            order[lo + k] = seg[within[k]]
     return order, ptr
 
 
@@ -1019,10 +1031,18 @@ def by_neighbour(ptr: Any, nbr: Any) -> Any:
     out = np.empty(len(nbr), dtype=np.int32)
     for i in range(len(ptr) - 1):
         lo, hi = ptr[i], ptr[i + 1]
-        if hi > lo:
-            within = np.argsort(nbr[lo:hi], kind="mergesort")
+        if hi - lo <= SMALL_ROW:  # insertion sort of positions: most rows are short
             for k in range(hi - lo):
-                out[lo + k] = within[k]
+                x = np.int32(k)
+                j = k - 1
+                while j >= 0 and nbr[lo + out[lo + j]] > nbr[lo + x]:
+                    out[lo + j + 1] = out[lo + j]
+                    j -= 1
+                out[lo + j + 1] = x
+            continue
+        within = np.argsort(nbr[lo:hi], kind="mergesort")
+        for k in range(hi - lo):
+            out[lo + k] = within[k]
     return out
 
 
