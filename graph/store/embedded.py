@@ -77,6 +77,7 @@ from graph.store.layers import (
     compose,
     infer,
     is_student,
+    numbering,
     visible_ends,
 )
 from graph.store.view import ImpliedTies, flip, owner_bits_for, rewrite_merged
@@ -1232,6 +1233,7 @@ class EmbeddedStore:
         ordered = sorted(pairs)
         stored = _pairs_rows(conn, workspace, ordered)
         scorer = TieScorer(bits, as_of=live.day, weights=self._weights)
+        node = numbering(ids, index)
         for a, b in ordered:
             owners, texts = stored.get((a, b), ((), ()))
             team = a in member_set and b in member_set
@@ -1240,12 +1242,8 @@ class EmbeddedStore:
                 if i is not None and j is not None:
                     gone.append((i, j))
                 continue
-            for pid in (a, b):
-                if pid not in index:
-                    index[pid] = len(ids)
-                    ids.append(pid)
             s, m = scorer.score(owners, texts, team=team)
-            new.append((index[a], index[b], s, m, bool(owners)))
+            new.append((node(a), node(b), s, m, bool(owners)))
         observed = live.observed.patched(gone, new)
         if gone_nodes:
             dead = np.asarray(gone_nodes, dtype=np.int64)
@@ -1278,11 +1276,11 @@ class EmbeddedStore:
             ):
                 found[pid] = (key, company, position)
         gone_nodes: list[int] = []
+        node = numbering(ids, index)
         for pid in sorted(people):
-            if pid in found and pid not in index:
-                index[pid] = len(ids)
-                ids.append(pid)
-            elif pid not in found and pid in index:
+            if pid in found:
+                node(pid)
+            elif pid in index:
                 i = index.pop(pid)
                 gone_nodes.append(i)
                 ids[i] = ""  # the slot stays (ints are stable); the id does not
