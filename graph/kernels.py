@@ -15,6 +15,7 @@ its hop counts were first labelled (pairing scans them in that order).
 from __future__ import annotations
 
 import heapq
+import math
 import threading
 from typing import Any
 
@@ -441,8 +442,7 @@ def _warm_locked() -> None:
     )
     # The store's re-layout after a write (graph.trustgraph), so a first patch in a
     # worker thread does not load them while holding the GIL.
-    csr_order(np.array([1, 0], dtype=np.int64), np.zeros(2, dtype=np.int64), 2)
-    by_neighbour(ptr, nbr)
+    layout(np.zeros(1, np.int64), np.ones(1, np.int64), cost[:1], np.zeros(1, np.int32), 2)
     component_labels(ptr, nbr)
     one = np.zeros(1, dtype=np.int64)
     node_best_words(
@@ -984,45 +984,62 @@ def component_labels(ptr: Any, nbr: Any) -> Any:
 
 
 @numba.njit(cache=True, nogil=True)
-def csr_order(src: Any, key: Any, n: int) -> Any:
-    """Positions of ``src`` grouped by row (a counting sort, stable) and ordered by
-    ``key`` within each row (stable), with the row offsets; and per row, each entry's
-    position in neighbour order is left to :func:`by_neighbour`. No GIL held: a store
-    re-lays a million ties here while the event loop answers.
+def layout(a: Any, b: Any, strength: Any, mid: Any, n: int) -> Any:
+    """CSR rows of the distinct ties ``a[k]``-``b[k]``: each row strongest first, then the
+    larger mask id, then by ``k``; with each entry's cost (``-log`` strength, exactly as
+    ``math.log`` gives it), each row's entries in neighbour order, and each row's first
+    cost. One pass of compiled code that holds no GIL: a store re-lays a million ties
+    in a worker thread while questions keep running.
 
-    >>> order, ptr = csr_order(np.array([1, 0, 1]), np.array([5, 0, 2]), 2)
-    >>> order.tolist(), ptr.tolist()
-    ([1, 2, 0], [0, 1, 3])
+    >>> ptr, nbr, st, cost, mid, byid, first = layout(np.array([0, 1]), np.array([1, 2]),
+    ...     np.array([0.5, 0.9]), np.array([0, 1], dtype=np.int32), 3)
+    >>> ptr.tolist(), nbr.tolist(), st.tolist(), byid.tolist()
+    ([0, 1, 3, 4], [1, 2, 0, 1], [0.5, 0.9, 0.5, 0.9], [0, 1, 0, 0])
+    >>> bool(cost[1] == -math.log(0.9)), first.tolist() == [cost[0], cost[1], cost[3]]
+    (True, True)
     """
     ptr = np.zeros(n + 1, dtype=np.int64)
-    for k in range(len(src)):
-        ptr[src[k] + 1] += 1
+    for k in range(len(a)):
+        ptr[a[k] + 1] += 1
+        ptr[b[k] + 1] += 1
     for i in range(n):
         ptr[i + 1] += ptr[i]
+    m = 2 * len(a)
+    nbr = np.empty(m, dtype=np.int32)
+    st = np.empty(m, dtype=np.float64)
+    cost = np.empty(m, dtype=np.float64)
+    mids = np.empty(m, dtype=np.int32)
     fill = ptr[:-1].copy()
-    order = np.empty(len(src), dtype=np.int64)
-    for k in range(len(src)):
-        order[fill[src[k]]] = k
-        fill[src[k]] += 1
+    for k in range(len(a)):  # rows in tie order (a counting sort, stable)
+        c = -math.log(strength[k])
+        for x, y in ((a[k], b[k]), (b[k], a[k])):
+            p = fill[x]
+            fill[x] += 1
+            nbr[p], st[p], cost[p], mids[p] = y, strength[k], c, mid[k]
     for i in range(n):
         lo, hi = ptr[i], ptr[i + 1]
         if hi - lo <= 1:
             continue
         if hi - lo <= SMALL_ROW:  # insertion sort, stable: most rows are short
             for k in range(lo + 1, hi):
-                x = order[k]
-                kx = key[x]
+                xn, xs, xc, xm = nbr[k], st[k], cost[k], mids[k]
                 j = k - 1
-                while j >= lo and key[order[j]] > kx:
-                    order[j + 1] = order[j]
+                while j >= lo and (st[j] < xs or (st[j] == xs and mids[j] < xm)):
+                    nbr[j + 1], st[j + 1] = nbr[j], st[j]
+                    cost[j + 1], mids[j + 1] = cost[j], mids[j]
                     j -= 1
-                order[j + 1] = x
+                nbr[j + 1], st[j + 1], cost[j + 1], mids[j + 1] = xn, xs, xc, xm
             continue
-        seg = order[lo:hi].copy()
-        within = np.argsort(key[seg], kind="mergesort")
-        for k in range(hi - lo):
-            order[lo + k] = seg[within[k]]
-    return order, ptr
+        # Two stable sorts: by mask id, then by strength.
+        seg = np.argsort(-mids[lo:hi], kind="mergesort")
+        seg = seg[np.argsort(-st[lo:hi][seg], kind="mergesort")]
+        nbr[lo:hi], st[lo:hi] = nbr[lo:hi][seg], st[lo:hi][seg]
+        cost[lo:hi], mids[lo:hi] = cost[lo:hi][seg], mids[lo:hi][seg]
+    first = np.full(n, np.inf)
+    for i in range(n):
+        if ptr[i + 1] > ptr[i]:
+            first[i] = cost[ptr[i]]
+    return ptr, nbr, st, cost, mids, by_neighbour(ptr, nbr), first
 
 
 @numba.njit(cache=True, nogil=True)
@@ -1070,3 +1087,93 @@ def node_best_words(
             for w in range(width):
                 out[end, w] |= words[t, w]
     return best, out
+
+
+@numba.njit(cache=True, nogil=True)
+def _observed_at(key: Any, x: int) -> bool:
+    """Whether the sorted ``key`` holds ``x`` (binary search)."""
+    lo, hi = 0, len(key)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if key[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(key) and key[lo] == x
+
+
+@numba.njit(cache=True, nogil=True)
+def colleague_pairs(
+    nodes: Any,
+    comp: Any,
+    start: Any,
+    placed: Any,
+    size: Any,
+    clique_max: int,
+    top: int,
+    observed: Any,
+    words: Any,
+) -> Any:
+    """The colleague rule's pairs (graph.store.layers.infer), filtered: ``nodes`` in rule
+    order (by company, then best tie, then rank), ``comp`` their companies; per company
+    its first position, people placed and size. Each person is paired with every later
+    one in a company of at most ``clique_max`` people, and in a bigger one the first
+    ``top`` pairwise and everyone after them under one parent (positions ``top`` apart).
+    A pair some source shows (its ``lo << 32 | hi`` in the sorted ``observed``) or that
+    no viewer may see (the AND of its ends' mask ``words`` is empty) is dropped.
+    Returns ``lo``, ``hi``, company size and the AND of the words, clique pairs first.
+
+    >>> lo, hi, size, both = colleague_pairs(np.array([0, 1, 2]), np.array([0, 0, 0]),
+    ...     np.array([0]), np.array([3]), np.array([3]), 5, 2, np.array([1], np.int64),
+    ...     np.ones((3, 1), np.uint64))
+    >>> lo.tolist(), hi.tolist(), size.tolist()
+    ([0, 1], [2, 2], [3, 3])
+    """
+    bound = 0
+    for p in range(len(nodes)):
+        c = comp[p]
+        r = p - start[c]
+        if size[c] < 2:
+            continue
+        if size[c] <= clique_max:
+            bound += placed[c] - 1 - r
+        else:
+            bound += max(min(top, placed[c]) - 1 - r, 0) + (1 if r >= top else 0)
+    width = words.shape[1]
+    out = (
+        np.empty(bound, dtype=np.int64),
+        np.empty(bound, dtype=np.int64),
+        np.empty(bound, dtype=np.int64),
+        np.empty((bound, width), dtype=np.uint64),
+    )
+    got = 0
+    for p in range(len(nodes)):  # clique and anchor pairs first ...
+        c = comp[p]
+        r = p - start[c]
+        if size[c] >= 2:
+            later = placed[c] - 1 - r if size[c] <= clique_max else min(top, placed[c]) - 1 - r
+            for q in range(p + 1, p + 1 + max(later, 0)):
+                got = _keep(nodes[p], nodes[q], size[c], observed, words, out, got)
+    for p in range(len(nodes)):  # ... then the trees below the anchors
+        c = comp[p]
+        r = p - start[c]
+        if size[c] > clique_max and r >= top:
+            parent = nodes[start[c] + (r - top) // top]
+            got = _keep(parent, nodes[p], size[c], observed, words, out, got)
+    lo, hi, sizes, both = out
+    return lo[:got].copy(), hi[:got].copy(), sizes[:got].copy(), both[:got].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def _keep(x: int, y: int, size: int, observed: Any, words: Any, out: Any, got: int) -> int:
+    """Row ``got`` of ``out`` is the pair ``x``-``y`` unless observed or seen by no viewer."""
+    lo, hi, sizes, both = out
+    a, b = min(x, y), max(x, y)
+    seen = False
+    for w in range(words.shape[1]):
+        both[got, w] = words[a, w] & words[b, w]
+        seen = seen or both[got, w] != 0
+    if not seen or _observed_at(observed, (a << 32) | b):  # the cheap test first
+        return got
+    lo[got], hi[got], sizes[got] = a, b, size
+    return got + 1

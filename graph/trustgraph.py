@@ -250,10 +250,9 @@ class TrustGraph:
     ) -> None:
         """Lay distinct ties out as CSR rows: strongest first, then larger mask, then ``first``.
 
-        Both directions of each tie interleaved in ``first`` order, grouped by row and
-        sorted within rows by compiled kernels that hold no GIL, with costs taken by
-        ``math.log`` once per distinct strength: no Python per tie, so a store
-        re-laying a million ties in a worker thread leaves the event loop answering.
+        The ties in ``first`` order, laid out by one compiled kernel that holds no GIL
+        (:func:`graph.kernels.layout`): no Python per tie, so a store re-laying a million
+        ties in a worker thread leaves the event loop and the questions answering.
         """
         from graph import kernels  # numba loads on the first graph, not on import
 
@@ -261,30 +260,22 @@ class TrustGraph:
         if len(first) > 1 and bool(np.any(first[1:] < first[:-1])):
             order = np.argsort(first, kind="stable")
             a, b, strength, mid = a[order], b[order], strength[order], mid[order]
-        ties = len(a)
-        src = np.empty(2 * ties, dtype=np.int64)
-        dst = np.empty(2 * ties, dtype=np.int64)
-        src[0::2], src[1::2] = a, b
-        dst[0::2], dst[1::2] = b, a
-        values, which = distinct(strength)
-        # Costs with math.log, as every caller computes them (numpy's log may differ by an ulp).
-        cost_of = np.fromiter(
-            (-math.log(x) for x in values.tolist()), dtype=np.float64, count=len(values)
+        (
+            self.ptr,
+            self.nbr,
+            self.strength_,
+            self.cost,
+            self.mid,
+            self.byid,
+            self.first_cost,
+        ) = kernels.layout(
+            np.asarray(a, dtype=np.int64),
+            np.asarray(b, dtype=np.int64),
+            np.asarray(strength, dtype=np.float64),
+            np.asarray(mid, dtype=np.int32),
+            n,
         )
-        top_mid = int(mid.max()) if ties else 0
-        m_bits = max(top_mid, 1).bit_length()
-        # Within a row: strongest first (rank 0), then the larger mask, then ``first``.
-        key = ((len(values) - 1 - which) << m_bits) | (top_mid - mid.astype(np.int64))
-        rows, self.ptr = kernels.csr_order(src, np.repeat(key, 2), n)
-        self.nbr = dst[rows].astype(np.int32)
-        self.strength_ = np.repeat(strength, 2)[rows]
-        self.cost = np.repeat(cost_of[which], 2)[rows]
-        self.mid = np.repeat(mid, 2)[rows].astype(np.int32)
-        self.byid = kernels.by_neighbour(self.ptr, self.nbr)
         self.mask_table = table
-        self.first_cost = np.full(n, math.inf)
-        has = self.ptr[1:] > self.ptr[:-1]
-        self.first_cost[has] = self.cost[self.ptr[:-1][has]]
         self._live = len(self.index)
         self._component = None
         self._visible = {}

@@ -143,7 +143,10 @@ class Observed:
         add = Observed.build(new)
         drop = [(min(i, j) << 32) | max(i, j) for i, j in gone]
         remove = np.concatenate([np.asarray(drop, dtype=np.int64), add.key])
-        keep = ~np.isin(self.key, remove) if len(remove) else np.ones(len(self.key), bool)
+        keep = np.ones(len(self.key), dtype=np.bool_)
+        if len(self.key) and len(remove):  # self.key is sorted: find each, no set built
+            at = np.minimum(np.searchsorted(self.key, remove), len(self.key) - 1)
+            keep[at[self.key[at] == remove]] = False
         table = sorted(set(self.table) | set(add.table))
         where = {m: t for t, m in enumerate(table)}
         old_map = np.asarray([where[m] for m in self.table] or [0], dtype=np.int32)
@@ -342,16 +345,7 @@ def infer(
     if not bool(np.any(companies.of_node[:n] >= 0)):
         return Implied.none()
     best, words = observed.best_and_words(n)
-    a, b, size_of = _colleague_pairs(companies, size_c, best, n, weights)
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    if len(observed.key) and len(lo):
-        pair_key = _key(lo, hi)
-        at = np.minimum(np.searchsorted(observed.key, pair_key), len(observed.key) - 1)
-        fresh = observed.key[at] != pair_key
-        lo, hi, size_of = lo[fresh], hi[fresh], size_of[fresh]
-    both = words[lo] & words[hi]
-    usable = both.any(axis=1)
-    lo, hi, size_of, both = lo[usable], hi[usable], size_of[usable], both[usable]
+    lo, hi, size_of, both = _colleague_pairs(companies, size_c, best, words, observed.key, weights)
     mid, table = _mask_ids(both)
     named = np.flatnonzero(size_c >= 2)
     sizes, _ = distinct(size_of)
@@ -371,36 +365,32 @@ def infer(
 
 
 def _colleague_pairs(
-    companies: Companies, size_c: I64, best: F64, n: int, weights: StrengthWeights
-) -> tuple[I64, I64, I64]:
-    """The pairs the rule proposes (either order) and their company's size."""
+    companies: Companies, size_c: I64, best: F64, words: U64, observed: I64, w: StrengthWeights
+) -> tuple[I64, I64, I64, U64]:
+    """The pairs the rule proposes that no source shows and some viewer may see (``lo``,
+    ``hi``, company size, the AND of the ends' mask words), from one compiled pass."""
+    from graph import kernels  # numba loads with the first graph
+
+    n = len(best)
     of = companies.of_node[:n]
     nodes = np.flatnonzero(of >= 0)
     comp = of[nodes].astype(np.int64)
     order = np.lexsort((companies.rank[nodes], -best[nodes], comp))
     nodes, comp = nodes[order], comp[order]
-    placed = np.bincount(comp, minlength=len(size_c))
-    start_c = np.zeros(len(size_c), dtype=np.int64)
-    np.cumsum(placed[:-1], out=start_c[1:])
-    pos = np.arange(len(nodes), dtype=np.int64)
-    rank = pos - start_c[comp]
-    size = size_c[comp]
-    clique_max, top = weights.colleague_clique_max, max(weights.colleague_anchors, 1)
-    small = size <= clique_max
-    placed_here = placed[comp]
-    # Each person with every later one (small) or every later anchor (big) ...
-    anchors = np.minimum(top, placed_here)
-    later = np.where(small, placed_here - 1 - rank, np.maximum(anchors - 1 - rank, 0))
-    later = np.where(size >= 2, np.maximum(later, 0), 0)
-    a_pos = np.repeat(pos, later)
-    run = np.repeat(np.cumsum(later) - later, later)
-    b_pos = a_pos + 1 + (np.arange(len(a_pos), dtype=np.int64) - run)
-    # ... and in a big company, everyone below the anchors under one parent.
-    below = ~small & (rank >= top)
-    parent = start_c[comp[below]] + (rank[below] - top) // top
-    a = nodes[np.concatenate([a_pos, parent])]
-    b = nodes[np.concatenate([b_pos, pos[below]])]
-    return a, b, np.concatenate([size[a_pos], size[below]])
+    placed = np.bincount(comp, minlength=len(size_c)).astype(np.int64)
+    start = np.zeros(len(size_c), dtype=np.int64)
+    np.cumsum(placed[:-1], out=start[1:])
+    return kernels.colleague_pairs(  # type: ignore[no-any-return]
+        nodes.astype(np.int64),
+        comp,
+        start,
+        placed,
+        size_c.astype(np.int64),
+        w.colleague_clique_max,
+        max(w.colleague_anchors, 1),
+        observed,
+        words,
+    )
 
 
 def _mask_ids(both: U64) -> tuple[I64, list[int]]:
