@@ -443,6 +443,10 @@ def _warm_locked() -> None:
     # The store's re-layout after a write (graph.trustgraph), so a first patch in a
     # worker thread does not load them while holding the GIL.
     layout(np.zeros(1, np.int64), np.ones(1, np.int64), cost[:1], np.zeros(1, np.int32), 2)
+    two = np.array([2], dtype=np.int64)
+    colleague_pairs(
+        ptr[:2], ptr[:2] * 0, two * 0, two, two, 40, 8, ptr[:0], np.ones((2, 1), np.uint64)
+    )
     component_labels(ptr, nbr)
     one = np.zeros(1, dtype=np.int64)
     node_best_words(
