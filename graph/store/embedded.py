@@ -135,7 +135,7 @@ CREATE INDEX IF NOT EXISTS people_company_key ON people (workspace, company_key)
 """
 PERSON_COLUMNS = "id, name, company, position, email, url, schools, employers"
 EVERYTHING = "*"  # a change-log row saying "rebuild from scratch"
-CHANGE_LOG_LIMIT = 20_000  # a write touching more pairs and people logs EVERYTHING
+CHANGE_LOG_LIMIT = 200_000  # a write touching more pairs and people logs EVERYTHING
 CHANGE_LOG_KEEP = 2_000  # versions of the log kept for processes that fell behind
 PATCH_WAIT_SECONDS = 0.25  # questions this soon after a catch-up starts wait for it
 SNAPSHOT_SAVE_INTERVAL = 2.0  # a patched graph is saved at most this often per workspace
@@ -1284,17 +1284,23 @@ class EmbeddedStore:
                 i = index.pop(pid)
                 gone_nodes.append(i)
                 ids[i] = ""  # the slot stays (ints are stable); the id does not
-        moves: dict[int, str] = dict.fromkeys(gone_nodes, "")
-        for pid, (key, _company, position) in found.items():
-            moves[index[pid]] = "" if is_student(position) else key
+        moves: dict[int, tuple[str, str]] = dict.fromkeys(gone_nodes, ("", ""))
+        for pid, (key, company, position) in found.items():
+            moves[index[pid]] = ("", "") if is_student(position) else (key, company)
 
-        def first_name(key: str, first: str) -> str:
-            row = conn.execute(
-                "SELECT company FROM people WHERE workspace=? AND id=?", (workspace, first)
-            ).fetchone()
-            return str(row[0]) if row else key
+        def names_of(firsts: list[str]) -> dict[str, str]:
+            spelt: dict[str, str] = {}
+            for chunk in _chunks(firsts):
+                marks = ",".join("?" * len(chunk))
+                spelt.update(
+                    conn.execute(
+                        f"SELECT id, company FROM people WHERE workspace=? AND id IN ({marks})",
+                        (workspace, *chunk),
+                    ).fetchall()
+                )
+            return spelt
 
-        return ids, index, companies.moved(moves, ids, first_name), gone_nodes
+        return ids, index, companies.moved(moves, ids, names_of), gone_nodes
 
     # -- snapshots ----------------------------------------------------------------
     def _snapshot_dir(self, workspace: str) -> Path:

@@ -279,42 +279,71 @@ class Companies:
         )
 
     def moved(
-        self, moves: Mapping[int, str], ids: list[str], name_of: Callable[[str, str], str]
+        self,
+        moves: Mapping[int, tuple[str, str]],
+        ids: list[str],
+        names_of: Callable[[list[str]], Mapping[str, str]],
     ) -> Companies:
-        """A copy where node ``i`` now works at company key ``moves[i]`` ("" for none).
+        """A copy where node ``i`` works at company key ``moves[i][0]`` ("" for none), spelt
+        ``moves[i][1]``.
 
-        Only the companies someone left or joined are re-ranked by id and re-named
-        (``name_of(key, first id there)`` gives the name as that person spells it).
+        Only companies someone left or joined are re-ranked by id; those and any company
+        a re-stated person spells differently are re-named (``names_of(first ids)`` gives
+        each first person's spelling, in one read). A re-import that re-states people
+        where they already work costs no ranking.
+
+        >>> co = Companies.from_groups([("acme", "Acme", ["a", "b"])], {"a": 0, "b": 1}, 3)
+        >>> ids = ["a", "b", "c"]
+        >>> spelt = {"a": "ACME", "b": "Acme", "c": "Acme"}
+        >>> same = co.moved({1: ("acme", "Acme")}, ids, lambda firsts: spelt)
+        >>> same.names, same.of_node.tolist()
+        (['Acme'], [0, 0, -1])
+        >>> joined = co.moved({2: ("acme", "Acme"), 0: ("acme", "ACME")}, ids, lambda f: spelt)
+        >>> joined.names, joined.of_node.tolist(), joined.rank.tolist()
+        (['ACME'], [0, 0, 0], [0, 1, 2])
         """
         grown = self.grown(len(ids))
         of_node, rank = grown.of_node.copy(), grown.rank.copy()
         keys, names = list(self.keys), list(self.names)
         at = {k: c for c, k in enumerate(keys)}
         touched: set[int] = set()
-        for i, key in moves.items():
-            if of_node[i] >= 0:
-                touched.add(int(of_node[i]))
+        respelt: set[int] = set()
+        for i, (key, spelt) in moves.items():
             c = at.get(key, -1) if key else -1
             if key and c < 0:
                 c = at[key] = len(keys)
                 keys.append(key)
                 names.append(key)
+            if of_node[i] == c:  # where they were: the ranks stand
+                if c >= 0 and spelt != names[c]:
+                    respelt.add(c)
+                continue
+            if of_node[i] >= 0:
+                touched.add(int(of_node[i]))
             of_node[i] = c
             if c >= 0:
                 touched.add(c)
         unplaced = np.concatenate(
             [self.unplaced, np.zeros(len(keys) - len(self.unplaced), dtype=np.int64)]
         )
-        if touched:
-            nodes = np.flatnonzero(np.isin(of_node, np.fromiter(touched, np.int32, len(touched))))
-            nodes = nodes[np.argsort(of_node[nodes], kind="stable")]
+        firsts: dict[int, str] = {}
+        named = touched | respelt
+        if named:
+            nodes = np.flatnonzero(np.isin(of_node, np.fromiter(named, np.int32, len(named))))
+            nodes = nodes[np.lexsort((rank[nodes], of_node[nodes]))]
             comp = of_node[nodes]
             bounds = np.flatnonzero(np.concatenate([[True], comp[1:] != comp[:-1], [True]]))
             for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-                there = sorted(nodes[lo:hi].tolist(), key=ids.__getitem__)
-                rank[there] = np.arange(len(there), dtype=np.int64)
-                c = int(of_node[there[0]])
-                names[c] = name_of(keys[c], ids[there[0]])
+                c = int(comp[lo])
+                if c in touched:
+                    there = sorted(nodes[lo:hi].tolist(), key=ids.__getitem__)
+                    rank[there] = np.arange(len(there), dtype=np.int64)
+                    firsts[c] = ids[there[0]]
+                else:  # same people, same ranks: the first is the lowest rank
+                    firsts[c] = ids[int(nodes[lo])]
+            spelling = names_of(sorted(set(firsts.values())))
+            for c, first in firsts.items():
+                names[c] = spelling.get(first, keys[c])
         return Companies(keys, names, of_node, rank, unplaced)
 
     def sizes(self) -> I64:
