@@ -36,6 +36,7 @@ from graph.model import (
     canonical_pair,
 )
 from graph.store.embedded import EmbeddedStore
+from graph.store.view import ImpliedTies
 from graph.strength import StrengthWeights
 from services.appdb import AppDB
 from tests.conftest import TODAY
@@ -47,6 +48,13 @@ COMPANIES = ["Acme", "Acme, Inc.", "Globex", "Initech", "", "Umbrella"]
 def _ties(store: EmbeddedStore, workspace: str = "w") -> dict[tuple[str, str], tuple[float, int]]:
     view = asyncio.run(store.planning_view(workspace))
     return {canonical_pair(u, v): (round(s, 12), m) for u, v, s, m in view.graph.edges() if u and v}
+
+
+def _companies(store: EmbeddedStore, workspace: str = "w") -> dict[str, tuple[str, int]]:
+    """Each company key's name as spelt (by the first person there, by id) and size."""
+    implied = asyncio.run(store.planning_view(workspace)).implied
+    assert isinstance(implied, ImpliedTies)
+    return dict(implied.companies)
 
 
 def _store(
@@ -140,6 +148,7 @@ def test_a_graph_patched_write_by_write_equals_one_built_from_scratch(
         patched = _ties(live)
         fresh = _store(tmp_path / "db.sqlite", tmp_path / f"snaps-fresh-{step}", weights)
         assert patched == _ties(fresh), f"step {step}"
+        assert _companies(live) == _companies(fresh), f"step {step}"
         asyncio.run(fresh.close())
     asyncio.run(live.close())
 
