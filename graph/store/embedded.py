@@ -25,17 +25,15 @@ import contextlib
 import hashlib
 import json
 import logging
-import re
 import shutil
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from itertools import groupby
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -328,54 +326,6 @@ def _evidence_rows(
                     append((workspace, a, b, *(columns(e) if hit is None else hit[1])))
     rows.sort(key=_key_order)
     return rows
-
-
-def _write_people(
-    conn: sqlite3.Connection, rows: list[tuple[Any, ...]], indexes: list[str]
-) -> None:
-    """Inside a write transaction: the people rows, then the people indexes that a first
-    load dropped."""
-    conn.executemany(INSERT_PERSON, rows)
-    for sql in indexes:
-        conn.execute(sql)
-
-
-def _people_written_evidence_rows(
-    conn: sqlite3.Connection,
-    workspace: str,
-    batch: ImportBatch,
-    known_merges: Mapping[str, str],
-    people: list[Person],
-    people_indexes: list[str],
-    *,
-    overlap: bool,
-) -> list[EvidenceRow]:
-    """Inside a write transaction: write the people, and return the evidence rows.
-
-    With ``overlap`` (a big write) SQLite writes and indexes the people on a second
-    thread (it lets go of the GIL while it works) while this one builds and sorts the
-    evidence rows; the connection is used by one thread at a time, and an error on
-    either side leaves the transaction to the caller's rollback once both are done.
-    """
-    people_rows = _person_rows(workspace, people)
-    if not overlap:
-        _write_people(conn, people_rows, people_indexes)
-        return _evidence_rows(workspace, batch, known_merges)
-    with ThreadPoolExecutor(1, thread_name_prefix="people") as pool:
-        written = pool.submit(_write_people, conn, people_rows, people_indexes)
-        rows = _evidence_rows(workspace, batch, known_merges)
-        written.result()
-    return rows
-
-
-_INDEXED_TABLE = re.compile(r"\bON\s+\"?(\w+)", re.IGNORECASE)
-_EVIDENCE = attrgetter("evidence")
-
-
-def _indexed_table(sql: str) -> str:
-    """The table a ``CREATE INDEX`` statement indexes."""
-    match = _INDEXED_TABLE.search(sql)
-    return match.group(1) if match else ""
 
 
 def _empty(conn: sqlite3.Connection) -> bool:
@@ -774,24 +724,21 @@ class EmbeddedStore:
                     "SELECT merged, kept FROM merges WHERE workspace=?", (workspace,)
                 ).fetchall()
             )
+            rows = _evidence_rows(workspace, batch, known)
+            # Rows are in key order, so a pair's rows are adjacent: count without a set.
+            written_pairs = sum(1 for _pair in groupby(map(_PAIR, rows)))
+            touched_people = set(latest)
+            # A write this big logs EVERYTHING whatever else it touches: no set of pairs.
+            everything = written_pairs + len(touched_people) > CHANGE_LOG_LIMIT
+            touched_pairs = set() if everything else set(map(_PAIR, rows))
             members_before = self._member_ids(conn, workspace)
-            planned = sum(map(len, map(_EVIDENCE, batch.relationships)))
-            big = planned + len(merged_people) > BIG_WRITE
+            big = len(rows) + len(merged_people) > BIG_WRITE
             if big:  # room for the whole write's dirty pages: no spill to the WAL and back
                 conn.execute(f"PRAGMA cache_size=-{BIG_WRITE_CACHE_KIB}")
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 deferred = _drop_secondary_indexes(conn) if big and _empty(conn) else []
-                people_indexes = [sql for sql in deferred if _indexed_table(sql) == "people"]
-                rows = _people_written_evidence_rows(
-                    conn, workspace, batch, known, merged_people, people_indexes, overlap=big
-                )
-                # Rows are in key order, so a pair's rows are adjacent: count without a set.
-                written_pairs = sum(1 for _pair in groupby(map(_PAIR, rows)))
-                touched_people = set(latest)
-                # A write this big logs EVERYTHING whatever else it touches: no set of pairs.
-                everything = written_pairs + len(touched_people) > CHANGE_LOG_LIMIT
-                touched_pairs = set() if everything else set(map(_PAIR, rows))
+                conn.executemany(INSERT_PERSON, _person_rows(workspace, merged_people))
                 for m in batch.merges:
                     touched_pairs |= self._repoint(workspace, m)
                     touched_people |= {m.kept, m.merged}
@@ -801,8 +748,7 @@ class EmbeddedStore:
                 )
                 conn.executemany("INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)", rows)
                 for sql in deferred:
-                    if sql not in people_indexes:
-                        conn.execute(sql)
+                    conn.execute(sql)
                 conn.executemany(
                     "INSERT OR IGNORE INTO members VALUES (?,?,?)",
                     [(workspace, m.person_id, m.sharing.value) for m in batch.members],
