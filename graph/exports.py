@@ -22,13 +22,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import InvalidInput
 from graph.model import Person
 from graph.paths import PathView, Step
+
+if TYPE_CHECKING:  # networkx is imported by the writers that use it: every CLI command
+    import networkx as nx  # imports this module, and networkx costs ~0.2 s to import
 
 EVIDENCE_SEPARATOR = " | "
 PERSON_FIELDS = ("name", "company", "position", "url")
@@ -292,6 +293,8 @@ def to_networkx(graph: ExportGraph) -> nx.Graph[str]:
     ``strength``, ``weight`` (the same number, which Gephi draws as thickness),
     ``evidence`` (lines joined by ``EVIDENCE_SEPARATOR``) and ``paths``.
     """
+    import networkx as nx  # local: see the imports
+
     g: nx.Graph[str] = nx.Graph(kind=graph.kind, truncated=graph.truncated)
     for n in graph.nodes.values():
         g.add_node(
@@ -319,6 +322,8 @@ def to_networkx(graph: ExportGraph) -> nx.Graph[str]:
 
 def to_graphml(graph: ExportGraph) -> str:
     """GraphML text (networkx's writer; load back with ``networkx.read_graphml``)."""
+    import networkx as nx  # local: see the imports
+
     body = "\n".join(nx.generate_graphml(to_networkx(graph)))
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
 
@@ -328,6 +333,8 @@ def to_gexf(graph: ExportGraph) -> str:
     g = to_networkx(graph)
     g.graph.clear()  # GEXF's graph element takes only mode and edge type
     buffer = io.BytesIO()
+    import networkx as nx  # local: see the imports
+
     nx.write_gexf(g, buffer)
     return buffer.getvalue().decode("utf-8")
 

@@ -17,6 +17,9 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
 _CANONICAL = re.compile(r"https://www\.linkedin\.com/in/([a-z0-9\-]+)/?")
 _PUNCT = re.compile(r"[^\w\s]")
 _SLUG_EXTRA = frozenset("-_.~")
+_SLUG_EXTRA_GONE = str.maketrans("", "", "-_.~")
+# The canonical form with any slug characters (checked by ``_folded_slug``).
+_CANONICAL_UNICODE = re.compile(r"https://www\.linkedin\.com/in/([^/?#%\s]+)/?")
 _HONORIFICS = frozenset(
     [
         "dr",
@@ -94,10 +97,31 @@ def _fold_slug(segment: str) -> str:
     return ""
 
 
+def _folded_slug(slug: str) -> bool:
+    """True when ``slug`` is already what :func:`_fold_slug` and the character check make
+    of it: no percent escapes, case-folded, NFC, letters and digits (any script) and
+    ``-_.~`` only. Most exported URLs are, so they skip ``urlsplit`` and the per-character
+    Unicode lookups; anything else takes the full path."""
+    return (
+        "%" not in slug
+        and slug.casefold() == slug
+        and unicodedata.is_normalized("NFC", slug)
+        and slug.translate(_SLUG_EXTRA_GONE).isalnum()
+    )
+
+
 def _normalize_url(text: str) -> str:
     fast = _CANONICAL.fullmatch(text)
     if fast:
         return "https://www.linkedin.com/in/" + fast.group(1)
+    folded = _CANONICAL_UNICODE.fullmatch(text)
+    if folded and _folded_slug(folded.group(1)):
+        return "https://www.linkedin.com/in/" + folded.group(1)
+    return _parsed_url(text)
+
+
+def _parsed_url(text: str) -> str:
+    """The full path: split the URL, check the host, fold the slug."""
     if not _SCHEME.match(text):
         text = "https://" + text.lstrip("/")
     try:

@@ -192,7 +192,6 @@ class Relationship:
 
 
 _new_object = object.__new__
-_set_field = object.__setattr__
 
 
 def ordered_relationship(a: str, b: str, evidence: tuple[Evidence, ...]) -> Relationship:
@@ -205,10 +204,16 @@ def ordered_relationship(a: str, b: str, evidence: tuple[Evidence, ...]) -> Rela
     True
     """
     rel = _new_object(Relationship)
-    _set_field(rel, "a", a)
-    _set_field(rel, "b", b)
-    _set_field(rel, "evidence", evidence)
+    _set_a(rel, a)
+    _set_b(rel, b)
+    _set_evidence(rel, evidence)
     return rel
+
+
+# The slots' own setters: what ``object.__setattr__`` ends up calling, without the lookup.
+_set_a = Relationship.__dict__["a"].__set__
+_set_b = Relationship.__dict__["b"].__set__
+_set_evidence = Relationship.__dict__["evidence"].__set__
 
 
 @dataclass(frozen=True, slots=True)

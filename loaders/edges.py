@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from graph.bulk import collector_paused
 from graph.errors import InvalidInput
 from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import Evidence, ImportBatch, Person, Relationship, ordered_relationship
@@ -210,6 +211,8 @@ def parse_edges_csv(text: str, file: str) -> list[EdgeRow]:
         extra = [(i, originals[i]) for i, n in enumerate(names) if n not in EDGE_COLUMNS]
         i_source, i_target = names.index("source"), names.index("target")
         i_strength = names.index("strength") if "strength" in names else -1
+        # One note column (the common case) without a generator per row.
+        i_note, note_column = extra[0] if len(extra) == 1 else (-1, "")
         ratings: dict[str, float | None] = {}
         out: list[EdgeRow] = []
         append = out.append
@@ -233,7 +236,10 @@ def parse_edges_csv(text: str, file: str) -> list[EdgeRow]:
                 if _blank(rec):
                     continue
                 _check_ends(line, source, target, file)
-            if extra:
+            if i_note >= 0:
+                note = rec[i_note].strip()
+                notes = ((note_column, note),) if note else ()
+            elif extra:
                 notes = tuple((column, v) for i, column in extra if (v := rec[i].strip()))
             append((line, source, target, rating, notes))
     except csv.Error as exc:
@@ -609,19 +615,20 @@ def load_edges(
     """
     text = _text(path)
     owner = owner or f"file:{path.name}"
-    if _looks_like_json(path, text):
-        edges, people = parse_edges_json(text, path.name)
-    else:
-        edges, people = parse_edges_csv(text, path.name), []
-    del text  # a large file's text is not kept while its rows are resolved
-    if people_path is not None:
-        people += parse_people_csv(_text(people_path), people_path.name)
-    if progress is not None:
-        progress(len(edges) + len(people))
-    report = ImportReport(source=path.name)  # never a server path
-    batch = assemble_batch(
-        edges, people, file=path.name, owner=owner, existing=existing, report=report
-    )
+    with collector_paused():  # millions of acyclic objects: see graph.bulk
+        if _looks_like_json(path, text):
+            edges, people = parse_edges_json(text, path.name)
+        else:
+            edges, people = parse_edges_csv(text, path.name), []
+        del text  # a large file's text is not kept while its rows are resolved
+        if people_path is not None:
+            people += parse_people_csv(_text(people_path), people_path.name)
+        if progress is not None:
+            progress(len(edges) + len(people))
+        report = ImportReport(source=path.name)  # never a server path
+        batch = assemble_batch(
+            edges, people, file=path.name, owner=owner, existing=existing, report=report
+        )
     return batch, report
 
 

@@ -47,6 +47,7 @@ from typing import Any
 
 from demo.data import FIRST, LAST
 from demo.team_graph import team_graph
+from graph.bulk import collector_paused
 from graph.model import ImportBatch, Person, canonical_pair
 from graph.store import codec
 from graph.store.codec import evidence_to_json, interactions_in
@@ -383,7 +384,8 @@ def phased_import(files: EdgeFiles, root: Path) -> tuple[Phases, ImportBatch]:
                 await store.close()
                 appdb.close()
 
-    batch = asyncio.run(go())
+    with collector_paused():  # as run_import does (graph.bulk)
+        batch = asyncio.run(go())
     return phases, batch
 
 

@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -40,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from graph import snapshot
+from graph.bulk import collector_paused
 from graph.colleagues import TEAM_OWNER, company_key
 from graph.errors import StoreUnavailable
 from graph.identity import normalize_name
@@ -226,6 +228,46 @@ def _person_row(workspace: str, p: Person) -> tuple[Any, ...]:
         _json_list(p.employers),
         *_folded(p),
     )
+
+
+def _person_rows(workspace: str, people: Iterable[Person]) -> list[tuple[Any, ...]]:
+    """:func:`_person_row` for many people, each company and title folded once.
+
+    A big import repeats a few thousand companies and titles over hundreds of
+    thousands of people; the folded columns are the same values :func:`_folded` gives.
+    """
+    companies: dict[str, tuple[str, str]] = {}
+    positions: dict[str, str] = {}
+    rows: list[tuple[Any, ...]] = []
+    append = rows.append
+    for p in people:
+        name, company, position = p.name, p.company, p.position
+        folded_company = companies.get(company)
+        if folded_company is None:
+            folded_company = companies[company] = (company_key(company), company.casefold())
+        position_fold = positions.get(position)
+        if position_fold is None:
+            position_fold = positions[position] = position.casefold()
+        name_fold = name.casefold()
+        append(
+            (
+                workspace,
+                p.id,
+                name,
+                company,
+                position,
+                p.email,
+                p.url,
+                _json_list(p.schools),
+                _json_list(p.employers),
+                normalize_name(name),
+                folded_company[0],
+                folded_company[1],
+                position_fold,
+                f"{name_fold}\n{folded_company[1]}\n{position_fold}\n{p.email}\n{p.url}",
+            )
+        )
+    return rows
 
 
 INSERT_PERSON = (
@@ -640,7 +682,7 @@ class EmbeddedStore:
             "INSERT INTO versions VALUES (?, ?) ON CONFLICT(workspace) DO UPDATE SET version=?",
             (workspace, version, version),
         )
-        if len(pairs) + len(people) > CHANGE_LOG_LIMIT:
+        if EVERYTHING in people or len(pairs) + len(people) > CHANGE_LOG_LIMIT:
             rows: Iterable[tuple[str, int, str, str]] = [(workspace, version, EVERYTHING, "")]
         else:
             rows = [(workspace, version, a, b) for a, b in pairs]
@@ -667,7 +709,7 @@ class EmbeddedStore:
         A big first load into an empty database builds the secondary indexes after the
         rows, inside the same transaction (one sort each instead of a million random
         B-tree inserts; a failure rolls the indexes back with the rows)."""
-        with self._build_lock(workspace), self._lock:
+        with self._build_lock(workspace), self._lock, collector_paused():
             conn = self._conn
             # Latest record per id, in id order (the order the rows are inserted in).
             latest = {p.id: p for p in batch.people}
@@ -683,9 +725,12 @@ class EmbeddedStore:
                 ).fetchall()
             )
             rows = _evidence_rows(workspace, batch, known)
-            touched_pairs = set(map(_PAIR, rows))
-            written_pairs = len(touched_pairs)
+            # Rows are in key order, so a pair's rows are adjacent: count without a set.
+            written_pairs = sum(1 for _pair in groupby(map(_PAIR, rows)))
             touched_people = set(latest)
+            # A write this big logs EVERYTHING whatever else it touches: no set of pairs.
+            everything = written_pairs + len(touched_people) > CHANGE_LOG_LIMIT
+            touched_pairs = set() if everything else set(map(_PAIR, rows))
             members_before = self._member_ids(conn, workspace)
             big = len(rows) + len(merged_people) > BIG_WRITE
             if big:  # room for the whole write's dirty pages: no spill to the WAL and back
@@ -693,7 +738,7 @@ class EmbeddedStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 deferred = _drop_secondary_indexes(conn) if big and _empty(conn) else []
-                conn.executemany(INSERT_PERSON, [_person_row(workspace, p) for p in merged_people])
+                conn.executemany(INSERT_PERSON, _person_rows(workspace, merged_people))
                 for m in batch.merges:
                     touched_pairs |= self._repoint(workspace, m)
                     touched_people |= {m.kept, m.merged}
@@ -708,8 +753,8 @@ class EmbeddedStore:
                     "INSERT OR IGNORE INTO members VALUES (?,?,?)",
                     [(workspace, m.person_id, m.sharing.value) for m in batch.members],
                 )
-                if self._member_ids(conn, workspace) != members_before:
-                    touched_people.add(EVERYTHING)  # owner bits move: rebuild
+                if everything or self._member_ids(conn, workspace) != members_before:
+                    touched_people.add(EVERYTHING)  # owner bits move, or too much: rebuild
                 self._bump(workspace, touched_pairs, touched_people)
                 conn.execute("COMMIT")
             except BaseException:

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
+from graph.identity import (
+    _normalize_url,
+    _parsed_url,
+    normalize_email,
+    normalize_linkedin_url,
+    person_id_for,
+)
 from graph.model import Person
 from loaders.identity import IdentityResolver
 
@@ -185,3 +191,30 @@ def test_resolves_within_one_batch() -> None:
     third = r.resolve(_p("li:bo2", "Bo Brandt", "Northwind", url="https://www.linkedin.com/in/bo2"))
     assert third.id == "li:bo2"
     assert len(r.merges) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "https://www.linkedin.com/in/josé-álvarez-7",
+            "https://www.linkedin.com/in/josé-álvarez-7",
+        ),
+        ("https://www.linkedin.com/in/李伟/", "https://www.linkedin.com/in/李伟"),
+        ("https://www.linkedin.com/in/José", "https://www.linkedin.com/in/josé"),
+        ("https://www.linkedin.com/in/jose\u0301", "https://www.linkedin.com/in/josé"),
+        ("https://www.linkedin.com/in/straße", "https://www.linkedin.com/in/strasse"),
+        ("https://www.linkedin.com/in/a_b.c~d", "https://www.linkedin.com/in/a_b.c~d"),
+        ("https://www.linkedin.com/in/ana!", ""),
+        ("https://www.linkedin.com/in/---", "https://www.linkedin.com/in/---"),
+    ],
+)
+def test_canonical_unicode_urls(raw: str, expected: str) -> None:
+    """The shortcut for URLs already in canonical form (most of a big export's)."""
+    assert normalize_linkedin_url(raw) == expected
+
+
+@given(st.text(max_size=20))
+def test_canonical_shortcut_agrees_with_the_full_path(slug: str) -> None:
+    for url in (f"https://www.linkedin.com/in/{slug}", f"https://www.linkedin.com/in/{slug}/"):
+        assert _normalize_url(url) == _parsed_url(url)
