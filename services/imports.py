@@ -147,10 +147,23 @@ async def keep_other_sources(
     if (await planner.store.stats(workspace)).relationships == 0:
         return batch  # a first import: nothing stored to keep, no planning view to build
     owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
-    stored = (await planner.store.planning_view(workspace)).evidence
     merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}
     merged.update({m.merged: m.kept for m in batch.merges})
+    wanted = sorted(_stored_pairs(batch, merged, known))
+    stored = await planner.store.evidence_of(workspace, wanted)
     return await asyncio.to_thread(_overlay, batch, stored, merged, owned, known)
+
+
+def _stored_pairs(
+    batch: ImportBatch, merged: Mapping[str, str], known: set[str] | None
+) -> set[tuple[str, str]]:
+    """The pairs whose stored evidence :func:`_overlay` may read (both ends known)."""
+    out: set[tuple[str, str]] = set()
+    for rel in batch.relationships:
+        a, b = merged.get(rel.a, rel.a), merged.get(rel.b, rel.b)
+        if a != b and (known is None or (a in known and b in known)):
+            out.add(canonical_pair(a, b))
+    return out
 
 
 def _overlay(

@@ -7,7 +7,7 @@ the embedded store answers from memory without awaiting anything slow.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -190,6 +190,13 @@ class GraphStore(Protocol):
 
     async def erase_person(self, workspace: str, person_id: str) -> Erased:
         """Remove the person, every relationship touching them and its evidence."""
+
+    async def evidence_of(
+        self, workspace: str, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, Evidence]]:
+        """The stored evidence of these canonical pairs, by owner (pairs with none are
+        left out): an import overlays its own source's fields on it, and a writer needs
+        no planning graph for that."""
 
     async def planning_view(self, workspace: str) -> PlanningView:
         """The graph the planner searches, strengths computed as of today, with what

@@ -29,7 +29,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from itertools import groupby
@@ -974,6 +974,18 @@ class EmbeddedStore:
         ]
         out.sort(key=lambda r: r.b if r.a == person_id else r.a)
         return out
+
+    async def evidence_of(
+        self, workspace: str, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, Evidence]]:
+        def run() -> dict[tuple[str, str], dict[str, Evidence]]:
+            rows = _pairs_rows(self._reader.conn(), workspace, list(pairs))
+            return {
+                pair: {o: evidence_from_json(o, t) for o, t in zip(owners, texts, strict=True)}
+                for pair, (owners, texts) in rows.items()
+            }
+
+        return await asyncio.to_thread(run)
 
     async def members(self, workspace: str) -> list[Member]:
         """Read on every request (sharing rules): cached per stored version."""

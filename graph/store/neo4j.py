@@ -465,6 +465,13 @@ class Neo4jStore:
     def use_view_options(self, source: ViewOptionsSource) -> None:
         self._view_options = source
 
+    async def evidence_of(
+        self, workspace: str, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, Evidence]]:
+        """From the planning view, which holds every tie's evidence by owner here."""
+        stored = (await self.planning_view(workspace)).evidence
+        return {pair: dict(stored[pair]) for pair in pairs if pair in stored}
+
     async def planning_view(self, workspace: str) -> PlanningView:
         today = self._today()
         options = self._view_options(workspace)

@@ -60,6 +60,18 @@ async def test_evidence_per_owner(store: GraphStore, ws: str) -> None:
     assert (await store.stats(ws)).interactions == 21 + 5
 
 
+async def test_evidence_of_reads_stored_evidence_by_owner(store: GraphStore, ws: str) -> None:
+    await store.apply(ws, small_network())
+    await store.apply(ws, ImportBatch(relationships=[rel("ana", "me", owner="ana", messages_ab=2)]))
+    found = await store.evidence_of(ws, [("ana", "me"), ("ana", "eve"), ("nobody", "zed")])
+    assert set(found) == {("ana", "me")}  # pairs without evidence are left out
+    by_owner = found["ana", "me"]
+    assert sorted(by_owner) == ["ana", "me"]
+    r = await store.relationship(ws, "ana", "me")
+    assert r is not None and {e.owner: e for e in r.evidence} == by_owner
+    assert await store.evidence_of(ws, []) == {}
+
+
 async def test_relationship_is_undirected(store: GraphStore, ws: str) -> None:
     await store.apply(ws, small_network())
     forward = await store.relationship(ws, "me", "ana")
