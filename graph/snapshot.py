@@ -95,6 +95,17 @@ def save(
         raise
 
 
+def saved_key(directory: Path) -> str | None:
+    """The key of the snapshot at ``directory`` as its manifest names it (not checked:
+    enough to see another process already saved this version), or None."""
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    key = manifest.get("key") if isinstance(manifest, dict) else None
+    return key if isinstance(key, str) else None
+
+
 def load(directory: Path, key: str) -> TrustGraph | None:
     """The snapshot at ``directory`` if it is whole and was built for ``key``; else None."""
     found = load_bundle(directory, key)

@@ -1375,6 +1375,12 @@ class EmbeddedStore:
         try:
             if self._version(self._reader.conn(), workspace) != live.version:
                 return  # another process moved on: its graph is the one worth keeping
+            key = self._snapshot_key(live.version, live.options)
+            if not force and snapshot.saved_key(self._snapshot_dir(workspace)) == key:
+                # Another worker saved this version (each one patches its own). A build
+                # always saves: the one there may be the damaged one it could not use.
+                self._saved_at[workspace] = now
+                return
             obs = live.observed
             graph = live.view.graph
             labels = graph.components()
@@ -1383,7 +1389,7 @@ class EmbeddedStore:
             snapshot.save(
                 live.view.graph,
                 self._snapshot_dir(workspace),
-                self._snapshot_key(live.version, live.options),
+                key,
                 extra={
                     "obs_key": obs.key,
                     "obs_strength": obs.strength,
