@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
+from operator import is_
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import anyio
@@ -33,6 +35,7 @@ from graph.identity import normalize_email, normalize_linkedin_url, normalize_na
 from graph.model import (
     DEFAULT_MAX_HOPS,
     MAX_HOPS,
+    Member,
     Person,
     Relationship,
     Sharing,
@@ -45,6 +48,8 @@ from graph.titles import title_matches
 from services.access import AccessPolicy, OwnerFilter, Viewer, shadow_id
 from services.erasure import Suppressions
 
+PLAN_LEVELS = frozenset({Sharing.PATHS, Sharing.FULL})
+"""Members' sharing levels whose ties a viewer may route through."""
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
 
@@ -216,6 +221,12 @@ class Planner:
         # Who a viewer mask may browse, per graph (stores with usable_ends).
         # One computation per graph and mask, shared by the requests that ask meanwhile.
         self._usable_ends: dict[tuple[int, int], tuple[object, asyncio.Future[set[str]]]] = {}
+        # Sharing levels per workspace as last read (see _sharing_of), and the owner masks
+        # derived from them per view and viewer (see _mask).
+        self._sharing: dict[str, tuple[tuple[Member, ...], Mapping[str, Sharing]]] = {}
+        self._masks: dict[
+            str, tuple[PlanningView, Mapping[str, Sharing], dict[tuple[str | None, bool], int]]
+        ] = {}
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
@@ -258,9 +269,23 @@ class Planner:
         """The viewer's access policy, read once per request (cached on the viewer)."""
         found = viewer.memo.get("policy")
         if found is None:
-            sharing = {m.person_id: m.sharing for m in await self.store.members(viewer.workspace)}
+            sharing = self._sharing_of(viewer.workspace, await self.store.members(viewer.workspace))
             found = viewer.memo["policy"] = AccessPolicy(viewer.member, sharing)
         return found
+
+    def _sharing_of(self, workspace: str, members: list[Member]) -> Mapping[str, Sharing]:
+        """Members' sharing levels as a mapping, shared by the requests that read the same
+        member rows: a store that caches them per stored version hands out the same
+        ``Member`` objects until a write, so identity says the rules are unchanged
+        (hundreds of members made this mapping a visible part of every request)."""
+        hit = self._sharing.get(workspace)
+        if hit is not None and len(hit[0]) == len(members) and all(map(is_, hit[0], members)):
+            return hit[1]
+        sharing = MappingProxyType({m.person_id: m.sharing for m in members})
+        if len(self._sharing) >= 64:
+            self._sharing.clear()
+        self._sharing[workspace] = (tuple(members), sharing)
+        return sharing
 
     async def visible_ids(
         self, viewer: Viewer, *, browse: bool, view: PlanningView | None = None
@@ -317,7 +342,7 @@ class Planner:
         found = [
             p
             for p in await self._candidates(viewer, ref, view)
-            if await self.may_see(viewer, p, browse=browse)
+            if await self.may_see(viewer, p, browse=browse, view=view)
         ]
         if not found:
             raise PersonNotFound(ref)
@@ -326,16 +351,24 @@ class Planner:
             raise AmbiguousPerson(ref, [p.id for p in found], [describe(p) for p in found])
         return found[0]
 
-    async def may_see(self, viewer: Viewer, person: Person, *, browse: bool) -> bool:
+    async def may_see(
+        self, viewer: Viewer, person: Person, *, browse: bool, view: PlanningView | None = None
+    ) -> bool:
         """Sharing rules: may ``viewer`` name ``person`` (plan) or look them up (browse)?
 
         Planning may use anyone reachable through evidence the viewer may route
         through (their own, public sources, ``paths`` and ``full`` members).
         Browsing is stricter: a ``paths`` member's contacts show only on paths.
+        With a ``view`` whose store keeps the owner masks of observed ties, the rule
+        is read from the person's ties there (as :meth:`visible_ids` does for a whole
+        workspace) instead of from their evidence rows.
         """
         policy = await self.policy(viewer)
         if policy.admin or person.id == viewer.member or policy.is_member(person.id):
             return True
+        if view is not None and view.observed_mask is not None:
+            allowed = await self._mask(viewer, view, {Sharing.FULL} if browse else PLAN_LEVELS)
+            return allowed is None or bool(view.observed_mask(person.id) & allowed)
         usable = policy.usable(browse=browse)
         return any(
             usable is None or usable(e.owner)
@@ -464,7 +497,7 @@ class Planner:
 
     async def owner_mask(self, viewer: Viewer, view: PlanningView) -> int | None:
         """Which owners' evidence the viewer may route through (None: all)."""
-        return await self._mask(viewer, view, {Sharing.PATHS, Sharing.FULL})
+        return await self._mask(viewer, view, PLAN_LEVELS)
 
     async def browse_mask(self, viewer: Viewer, view: PlanningView) -> int | None:
         """Which owners' ties the viewer may browse (None: all): a ``paths`` member's
@@ -472,11 +505,24 @@ class Planner:
         own and public sources') are browsable."""
         return await self._mask(viewer, view, {Sharing.FULL})
 
-    async def _mask(self, viewer: Viewer, view: PlanningView, usable: set[Sharing]) -> int | None:
+    async def _mask(
+        self, viewer: Viewer, view: PlanningView, usable: frozenset[Sharing] | set[Sharing]
+    ) -> int | None:
         policy = await self.policy(viewer)
         if policy.admin:
             return None
-        return view.mask_for(policy.members_usable(browse=Sharing.PATHS not in usable))
+        browse = Sharing.PATHS not in usable
+        # The same rules (the same sharing mapping) and the same view give the same mask:
+        # one table per workspace, dropped with its view or rules (never keeping an old
+        # graph alive), so a write (new member rows) or a new view recomputes it.
+        table = self._masks.get(viewer.workspace)
+        if table is None or table[0] is not view or table[1] is not policy.sharing:
+            table = self._masks[viewer.workspace] = (view, policy.sharing, {})
+        key = (policy.member, browse)
+        mask = table[2].get(key)
+        if mask is None:
+            mask = table[2][key] = view.mask_for(policy.members_usable(browse=browse))
+        return mask
 
     # -- planning -------------------------------------------------------------------
     def _check_hops(self, max_hops: int) -> None:

@@ -78,6 +78,7 @@ from graph.store.layers import (
     infer,
     is_student,
     numbering,
+    observed_mask,
     visible_ends,
 )
 from graph.store.view import ImpliedTies, flip, owner_bits_for, rewrite_merged
@@ -1142,6 +1143,7 @@ class EmbeddedStore:
             options,
             company_prefix=by_company.starting,
             usable_ends=lambda allowed: visible_ends(observed, ids, allowed),
+            observed_mask=lambda pid: observed_mask(observed, graph, pid),
             counts_without=lambda hidden: self.stats_excluding(workspace, hidden),
         )
 
