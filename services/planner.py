@@ -201,6 +201,7 @@ class _Search:
     avoid: list[str]
     view: PlanningView
     owner_mask: int | None
+    known: dict[str, Person]  # the sources and the target as resolved: rendering reuses them
 
 
 class Planner:
@@ -552,6 +553,7 @@ class Planner:
             avoid_ids,
             view,
             await self.owner_mask(viewer, view),
+            {p.id: p for p in (*sources, target)},
         )
 
     async def trusted_path(
@@ -577,7 +579,9 @@ class Planner:
                 budget=budget,
             )
         )
-        return await self._render(viewer, q.view, path.nodes, path.strengths, path.probability)
+        return await self._render(
+            viewer, q.view, path.nodes, path.strengths, path.probability, q.known
+        )
 
     async def alternative_paths(
         self,
@@ -609,7 +613,8 @@ class Planner:
             )
         )
         return [
-            await self._render(viewer, q.view, p.nodes, p.strengths, p.probability) for p in paths
+            await self._render(viewer, q.view, p.nodes, p.strengths, p.probability, q.known)
+            for p in paths
         ]
 
     async def introducers(
@@ -650,7 +655,7 @@ class Planner:
                 continue
             person = await self._person(viewer, q.view, r.introducer)
             path = await self._render(
-                viewer, q.view, r.path.nodes, r.path.strengths, r.path.probability
+                viewer, q.view, r.path.nodes, r.path.strengths, r.path.probability, q.known
             )
             out.append(IntroducerView(person, r.score, r.path_probability, path, r.reasons))
         return IntroducerList(direct, tuple(out))
@@ -766,7 +771,7 @@ class Planner:
                 best = (strength, source)
         if best is None:
             return None
-        path = await self._render(viewer, q.view, [best[1], q.target], [best[0]], best[0])
+        path = await self._render(viewer, q.view, [best[1], q.target], [best[0]], best[0], q.known)
         step = path.steps[0]
         return DirectTie(path.people[0], path.people[1], best[0], step.evidence, step.sources)
 
@@ -913,10 +918,14 @@ class Planner:
         nodes: Sequence[str],
         strengths: Sequence[float],
         probability: float,
+        known: Mapping[str, Person] | None = None,
     ) -> PathView:
-        """Names, evidence and provenance for a path, from the view the search ran on."""
-        people = [await self._person(viewer, view, pid) for pid in nodes]
+        """Names, evidence and provenance for a path, from the view the search ran on
+        (``known``: people this request already read, not read again)."""
+        known = known or {}
+        people = [known.get(pid) or await self._person(viewer, view, pid) for pid in nodes]
         policy = await self.policy(viewer)
+        today = self.today
         usable = policy.usable(browse=False)
         members = set(policy.sharing)
         steps = []
@@ -929,7 +938,7 @@ class Planner:
             lines: tuple[str, ...] = ()
             if rel is not None:
                 merged = merge_evidence(list(rel.evidence))
-                lines = estimate_strength(merged, as_of=self.today, weights=self.weights).lines
+                lines = estimate_strength(merged, as_of=today, weights=self.weights).lines
             sources = self._source_names(view, owners, members)
             if inferred and sources:
                 lines = tuple(f"{line} (from {', '.join(sources)})" for line in lines)
