@@ -70,14 +70,17 @@ the event loop from answering anything. Forking the server (copy-on-write, the v
 out of the GC's sight) costs 2-4 ms at 150 MB."""
 
 
-IN_LOOP_EXPANSIONS = 128
+IN_LOOP_EXPANSIONS = 1024
 """Expansions a budgeted search may make on the event loop itself before it is handed to
 a worker thread. On the 1M-tie pooled team (scripts/bench_http_team.py) a trustedPath
-search makes at most ~80 (p50 4), well under a millisecond of compiled code: less than
-the hop to a thread and back costs the server per request. A search past this (an
-introducers ranking makes ~450-600; a pure-Python one, ~10 us each) moves to a thread
-(and past IN_THREAD_EXPANSIONS to a child process) as before, so a request holds the
-loop for about a millisecond at most."""
+search makes at most ~80 (p50 4) and an introducers ranking ~450-600, both compiled:
+less than the hop to a thread and back costs the server per request. At 128, 534 of
+the bench's 900 introducers searches failed the trial and ran again in a thread
+(in process, 1.47 CPU-ms per introducers call; 1.13 at 1024, nearly all on the loop;
+the wall time a search held the loop, at load ~4: p50 0.32 / p99 6.6 ms at 128,
+0.50 / 8.5 ms at 1024). A search past this (a pure-Python one, ~10 us each, runs
+only with the kernels off) moves to a thread (and past IN_THREAD_EXPANSIONS to a child
+process) as before."""
 
 
 class _NeedsThread(Exception):
