@@ -70,27 +70,35 @@ the event loop from answering anything. Forking the server (copy-on-write, the v
 out of the GC's sight) costs 2-4 ms at 150 MB."""
 
 
-IN_LOOP_EXPANSIONS = 1024
+IN_LOOP_EXPANSIONS = 128
 """Expansions a budgeted search may make on the event loop itself before it is handed to
 a worker thread. On the 1M-tie pooled team (scripts/bench_http_team.py) a trustedPath
-search makes at most ~80 (p50 4) and an introducers ranking ~450-600, both compiled:
-less than the hop to a thread and back costs the server per request. At 128, 534 of
-the bench's 900 introducers searches failed the trial and ran again in a thread
-(in process, 1.47 CPU-ms per introducers call; 1.13 at 1024, nearly all on the loop;
-the wall time a search held the loop, at load ~4: p50 0.32 / p99 6.6 ms at 128,
-0.50 / 8.5 ms at 1024). A search past this (a pure-Python one, ~10 us each, runs
-only with the kernels off) moves to a thread (and past IN_THREAD_EXPANSIONS to a child
-process) as before."""
+search makes at most ~80 (p50 4), well under a millisecond of compiled code: less than
+the hop to a thread and back costs the server per request. A search past this (a Yen
+search's spurs, a pure-Python one, ~10 us each) moves to a thread (and past
+IN_THREAD_EXPANSIONS to a child process) as before, so a request holds the loop for
+about a millisecond at most."""
+
+INTRODUCERS_IN_LOOP = 1024
+"""The same for an introducers ranking: one compiled first-hop search of ~450-600
+expansions on the bench's questions. At 128, 534 of its 900 rankings failed the trial
+and ran again in a thread (the trial's work thrown away, plus the hop): in process
+1.47 CPU-ms per introducers call at 128, 1.13 at 1024; the wall time a ranking held
+the loop (load ~4) p50 0.32 / p99 6.6 ms at 128, 0.50 / 8.5 ms at 1024."""
 
 
 class _NeedsThread(Exception):
     """The search needs more expansions than the event loop may give it."""
 
 
-def on_loop(search: Callable[[algorithms.Budget | None], T], budget: algorithms.Budget) -> T:
-    """``search`` within IN_LOOP_EXPANSIONS of ``budget``; ``_NeedsThread`` (the trial's
-    expansions charged) when it would need more."""
-    trial = algorithms.Budget(min(IN_LOOP_EXPANSIONS, budget.allowance()))
+def on_loop(
+    search: Callable[[algorithms.Budget | None], T],
+    budget: algorithms.Budget,
+    allowance: int = IN_LOOP_EXPANSIONS,
+) -> T:
+    """``search`` within ``allowance`` expansions of ``budget``; ``_NeedsThread`` (the
+    trial's expansions charged) when it would need more."""
+    trial = algorithms.Budget(min(allowance, budget.allowance()))
     try:
         found = search(trial)
     except QueryTooExpensive:
@@ -237,8 +245,12 @@ class Planner:
         self.planning_threads = planning_threads
         self._slots: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
 
-    async def _plan(self, search: Callable[[algorithms.Budget | None], T]) -> T:
-        """Run a pure search: a short one on the event loop (IN_LOOP_EXPANSIONS), a
+    async def _plan(
+        self,
+        search: Callable[[algorithms.Budget | None], T],
+        in_loop: int = IN_LOOP_EXPANSIONS,
+    ) -> T:
+        """Run a pure search: a short one (``in_loop`` expansions) on the event loop, a
         longer one in a worker thread, at most ``planning_threads`` at once, so the
         event loop keeps answering (health checks, other keys) meanwhile.
 
@@ -249,7 +261,7 @@ class Planner:
         budget = PLANNING_BUDGET.get()
         if budget is not None:
             try:
-                return on_loop(search, budget)
+                return on_loop(search, budget, in_loop)
             except _NeedsThread:
                 pass
         loop = asyncio.get_running_loop()
@@ -650,7 +662,8 @@ class Planner:
                 owner_mask=q.owner_mask,
                 penalty=penalty,
                 budget=budget,
-            )
+            ),
+            INTRODUCERS_IN_LOOP,
         )
         out = []
         for r in ranks:
