@@ -296,6 +296,42 @@ def _maybe_within(a: _Ball, b: _Ball, max_hops: int) -> bool:
     return bool((b.dist[near_a] <= max_hops - r).any())
 
 
+def _meets(g: TrustGraph, src_ball: _Ball, target: int, max_hops: int, mask: int | None) -> bool:
+    """``_maybe_within(src_ball, _Ball(g, [target], 2, mask), max_hops)`` without
+    building the target's ball: its layers stop at the first node that meets the
+    source ball (:func:`graph.kernels.meets_ball`). Built whole, that ball reads the
+    rows of the member hubs next to the target: most of a reachable question's cost."""
+    from graph import kernels
+
+    vis = g.visible_array(mask)
+    n = len(g.ptr) - 1
+    pool: list[npt.NDArray[np.int8]] | None = getattr(_local, "dists", None)
+    if pool is None:
+        pool = _local.dists = []
+    while pool and len(pool[-1]) < n:
+        pool.pop()  # from a smaller graph
+    dist = pool.pop() if pool else np.full(n, FAR, dtype=np.int8)
+    met = bool(
+        kernels.meets_ball(
+            g.ptr,
+            g.nbr,
+            g.mid,
+            _ALL_VISIBLE if vis is None else vis,
+            vis is not None,
+            target,
+            2,
+            BALL_BUDGET,
+            dist,
+            src_ball.dist,
+            src_ball.radius,
+            max_hops,
+        )
+    )
+    if len(pool) < 4:
+        pool.append(dist)  # left clean by the kernel
+    return met
+
+
 class _Side:
     """One direction of a hop-bounded label-setting search.
 
@@ -578,16 +614,15 @@ def most_trusted_path(
     # The best path is the best through the best first hop: one search from the
     # target that meets the sources' contacts (measured faster from member hubs
     # than the bidirectional search, which Yen's spur searches still use).
-    src_ball, tgt_ball = _source_ball(g, src, flt.mask), _Ball(g, [tgt], 2, flt.mask)
+    src_ball = _source_ball(g, src, flt.mask)
     found = []
     try:
-        if _maybe_within(src_ball, tgt_ball, max_hops):
+        if _meets(g, src_ball, tgt, max_hops, flt.mask):
             found = _via_first_hops_compiled(
                 g, src, tgt, max_hops, flt, 1, True, budget, src_ball=src_ball
             )
     finally:
         src_ball.release()
-        tgt_ball.release()
     if not found:
         raise NoPath(_no_path_reason(g, src, tgt, max_hops, owner_mask))
     return _make_path(g, found[0][1])

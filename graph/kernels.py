@@ -109,6 +109,72 @@ def ball(
 
 
 @numba.njit(cache=True, nogil=True)
+def meets_ball(
+    ptr: Any,
+    nbr: Any,
+    mid: Any,
+    visible: Any,
+    use_visible: bool,
+    target: int,
+    radius: int,
+    budget: int,
+    dist: Any,
+    src_dist: Any,
+    src_radius: int,
+    max_hops: int,
+) -> bool:
+    """Whether the layers of :func:`ball` around ``target`` (same radius, same
+    ``budget`` rule) meet the sources' ball, ``src_dist`` (hops up to
+    ``src_radius``), within ``max_hops`` in all: some node within ``L`` hops of the
+    target and ``max_hops - L`` of a source. Stops at the first such node, which on
+    a reachable target is usually among its first neighbours; True also when the
+    layers built cannot rule a meeting out (``src_radius`` + built radius below
+    ``max_hops``). ``dist`` arrives all 127 and leaves so."""
+    if src_dist[target] <= max_hops:
+        return True
+    nodes = np.empty(1024, dtype=np.int64)
+    nodes[0] = target
+    dist[target] = 0
+    count = 1
+    lo = 0
+    built = 0
+    met = False
+    while built < radius and not met:
+        total = 0
+        for k in range(lo, count):
+            total += ptr[nodes[k] + 1] - ptr[nodes[k]]
+        if total > budget:
+            break
+        layer = built + 1
+        reach = max_hops - layer  # a source this close or closer meets it
+        hi = count
+        for k in range(lo, hi):
+            u = nodes[k]
+            for e in range(ptr[u], ptr[u + 1]):
+                if use_visible and not visible[mid[e]]:
+                    continue
+                w = nbr[e]
+                if dist[w] == 127:
+                    if src_dist[w] <= reach:
+                        met = True
+                        break
+                    dist[w] = layer
+                    if count == len(nodes):
+                        bigger = np.empty(2 * len(nodes), dtype=np.int64)
+                        bigger[:count] = nodes[:count]
+                        nodes = bigger
+                    nodes[count] = w
+                    count += 1
+            if met:
+                break
+        lo = hi
+        built = layer
+    for k in range(count):
+        dist[nodes[k]] = 127
+    return met or src_radius + built < max_hops
+
+
+@numba.njit(cache=True, nogil=True)
 def _probe(nbr: Any, byid: Any, lo: int, hi: int, near: Any, m: int) -> Any:
     """Positions in the row ``lo:hi`` of the edges to ``near[:m]``, ascending
     (so cheapest first), by binary search in the row's id order."""
@@ -462,6 +528,20 @@ def _warm_locked() -> None:
         2,
         10,
         np.full(2, 127, dtype=np.int8),
+    )
+    meets_ball(
+        ptr,
+        nbr,
+        np.zeros(2, dtype=np.int32),
+        np.ones(1, dtype=bool),
+        False,
+        1,
+        2,
+        10,
+        np.full(2, 127, dtype=np.int8),
+        np.full(2, 127, dtype=np.int8),
+        1,
+        3,
     )
     first_hop_search(
         new_scratch(2),

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
+from operator import is_
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import anyio
@@ -33,6 +35,7 @@ from graph.identity import normalize_email, normalize_linkedin_url, normalize_na
 from graph.model import (
     DEFAULT_MAX_HOPS,
     MAX_HOPS,
+    Member,
     Person,
     Relationship,
     Sharing,
@@ -45,6 +48,8 @@ from graph.titles import title_matches
 from services.access import AccessPolicy, OwnerFilter, Viewer, shadow_id
 from services.erasure import Suppressions
 
+PLAN_LEVELS = frozenset({Sharing.PATHS, Sharing.FULL})
+"""Members' sharing levels whose ties a viewer may route through."""
 EGO_MAX_NODES = 500
 """The most people an ego-network export holds (it says when it was cut)."""
 
@@ -69,20 +74,31 @@ IN_LOOP_EXPANSIONS = 128
 """Expansions a budgeted search may make on the event loop itself before it is handed to
 a worker thread. On the 1M-tie pooled team (scripts/bench_http_team.py) a trustedPath
 search makes at most ~80 (p50 4), well under a millisecond of compiled code: less than
-the hop to a thread and back costs the server per request. A search past this (an
-introducers ranking makes ~450-600; a pure-Python one, ~10 us each) moves to a thread
-(and past IN_THREAD_EXPANSIONS to a child process) as before, so a request holds the
-loop for about a millisecond at most."""
+the hop to a thread and back costs the server per request. A search past this (a Yen
+search's spurs, a pure-Python one, ~10 us each) moves to a thread (and past
+IN_THREAD_EXPANSIONS to a child process) as before, so a request holds the loop for
+about a millisecond at most."""
+
+INTRODUCERS_IN_LOOP = 1024
+"""The same for an introducers ranking: one compiled first-hop search of ~450-600
+expansions on the bench's questions. At 128, 534 of its 900 rankings failed the trial
+and ran again in a thread (the trial's work thrown away, plus the hop): in process
+1.47 CPU-ms per introducers call at 128, 1.13 at 1024; the wall time a ranking held
+the loop (load ~4) p50 0.32 / p99 6.6 ms at 128, 0.50 / 8.5 ms at 1024."""
 
 
 class _NeedsThread(Exception):
     """The search needs more expansions than the event loop may give it."""
 
 
-def on_loop(search: Callable[[algorithms.Budget | None], T], budget: algorithms.Budget) -> T:
-    """``search`` within IN_LOOP_EXPANSIONS of ``budget``; ``_NeedsThread`` (the trial's
-    expansions charged) when it would need more."""
-    trial = algorithms.Budget(min(IN_LOOP_EXPANSIONS, budget.allowance()))
+def on_loop(
+    search: Callable[[algorithms.Budget | None], T],
+    budget: algorithms.Budget,
+    allowance: int = IN_LOOP_EXPANSIONS,
+) -> T:
+    """``search`` within ``allowance`` expansions of ``budget``; ``_NeedsThread`` (the
+    trial's expansions charged) when it would need more."""
+    trial = algorithms.Budget(min(allowance, budget.allowance()))
     try:
         found = search(trial)
     except QueryTooExpensive:
@@ -196,6 +212,7 @@ class _Search:
     avoid: list[str]
     view: PlanningView
     owner_mask: int | None
+    known: dict[str, Person]  # the sources and the target as resolved: rendering reuses them
 
 
 class Planner:
@@ -216,14 +233,24 @@ class Planner:
         # Who a viewer mask may browse, per graph (stores with usable_ends).
         # One computation per graph and mask, shared by the requests that ask meanwhile.
         self._usable_ends: dict[tuple[int, int], tuple[object, asyncio.Future[set[str]]]] = {}
+        # Sharing levels per workspace as last read (see _sharing_of), and the owner masks
+        # derived from them per view and viewer (see _mask).
+        self._sharing: dict[str, tuple[tuple[Member, ...], Mapping[str, Sharing]]] = {}
+        self._masks: dict[
+            str, tuple[PlanningView, Mapping[str, Sharing], dict[tuple[str | None, bool], int]]
+        ] = {}
         self.weights = weights or StrengthWeights()
         self._today = today
         self.max_hops_limit = max_hops_limit
         self.planning_threads = planning_threads
         self._slots: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
 
-    async def _plan(self, search: Callable[[algorithms.Budget | None], T]) -> T:
-        """Run a pure search: a short one on the event loop (IN_LOOP_EXPANSIONS), a
+    async def _plan(
+        self,
+        search: Callable[[algorithms.Budget | None], T],
+        in_loop: int = IN_LOOP_EXPANSIONS,
+    ) -> T:
+        """Run a pure search: a short one (``in_loop`` expansions) on the event loop, a
         longer one in a worker thread, at most ``planning_threads`` at once, so the
         event loop keeps answering (health checks, other keys) meanwhile.
 
@@ -234,7 +261,7 @@ class Planner:
         budget = PLANNING_BUDGET.get()
         if budget is not None:
             try:
-                return on_loop(search, budget)
+                return on_loop(search, budget, in_loop)
             except _NeedsThread:
                 pass
         loop = asyncio.get_running_loop()
@@ -258,9 +285,23 @@ class Planner:
         """The viewer's access policy, read once per request (cached on the viewer)."""
         found = viewer.memo.get("policy")
         if found is None:
-            sharing = {m.person_id: m.sharing for m in await self.store.members(viewer.workspace)}
+            sharing = self._sharing_of(viewer.workspace, await self.store.members(viewer.workspace))
             found = viewer.memo["policy"] = AccessPolicy(viewer.member, sharing)
         return found
+
+    def _sharing_of(self, workspace: str, members: list[Member]) -> Mapping[str, Sharing]:
+        """Members' sharing levels as a mapping, shared by the requests that read the same
+        member rows: a store that caches them per stored version hands out the same
+        ``Member`` objects until a write, so identity says the rules are unchanged
+        (hundreds of members made this mapping a visible part of every request)."""
+        hit = self._sharing.get(workspace)
+        if hit is not None and len(hit[0]) == len(members) and all(map(is_, hit[0], members)):
+            return hit[1]
+        sharing = MappingProxyType({m.person_id: m.sharing for m in members})
+        if len(self._sharing) >= 64:
+            self._sharing.clear()
+        self._sharing[workspace] = (tuple(members), sharing)
+        return sharing
 
     async def visible_ids(
         self, viewer: Viewer, *, browse: bool, view: PlanningView | None = None
@@ -317,7 +358,7 @@ class Planner:
         found = [
             p
             for p in await self._candidates(viewer, ref, view)
-            if await self.may_see(viewer, p, browse=browse)
+            if await self.may_see(viewer, p, browse=browse, view=view)
         ]
         if not found:
             raise PersonNotFound(ref)
@@ -326,16 +367,24 @@ class Planner:
             raise AmbiguousPerson(ref, [p.id for p in found], [describe(p) for p in found])
         return found[0]
 
-    async def may_see(self, viewer: Viewer, person: Person, *, browse: bool) -> bool:
+    async def may_see(
+        self, viewer: Viewer, person: Person, *, browse: bool, view: PlanningView | None = None
+    ) -> bool:
         """Sharing rules: may ``viewer`` name ``person`` (plan) or look them up (browse)?
 
         Planning may use anyone reachable through evidence the viewer may route
         through (their own, public sources, ``paths`` and ``full`` members).
         Browsing is stricter: a ``paths`` member's contacts show only on paths.
+        With a ``view`` whose store keeps the owner masks of observed ties, the rule
+        is read from the person's ties there (as :meth:`visible_ids` does for a whole
+        workspace) instead of from their evidence rows.
         """
         policy = await self.policy(viewer)
         if policy.admin or person.id == viewer.member or policy.is_member(person.id):
             return True
+        if view is not None and view.observed_mask is not None:
+            allowed = await self._mask(viewer, view, {Sharing.FULL} if browse else PLAN_LEVELS)
+            return allowed is None or bool(view.observed_mask(person.id) & allowed)
         usable = policy.usable(browse=browse)
         return any(
             usable is None or usable(e.owner)
@@ -464,7 +513,7 @@ class Planner:
 
     async def owner_mask(self, viewer: Viewer, view: PlanningView) -> int | None:
         """Which owners' evidence the viewer may route through (None: all)."""
-        return await self._mask(viewer, view, {Sharing.PATHS, Sharing.FULL})
+        return await self._mask(viewer, view, PLAN_LEVELS)
 
     async def browse_mask(self, viewer: Viewer, view: PlanningView) -> int | None:
         """Which owners' ties the viewer may browse (None: all): a ``paths`` member's
@@ -472,11 +521,24 @@ class Planner:
         own and public sources') are browsable."""
         return await self._mask(viewer, view, {Sharing.FULL})
 
-    async def _mask(self, viewer: Viewer, view: PlanningView, usable: set[Sharing]) -> int | None:
+    async def _mask(
+        self, viewer: Viewer, view: PlanningView, usable: frozenset[Sharing] | set[Sharing]
+    ) -> int | None:
         policy = await self.policy(viewer)
         if policy.admin:
             return None
-        return view.mask_for(policy.members_usable(browse=Sharing.PATHS not in usable))
+        browse = Sharing.PATHS not in usable
+        # The same rules (the same sharing mapping) and the same view give the same mask:
+        # one table per workspace, dropped with its view or rules (never keeping an old
+        # graph alive), so a write (new member rows) or a new view recomputes it.
+        table = self._masks.get(viewer.workspace)
+        if table is None or table[0] is not view or table[1] is not policy.sharing:
+            table = self._masks[viewer.workspace] = (view, policy.sharing, {})
+        key = (policy.member, browse)
+        mask = table[2].get(key)
+        if mask is None:
+            mask = table[2][key] = view.mask_for(policy.members_usable(browse=browse))
+        return mask
 
     # -- planning -------------------------------------------------------------------
     def _check_hops(self, max_hops: int) -> None:
@@ -506,6 +568,7 @@ class Planner:
             avoid_ids,
             view,
             await self.owner_mask(viewer, view),
+            {p.id: p for p in (*sources, target)},
         )
 
     async def trusted_path(
@@ -531,7 +594,9 @@ class Planner:
                 budget=budget,
             )
         )
-        return await self._render(viewer, q.view, path.nodes, path.strengths, path.probability)
+        return await self._render(
+            viewer, q.view, path.nodes, path.strengths, path.probability, q.known
+        )
 
     async def alternative_paths(
         self,
@@ -563,7 +628,8 @@ class Planner:
             )
         )
         return [
-            await self._render(viewer, q.view, p.nodes, p.strengths, p.probability) for p in paths
+            await self._render(viewer, q.view, p.nodes, p.strengths, p.probability, q.known)
+            for p in paths
         ]
 
     async def introducers(
@@ -596,7 +662,8 @@ class Planner:
                 owner_mask=q.owner_mask,
                 penalty=penalty,
                 budget=budget,
-            )
+            ),
+            INTRODUCERS_IN_LOOP,
         )
         out = []
         for r in ranks:
@@ -604,7 +671,7 @@ class Planner:
                 continue
             person = await self._person(viewer, q.view, r.introducer)
             path = await self._render(
-                viewer, q.view, r.path.nodes, r.path.strengths, r.path.probability
+                viewer, q.view, r.path.nodes, r.path.strengths, r.path.probability, q.known
             )
             out.append(IntroducerView(person, r.score, r.path_probability, path, r.reasons))
         return IntroducerList(direct, tuple(out))
@@ -720,7 +787,7 @@ class Planner:
                 best = (strength, source)
         if best is None:
             return None
-        path = await self._render(viewer, q.view, [best[1], q.target], [best[0]], best[0])
+        path = await self._render(viewer, q.view, [best[1], q.target], [best[0]], best[0], q.known)
         step = path.steps[0]
         return DirectTie(path.people[0], path.people[1], best[0], step.evidence, step.sources)
 
@@ -867,10 +934,14 @@ class Planner:
         nodes: Sequence[str],
         strengths: Sequence[float],
         probability: float,
+        known: Mapping[str, Person] | None = None,
     ) -> PathView:
-        """Names, evidence and provenance for a path, from the view the search ran on."""
-        people = [await self._person(viewer, view, pid) for pid in nodes]
+        """Names, evidence and provenance for a path, from the view the search ran on
+        (``known``: people this request already read, not read again)."""
+        known = known or {}
+        people = [known.get(pid) or await self._person(viewer, view, pid) for pid in nodes]
         policy = await self.policy(viewer)
+        today = self.today
         usable = policy.usable(browse=False)
         members = set(policy.sharing)
         steps = []
@@ -883,7 +954,7 @@ class Planner:
             lines: tuple[str, ...] = ()
             if rel is not None:
                 merged = merge_evidence(list(rel.evidence))
-                lines = estimate_strength(merged, as_of=self.today, weights=self.weights).lines
+                lines = estimate_strength(merged, as_of=today, weights=self.weights).lines
             sources = self._source_names(view, owners, members)
             if inferred and sources:
                 lines = tuple(f"{line} (from {', '.join(sources)})" for line in lines)

@@ -108,6 +108,8 @@ class PlanningView:
     company_prefix: Callable[[str], tuple[str, ...]] | None = None  # key prefix -> ids
     # Ids at either end of an observed tie whose owner mask the predicate accepts.
     usable_ends: Callable[[Callable[[int], bool]], set[str]] | None = None
+    # The same for one person: the OR of the owner masks of their observed ties (0: none).
+    observed_mask: Callable[[str], int] | None = None
     # Counts leaving out the given owners' evidence (a member's view of the workspace).
     counts_without: Callable[[frozenset[str]], Stats] | None = None
 

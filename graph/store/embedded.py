@@ -80,6 +80,7 @@ from graph.store.layers import (
     infer,
     is_student,
     numbering,
+    observed_mask,
     visible_ends,
 )
 from graph.store.view import ImpliedTies, flip, owner_bits_for, rewrite_merged
@@ -193,8 +194,8 @@ def _person(row: tuple[Any, ...]) -> Person:
         position,
         email,
         url,
-        tuple(json.loads(schools)),
-        tuple(json.loads(employers)),
+        () if schools == "[]" else tuple(json.loads(schools)),  # most people list none
+        () if employers == "[]" else tuple(json.loads(employers)),
     )
 
 
@@ -407,6 +408,14 @@ class _People(Mapping[str, Person]):
         self._reader, self._ws = reader, workspace
 
     def __getitem__(self, pid: str) -> Person:
+        found = self.get(pid)
+        if found is None:
+            raise KeyError(pid)
+        return found
+
+    def get(self, pid: str, default: Person | None = None) -> Person | None:  # type: ignore[override]
+        """One indexed read; the view's ``person`` asks this for every person on an
+        answer (Mapping.get would raise and catch a KeyError for each missing one)."""
         row = (
             self._reader.conn()
             .execute(
@@ -415,9 +424,7 @@ class _People(Mapping[str, Person]):
             )
             .fetchone()
         )
-        if row is None:
-            raise KeyError(pid)
-        return _person(row)
+        return default if row is None else _person(row)
 
     def __contains__(self, pid: object) -> bool:
         found = (
@@ -486,6 +493,12 @@ class _Evidence(Mapping[tuple[str, str], Mapping[str, Evidence]]):
         if not found:
             raise KeyError(pair)
         return found
+
+    def get(  # type: ignore[override]
+        self, pair: tuple[str, str], default: Mapping[str, Evidence] | None = None
+    ) -> Mapping[str, Evidence] | None:
+        """One read, no KeyError raised and caught for a pair without evidence."""
+        return _pair_rows(self._reader.conn(), self._ws, *pair) or default
 
     def __contains__(self, pair: object) -> bool:
         if not (isinstance(pair, tuple) and len(pair) == 2):
@@ -1199,6 +1212,7 @@ class EmbeddedStore:
             options,
             company_prefix=by_company.starting,
             usable_ends=lambda allowed: visible_ends(observed, ids, allowed),
+            observed_mask=lambda pid: observed_mask(observed, graph, pid),
             counts_without=lambda hidden: self.stats_excluding(workspace, hidden),
         )
 

@@ -479,3 +479,24 @@ def visible_ends(observed: Observed, ids: list[str], allowed: Callable[[int], bo
     keep = ok[observed.mid] if len(observed.mid) else np.zeros(0, dtype=bool)
     ends, _ = distinct(np.concatenate([observed.lo[keep], observed.hi[keep]]))
     return {ids[i] for i in ends.tolist()}
+
+
+def observed_mask(observed: Observed, graph: TrustGraph, node: str) -> int:
+    """The OR of the masks of ``node``'s observed ties (0: it has none): what
+    :func:`visible_ends` asks of every node, for one. The node's row in the planning
+    graph holds every observed neighbour (the graph lays out all observed ties), and
+    each pair is found in the observed layer by binary search: a few microseconds
+    where reading the person's evidence rows from SQLite took a tenth of a millisecond
+    and more (a hub's thousands)."""
+    i = graph.index.get(node)
+    if i is None:
+        return 0
+    row = graph.nbr[graph.ptr[i] : graph.ptr[i + 1]].astype(np.int64)
+    if not len(row) or not len(observed.key):
+        return 0
+    keys = _key(np.minimum(row, i), np.maximum(row, i))
+    pos = np.minimum(np.searchsorted(observed.key, keys), len(observed.key) - 1)
+    mask = 0
+    for m in set(observed.mid[pos[observed.key[pos] == keys]].tolist()):
+        mask |= observed.table[m]
+    return mask

@@ -160,13 +160,21 @@ class ImpliedTies(Mapping[tuple[str, str], Mapping[str, Evidence]]):
         return self._companies
 
     def __getitem__(self, pair: tuple[str, str]) -> Mapping[str, Evidence]:
+        found = self.get(pair)
+        if found is None:
+            raise KeyError(pair)
+        return found
+
+    def get(  # type: ignore[override]
+        self, pair: tuple[str, str], default: Mapping[str, Evidence] | None = None
+    ) -> Mapping[str, Evidence] | None:
+        """What the view implies for ``pair`` (asked for every step of an answer, and
+        most steps imply nothing: no KeyError raised and caught for them)."""
         team = self._team.get(pair)
         if team is not None:
             return team
         found = self._colleagues(pair) if self._companies else None
-        if found is None:
-            raise KeyError(pair)
-        return found
+        return default if found is None else found
 
     def _colleagues(self, pair: tuple[str, str]) -> Mapping[str, Evidence] | None:
         if pair in self._evidence:

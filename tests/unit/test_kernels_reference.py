@@ -1,4 +1,5 @@
-"""The compiled introducer ranking (with a penalty) and reach equal their Python loops.
+"""The compiled introducer ranking (with a penalty) and reach equal their Python loops,
+and the target-side test that stops at the first meeting equals the two-ball test.
 
 ``algorithms.USE_KERNELS`` off runs the loops the kernels replaced; both must give
 exactly the same answers (same order, same floats, same reasons) and charge a
@@ -200,3 +201,41 @@ def test_reach_past_its_budget_raises_before_charging() -> None:
         ):
             reach(g, "m0", targets=wanted, max_hops=3, budget=budget)
         assert budget.left == 5
+
+
+@SETTINGS
+@given(queries(), st.sampled_from([0, 1, 3, algorithms.BALL_BUDGET]))
+def test_meeting_the_source_ball_equals_the_two_ball_test(q: Query, ball_budget: int) -> None:
+    """``_meets`` stops at the first meeting instead of building the target's ball:
+    it must answer exactly what ``_maybe_within`` answers with that ball built whole
+    (cut balls included), for every hop limit."""
+    with mock.patch.object(algorithms, "BALL_BUDGET", ball_budget):
+        src = [q.g.idx(s) for s in q.sources]
+        src_ball = algorithms._Ball(q.g, src, 2, q.owner_mask)
+        for target in range(len(q.g.ptr) - 1):
+            for max_hops in range(1, 7):
+                tgt_ball = algorithms._Ball(q.g, [target], 2, q.owner_mask)
+                want = algorithms._maybe_within(src_ball, tgt_ball, max_hops)
+                tgt_ball.release()
+                got = algorithms._meets(q.g, src_ball, target, max_hops, q.owner_mask)
+                assert got == want, (target, max_hops)
+        src_ball.release()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_meeting_on_member_hubs_equals_the_two_ball_test(seed: int) -> None:
+    g = TrustGraph.from_edges(hub_graph(seed))
+    rng = random.Random(seed)
+    for budget in (50, algorithms.BALL_BUDGET):
+        with mock.patch.object(algorithms, "BALL_BUDGET", budget):
+            for _ in range(30):
+                src = [g.idx(f"m{rng.randrange(3)}")]
+                mask = rng.choice([None, 1 | 2, 1 | 4 | 8, 2])
+                src_ball = algorithms._Ball(g, src, 2, mask)
+                target = rng.randrange(len(g.ptr) - 1)
+                for max_hops in (1, 2, 3, 4):
+                    tgt_ball = algorithms._Ball(g, [target], 2, mask)
+                    want = algorithms._maybe_within(src_ball, tgt_ball, max_hops)
+                    tgt_ball.release()
+                    assert algorithms._meets(g, src_ball, target, max_hops, mask) == want
+                src_ball.release()
