@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -488,6 +489,7 @@ class Neo4jStore:
                 json.dumps(
                     {
                         "event": "view_built",
+                        "pid": os.getpid(),  # one cache per worker: tells rebuilds apart
                         "workspace": workspace,
                         "version": built,
                         "started": round(started, 4),
