@@ -496,11 +496,15 @@ def serve_once(
     by_ws: dict[str, list[tuple[float, float]]] = {}
     for b in builds:
         by_ws.setdefault(b["workspace"], []).append((b["started"], b["started"] + b["seconds"]))
-    hits, misses = [], []
-    for _i, ws, start, end, _ in results:
+    hits: list[float] = []
+    misses: list[float] = []
+    per_request: list[tuple[int, float, bool]] = []
+    for i, ws, start, end, _ in results:
         missed = any(s < end and e > start for s, e in by_ws.get(ws, []))
         (misses if missed else hits).append((end - start) * 1000)
+        per_request.append((i, (end - start) * 1000, missed))
     return {
+        "per_request": per_request,
         "budget_mb": budget_mb,
         "wall": wall,
         "hits": hits,
@@ -651,6 +655,23 @@ def report(args: argparse.Namespace, runs: list[dict[str, Any]], plan: list[Any]
             print(
                 f"  view builds: median {median(secs):.2f} s, max {max(secs):.2f} s; "
                 f"estimated size median {median([b['bytes'] for b in builds]) / mib:.1f} MiB"
+            )
+    served = min(len(run["answers"]) for run in runs)
+    if any(len(run["answers"]) > served for run in runs) and all("per_request" in r for r in runs):
+        # The unbounded run stops at its cap: compare every run over the same first requests.
+        print(f"\nthe first {served} requests of the plan only (what every run served):")
+        print("| budget | all p50 / p99 ms | hit rate | hit p50 / p99 ms | miss p50 / p99 ms |")
+        print("|---|---|---|---|---|")
+        for run in runs:
+            rows = [r for r in run["per_request"] if r[0] < served]
+            every = [r[1] for r in rows]
+            hit = [r[1] for r in rows if not r[2]]
+            miss = [r[1] for r in rows if r[2]]
+            spans = [f"{pct(xs, 0.5):.1f} / {pct(xs, 0.99):.1f}" for xs in (every, hit, miss)]
+            rate = len(hit) / max(1, len(rows))
+            print(
+                f"| {run['budget_mb'] or 'none'} | {spans[0]} | {rate:.1%} | {spans[1]} | "
+                f"{spans[2]} |"
             )
     a = runs[0]["answers"]
     if len(runs) > 1:
