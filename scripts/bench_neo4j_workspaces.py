@@ -22,9 +22,20 @@ misses (a miss: a view of the request's workspace was built, in either worker,
 while the request was open; from the store's ``view_built`` log lines), the hit
 rate, and whether the two runs answered every request identically.
 
+The import files and request pairs are written once under ``--cache`` and reused
+(``--prepare-only`` writes them and stops), so loading and serving can take separate
+lock holds on one kept instance: ``--load bulk --load-only --keep``, then ``--load kept``
+with the budgets to serve (``--budgets 256,512,0``; each run is saved beside the files).
+``report`` prints the saved runs; ``check`` compares every distinct served answer with an
+exhaustive hop-layered search over the workspace's view (scripts/bench_planner.py).
+
     .venv/bin/python scripts/bench_neo4j_workspaces.py build --ties 1000000
-    .venv/bin/python scripts/bench_neo4j_workspaces.py serve --workspaces 200 --ties 20000 \\
-        --budget-mb 256 --requests 4000
+    .venv/bin/python scripts/bench_neo4j_workspaces.py serve --workspaces 200 --prepare-only
+    .venv/bin/python scripts/bench_neo4j_workspaces.py serve --workspaces 200 --load bulk \\
+        --load-only --keep --instance ws200
+    .venv/bin/python scripts/bench_neo4j_workspaces.py serve --workspaces 200 --load kept \\
+        --keep --instance ws200 --requests 1000 --budgets 256,512,0 --baseline-cap-mb 1024
+    .venv/bin/python scripts/bench_neo4j_workspaces.py check --budgets 256,512,0 --instance ws200
 """
 
 from __future__ import annotations
