@@ -1,4 +1,5 @@
-// A first write into a workspace, as create_evidence, with the ties grouped by their
+// Benchmark "before" only (scripts/bench_neo4j.py --before): apply now sends
+// create_evidence_refs. A first write into a workspace, as create_evidence, with the ties grouped by their
 // first end: one index seek per first end instead of one per tie (a team's ties fan
 // out of few people: members and hubs). Rows: {a, ties: [{b, owner, data, interactions}]}.
 UNWIND $rows AS r

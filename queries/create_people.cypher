@@ -1,7 +1,12 @@
 // A first write into a workspace (nobody is stored there yet, and apply holds the
-// workspace's lock): CREATE, with no per-row MERGE lookup. Same properties as upsert_people.
+// workspace's lock): CREATE, with no per-row MERGE lookup. Same properties as upsert_people,
+// except that an empty list, email or URL comes as null and is not stored (no index entry;
+// every read gives it back empty, as for a neo4j-admin import's empty lists). Returns each
+// node's elementId beside its id (two lists collected from the same rows, so they line
+// up), for create_evidence_refs.
 UNWIND $rows AS r
-CREATE (:Person {
+CREATE (p:Person {
   workspace: $workspace, id: r.id, name: r.name, company: r.company, position: r.position,
   email: r.email, url: r.url, schools: r.schools, employers: r.employers
 })
+RETURN collect(r.id) AS ids, collect(elementId(p)) AS refs

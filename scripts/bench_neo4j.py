@@ -86,6 +86,8 @@ from services.access import Viewer  # noqa: E402
 from services.bulk import export_neo4j_import  # noqa: E402
 
 TODAY = date(2026, 11, 1)
+
+
 MAX_HOPS = 4
 APOC = ("org.neo4j.procedure", "apoc-core", "5.26.19")  # newest 5.26 on Maven Central
 APOC_CACHE = ROOT / ".cache" / "apoc"
@@ -430,6 +432,96 @@ async def bulk_path(
     return export_s, minutes * 60 + secs + millis / 1000, start_s, info
 
 
+async def one_import(
+    kind: str, cpu: Cpu, driver: AsyncDriver, neo: Any, before: Any, batch: ImportBatch, size: int
+) -> tuple[float, float, float, str]:
+    """Wall and CPU seconds of one import into a fresh workspace, the plain baseline's
+    ship-and-count seconds (0 otherwise) and the workspace written."""
+    if kind == "plain":
+        box: list[float] = []
+
+        async def plain() -> None:
+            box.extend(await plain_load(driver, batch, size))
+
+        _, used = await measured(cpu, plain)
+        return box[1], used, box[0], ""  # the CREATE part: the transfer pass is apart
+    ws = f"{kind}{uuid.uuid4().hex[:8]}"
+    store = before if kind == "before" else neo
+    wall, used = await measured(cpu, lambda: store.apply(ws, batch))
+    return wall, used, 0.0, ws
+
+
+async def import_table(
+    args: argparse.Namespace,
+    cpu: Cpu,
+    driver: AsyncDriver,
+    neo: Any,
+    before: Any,
+    batch: ImportBatch,
+    size: int,
+) -> tuple[str, str]:
+    """Before, plain baseline and now, each into a fresh workspace, ``--repeats`` times.
+
+    Repeats alternate the order (before, plain, now / now, plain, before), so neither
+    apply always runs first, while the store's files are still growing. Returns the
+    last workspaces written by now and before."""
+    n_rel = len(batch.relationships)
+    labels = {
+        "before": f"apply before ({args.before})",
+        "plain": "plain UNWIND ... CREATE (baseline)",
+        "now": "apply now (first write)",
+    }
+    if before is None:  # --before none: only the baseline and now
+        del labels["before"]
+    walls: dict[str, list[float]] = {k: [] for k in labels}
+    cpus: dict[str, list[float]] = {k: [] for k in labels}
+    ratios: list[float] = []
+    transfer: list[float] = []
+    written = {"now": "", "before": ""}
+    print("| repeat | import, one transaction | s | ties/s | CPU s | vs plain (same repeat) |")
+    print("|---|---|---|---|---|---|")
+    for rep in range(args.repeats):
+        order: list[str] = [k for k in ("before", "plain", "now") if k in labels]
+        if rep % 2:
+            order.reverse()
+        got: dict[str, tuple[float, float]] = {}
+        for kind in order:
+            wall, used, shipped, ws = await one_import(kind, cpu, driver, neo, before, batch, size)
+            got[kind] = (wall, used)
+            if shipped:
+                transfer.append(shipped)
+            if ws:
+                written[kind] = ws
+        for kind, label in labels.items():
+            wall, used = got[kind]
+            walls[kind].append(wall)
+            cpus[kind].append(used)
+            print(
+                f"| {rep + 1} | {label} | {wall:.1f} | {n_rel / wall:,.0f} | "
+                f"{used:.1f} | {got['plain'][0] / wall:.2f}x |",
+                flush=True,
+            )
+        ratios.append(got["plain"][0] / got["now"][0])
+    print(f"\nmedian (min-max) of {args.repeats} repeat(s), load {os.getloadavg()[0]:.1f}:")
+    print("| import | s | ties/s | CPU s |")
+    print("|---|---|---|---|")
+    for kind, label in labels.items():
+        w = walls[kind]
+        print(
+            f"| {label} | {statistics.median(w):.1f} ({min(w):.1f}-{max(w):.1f}) | "
+            f"{n_rel / statistics.median(w):,.0f} | {statistics.median(cpus[kind]):.1f} |"
+        )
+    print(
+        f"apply now / plain, per repeat: {', '.join(f'{r:.2f}x' for r in ratios)}; "
+        f"median {statistics.median(ratios):.2f}x"
+    )
+    print(
+        f"(plain CPU includes a ship-and-count pass: median "
+        f"{n_rel / statistics.median(transfer):,.0f} rows/s)"
+    )
+    return written["now"], written["before"]
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", type=int, default=1_000_000)
@@ -440,12 +532,15 @@ async def main() -> int:
     parser.add_argument("--bounded-pairs", type=int, default=50)
     parser.add_argument("--calibrate", type=int, default=100_000)
     parser.add_argument("--batch-sizes", default="5000,10000,20000,50000")
-    parser.add_argument("--before", default="a679cd5", help="git commit of the 'before' apply")
+    parser.add_argument(
+        "--before", default="a679cd5", help="git commit of the 'before' apply ('none': skip it)"
+    )
     parser.add_argument("--instance", default="bench-neo4j", help="scripts/neo4j_server.py name")
     parser.add_argument("--keep", action="store_true", help="leave the server running")
     parser.add_argument(
         "--import-only", action="store_true", help="stop after the import table (step 2)"
     )
+    parser.add_argument("--repeats", type=int, default=1, help="of the import table")
     args = parser.parse_args()
 
     server = server_module()
@@ -458,7 +553,11 @@ async def main() -> int:
     cpu = Cpu(server.RUN / args.instance)
     driver = AsyncGraphDatabase.driver(info.uri, auth=(info.user, info.password))
     neo = Neo4jStore(driver, today=lambda: TODAY, owns_driver=True)
-    before = old_store(args.before).Neo4jStore(driver, today=lambda: TODAY)
+    before = (
+        None
+        if args.before == "none"
+        else old_store(args.before).Neo4jStore(driver, today=lambda: TODAY)
+    )
     bulk_name = f"{args.instance}-bulk"
     print(
         f"{date.today()} load {os.getloadavg()[0]:.1f}; before = {args.before}, "
@@ -489,34 +588,9 @@ async def main() -> int:
             neo4j_store.BATCH_ROWS = max(rates, key=lambda k: rates[k])
         chosen = neo4j_store.BATCH_ROWS
 
-        # Import: before, plain baseline, now; each into a fresh workspace.
-        print("| import of the whole graph, one transaction | s | ties/s | CPU s | vs plain |")
-        print("|---|---|---|---|---|")
-        old_ws = f"before{uuid.uuid4().hex[:8]}"
-        old_wall, old_cpu = await measured(cpu, lambda: before.apply(old_ws, batch))
-        plain_box: list[float] = []
-
-        async def plain() -> None:
-            plain_box.extend(await plain_load(driver, batch, chosen))
-
-        plain_wall, plain_cpu = await measured(cpu, plain)
-        plain_wall = plain_box[1]  # the CREATE part (the transfer-only pass is apart)
-        ws = f"bench{uuid.uuid4().hex[:8]}"
-        new_wall, new_cpu = await measured(cpu, lambda: neo.apply(ws, batch))
-        for label, wall, used in (
-            (f"apply before ({args.before}, MERGE)", old_wall, old_cpu),
-            ("plain UNWIND ... CREATE (baseline)", plain_wall, plain_cpu),
-            ("apply now (first write: CREATE)", new_wall, new_cpu),
-        ):
-            print(
-                f"| {label} | {wall:.1f} | {n_rel / wall:,.0f} | {used:.0f} | "
-                f"{plain_wall / wall:.2f}x |"
-            )
-        print(
-            f"(plain CPU includes a ship-and-count pass: {n_rel / plain_box[0]:,.0f} rows/s, "
-            f"{plain_box[0]:.1f} s)"
-        )
-        assert await neo.stats(ws) == await before.stats(old_ws)  # the same workspace stored
+        ws, old_ws = await import_table(args, cpu, driver, neo, before, batch, chosen)
+        if before is not None:  # the same workspace stored
+            assert await neo.stats(ws) == await before.stats(old_ws)
         if args.import_only:
             return 0
         with tempfile.TemporaryDirectory() as tmp:

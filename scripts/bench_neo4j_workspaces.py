@@ -22,9 +22,20 @@ misses (a miss: a view of the request's workspace was built, in either worker,
 while the request was open; from the store's ``view_built`` log lines), the hit
 rate, and whether the two runs answered every request identically.
 
+The import files and request pairs are written once under ``--cache`` and reused
+(``--prepare-only`` writes them and stops), so loading and serving can take separate
+lock holds on one kept instance: ``--load bulk --load-only --keep``, then ``--load kept``
+with the budgets to serve (``--budgets 256,512,0``; each run is saved beside the files).
+``report`` prints the saved runs; ``check`` compares every distinct served answer with an
+exhaustive hop-layered search over the workspace's view (scripts/bench_planner.py).
+
     .venv/bin/python scripts/bench_neo4j_workspaces.py build --ties 1000000
-    .venv/bin/python scripts/bench_neo4j_workspaces.py serve --workspaces 200 --ties 20000 \\
-        --budget-mb 256 --requests 4000
+    .venv/bin/python scripts/bench_neo4j_workspaces.py serve --workspaces 200 --prepare-only
+    .venv/bin/python scripts/bench_neo4j_workspaces.py serve --workspaces 200 --load bulk \\
+        --load-only --keep --instance ws200
+    .venv/bin/python scripts/bench_neo4j_workspaces.py serve --workspaces 200 --load kept \\
+        --keep --instance ws200 --requests 1000 --budgets 256,512,0 --baseline-cap-mb 1024
+    .venv/bin/python scripts/bench_neo4j_workspaces.py check --budgets 256,512,0 --instance ws200
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ import contextlib
 import ctypes
 import gc
 import json
+import math
 import os
 import random
 import re
@@ -58,7 +70,7 @@ from neo4j import AsyncGraphDatabase  # noqa: E402
 from demo.team_graph import PUBLIC_BIT, TeamGraph, team_graph  # noqa: E402
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship  # noqa: E402
 from graph.store.neo4j import Neo4jStore  # noqa: E402
-from graph.store.neo4j_import import admin_args, write_import_files  # noqa: E402
+from graph.store.neo4j_import import ImportFiles, admin_args, write_import_files  # noqa: E402
 
 INSTANCE = "bench-workspaces"
 QUERY = (
@@ -280,30 +292,51 @@ async def load_workspaces(info: Any, names: list[str], ties: int) -> dict[str, l
     return pairs
 
 
-def bulk_load(
-    server: Any, instance: str, names: list[str], ties: int, tmp: Path
-) -> tuple[Any, dict[str, list[Any]]]:
-    """Every workspace written as neo4j-admin input (graph.store.neo4j_import, one id
-    space each), imported in one ``neo4j-admin database import full`` into a fresh
-    instance, then checked: each workspace's stats equal its batch's counts."""
-    pairs: dict[str, list[Any]] = {}
-    files = []
-    expected: dict[str, tuple[int, int]] = {}
+def prepare(names: list[str], ties: int, cache: Path) -> list[dict[str, Any]]:
+    """Every workspace's ``neo4j-admin`` input (graph.store.neo4j_import, one id space
+    each) and request pairs, written once under ``cache`` and reused: a later serving
+    run on a kept instance starts at once instead of regenerating 200 team graphs."""
+    metas = []
     started = time.perf_counter()
+    made = 0
     for k, ws in enumerate(names):
-        tg = team_graph(ties, seed=k)
-        pairs[ws] = pick_pairs(tg, 8, seed=k)
-        batch = team_batch(tg)
-        evidence = {(r.a, r.b): {e.owner: e for e in r.evidence} for r in batch.relationships}
-        files.append(
-            write_import_files(
-                tmp / f"ws{k}", ws, batch.people, evidence, batch.members, id_space=str(k)
+        directory = cache / f"ws{k}"
+        meta_path = directory / "meta.json"
+        if meta_path.exists():
+            meta = json.loads(meta_path.read_text())
+        else:
+            tg = team_graph(ties, seed=k)
+            batch = team_batch(tg)
+            evidence = {(r.a, r.b): {e.owner: e for e in r.evidence} for r in batch.relationships}
+            files = write_import_files(
+                directory, ws, batch.people, evidence, batch.members, id_space=str(k)
             )
-        )
-        expected[ws] = (len(batch.relationships), len(batch.members))
-    written = time.perf_counter() - started
+            meta = {
+                "workspace": ws,
+                "pairs": pick_pairs(tg, 8, seed=k),
+                "expected": [len(batch.relationships), len(batch.members)],
+                "files": {f: getattr(files, f) for f in FILE_FIELDS},
+            }
+            meta_path.write_text(json.dumps(meta))  # last: a cut-off write is redone
+            made += 1
+        metas.append(meta)
+    total = sum(m["files"]["ties"] for m in metas)
+    print(
+        f"  files for {len(names)} workspaces, {total:,} ties: {made} written, "
+        f"{len(names) - made} reused from {cache}, {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    return metas
+
+
+FILE_FIELDS = ("people", "stubs", "ties", "evidence", "members", "merges", "multiline")
+
+
+def bulk_load(server: Any, instance: str, metas: list[dict[str, Any]], cache: Path) -> Any:
+    """Import every workspace's cached files in one ``neo4j-admin database import full``
+    into a fresh instance, then check each workspace's stats equal its batch's counts."""
+    files = [ImportFiles(cache / f"ws{k}", **meta["files"]) for k, meta in enumerate(metas)]
     total = sum(f.ties for f in files)
-    print(f"  files for {len(names)} workspaces, {total:,} ties: {written:.0f} s", flush=True)
     server.stop(instance)
     started = time.perf_counter()
     info = server.start(instance, server.Extras(admin=(tuple(admin_args(files)),)))
@@ -319,26 +352,26 @@ def bulk_load(
         f"{took:.0f} s; {total / took:,.0f} ties/s on that wall clock",
         flush=True,
     )
-
-    async def check() -> None:
-        driver = AsyncGraphDatabase.driver(info.uri, auth=(info.user, info.password))
-        store = Neo4jStore(driver, owns_driver=True)
-        try:
-            for ws in names:  # the first call also makes the store's schema
-                st = await store.stats(ws)
-                if (st.relationships, st.members) != expected[ws]:
-                    raise SystemExit(f"{ws}: stats {st} but the batch had {expected[ws]}")
-        finally:
-            await store.close()
-
     started = time.perf_counter()
-    asyncio.run(check())
+    asyncio.run(check_stats(info, metas))
     print(
         f"  schema + stats of every workspace equal to its batch: "
         f"{time.perf_counter() - started:.0f} s",
         flush=True,
     )
-    return info, pairs
+    return info
+
+
+async def check_stats(info: Any, metas: list[dict[str, Any]]) -> None:
+    driver = AsyncGraphDatabase.driver(info.uri, auth=(info.user, info.password))
+    store = Neo4jStore(driver, owns_driver=True)
+    try:
+        for meta in metas:  # the first call also makes the store's schema
+            st = await store.stats(meta["workspace"])
+            if [st.relationships, st.members] != meta["expected"]:
+                raise SystemExit(f"{meta['workspace']}: stats {st}, expected {meta['expected']}")
+    finally:
+        await store.close()
 
 
 def _cmdline(pid: int) -> bytes:
@@ -474,11 +507,15 @@ def serve_once(
     by_ws: dict[str, list[tuple[float, float]]] = {}
     for b in builds:
         by_ws.setdefault(b["workspace"], []).append((b["started"], b["started"] + b["seconds"]))
-    hits, misses = [], []
-    for _i, ws, start, end, _ in results:
+    hits: list[float] = []
+    misses: list[float] = []
+    per_request: list[tuple[int, float, bool]] = []
+    for i, ws, start, end, _ in results:
         missed = any(s < end and e > start for s, e in by_ws.get(ws, []))
         (misses if missed else hits).append((end - start) * 1000)
+        per_request.append((i, (end - start) * 1000, missed))
     return {
+        "per_request": per_request,
         "budget_mb": budget_mb,
         "wall": wall,
         "hits": hits,
@@ -494,13 +531,29 @@ def serve_main(args: argparse.Namespace) -> None:
 
     server = server_module()
     names = [f"team{args.ties}-{k}" for k in range(args.workspaces)]
+    cache = cache_dir(args)
     t0 = time.perf_counter()
-    if args.load == "bulk":
-        with tempfile.TemporaryDirectory(prefix="bench-ws-bulk-", dir=ROOT / ".cache") as tmp:
-            info, pairs = bulk_load(server, args.instance, names, args.ties, Path(tmp))
-    else:  # "apply" loads what is missing; a kept instance from an earlier run has it all
+    if args.load == "apply":  # loads what is missing; generates every team graph again
         info = server.start(args.instance)
         pairs = asyncio.run(load_workspaces(info, names, args.ties))
+    else:
+        metas = prepare(names, args.ties, cache)
+        if args.prepare_only:
+            return
+        if args.load == "bulk":
+            info = bulk_load(server, args.instance, metas, cache)
+        else:  # "kept": the instance a --keep'd bulk run left running
+            info = server.running(args.instance)
+            if info is None:
+                raise SystemExit(f"no running instance {args.instance!r}: load it first")
+            started = time.perf_counter()
+            asyncio.run(check_stats(info, metas))
+            print(
+                f"  stats of every workspace equal to its batch: "
+                f"{time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
+        pairs = {m["workspace"]: [tuple(p) for p in m["pairs"]] for m in metas}
     print(f"{len(names)} workspaces ready in {time.perf_counter() - t0:.0f} s", flush=True)
     if args.load_only:
         return
@@ -518,13 +571,50 @@ def serve_main(args: argparse.Namespace) -> None:
         db.create_workspace(ws)
         keys[ws] = db.create_key(ws, None)
     db.close()
-    runs = []
-    for budget in (args.budget_mb, 0):
-        print(f"serving with budget {budget or 'none'} MiB ...", flush=True)
-        runs.append(serve_once(args, info, data, keys, plan, budget))
+    budgets = [int(b) for b in args.budgets.split(",")]
+    for budget in budgets:
+        print(f"serving with budget {budget or 'none'} MiB ... ({load_text()})", flush=True)
+        run = serve_once(args, info, data, keys, plan, budget)
+        run["plan"] = plan
+        run["load"] = load_text()
+        (cache / f"serve-{budget}.json").write_text(json.dumps(run))
+        print(f"  done ({run['load']})", flush=True)
     if not args.keep:
         server.stop(args.instance)
-    report(args, runs, plan)
+    report_main(args)
+
+
+def cache_dir(args: argparse.Namespace) -> Path:
+    default = ROOT / ".cache" / f"bench-ws-{args.workspaces}x{args.ties}"
+    return Path(args.cache) if args.cache else default
+
+
+def load_text() -> str:
+    return "load " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def report_main(args: argparse.Namespace) -> None:
+    """The table of every serving run saved under the cache dir."""
+    cache = cache_dir(args)
+    runs = []
+    for budget in (int(b) for b in args.budgets.split(",")):
+        path = cache / f"serve-{budget}.json"
+        if path.exists():
+            runs.append(json.loads(path.read_text()))
+    if not runs:
+        raise SystemExit(f"no serving runs under {cache}")
+    report(args, runs, [tuple(x) for x in runs[0]["plan"]])
+
+
+def rebuilds(builds: list[dict[str, Any]]) -> int:
+    """Builds of a workspace its worker had built before (after an eviction)."""
+    seen: set[tuple[Any, str]] = set()
+    again = 0
+    for b in sorted(builds, key=lambda b: b["started"]):
+        key = (b.get("pid"), b["workspace"])
+        again += key in seen
+        seen.add(key)
+    return again
 
 
 def report(args: argparse.Namespace, runs: list[dict[str, Any]], plan: list[Any]) -> None:
@@ -535,27 +625,33 @@ def report(args: argparse.Namespace, runs: list[dict[str, Any]], plan: list[Any]
         f"{args.workers} workers"
     )
     print(
-        "| budget | wall s | hit rate | hit p50 / p99 ms | miss p50 / p99 ms | builds | "
-        "max worker RSS MiB | final worker RSS MiB | max estimated views MiB |"
+        "| budget | requests | wall s | req/s | all p50 / p99 ms | hit rate | hit p50 / p99 ms | "
+        "miss p50 / p99 ms | builds | rebuilds | evictions | max worker RSS MiB | "
+        "final worker RSS MiB | max estimated views MiB | load |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         hits, misses = run["hits"], run["misses"]
         rate = len(hits) / max(1, len(hits) + len(misses))
-        per_worker: dict[int, list[int]] = {}
+        per_worker: dict[str, list[int]] = {}
         for _t, row in run["samples"]:
             for pid, value in row.items():
-                per_worker.setdefault(pid, []).append(value)
+                per_worker.setdefault(str(pid), []).append(value)
         peak = max((max(v) for v in per_worker.values()), default=0)
         final = [v[-1] for v in per_worker.values()]
-        resident = max((b["resident"] for b in run["builds"]), default=0)
+        builds = run["builds"]
+        resident = max((b["resident"] for b in builds), default=0)
+        evictions = sum(len(b["evicted"]) for b in builds)
+        n = len(run["answers"])
+        every = hits + misses
         print(
-            f"| {run['budget_mb'] or 'none'} ({len(run['answers'])} requests) | "
-            f"{run['wall']:.0f} | {rate:.1%} | "
+            f"| {run['budget_mb'] or 'none'} | {n} | {run['wall']:.0f} | {n / run['wall']:.1f} | "
+            f"{pct(every, 0.5):.1f} / {pct(every, 0.99):.1f} | {rate:.1%} | "
             f"{pct(hits, 0.5):.1f} / {pct(hits, 0.99):.1f} | "
-            f"{pct(misses, 0.5):.1f} / {pct(misses, 0.99):.1f} | {len(run['builds'])} | "
+            f"{pct(misses, 0.5):.1f} / {pct(misses, 0.99):.1f} | {len(builds)} | "
+            f"{rebuilds(builds)} | {evictions} | "
             f"{peak / mib:,.0f} | {', '.join(f'{f / mib:,.0f}' for f in final)} | "
-            f"{resident / mib:,.0f} |"
+            f"{resident / mib:,.0f} | {run.get('load', '?')} |"
         )
     for run in runs:
         print(f"\nworker RSS over time (MiB), budget {run['budget_mb'] or 'none'}:")
@@ -564,23 +660,100 @@ def report(args: argparse.Namespace, runs: list[dict[str, Any]], plan: list[Any]
         for t, row in samples[::step] + samples[-1:]:
             cells = ", ".join(f"{v / mib:,.0f}" for _pid, v in sorted(row.items()))
             print(f"  t={t:5.0f} s: {cells}")
-    a, b = runs[0]["answers"], runs[1]["answers"]
-    both = a.keys() & b.keys()
-    differ = sum(a[i] != b[i] for i in both)
+        builds = run["builds"]
+        if builds:
+            secs = [b["seconds"] for b in builds]
+            print(
+                f"  view builds: median {median(secs):.2f} s, max {max(secs):.2f} s; "
+                f"estimated size median {median([b['bytes'] for b in builds]) / mib:.1f} MiB"
+            )
+    served = min(len(run["answers"]) for run in runs)
+    if any(len(run["answers"]) > served for run in runs) and all("per_request" in r for r in runs):
+        # The unbounded run stops at its cap: compare every run over the same first requests.
+        print(f"\nthe first {served} requests of the plan only (what every run served):")
+        print("| budget | all p50 / p99 ms | hit rate | hit p50 / p99 ms | miss p50 / p99 ms |")
+        print("|---|---|---|---|---|")
+        for run in runs:
+            rows = [r for r in run["per_request"] if r[0] < served]
+            every = [r[1] for r in rows]
+            hit = [r[1] for r in rows if not r[2]]
+            miss = [r[1] for r in rows if r[2]]
+            spans = [f"{pct(xs, 0.5):.1f} / {pct(xs, 0.99):.1f}" for xs in (every, hit, miss)]
+            rate = len(hit) / max(1, len(rows))
+            print(
+                f"| {run['budget_mb'] or 'none'} | {spans[0]} | {rate:.1%} | {spans[1]} | "
+                f"{spans[2]} |"
+            )
+    a = runs[0]["answers"]
+    if len(runs) > 1:
+        b = runs[1]["answers"]
+        both = a.keys() & b.keys()
+        differ = sum(a[i] != b[i] for i in both)
+        print(
+            f"\nanswers compared request by request over the {len(both)} requests both runs "
+            f"served: {differ} differ"
+        )
+    for run in runs:
+        seen: dict[tuple[str, str, str], set[str]] = {}
+        for i, answer in run["answers"].items():
+            seen.setdefault(tuple(plan[int(i)]), set()).add(answer)
+        twice = sum(len(v) > 1 for v in seen.values())
+        found = sum('"Path"' in x for x in run["answers"].values())
+        print(
+            f"budget {run['budget_mb'] or 'none'}: pairs answered two ways: {twice}; "
+            f"requests with a path: {found} of {len(run['answers'])}"
+        )
+
+
+def check_main(args: argparse.Namespace) -> None:
+    """Every distinct request of the saved runs against an exhaustive hop-layered search
+    (scripts/bench_planner.exhaustive, no pruning) over the workspace's view, built here
+    one workspace at a time from the same Neo4j instance."""
+    from bench_planner import exhaustive
+
+    cache = cache_dir(args)
+    answers: dict[tuple[str, str, str], set[str]] = {}
+    for budget in (int(b) for b in args.budgets.split(",")):
+        path = cache / f"serve-{budget}.json"
+        if not path.exists():
+            continue
+        run = json.loads(path.read_text())
+        for i, answer in run["answers"].items():
+            answers.setdefault(tuple(run["plan"][int(i)]), set()).add(answer)
+    server = server_module()
+    info = server.running(args.instance)
+    if info is None:
+        raise SystemExit(f"no running instance {args.instance!r}")
+    by_ws: dict[str, list[tuple[str, str]]] = {}
+    for ws, s, t in answers:
+        by_ws.setdefault(ws, []).append((s, t))
+
+    async def run_checks() -> tuple[int, int]:
+        driver = AsyncGraphDatabase.driver(info.uri, auth=(info.user, info.password))
+        store = Neo4jStore(driver, owns_driver=True, view_budget=1)  # one view at a time
+        checked = bad = 0
+        try:
+            for ws, pairs in sorted(by_ws.items()):
+                view = await store.planning_view(ws)
+                for s, t in pairs:
+                    want = exhaustive(view.graph, s, t, 3)
+                    for text in answers[(ws, s, t)]:
+                        got = json.loads(text)
+                        prob = got.get("probability", 0.0) if got["__typename"] == "Path" else 0.0
+                        checked += 1
+                        if not math.isclose(prob, want, rel_tol=1e-9, abs_tol=1e-15):
+                            bad += 1
+                            print(f"  mismatch {ws} {s} -> {t}: served {got}, exhaustive {want}")
+        finally:
+            await store.close()
+        return checked, bad
+
+    started = time.perf_counter()
+    checked, bad = asyncio.run(run_checks())
     print(
-        f"\nanswers compared request by request over the {len(both)} requests both runs "
-        f"served: {differ} differ"
+        f"{checked} distinct answers ({len(answers)} pairs over {len(by_ws)} workspaces) "
+        f"against the exhaustive search: {bad} mismatches ({time.perf_counter() - started:.0f} s)"
     )
-    # Within the budgeted run: every (workspace, pair) answered the same, hit or miss.
-    seen: dict[tuple[str, str, str], set[str]] = {}
-    for i, answer in a.items():
-        seen.setdefault(plan[i], set()).add(answer)
-    print(f"pairs answered two ways in the budgeted run: {sum(len(v) > 1 for v in seen.values())}")
-    found = sum('"Path"' in x for x in a.values())
-    print(f"requests with a path: {found} of {len(a)}")
-    sizes = [b["bytes"] for b in runs[-1]["builds"]]
-    if sizes:
-        print(f"estimated view size per workspace: median {median(sizes) / mib:.1f} MiB")
 
 
 def main() -> None:
@@ -607,14 +780,30 @@ def main() -> None:
     )
     s.add_argument(
         "--load",
-        choices=("bulk", "apply"),
+        choices=("bulk", "kept", "apply"),
         default="bulk",
         help="bulk: neo4j-admin import of every workspace into a fresh instance; apply: "
-        "Neo4jStore.apply of the workspaces the instance lacks (none on a --keep'd one)",
+        "Neo4jStore.apply of the workspaces the instance lacks (none on a --keep'd one); "
+        "kept: the running instance a --keep'd bulk run left",
     )
     s.add_argument("--load-only", action="store_true", help="load, keep the server, stop")
+    s.add_argument("--prepare-only", action="store_true", help="write the cached files, stop")
+    s.add_argument("--budgets", default="256,0", help="serving runs, MiB each (0: no budget)")
+    s.add_argument("--cache", default="", help="import files and pairs (default .cache/...)")
     s.add_argument("--keep", action="store_true", help="leave the Neo4j server running")
     s.add_argument("--instance", default=INSTANCE + "-serve", help="scripts/neo4j_server.py name")
+    for name in ("report", "check"):
+        r = sub.add_parser(name)
+        r.add_argument("--workspaces", type=int, default=200)
+        r.add_argument("--ties", type=int, default=20_000)
+        r.add_argument("--budgets", default="256,0")
+        r.add_argument("--cache", default="")
+        r.add_argument("--instance", default=INSTANCE + "-serve")
+        r.add_argument("--requests", type=int, default=0)
+        r.add_argument("--clients", type=int, default=4)
+        r.add_argument("--workers", type=int, default=2)
+        r.add_argument("--hot", type=int, default=10)
+        r.add_argument("--hot-share", type=float, default=0.8)
     c = sub.add_parser("child-build")
     for name in ("method", "uri", "user", "password", "workspace"):
         c.add_argument(name)
@@ -623,6 +812,10 @@ def main() -> None:
         build_main(args)
     elif args.cmd == "serve":
         serve_main(args)
+    elif args.cmd == "report":
+        report_main(args)
+    elif args.cmd == "check":
+        check_main(args)
     else:
         asyncio.run(child_build(args.method, args.uri, args.user, args.password, args.workspace))
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any, LiteralString, TypeVar
@@ -34,6 +35,7 @@ from neo4j import (
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncManagedTransaction,
+    AsyncResult,
     AsyncSession,
 )
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
@@ -73,6 +75,7 @@ from graph.strength import StrengthWeights
 T = TypeVar("T")
 log = logging.getLogger("warmintro.store")
 X = TypeVar("X")
+Y = TypeVar("Y")
 
 # Rows per UNWIND statement, chosen by scripts/bench_neo4j.py on 100k ties: 5k/10k/20k/50k
 # gave 12-14k/16-18k/19k/16-20k ties/s (two runs); 20k is best or close to it in both.
@@ -269,7 +272,6 @@ class Neo4jStore:
         runs the previous one.
         """
         people = list({p.id: p for p in batch.people}.values())
-        described = {p.id for p in people}
         merges = [{"kept": m.kept, "merged": m.merged, "reason": m.reason} for m in batch.merges]
         members = [{"person_id": m.person_id, "sharing": m.sharing.value} for m in batch.members]
 
@@ -279,29 +281,12 @@ class Neo4jStore:
                 version == 1
                 and not (await _run(tx, "workspace_has_people", workspace=workspace))[0]["found"]
             )
-            # Read inside the transaction: a retry or a concurrent merge sees the same state.
-            known = (
-                {}
-                if fresh
-                else {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
-            )
-            evidence = rewrite_merged(batch, known)
-            if fresh:  # one row per (pair, owner), the last one: what MERGE ... SET keeps
-                evidence = list({(pair, e.owner): (pair, e) for pair, e in evidence}.values())
-            await _unwind(
-                tx, "create_people" if fresh else "upsert_people", workspace, people, person_to_dict
-            )
-            for m in batch.merges:
-                await _repoint(tx, workspace, m)
-            await _unwind(tx, "upsert_merges", workspace, merges)
-            ends = {end for pair, _ in evidence for end in pair} - described
-            await _ensure(tx, workspace, ends)
             if fresh:
-                await _create_grouped(tx, workspace, evidence)
+                n_ties = await _first_write(tx, workspace, batch, people, merges)
             else:
-                await _unwind(tx, "upsert_evidence", workspace, evidence, _evidence_row_of)
+                n_ties = await _later_write(tx, workspace, batch, people, merges)
             await _unwind(tx, "insert_members", workspace, members)
-            return len({pair for pair, _ in evidence})
+            return n_ties
 
         relationships = await self._transact(work, write=True)
         return ApplyResult(len(people), relationships, len(batch.merges))
@@ -495,6 +480,7 @@ class Neo4jStore:
                 json.dumps(
                     {
                         "event": "view_built",
+                        "pid": os.getpid(),  # one cache per worker: tells rebuilds apart
                         "workspace": workspace,
                         "version": built,
                         "started": round(started, 4),
@@ -643,20 +629,115 @@ async def _unwind(
         await pending.consume()
 
 
+async def _first_write(
+    tx: AsyncManagedTransaction,
+    workspace: str,
+    batch: ImportBatch,
+    people: list[Person],
+    merges: list[dict[str, str]],
+) -> int:
+    """A first write into a workspace (nothing stored there, its lock held): people and
+    ties CREATEd, each tie's ends named by the elementIds their CREATE returned; the ties'
+    rows are encoded while the server creates the people. Returns the ties written."""
+    evidence: list[tuple[tuple[str, str], Evidence]] = []
+    groups: dict[str, list[dict[str, Any]]] = {}
+
+    def prepare() -> None:
+        # One row per (pair, owner), the last one: what MERGE ... SET keeps.
+        last = {(pair, e.owner): (pair, e) for pair, e in rewrite_merged(batch, {})}
+        evidence.extend(last.values())
+        for (a, b), e in evidence:
+            groups.setdefault(a, []).append(_tie_of(b, e))
+
+    refs = await _create(tx, "create_people", workspace, people, _new_person, prepare)
+    for m in batch.merges:
+        await _repoint(tx, workspace, m)
+    await _unwind(tx, "upsert_merges", workspace, merges)
+    ends = {end for pair, _ in evidence for end in pair} - {p.id for p in people}
+    refs.update(await _create(tx, "create_stubs", workspace, sorted(ends)))
+    await _create_grouped(tx, workspace, groups, refs)
+    return len({pair for pair, _ in evidence})
+
+
+async def _later_write(
+    tx: AsyncManagedTransaction,
+    workspace: str,
+    batch: ImportBatch,
+    people: list[Person],
+    merges: list[dict[str, str]],
+) -> int:
+    """Any other write: people, merges and evidence MERGEd. Returns the ties written."""
+    # Read inside the transaction: a retry or a concurrent merge sees the same state.
+    known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
+    evidence = rewrite_merged(batch, known)
+    await _unwind(tx, "upsert_people", workspace, people, person_to_dict)
+    for m in batch.merges:
+        await _repoint(tx, workspace, m)
+    await _unwind(tx, "upsert_merges", workspace, merges)
+    ends = {end for pair, _ in evidence for end in pair} - {p.id for p in people}
+    await _ensure(tx, workspace, ends)
+    await _unwind(tx, "upsert_evidence", workspace, evidence, _evidence_row_of)
+    return len({pair for pair, _ in evidence})
+
+
+async def _create(
+    tx: AsyncManagedTransaction,
+    name: str,
+    workspace: str,
+    items: Sequence[X],
+    encode: Callable[[X], Any] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> dict[str, str]:
+    """Run a CREATE query (``create_people``, ``create_stubs``) as :func:`_unwind` does,
+    and return id -> elementId of the nodes it made (one record per batch: two lists).
+    ``meanwhile`` runs once the last batch is sent, before its answer is awaited."""
+    refs: dict[str, str] = {}
+    pending = None
+    for i in range(0, len(items), BATCH_ROWS):
+        chunk = items[i : i + BATCH_ROWS]
+        rows = [encode(x) for x in chunk] if encode is not None else list(chunk)
+        if pending is not None:
+            refs.update(await _refs_of(pending))
+        pending = await tx.run(_q(name), {"workspace": workspace, "rows": rows})
+    if meanwhile is not None:
+        meanwhile()
+    if pending is not None:
+        refs.update(await _refs_of(pending))
+    return refs
+
+
+async def _refs_of(result: AsyncResult) -> Iterator[tuple[str, str]]:
+    record = await result.single(strict=True)
+    return zip(record["ids"], record["refs"], strict=True)
+
+
+def _new_person(p: Person) -> dict[str, Any]:
+    """:func:`person_to_dict` for ``create_people``: an empty list, email or URL is not
+    stored (no index entry for it); every read gives it back as empty."""
+    row = person_to_dict(p)
+    for key in ("email", "url", "schools", "employers"):
+        row[key] = row[key] or None
+    return row
+
+
 async def _create_grouped(
     tx: AsyncManagedTransaction,
     workspace: str,
-    evidence: Sequence[tuple[tuple[str, str], Evidence]],
+    groups: dict[str, list[dict[str, Any]]],
+    refs: Mapping[str, str],
 ) -> None:
-    """CREATE a first write's ties grouped by first end (``create_evidence_grouped``), about
-    ``BATCH_ROWS`` ties per statement, each batch encoded while the server runs the last."""
-    by_first: dict[str, list[tuple[str, Evidence]]] = {}
-    for (a, b), e in evidence:
-        by_first.setdefault(a, []).append((b, e))
-    query = _q("create_evidence_grouped")
+    """CREATE a first write's ties (``create_evidence_refs``): ``groups`` maps each first
+    end to its ties' rows (:func:`_tie_of` of the second end's id); both ends are named
+    by the elementId their node was created with (``refs``). About ``BATCH_ROWS`` ties
+    per statement, each batch made while the server runs the last."""
+    query = _q("create_evidence_refs")
     pending = None
-    for chunk in _grouped_chunks(by_first):
-        rows = [{"a": a, "ties": [_tie_of(b, e) for b, e in ties]} for a, ties in chunk]
+    for chunk in _grouped_chunks(groups):
+        rows = []
+        for a, ties in chunk:
+            for t in ties:
+                t["b"] = refs[t["b"]]
+            rows.append({"a": refs[a], "ties": ties})
         if pending is not None:
             await pending.consume()
         pending = await tx.run(query, {"workspace": workspace, "rows": rows})
@@ -664,11 +745,9 @@ async def _create_grouped(
         await pending.consume()
 
 
-def _grouped_chunks(
-    by_first: dict[str, list[tuple[str, Evidence]]],
-) -> Iterator[list[tuple[str, list[tuple[str, Evidence]]]]]:
+def _grouped_chunks(by_first: dict[str, list[Y]]) -> Iterator[list[tuple[str, list[Y]]]]:
     """Groups in runs of about ``BATCH_ROWS`` ties (a group is never split)."""
-    chunk: list[tuple[str, list[tuple[str, Evidence]]]] = []
+    chunk: list[tuple[str, list[Y]]] = []
     size = 0
     for item in by_first.items():
         chunk.append(item)

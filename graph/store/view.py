@@ -14,7 +14,7 @@ from datetime import date
 
 from graph.colleagues import INFERRED_OWNER, TEAM_OWNER, colleague_groups, company_key
 from graph.identity import normalize_name
-from graph.model import Evidence, ImportBatch, Person, canonical_pair
+from graph.model import Evidence, ImportBatch, Person
 from graph.store.base import PlanningView, ViewOptions
 from graph.store.layers import (
     TEAM_EVIDENCE,
@@ -37,13 +37,21 @@ def rewrite_merged(
     kept = dict(known_merges)
     kept.update({m.merged: m.kept for m in batch.merges})
     out: list[tuple[tuple[str, str], Evidence]] = []
+    append = out.append
+    # A plain loop, no generator per tie: a first import runs this over every tie.
     for rel in batch.relationships:
-        a, b = kept.get(rel.a, rel.a), kept.get(rel.b, rel.b)
-        if a == b:
-            continue
-        pair = canonical_pair(a, b)
-        flipped = pair[0] != a  # "ab" counts run from the first end to the second
-        out.extend((pair, flip(e) if flipped else e) for e in rel.evidence)
+        a, b = rel.a, rel.b
+        if kept:
+            a, b = kept.get(a, a), kept.get(b, b)
+        if a < b:
+            pair = (a, b)
+            for e in rel.evidence:
+                append((pair, e))
+        elif b < a:  # canonical_pair swaps: "ab" counts run from the first end to the second
+            pair = (b, a)
+            for e in rel.evidence:
+                append((pair, flip(e)))
+        # a == b: a tie of a person with themself (after merging) is dropped
     return out
 
 
