@@ -10,7 +10,7 @@ export WARMINTRO_DATA_DIR ?= $(CURDIR)/data
 
 .DEFAULT_GOAL := help
 .PHONY: help install vendor-web run demo test test-fast check lint typecheck pytest neo4j-start neo4j-stop neo4j-provision \
-        compose-check browser fuzz bench bench-planner bench-team bench-import bench-api bench-neo4j eval-lint schema clean
+        compose-check browser fuzz bench bench-planner bench-team bench-store bench-workers bench-http-team bench-import bench-api bench-neo4j eval-lint schema clean
 
 help: ## List the targets and what they do
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-16s %s\n", $$1, $$2}'
@@ -65,13 +65,23 @@ browser: ## Make sure Debian's Chromium is installed for the browser tests
 compose-check: ## Validate docker-compose.yml (needs only the compose client, no engine)
 	@bash scripts/compose_check.sh
 
-bench: bench-planner bench-team bench-import bench-api bench-neo4j ## All benchmarks (figures go to BENCHMARKS.md by hand)
+bench: bench-planner bench-team bench-store bench-workers bench-http-team bench-import bench-api bench-neo4j ## All benchmarks (figures go to BENCHMARKS.md by hand)
 
 bench-planner: $(STAMP) ## Planner latency vs networkx.bidirectional_dijkstra at 10k/100k/1M edges
 	$(BIN)/python scripts/bench_planner.py --edges 10000 100000 1000000
 
 bench-team: $(STAMP) ## Planner on pooled-team graphs (100k/1M ties): memory, build, snapshot, p50/p99 at 3 and 6 hops, exhaustive check
 	$(BIN)/python scripts/bench_team.py --ties 100000 1000000 --queries 150
+
+bench-store: $(STAMP) ## Embedded store at 1M ties: write, build, start from the snapshot, a 10k write under load
+	$(BIN)/python scripts/bench_store.py --ties 1000000 --dir .cache/bench-store-1000000
+
+bench-workers: $(STAMP) ## A write seen by every worker of serve --workers 2 on the 1M store (after bench-store)
+	test -f .cache/bench-store-1000000/warmintro.db || $(BIN)/python scripts/bench_store.py --ties 1000000 --dir .cache/bench-store-1000000
+	$(BIN)/python scripts/bench_workers.py --dir .cache/bench-store-1000000
+
+bench-http-team: $(STAMP) ## trustedPath/introducers over HTTP, 1M pooled-team ties, 2 workers (needs Debian wrk)
+	$(BIN)/python scripts/bench_http_team.py --ties 1000000 --seconds 15 --queries 300 --workers 2
 
 bench-import: $(STAMP) ## LinkedIn import rate on a 30k-connection, 100k-message export
 	$(BIN)/python scripts/bench_import.py
