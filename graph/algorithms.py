@@ -217,12 +217,6 @@ class _Ball:
         from graph import kernels
 
         vis = g.visible_array(mask)
-        n = len(g.ptr) - 1
-        pool: list[npt.NDArray[np.int8]] | None = getattr(_local, "dists", None)
-        if pool is None:
-            pool = _local.dists = []
-        while pool and len(pool[-1]) < n:
-            pool.pop()  # from a smaller graph
         dist, nodes, off = kernels.ball(
             g.ptr,
             g.nbr,
@@ -232,7 +226,7 @@ class _Ball:
             np.fromiter(starts, dtype=np.int64),
             radius,
             BALL_BUDGET,
-            pool.pop() if pool else np.full(n, FAR, dtype=np.int8),
+            _clean_dist(len(g.ptr) - 1),
         )
         self.dist: npt.NDArray[np.int8] = dist
         self.nodes: npt.NDArray[np.int64] = nodes  # nearest layer first
@@ -245,9 +239,7 @@ class _Ball:
         if self.kept:
             return
         self.dist[self.nodes] = FAR
-        pool: list[npt.NDArray[np.int8]] = getattr(_local, "dists", [])
-        if len(pool) < 4:
-            pool.append(self.dist)
+        _give_back(self.dist)
 
     def sorted_nodes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The ball's nodes, nearest layer first, and how many lie within r hops."""
@@ -304,13 +296,7 @@ def _meets(g: TrustGraph, src_ball: _Ball, target: int, max_hops: int, mask: int
     from graph import kernels
 
     vis = g.visible_array(mask)
-    n = len(g.ptr) - 1
-    pool: list[npt.NDArray[np.int8]] | None = getattr(_local, "dists", None)
-    if pool is None:
-        pool = _local.dists = []
-    while pool and len(pool[-1]) < n:
-        pool.pop()  # from a smaller graph
-    dist = pool.pop() if pool else np.full(n, FAR, dtype=np.int8)
+    dist = _clean_dist(len(g.ptr) - 1)
     met = bool(
         kernels.meets_ball(
             g.ptr,
@@ -327,9 +313,25 @@ def _meets(g: TrustGraph, src_ball: _Ball, target: int, max_hops: int, mask: int
             max_hops,
         )
     )
-    if len(pool) < 4:
-        pool.append(dist)  # left clean by the kernel
+    _give_back(dist)  # left clean by the kernel
     return met
+
+
+def _clean_dist(n: int) -> npt.NDArray[np.int8]:
+    """A hop array for ``n`` nodes, all FAR: from this thread's pool, else new."""
+    pool: list[npt.NDArray[np.int8]] | None = getattr(_local, "dists", None)
+    if pool is None:
+        pool = _local.dists = []
+    while pool and len(pool[-1]) < n:
+        pool.pop()  # from a smaller graph
+    return pool.pop() if pool else np.full(n, FAR, dtype=np.int8)
+
+
+def _give_back(dist: npt.NDArray[np.int8]) -> None:
+    """Return a hop array, all FAR again, to this thread's pool (at most four kept)."""
+    pool: list[npt.NDArray[np.int8]] = getattr(_local, "dists", [])
+    if len(pool) < 4:
+        pool.append(dist)
 
 
 class _Side:

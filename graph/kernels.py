@@ -56,6 +56,26 @@ def _slot(
 
 
 @numba.njit(cache=True, nogil=True)
+def _edges_of(ptr: Any, nodes: Any, lo: int, hi: int) -> int:
+    """How many row entries ``nodes[lo:hi]`` have (a layer's cost to expand)."""
+    total = 0
+    for k in range(lo, hi):
+        total += ptr[nodes[k] + 1] - ptr[nodes[k]]
+    return total
+
+
+@numba.njit(cache=True, nogil=True)
+def _pushed(nodes: Any, count: int, w: int) -> Any:
+    """``nodes`` with ``w`` at ``count`` (a new array of twice the room when full)."""
+    if count == len(nodes):
+        bigger = np.empty(2 * len(nodes), dtype=np.int64)
+        bigger[:count] = nodes[:count]
+        nodes = bigger
+    nodes[count] = w
+    return nodes
+
+
+@numba.njit(cache=True, nogil=True)
 def ball(
     ptr: Any,
     nbr: Any,
@@ -82,10 +102,7 @@ def ball(
     off = [count]
     lo = 0
     while len(off) <= radius:
-        total = 0
-        for k in range(lo, count):
-            total += ptr[nodes[k] + 1] - ptr[nodes[k]]
-        if total > budget:
+        if _edges_of(ptr, nodes, lo, count) > budget:
             break
         layer = len(off)
         hi = count
@@ -97,11 +114,7 @@ def ball(
                 w = nbr[e]
                 if dist[w] == 127:
                     dist[w] = layer
-                    if count == len(nodes):
-                        bigger = np.empty(2 * len(nodes), dtype=np.int64)
-                        bigger[:count] = nodes[:count]
-                        nodes = bigger
-                    nodes[count] = w
+                    nodes = _pushed(nodes, count, w)
                     count += 1
         lo = hi
         off.append(count)
@@ -140,10 +153,7 @@ def meets_ball(
     built = 0
     met = False
     while built < radius and not met:
-        total = 0
-        for k in range(lo, count):
-            total += ptr[nodes[k] + 1] - ptr[nodes[k]]
-        if total > budget:
+        if _edges_of(ptr, nodes, lo, count) > budget:
             break
         layer = built + 1
         reach = max_hops - layer  # a source this close or closer meets it
@@ -159,11 +169,7 @@ def meets_ball(
                         met = True
                         break
                     dist[w] = layer
-                    if count == len(nodes):
-                        bigger = np.empty(2 * len(nodes), dtype=np.int64)
-                        bigger[:count] = nodes[:count]
-                        nodes = bigger
-                    nodes[count] = w
+                    nodes = _pushed(nodes, count, w)
                     count += 1
             if met:
                 break
