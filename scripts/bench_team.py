@@ -272,7 +272,9 @@ def pick_queries(
     return out
 
 
-def bench(n_ties: int, n_queries: int, seed: int, only_new: bool = False) -> None:
+def bench(
+    n_ties: int, n_queries: int, seed: int, only_new: bool = False, with_nx: bool = True
+) -> None:
     t0 = time.perf_counter()
     tg = team_graph(n_ties, seed)
     t1 = time.perf_counter()
@@ -291,7 +293,7 @@ def bench(n_ties: int, n_queries: int, seed: int, only_new: bool = False) -> Non
     base = rss()
     t4 = time.perf_counter()
     nxg: Any = nx.Graph()
-    for a, b, s0, m0 in [] if only_new else tg.edges:
+    for a, b, s0, m0 in tg.edges if with_nx and not only_new else []:
         s, m = s0, m0
         old = nxg.get_edge_data(a, b)
         if old is not None:
@@ -329,10 +331,10 @@ def bench(n_ties: int, n_queries: int, seed: int, only_new: bool = False) -> Non
     gc.collect()
     gc.freeze()  # as the server does after a build
     print("| graph | build s | retained MiB | bytes/tie |\n|---|---|---|---|")
-    for label, secs, size in (
-        ("planner (TrustGraph)", t3 - t2, planner_bytes),
-        ("networkx Graph (same run)", t5 - t4, nx_bytes),
-    ):
+    rows = [("planner (TrustGraph)", t3 - t2, planner_bytes)]
+    if with_nx:
+        rows.append(("networkx Graph (same run)", t5 - t4, nx_bytes))
+    for label, secs, size in rows:
         print(f"| {label} | {secs:.2f} | {size / 2**20:.0f} | {size / ref.ties:.0f} |")
 
     queries = pick_queries(ref, tg, n_queries, seed)
@@ -386,7 +388,7 @@ def bench(n_ties: int, n_queries: int, seed: int, only_new: bool = False) -> Non
                 if not same(sorted(mine[name], reverse=True), expected):
                     mismatches += 1
                     print(f"MISMATCH {name} {member}->{target} ≤{max_hops}: {mine[name]}")
-        if mask is None:
+        if mask is None and with_nx:
             ms, _ = timed(
                 functools.partial(nx.bidirectional_dijkstra, nxg, member, target, weight="cost")
             )
@@ -569,6 +571,11 @@ def main() -> None:
         action="store_true",
         help="only the introducers-with-penalty and reach series (skip the rest)",
     )
+    parser.add_argument(
+        "--no-networkx",
+        action="store_true",
+        help="skip the networkx baseline (at 10M ties it alone needs ~3.4 GiB)",
+    )
     args = parser.parse_args()
     global REPEAT  # noqa: PLW0603 - a command-line setting
     REPEAT = args.repeat
@@ -577,7 +584,7 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     for n in args.ties:
-        bench(n, args.queries, args.seed, args.only_new)
+        bench(n, args.queries, args.seed, args.only_new, not args.no_networkx)
 
 
 if __name__ == "__main__":
