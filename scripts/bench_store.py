@@ -80,8 +80,8 @@ class Parts:
     ``Relationship`` would cost gigabytes beside the store being measured): the
     people and members first, then the ties in batches of ``BATCH``."""
 
-    def __init__(self, n_ties: int, seed: int) -> None:
-        tg = team_graph(n_ties, seed)
+    def __init__(self, n_ties: int, seed: int, max_members: int | None = None) -> None:
+        tg = team_graph(n_ties, seed, max_members)
         rng = np.random.default_rng(seed + 100)
         n_comp = max(10, tg.people // 40)
         weights = 1.0 / np.arange(1, n_comp + 1) ** 1.05
@@ -445,6 +445,12 @@ def main() -> None:
         action="store_true",
         help="with --reuse: time only a full build of the planning graph, taken apart",
     )
+    parser.add_argument(
+        "--max-members",
+        type=int,
+        default=None,
+        help="cap the team's members (see demo.team_graph); default: the generator's shape",
+    )
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench-store-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -470,7 +476,7 @@ def main() -> None:
             old.unlink()
     print(f"load {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
     t0 = time.perf_counter()
-    parts = Parts(args.ties, args.seed)
+    parts = Parts(args.ties, args.seed, args.max_members)
     members, last = parts.members, parts.last
     print(f"generated {parts.ties:,} ties in {time.perf_counter() - t0:.1f} s", flush=True)
     results: dict[str, float] = {}
