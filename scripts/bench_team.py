@@ -160,8 +160,9 @@ class Reference:
         for h in range(1, hops + 1):
             e, _ = self._edges_from(frontier)
             e = e[vis[e]]
-            w = np.unique(self.dst[e])
-            w = w[dist[w] == 127]
+            met = np.zeros(self.n, dtype=np.bool_)  # not np.unique: it hashes in numpy 2.4
+            met[self.dst[e]] = True
+            w = np.flatnonzero(met & (dist == 127))
             dist[w] = h
             frontier = w
         return dist
