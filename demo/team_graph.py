@@ -36,29 +36,36 @@ class TeamGraph:
     """Company index of each contact ``p{i}`` (companies are numbered by size rank)."""
 
 
-def _ego_sizes(rng: np.random.Generator, total: int) -> list[int]:
-    """Heavy-tailed ego network sizes summing to about ``total``."""
+def _ego_sizes(rng: np.random.Generator, total: int, most: int | None = None) -> list[int]:
+    """Heavy-tailed ego network sizes summing to about ``total`` (less if ``most``
+    members are drawn first)."""
     sizes: list[int] = []
     big_cap = max(5_000, total // 3)
-    while sum(sizes) < total:
+    while sum(sizes) < total and (most is None or len(sizes) < most):
         if rng.random() < 0.08:
             size = int(math.exp(rng.uniform(math.log(5_000), math.log(30_000))))
             size = min(size, big_cap)
         else:
             size = int(np.clip(rng.lognormal(math.log(400), 0.9), 20, 4_999))
         sizes.append(size)
-    sizes[-1] = max(20, sizes[-1] - (sum(sizes) - total))
+    if sum(sizes) > total:
+        sizes[-1] = max(20, sizes[-1] - (sum(sizes) - total))
     return sizes
 
 
-def team_graph(n_ties: int, seed: int = 1) -> TeamGraph:
+def team_graph(n_ties: int, seed: int = 1, max_members: int | None = None) -> TeamGraph:
     """A pooled-team graph of about ``n_ties`` distinct ties (deterministic per seed).
 
     About 62% of the ties are members' ego networks, the members' teammate ties
-    (every pair) follow, and contact-to-contact ties fill the rest.
+    (every pair) follow, and contact-to-contact ties fill the rest. The member count
+    grows with the ties (~1,250 at 3M, ~4,200 at 10M), and so do the teammate ties
+    (every pair: ~8.7M of them at 10M, so that graph has ~15M ties) and the owner
+    masks' width. ``max_members`` caps the members (the first ones drawn, so the
+    same seed gives the same first members); the ego share the cap leaves out goes
+    to the contact-to-contact layer (a team with much mail/CRM data).
     """
     rng = np.random.default_rng(seed)
-    sizes = _ego_sizes(rng, int(n_ties * 0.62))
+    sizes = _ego_sizes(rng, int(n_ties * 0.62), max_members)
     n_members = len(sizes)
     n_people = max(1_000, int(sum(sizes) * 0.7))
     # Popularity (who appears in many members' networks) is Pareto-distributed.

@@ -1211,9 +1211,11 @@ def colleague_pairs(
     ``top`` pairwise and everyone after them under one parent (positions ``top`` apart).
     A pair some source shows (its ``lo << 32 | hi`` in the sorted ``observed``) or that
     no viewer may see (the AND of its ends' mask ``words`` is empty) is dropped.
-    Returns ``lo``, ``hi``, company size and the AND of the words, clique pairs first.
+    Returns ``lo``, ``hi`` and company size, clique pairs first. The AND of the ends'
+    words is not returned: with thousands of members it is hundreds of bytes a pair
+    (graph.store.layers makes the mask ids from it in chunks).
 
-    >>> lo, hi, size, both = colleague_pairs(np.array([0, 1, 2]), np.array([0, 0, 0]),
+    >>> lo, hi, size = colleague_pairs(np.array([0, 1, 2]), np.array([0, 0, 0]),
     ...     np.array([0]), np.array([3]), np.array([3]), 5, 2, np.array([1], np.int64),
     ...     np.ones((3, 1), np.uint64))
     >>> lo.tolist(), hi.tolist(), size.tolist()
@@ -1229,12 +1231,10 @@ def colleague_pairs(
             bound += placed[c] - 1 - r
         else:
             bound += max(min(top, placed[c]) - 1 - r, 0) + (1 if r >= top else 0)
-    width = words.shape[1]
     out = (
         np.empty(bound, dtype=np.int64),
         np.empty(bound, dtype=np.int64),
         np.empty(bound, dtype=np.int64),
-        np.empty((bound, width), dtype=np.uint64),
     )
     got = 0
     for p in range(len(nodes)):  # clique and anchor pairs first ...
@@ -1250,19 +1250,20 @@ def colleague_pairs(
         if size[c] > clique_max and r >= top:
             parent = nodes[start[c] + (r - top) // top]
             got = _keep(parent, nodes[p], size[c], observed, words, out, got)
-    lo, hi, sizes, both = out
-    return lo[:got].copy(), hi[:got].copy(), sizes[:got].copy(), both[:got].copy()
+    lo, hi, sizes = out
+    return lo[:got].copy(), hi[:got].copy(), sizes[:got].copy()
 
 
 @numba.njit(cache=True, nogil=True)
 def _keep(x: int, y: int, size: int, observed: Any, words: Any, out: Any, got: int) -> int:
     """Row ``got`` of ``out`` is the pair ``x``-``y`` unless observed or seen by no viewer."""
-    lo, hi, sizes, both = out
+    lo, hi, sizes = out
     a, b = min(x, y), max(x, y)
     seen = False
     for w in range(words.shape[1]):
-        both[got, w] = words[a, w] & words[b, w]
-        seen = seen or both[got, w] != 0
+        if words[a, w] & words[b, w]:
+            seen = True
+            break
     if not seen or _observed_at(observed, (a << 32) | b):  # the cheap test first
         return got
     lo[got], hi[got], sizes[got] = a, b, size

@@ -374,8 +374,9 @@ def infer(
     if not bool(np.any(companies.of_node[:n] >= 0)):
         return Implied.none()
     best, words = observed.best_and_words(n)
-    lo, hi, size_of, both = _colleague_pairs(companies, size_c, best, words, observed.key, weights)
-    mid, table = _mask_ids(both)
+    lo, hi, size_of = _colleague_pairs(companies, size_c, best, words, observed.key, weights)
+    mid, table = _mask_ids(words, lo, hi)
+    del words
     named = np.flatnonzero(size_c >= 2)
     sizes, _ = distinct(size_of)
     by_size = np.fromiter(
@@ -395,9 +396,9 @@ def infer(
 
 def _colleague_pairs(
     companies: Companies, size_c: I64, best: F64, words: U64, observed: I64, w: StrengthWeights
-) -> tuple[I64, I64, I64, U64]:
+) -> tuple[I64, I64, I64]:
     """The pairs the rule proposes that no source shows and some viewer may see (``lo``,
-    ``hi``, company size, the AND of the ends' mask words), from one compiled pass."""
+    ``hi``, company size), from one compiled pass."""
     from graph import kernels  # numba loads with the first graph
 
     n = len(best)
@@ -422,17 +423,41 @@ def _colleague_pairs(
     )
 
 
-def _mask_ids(both: U64) -> tuple[I64, list[int]]:
-    """Ids into a table of the distinct rows of mask words, and that table as ints."""
-    if not len(both):
+MASK_CHUNK = 1 << 16
+"""Pairs whose AND of mask words is made at once by :func:`_mask_ids`: a 10M-tie team
+has ~4,500 members (70 words, 560 bytes a pair), and the whole array was gigabytes."""
+
+
+def _mask_ids(words: U64, lo: I64, hi: I64, chunk: int = MASK_CHUNK) -> tuple[I64, list[int]]:
+    """Per pair, an id into the table of the distinct ANDs of its ends' mask ``words``,
+    and that table as ints, ordered as a lexsort of the rows (lowest word first).
+
+    The ANDs are made ``chunk`` pairs at a time; only the distinct rows are kept."""
+    if not len(lo):
         return np.zeros(0, dtype=np.int64), []
-    order = np.lexsort(both.T[::-1])
-    ordered = both[order]
-    new = np.ones(len(ordered), dtype=np.bool_)
-    new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
-    mid = np.empty(len(both), dtype=np.int64)
-    mid[order] = np.cumsum(new) - 1
-    return mid, mask_ints(ordered[new])
+    mid = np.empty(len(lo), dtype=np.int64)
+    known: dict[bytes, int] = {}
+    kept: list[U64] = []
+    for start in range(0, len(lo), chunk):
+        both = words[lo[start : start + chunk]] & words[hi[start : start + chunk]]
+        order = np.lexsort(both.T[::-1])
+        ordered = both[order]
+        new = np.ones(len(ordered), dtype=np.bool_)
+        new[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+        local = np.empty(len(both), dtype=np.int64)
+        local[order] = np.cumsum(new) - 1
+        ids = np.empty(int(new.sum()), dtype=np.int64)
+        for r, row in enumerate(ordered[new]):
+            got = known.setdefault(row.tobytes(), len(known))
+            if got == len(kept):
+                kept.append(row.copy())  # not a view: it would keep the chunk
+            ids[r] = got
+        mid[start : start + chunk] = ids[local]
+    table = np.asarray(kept, dtype=np.uint64).reshape(len(kept), words.shape[1])
+    order = np.lexsort(table.T[::-1])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[mid], mask_ints(table[order])
 
 
 def infer_groups(

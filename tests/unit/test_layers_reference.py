@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from graph import kernels
-from graph.store.layers import Companies, Observed, infer, inferred_evidence
+from graph.store.layers import Companies, Observed, _mask_ids, infer, inferred_evidence, mask_ints
 from graph.strength import StrengthWeights, estimate_strength
 
 AS_OF = date(2026, 12, 1)
@@ -165,3 +165,20 @@ def test_the_compiled_layout_equals_rows_sorted_by_the_rule(seed: int) -> None:
         assert cost[seg].tolist() == [-math.log(e[1]) for e in row]  # exactly math.log's
         assert [int(nbr[seg][j]) for j in byid[seg].tolist()] == sorted(e[0] for e in row)
         assert first[i] == (cost[ptr[i]] if row else math.inf)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 1 << 16])
+def test_mask_ids_in_chunks_equal_the_distinct_ands_of_the_whole(chunk: int) -> None:
+    """The ids and table :func:`layers._mask_ids` makes a chunk of pairs at a time equal
+    those of the whole array of ANDs at once (distinct rows, lexsorted lowest word first)."""
+    rng = np.random.default_rng(chunk)
+    words = rng.integers(0, 4, size=(30, 3)).astype(np.uint64) << np.uint64(62)
+    lo = rng.integers(0, 30, 200)
+    hi = rng.integers(0, 30, 200)
+    mid, table = _mask_ids(words, lo, hi, chunk)
+    ands = [
+        mask_ints(words[[a]])[0] & mask_ints(words[[b]])[0] for a, b in zip(lo, hi, strict=True)
+    ]
+    want = sorted(set(ands), key=lambda m: [(m >> (64 * w)) & (2**64 - 1) for w in range(3)])
+    assert table == want
+    assert [table[t] for t in mid.tolist()] == ands
