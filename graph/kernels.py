@@ -1166,6 +1166,18 @@ def node_best_words(
     ([0.5, 0.5, 0.0], [6, 6, 0])
     """
     width = words.shape[1]
+    # Each mask's nonzero words only: a tie's mask is a few owner bits, and a big team's
+    # masks are many words wide (66 at 4,200 members), almost all zero.
+    nz_ptr = np.zeros(len(words) + 1, dtype=np.int64)
+    for t in range(len(words)):
+        nz_ptr[t + 1] = nz_ptr[t] + np.count_nonzero(words[t])
+    nz_word = np.empty(nz_ptr[-1], dtype=np.int64)
+    at = 0
+    for t in range(len(words)):
+        for w in range(width):
+            if words[t, w] != 0:
+                nz_word[at] = w
+                at += 1
     best = np.zeros(n, dtype=np.float64)
     out = np.zeros((n, width), dtype=np.uint64)
     for k in range(len(lo)):
@@ -1174,7 +1186,8 @@ def node_best_words(
         s, t = strength[k], mid[k]
         for end in (lo[k], hi[k]):
             best[end] = max(best[end], s)
-            for w in range(width):
+            for j in range(nz_ptr[t], nz_ptr[t + 1]):
+                w = nz_word[j]
                 out[end, w] |= words[t, w]
     return best, out
 
