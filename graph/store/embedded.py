@@ -140,6 +140,7 @@ PERSON_COLUMNS = "id, name, company, position, email, url, schools, employers"
 EVERYTHING = "*"  # a change-log row saying "rebuild from scratch"
 CHANGE_LOG_LIMIT = 200_000  # a write touching more pairs and people logs EVERYTHING
 CHANGE_LOG_KEEP = 2_000  # versions of the log kept for processes that fell behind
+CHANGE_LOG_ROWS = 1_000_000  # and at most about this many rows (older versions go first)
 PATCH_WAIT_SECONDS = 0.25  # questions this soon after a catch-up starts wait for it
 SNAPSHOT_SAVE_INTERVAL = 2.0  # a patched graph is saved at most this often per workspace
 BIG_WRITE = 50_000  # rows; a write this big gets a larger page cache while it runs
@@ -696,15 +697,24 @@ class EmbeddedStore:
             (workspace, version, version),
         )
         if EVERYTHING in people or len(pairs) + len(people) > CHANGE_LOG_LIMIT:
-            rows: Iterable[tuple[str, int, str, str]] = [(workspace, version, EVERYTHING, "")]
+            rows: list[tuple[str, int, str, str]] = [(workspace, version, EVERYTHING, "")]
         else:
             rows = [(workspace, version, a, b) for a, b in pairs]
             rows += [(workspace, version, pid, "") for pid in people]
         conn.executemany("INSERT OR IGNORE INTO changes VALUES (?,?,?,?)", rows)
-        conn.execute(
-            "DELETE FROM changes WHERE workspace=? AND version<?",
-            (workspace, version - CHANGE_LOG_KEEP),
-        )
+        oldest = version - CHANGE_LOG_KEEP
+        if len(rows) > CHANGE_LOG_ROWS // 1_000:  # a big write: bound the log's rows too
+            kept = 0
+            for v, count in conn.execute(
+                "SELECT version, COUNT(*) FROM changes WHERE workspace=?"
+                " GROUP BY version ORDER BY version DESC",
+                (workspace,),
+            ):
+                kept += count
+                if kept > CHANGE_LOG_ROWS and v < version:
+                    oldest = max(oldest, v + 1)  # a process behind v rebuilds instead
+                    break
+        conn.execute("DELETE FROM changes WHERE workspace=? AND version<?", (workspace, oldest))
         return version
 
     def _build_lock(self, workspace: str) -> threading.Lock:

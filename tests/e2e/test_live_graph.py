@@ -16,6 +16,7 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from graph.model import (
     Sharing,
     canonical_pair,
 )
+from graph.store import embedded
 from graph.store.embedded import EmbeddedStore
 from graph.store.view import ImpliedTies
 from graph.strength import StrengthWeights
@@ -237,6 +239,38 @@ def test_a_damaged_or_stale_snapshot_is_rebuilt_never_used(
     assert _ties(again) == expected
     assert _loaded_from_snapshot(caplog)
     asyncio.run(again.close())
+
+
+def test_the_change_log_is_bounded_and_a_reader_behind_it_rebuilds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows bounded too, not only versions: big writes drop older versions, and a process
+    # whose version fell off the log rebuilds instead of patching from a partial log.
+    monkeypatch.setattr(embedded, "CHANGE_LOG_ROWS", 40)
+    db = _team(tmp_path)
+    behind = _store(db, tmp_path / "snaps-behind")
+    _ties(behind)  # loaded at the team's version
+    writer = _store(db, tmp_path / "snaps-writer")
+    people = [f"q{i:03}" for i in range(60)]
+    for step in range(4):  # each write logs 45 rows, over CHANGE_LOG_ROWS // 1000
+        rels = [
+            Relationship(
+                *canonical_pair(people[i], people[i + 1 + step]),
+                (Evidence(owner="me", rating=0.4),),
+            )
+            for i in range(15)
+        ]
+        batch = ImportBatch(people=[Person(p, p) for p in people[: 16 + step]], relationships=rels)
+        asyncio.run(writer.apply("w", batch))
+    conn = sqlite3.connect(db)
+    versions = [v for (v,) in conn.execute("SELECT DISTINCT version FROM changes ORDER BY version")]
+    rows = conn.execute("SELECT COUNT(*) FROM changes").fetchone()[0]
+    conn.close()
+    assert rows <= 40 + 45 and len(versions) <= 2  # the older versions were dropped
+    fresh = _store(db, tmp_path / "snaps-fresh")
+    assert _ties(behind) == _ties(fresh)  # rebuilt: the log no longer covers its version
+    for s in (behind, writer, fresh):
+        asyncio.run(s.close())
 
 
 def test_a_write_from_another_process_is_seen_by_the_next_question(tmp_path: Path) -> None:
