@@ -151,7 +151,7 @@ async def keep_other_sources(
     merged.update({m.merged: m.kept for m in batch.merges})
     wanted = sorted(_stored_pairs(batch, merged, known))
     stored = await planner.store.evidence_of(workspace, wanted)
-    return await asyncio.to_thread(_overlay, batch, stored, merged, owned, known)
+    return await asyncio.to_thread(_overlay, batch, stored, merged, owned)
 
 
 def _stored_pairs(
@@ -171,13 +171,13 @@ def _overlay(
     stored: Mapping[tuple[str, str], Mapping[str, Evidence]],
     merged: Mapping[str, str],
     owned: frozenset[str],
-    known: set[str] | None,
 ) -> ImportBatch:
+    """``batch`` with each evidence record overlaid on the same owner's ``stored`` one
+    (only the pairs :func:`_stored_pairs` chose were read: a new end has none)."""
     out: list[Relationship] = []
     for rel in batch.relationships:
         a, b = merged.get(rel.a, rel.a), merged.get(rel.b, rel.b)
-        fresh = known is not None and (a not in known or b not in known)
-        owners = stored.get(canonical_pair(a, b), {}) if a != b and not fresh else {}
+        owners = stored.get(canonical_pair(a, b), {}) if a != b else {}
         if not owners:
             out.append(rel)
             continue

@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -201,16 +202,23 @@ def _person(row: tuple[Any, ...]) -> Person:
 
 
 def _folded(p: Person) -> tuple[str, str, str, str, str]:
-    search = "\n".join(
-        (p.name.casefold(), p.company.casefold(), p.position.casefold(), p.email, p.url)
-    )
-    return (
-        normalize_name(p.name),
-        company_key(p.company),
-        p.company.casefold(),
-        p.position.casefold(),
-        search,
-    )
+    """The indexed and searched columns of a person row."""
+    key, company = _company_folds(p.company)
+    position = _casefold(p.position)
+    search = f"{p.name.casefold()}\n{company}\n{position}\n{p.email}\n{p.url}"
+    return normalize_name(p.name), key, company, position, search
+
+
+# A big import repeats a few thousand companies and titles over hundreds of thousands
+# of people: each is folded once.
+@lru_cache(maxsize=1 << 16)
+def _company_folds(company: str) -> tuple[str, str]:
+    return company_key(company), company.casefold()
+
+
+@lru_cache(maxsize=1 << 16)
+def _casefold(text: str) -> str:
+    return text.casefold()
 
 
 def _json_list(items: tuple[str, ...]) -> str:
@@ -230,46 +238,6 @@ def _person_row(workspace: str, p: Person) -> tuple[Any, ...]:
         _json_list(p.employers),
         *_folded(p),
     )
-
-
-def _person_rows(workspace: str, people: Iterable[Person]) -> list[tuple[Any, ...]]:
-    """:func:`_person_row` for many people, each company and title folded once.
-
-    A big import repeats a few thousand companies and titles over hundreds of
-    thousands of people; the folded columns are the same values :func:`_folded` gives.
-    """
-    companies: dict[str, tuple[str, str]] = {}
-    positions: dict[str, str] = {}
-    rows: list[tuple[Any, ...]] = []
-    append = rows.append
-    for p in people:
-        name, company, position = p.name, p.company, p.position
-        folded_company = companies.get(company)
-        if folded_company is None:
-            folded_company = companies[company] = (company_key(company), company.casefold())
-        position_fold = positions.get(position)
-        if position_fold is None:
-            position_fold = positions[position] = position.casefold()
-        name_fold = name.casefold()
-        append(
-            (
-                workspace,
-                p.id,
-                name,
-                company,
-                position,
-                p.email,
-                p.url,
-                _json_list(p.schools),
-                _json_list(p.employers),
-                normalize_name(name),
-                folded_company[0],
-                folded_company[1],
-                position_fold,
-                f"{name_fold}\n{folded_company[1]}\n{position_fold}\n{p.email}\n{p.url}",
-            )
-        )
-    return rows
 
 
 INSERT_PERSON = (
@@ -761,7 +729,7 @@ class EmbeddedStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 deferred = _drop_secondary_indexes(conn) if big and _empty(conn) else []
-                conn.executemany(INSERT_PERSON, _person_rows(workspace, merged_people))
+                conn.executemany(INSERT_PERSON, [_person_row(workspace, p) for p in merged_people])
                 for m in batch.merges:
                     touched_pairs |= self._repoint(workspace, m)
                     touched_people |= {m.kept, m.merged}
