@@ -12,7 +12,8 @@ A snapshot is never trusted when it is stale or damaged: :func:`load` returns
 None for a missing or foreign manifest, another key, a file of the wrong size or
 digest, or anything unreadable, and :func:`load_or_build` then rebuilds and
 rewrites it. Writes go to a fresh directory renamed into place, so a reader
-never sees half a snapshot.
+never sees half a snapshot. :func:`locked` orders the processes that save and load
+one snapshot, so the workers of a server save each version once and map one copy.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import compress
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,12 @@ from graph.trustgraph import TrustGraph
 FORMAT = "warmintro-planning-snapshot"
 VERSION = 2  # 2: NUL after each id, SHA-256 digests
 ARRAYS = ("ptr", "nbr", "byid", "cost", "strength_", "mid", "first_cost", "id_offsets", "live")
+
+
+try:
+    import fcntl
+except ImportError:  # Windows: no cross-process lock (one worker there)
+    fcntl = None  # type: ignore[assignment]
 
 
 def _digest(path: Path) -> str:
@@ -93,6 +100,22 @@ def save(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+@contextlib.contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """Hold the snapshot at ``directory`` against every other process and thread (an
+    exclusive ``flock`` on ``<directory>.lock``): a save, or a check of the saved key
+    followed by a load, that must wait for a save in progress rather than miss it."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with directory.with_name(directory.name + ".lock").open("a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def saved_key(directory: Path) -> str | None:

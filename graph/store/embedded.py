@@ -15,7 +15,9 @@ says "everything" (a new member, an erasure, a very large import). So any number
 of processes (``serve --workers N``, a CLI import beside a running server) share
 one data dir: SQLite serialises the writers, and every process catches up on its
 next question. The graph is saved as a snapshot (graph.snapshot) keyed by the
-version, so a restart memory-maps it instead of reading every tie.
+version, so a restart memory-maps it instead of reading every tie; after a patch
+each process answers from that snapshot too (saved once, by whichever process got
+there first), so N workers hold one copy of the arrays, not N.
 """
 
 from __future__ import annotations
@@ -143,7 +145,6 @@ CHANGE_LOG_LIMIT = 200_000  # a write touching more pairs and people logs EVERYT
 CHANGE_LOG_KEEP = 2_000  # versions of the log kept for processes that fell behind
 CHANGE_LOG_ROWS = 1_000_000  # and at most about this many rows (older versions go first)
 PATCH_WAIT_SECONDS = 0.25  # questions this soon after a catch-up starts wait for it
-SNAPSHOT_SAVE_INTERVAL = 2.0  # a patched graph is saved at most this often per workspace
 BIG_WRITE = 50_000  # rows; a write this big gets a larger page cache while it runs
 BIG_WRITE_CACHE_KIB = 256 * 1024
 
@@ -623,7 +624,6 @@ class EmbeddedStore:
         self._building_guard = threading.Lock()
         self._tasks: dict[str, asyncio.Future[PlanningView]] = {}
         self._task_started: dict[str, float] = {}
-        self._saved_at: dict[str, float] = {}
         self._stats: dict[str, tuple[int, Stats]] = {}
         self._members: dict[str, tuple[int, tuple[Member, ...]]] = {}
         self._view_options: ViewOptionsSource = default_view_options
@@ -634,7 +634,7 @@ class EmbeddedStore:
         with self._lock:
             self._closed = True
             for workspace, live in list(self._live.items()):
-                self._save_snapshot(workspace, live, force=True)
+                self._settle(workspace, live, share=False)
             self._conn.close()
             self._reader.close()
 
@@ -888,7 +888,8 @@ class EmbeddedStore:
             # pages as they were) into the database and truncate it, and drop the
             # saved graphs (their id lists name the person).
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            shutil.rmtree(self._snapshot_dir(workspace), ignore_errors=True)
+            with snapshot.locked(self._snapshot_dir(workspace)):  # not while one is saved
+                shutil.rmtree(self._snapshot_dir(workspace), ignore_errors=True)
             if workspace in self._live:
                 self._catch_up_locked(workspace)  # a rebuild: saved at once
             return Erased(person_id, len(pairs) + emptied, n_ev)
@@ -1108,6 +1109,11 @@ class EmbeddedStore:
         if live is None:
             live = self._from_snapshot(workspace, version, options)
             if live is not None:
+                log.info(
+                    "planning graph for %r loaded from its snapshot (version %d)",
+                    workspace,
+                    version,
+                )
                 # Possibly a day old: the next question starts that day's rebuild while
                 # this graph answers (strengths move little in a day).
                 self._live[workspace] = live
@@ -1135,7 +1141,7 @@ class EmbeddedStore:
             # Components (the "disconnected" reason) now, in this thread, after the new
             # graph answers: ~1 s per million ties that no question should wait for.
             live.view.graph.component(0)
-        self._save_snapshot(workspace, live, force=kind == "built")
+        self._settle(workspace, live)
         return live.view
 
     @staticmethod
@@ -1359,52 +1365,67 @@ class EmbeddedStore:
     def _snapshot_key(self, version: int, options: ViewOptions) -> str:
         return f"v{version}|infer={options.infer_colleagues}|w={self._weights_key}"
 
-    def _save_snapshot(self, workspace: str, live: _Live, *, force: bool) -> None:
-        """Save ``live`` (at most every few seconds for patches; never a stale one)."""
-        now = time.monotonic()
-        if not force and now - self._saved_at.get(workspace, 0.0) < SNAPSHOT_SAVE_INTERVAL:
-            return
+    def _settle(self, workspace: str, live: _Live, *, share: bool = True) -> None:
+        """See that a snapshot of ``live``'s version is saved, by this process or another
+        worker, then (``share``) answer from it: its arrays memory-mapped, so the workers
+        of one data dir hold one copy of the graph again after a write instead of each
+        its own patched arrays (issue 19). Under the snapshot's cross-process lock, so a
+        save in progress is waited for, not repeated. A stale graph is never saved: when
+        another process has moved on, its graph is the one worth keeping."""
+        directory = self._snapshot_dir(workspace)
         try:
-            if self._version(self._reader.conn(), workspace) != live.version:
-                return  # another process moved on: its graph is the one worth keeping
-            key = self._snapshot_key(live.version, live.options)
-            if not force and snapshot.saved_key(self._snapshot_dir(workspace)) == key:
-                # Another worker saved this version (each one patches its own). A build
-                # always saves: the one there may be the damaged one it could not use.
-                self._saved_at[workspace] = now
-                return
-            obs = live.observed
-            graph = live.view.graph
-            labels = graph.components()
-            implied = live.view.implied
-            companies = implied.companies if isinstance(implied, ImpliedTies) else {}
-            snapshot.save(
-                live.view.graph,
-                self._snapshot_dir(workspace),
-                key,
-                extra={
-                    "obs_key": obs.key,
-                    "obs_strength": obs.strength,
-                    "obs_mid": obs.mid,
-                    "obs_evidenced": obs.evidenced,
-                    "co_of_node": live.companies.of_node,
-                    "co_rank": live.companies.rank,
-                    "co_unplaced": live.companies.unplaced,
-                    **({"component": labels} if labels is not None else {}),
-                },
-                meta={
-                    "day": live.day.isoformat(),
-                    "members": list(live.members),
-                    "obs_masks": [format(m, "x") for m in obs.table],
-                    "companies": {k: list(v) for k, v in companies.items()},
-                    "co_keys": live.companies.keys,
-                    "co_names": live.companies.names,
-                    "ids": len(live.ids),
-                },
-            )
-            self._saved_at[workspace] = now
+            with snapshot.locked(directory):
+                if self._version(self._reader.conn(), workspace) != live.version:
+                    return
+                key = self._snapshot_key(live.version, live.options)
+                saved = None
+                if snapshot.saved_key(directory) == key:
+                    if not share:
+                        return
+                    saved = self._from_snapshot(workspace, live.version, live.options)
+                if saved is None:  # none saved, another version's, or a damaged one
+                    self._write_snapshot(directory, key, live)
+                    if not share:
+                        return
+                    saved = self._from_snapshot(workspace, live.version, live.options)
         except (OSError, sqlite3.Error, ValueError) as exc:
             log.warning("could not save the planning snapshot for %r: %s", workspace, exc)
+            return
+        if saved is not None and saved.day == live.day and self._live.get(workspace) is live:
+            self._live[workspace] = saved
+            log.info("planning graph for %r now mapped from the saved snapshot", workspace)
+
+    @staticmethod
+    def _write_snapshot(directory: Path, key: str, live: _Live) -> None:
+        obs = live.observed
+        graph = live.view.graph
+        labels = graph.components()
+        implied = live.view.implied
+        companies = implied.companies if isinstance(implied, ImpliedTies) else {}
+        snapshot.save(
+            graph,
+            directory,
+            key,
+            extra={
+                "obs_key": obs.key,
+                "obs_strength": obs.strength,
+                "obs_mid": obs.mid,
+                "obs_evidenced": obs.evidenced,
+                "co_of_node": live.companies.of_node,
+                "co_rank": live.companies.rank,
+                "co_unplaced": live.companies.unplaced,
+                **({"component": labels} if labels is not None else {}),
+            },
+            meta={
+                "day": live.day.isoformat(),
+                "members": list(live.members),
+                "obs_masks": [format(m, "x") for m in obs.table],
+                "companies": {k: list(v) for k, v in companies.items()},
+                "co_keys": live.companies.keys,
+                "co_names": live.companies.names,
+                "ids": len(live.ids),
+            },
+        )
 
     def _from_snapshot(self, workspace: str, version: int, options: ViewOptions) -> _Live | None:
         found = snapshot.load_bundle(
@@ -1452,5 +1473,4 @@ class EmbeddedStore:
         except (KeyError, ValueError, TypeError, IndexError):
             return None
         view = self._view(workspace, graph, graph.ids, members, observed, companies, options)
-        log.info("planning graph for %r loaded from its snapshot (version %d)", workspace, version)
         return _Live(version, day, options, members, graph.ids, graph.index, observed, works, view)

@@ -20,12 +20,15 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
+from graph import snapshot
 from graph.model import (
     Evidence,
     ImportBatch,
@@ -293,6 +296,71 @@ def test_a_write_from_another_process_is_seen_by_the_next_question(tmp_path: Pat
     assert ("p0", "p2") in after
     assert {k: v for k, v in after.items() if k != ("p0", "p2")}.keys() >= before.keys()
     asyncio.run(reader.close())
+
+
+def _mapped_inodes(name: str) -> set[int]:
+    """Inodes of the files named ``name`` this process has memory-mapped."""
+    found = set()
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        fields = line.split(maxsplit=5)
+        if len(fields) == 6 and fields[5].split(" (deleted)")[0].endswith("/" + name):
+            found.add(int(fields[4]))
+    return found
+
+
+def test_after_a_write_every_worker_maps_one_saved_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker patches its own graph (so the write shows at once), then answers from
+    one snapshot saved once: N workers hold one copy of the arrays after a write, not N."""
+    db = _team(tmp_path)
+    workers = [_store(db) for _ in range(3)]
+    for w in workers:
+        _ties(w)  # all three map the snapshot the set-up saved
+    (snap,) = _snapshot_dirs(db)
+    saves: list[Path] = []
+    save = snapshot.save
+
+    def counted(graph: object, directory: Path, *args: object, **kwargs: object) -> None:
+        if directory == snap:  # not the reference stores' own snapshots
+            saves.append(directory)
+        save(graph, directory, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(snapshot, "save", counted)
+    # A write from a process with no graph of its own (like a CLI import) ...
+    writer = _store(db, tmp_path / "writer-snaps")
+    extra = Relationship("p0", "p9", (Evidence(owner="me", rating=0.95),))
+    asyncio.run(writer.apply("w", ImportBatch(relationships=[extra])))
+    # ... which the three workers catch up with at the same moment.
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda w: w.catch_up("w"), workers))
+    assert saves == [snap]  # saved once, by whichever worker got there first
+    expected = _ties(_store(db, tmp_path / "elsewhere"))
+    assert expected[("p0", "p9")][0] > 0.5
+    for w in workers:
+        assert _ties(w) == expected
+        graph = asyncio.run(w.planning_view("w")).graph
+        assert isinstance(graph.nbr, np.memmap) and isinstance(graph.cost, np.memmap)
+    current = os.stat(snap / "nbr.npy").st_ino
+    assert _mapped_inodes("nbr.npy") >= {current}
+    del graph
+    for w in workers:
+        asyncio.run(w.close())
+    # A second write through one of them: the others follow the same way.
+    workers = [_store(db) for _ in range(2)]
+    for w in workers:
+        _ties(w)
+    more = Relationship("p1", "p8", (Evidence(owner="me", rating=0.9),))
+    asyncio.run(workers[0].apply("w", ImportBatch(relationships=[more])))
+    assert ("p1", "p8") in _ties(workers[1])
+    assert saves == [snap, snap]
+    graphs = [asyncio.run(w.planning_view("w")).graph for w in workers]
+    assert all(isinstance(g.nbr, np.memmap) for g in graphs)
+    files = {os.stat(str(g.nbr.filename)).st_ino for g in graphs if isinstance(g.nbr, np.memmap)}
+    assert files == {os.stat(snap / "nbr.npy").st_ino}
+    for w in workers:
+        asyncio.run(w.close())
+    assert saves == [snap, snap]  # closing saves nothing new: the version is saved
 
 
 @pytest.fixture
