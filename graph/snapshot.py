@@ -106,9 +106,15 @@ def save(
 def locked(directory: Path) -> Iterator[None]:
     """Hold the snapshot at ``directory`` against every other process and thread (an
     exclusive ``flock`` on ``<directory>.lock``): a save, or a check of the saved key
-    followed by a load, that must wait for a save in progress rather than miss it."""
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    with directory.with_name(directory.name + ".lock").open("a+b") as handle:
+    followed by a load, that must wait for a save in progress rather than miss it.
+    Where the lock file cannot be made (a read-only data dir), no lock is taken."""
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        handle = directory.with_name(directory.name + ".lock").open("a+b")
+    except OSError:  # a read-only place: nothing is saved there to wait for either
+        yield
+        return
+    with handle:
         if fcntl is not None:
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -118,15 +124,16 @@ def locked(directory: Path) -> Iterator[None]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def saved_key(directory: Path) -> str | None:
-    """The key of the snapshot at ``directory`` as its manifest names it (not checked:
-    enough to see another process already saved this version), or None."""
+def saved(directory: Path) -> tuple[str, str] | None:
+    """The key and the ``day`` in the meta of the snapshot at ``directory``, as its
+    manifest names them (not checked: enough to see another process already saved this
+    graph), or None."""
     try:
         manifest = json.loads((directory / "manifest.json").read_text())
-    except (OSError, ValueError):
+        key, day = manifest["key"], manifest["meta"].get("day", "")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    key = manifest.get("key") if isinstance(manifest, dict) else None
-    return key if isinstance(key, str) else None
+    return (key, day) if isinstance(key, str) and isinstance(day, str) else None
 
 
 def load(directory: Path, key: str) -> TrustGraph | None:

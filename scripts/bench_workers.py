@@ -4,7 +4,8 @@ Usage: .venv/bin/python scripts/bench_workers.py --dir DIR [--ties 10000] [--rou
 
 ``DIR`` is a data dir made by ``scripts/bench_store.py`` (workspace ``team``; its
 ``warmintro.db`` and snapshot are copied, never changed). The server runs two
-workers on the copy; both answer once before anything is timed. Then, per round,
+workers on the copy; both answer, and the server goes idle (a snapshot saved on
+another day is rebuilt for today first), before anything is timed. Then, per round,
 two writes of ``--ties`` new ties between people already there:
 
 1. ``warmintro import edges`` from another process (the CLI, no server involved):
@@ -40,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_http_team import ROOT, WORKSPACE, start_server, wait_serving
-from server_stats import memory
+from server_stats import memory, per_process, wait_idle
 
 from services.appdb import AppDB
 
@@ -50,6 +51,17 @@ QUERY = (
 )
 UPLOAD = "mutation($f: Upload!) { importEdges(file: $f) { __typename ... on ImportJob { id } } }"
 JOB = "query($id: ID!) { importJob(id: $id) { __typename ... on ImportJob { status } } }"
+
+
+def show_memory(root: int, when: str) -> None:
+    """The tree's RSS and PSS, and each process's own (anonymous) memory."""
+    _n, rss, pss = memory(root)
+    own = " / ".join(f"{anon / 2**20:.0f}" for _pid, _r, _p, anon in per_process(root))
+    print(
+        f"server tree {when}: RSS {rss / 2**20:.0f} MiB, PSS {pss / 2**20:.0f} MiB;"
+        f" anonymous per process (MiB): {own}",
+        flush=True,
+    )
 
 
 def people_and_ties(db: Path) -> tuple[list[str], set[tuple[str, str]]]:
@@ -142,6 +154,9 @@ def main() -> int:
         warm = new_edges(ids, set(have), 1, rng)[0]
         for _ in range(20):  # both workers load their graph before anything is timed
             ask(base, key, *warm)
+        # ... and finish what that started (a snapshot from another day is rebuilt for
+        # today in the background while it answers) before the first write.
+        wait_idle(server.pid)
         polls = []
         for _ in range(50):
             t = time.perf_counter()
@@ -152,6 +167,7 @@ def main() -> int:
             f"one poll (baseline): p50 {1000 * polls[25]:.1f} ms, max {1000 * polls[-1]:.1f} ms",
             flush=True,
         )
+        show_memory(server.pid, "before the writes")
         for round_ in range(args.rounds):
             edges = new_edges(ids, have, args.ties, rng)
             csv = work / f"cli-{round_}.csv"
@@ -202,8 +218,15 @@ def main() -> int:
             row |= {"upload_job_s": done - t0, "upload_first_s": first, "upload_every_s": every}
             print(json.dumps({k: round(v, 3) for k, v in row.items()}), flush=True)
             rows.append(row)
-        _n, rss, pss = memory(server.pid)
-        print(f"server tree after the writes: RSS {rss / 2**20:.0f} MiB, PSS {pss / 2**20:.0f} MiB")
+        show_memory(server.pid, "after the writes")
+        time.sleep(5)  # the workers' catch-ups, saves and re-maps run after the answers
+        show_memory(server.pid, "5 s later")
+        log = log_path.read_text(errors="replace")
+        print(
+            f"server log: {log.count(' patched at version')} patches, "
+            f"{log.count('now mapped from the saved snapshot')} re-maps, "
+            f"{log.count('could not save')} failed saves"
+        )
     finally:
         server.terminate()
         server.wait(30)

@@ -58,6 +58,21 @@ def memory(root: int) -> tuple[int, int, int]:
     return n, rss, pss
 
 
+def per_process(root: int) -> list[tuple[int, int, int, int]]:
+    """(pid, RSS, PSS, anonymous bytes) of each process in the tree: anonymous memory
+    is a process's own (heap, patched arrays); the rest of RSS is mapped files, shared
+    between workers that map the same snapshot."""
+    out = []
+    for pid in tree_pids(root):
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        kib = {k: int(v) * 1024 for k, v in re.findall(r"^(\w+):\s+(\d+) kB", text, re.M)}
+        out.append((pid, kib.get("Rss", 0), kib.get("Pss", 0), kib.get("Anonymous", 0)))
+    return out
+
+
 def wait_idle(pid: int, timeout: float = 900) -> None:
     """Return once the tree has used (almost) no CPU for 3 s: every worker is ready."""
     deadline = time.monotonic() + timeout

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from graph import snapshot
-from graph.bulk import collector_paused
+from graph.bulk import collector_paused, give_back_freed_memory
 from graph.colleagues import TEAM_OWNER, company_key
 from graph.errors import StoreUnavailable
 from graph.identity import normalize_name
@@ -1098,7 +1098,9 @@ class EmbeddedStore:
     def catch_up(self, workspace: str) -> PlanningView:
         """Bring this process's graph to the stored version (blocking; call off the loop)."""
         with self._build_lock(workspace):
-            return self._catch_up_locked(workspace)
+            view = self._catch_up_locked(workspace)
+        give_back_freed_memory()  # the graph it replaced
+        return view
 
     def _catch_up_locked(self, workspace: str) -> PlanningView:
         conn = self._reader.conn()
@@ -1121,28 +1123,51 @@ class EmbeddedStore:
         if live is not None and (live.version, live.day, live.options) == (version, today, options):
             return live.view
         changes = self._changes(conn, workspace, live.version, version) if live else None
-        started = time.perf_counter()
         if live is None or changes is None or live.day != today:
-            live = self._build(conn, workspace, version, today, options)
-            kind = "built"
-        else:
-            pairs, people = changes
-            live = self._patch(conn, workspace, live, version, options, pairs, people)
-            kind = "patched"
+            return self._built(conn, workspace, version, today, options).view
+        started = time.perf_counter()
+        live = self._patch(conn, workspace, live, version, options, *changes)
+        self._installed(workspace, live, "patched", started)
+        self._settle(workspace, live)
+        return live.view
+
+    def _installed(self, workspace: str, live: _Live, kind: str, started: float) -> None:
+        """Answer from ``live`` from now on; then its components (the "disconnected"
+        reason), in this thread: ~1 s per million ties that no question should wait for."""
         self._live[workspace] = live
         log.info(
             "planning graph for %r %s at version %d in %.3f s",
             workspace,
             kind,
-            version,
+            live.version,
             time.perf_counter() - started,
         )
         if len(live.view.graph):
-            # Components (the "disconnected" reason) now, in this thread, after the new
-            # graph answers: ~1 s per million ties that no question should wait for.
             live.view.graph.component(0)
-        self._settle(workspace, live)
-        return live.view
+
+    def _built(
+        self,
+        conn: sqlite3.Connection,
+        workspace: str,
+        version: int,
+        today: date,
+        options: ViewOptions,
+    ) -> _Live:
+        """A build, once for every process on the data dir: under the snapshot's lock,
+        one another process built for this version and day is mapped instead (workers
+        starting together, a new day, a write that logged everything); else this process
+        builds it and saves it before the next one looks."""
+        with snapshot.locked(self._snapshot_dir(workspace)):
+            found = self._from_snapshot(workspace, version, options)
+            if found is not None and found.day == today:
+                self._live[workspace] = found
+                log.info("planning graph for %r mapped as another process built it", workspace)
+                return found
+            started = time.perf_counter()
+            live = self._build(conn, workspace, version, today, options)
+            self._installed(workspace, live, "built", started)
+            self._settle_locked(workspace, live, share=True)
+        return self._live[workspace]
 
     @staticmethod
     def _changes(
@@ -1370,29 +1395,34 @@ class EmbeddedStore:
         worker, then (``share``) answer from it: its arrays memory-mapped, so the workers
         of one data dir hold one copy of the graph again after a write instead of each
         its own patched arrays (issue 19). Under the snapshot's cross-process lock, so a
-        save in progress is waited for, not repeated. A stale graph is never saved: when
-        another process has moved on, its graph is the one worth keeping."""
+        save in progress is waited for, not repeated."""
+        with snapshot.locked(self._snapshot_dir(workspace)):
+            self._settle_locked(workspace, live, share=share)
+
+    def _settle_locked(self, workspace: str, live: _Live, *, share: bool) -> None:
+        # A stale graph is never saved: when another process has moved on, its graph is
+        # the one worth keeping.
         directory = self._snapshot_dir(workspace)
         try:
-            with snapshot.locked(directory):
-                if self._version(self._reader.conn(), workspace) != live.version:
+            if self._version(self._reader.conn(), workspace) != live.version:
+                return
+            key = self._snapshot_key(live.version, live.options)
+            saved = snapshot.saved(directory)
+            mapped = None
+            if saved == (key, live.day.isoformat()):
+                if not share:
                     return
-                key = self._snapshot_key(live.version, live.options)
-                saved = None
-                if snapshot.saved_key(directory) == key:
-                    if not share:
-                        return
-                    saved = self._from_snapshot(workspace, live.version, live.options)
-                if saved is None:  # none saved, another version's, or a damaged one
-                    self._write_snapshot(directory, key, live)
-                    if not share:
-                        return
-                    saved = self._from_snapshot(workspace, live.version, live.options)
+                mapped = self._from_snapshot(workspace, live.version, live.options)
+            if mapped is None:  # none saved, another version's or day's, or a damaged one
+                self._write_snapshot(directory, key, live)
+                if not share:
+                    return
+                mapped = self._from_snapshot(workspace, live.version, live.options)
         except (OSError, sqlite3.Error, ValueError) as exc:
             log.warning("could not save the planning snapshot for %r: %s", workspace, exc)
             return
-        if saved is not None and saved.day == live.day and self._live.get(workspace) is live:
-            self._live[workspace] = saved
+        if mapped is not None and mapped.day == live.day and self._live.get(workspace) is live:
+            self._live[workspace] = mapped
             log.info("planning graph for %r now mapped from the saved snapshot", workspace)
 
     @staticmethod

@@ -21,8 +21,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -361,6 +362,38 @@ def test_after_a_write_every_worker_maps_one_saved_copy(
     for w in workers:
         asyncio.run(w.close())
     assert saves == [snap, snap]  # closing saves nothing new: the version is saved
+
+
+def test_a_new_day_is_built_once_for_every_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Strengths decay with time, so a new day rebuilds the graph; workers starting on a
+    day-old snapshot build it once between them (the others wait and map it), and a
+    restart that day maps it too."""
+    db = _team(tmp_path)  # saved as of TODAY
+    later = TODAY + timedelta(days=40)
+    builds: list[Path] = []
+    build = EmbeddedStore._build
+
+    def counted(self: EmbeddedStore, *args: Any, **kwargs: Any) -> Any:
+        builds.append(self._snapshots)
+        return build(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmbeddedStore, "_build", counted)
+    workers = [EmbeddedStore(db, today=lambda: later) for _ in range(3)]
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda w: w.catch_up("w"), workers))  # the day-old snapshot answers
+        assert builds == []
+        list(pool.map(lambda w: w.catch_up("w"), workers))  # each sees the new day
+    assert len(builds) == 1
+    reference = EmbeddedStore(db, today=lambda: later, snapshots=tmp_path / "elsewhere")
+    expected = _ties(reference)
+    for w in [*workers, EmbeddedStore(db, today=lambda: later)]:
+        assert _ties(w) == expected
+        assert isinstance(asyncio.run(w.planning_view("w")).graph.nbr, np.memmap)
+        assert w._live["w"].day == later
+        asyncio.run(w.close())
+    assert builds.count(workers[0]._snapshots) == 1
 
 
 @pytest.fixture
