@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -222,8 +223,9 @@ def main() -> int:
         time.sleep(5)  # the workers' catch-ups, saves and re-maps run after the answers
         show_memory(server.pid, "5 s later")
         log = log_path.read_text(errors="replace")
+        patches = re.findall(r" patched at version \d+ in ([\d.]+) s", log)
         print(
-            f"server log: {log.count(' patched at version')} patches, "
+            f"server log: {len(patches)} patches ({' / '.join(patches)} s), "
             f"{log.count('now mapped from the saved snapshot')} re-maps, "
             f"{log.count('could not save')} failed saves"
         )
