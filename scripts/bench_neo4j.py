@@ -43,6 +43,7 @@ import math
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -185,6 +186,20 @@ class Cpu:
             fields = stat[stat.rindex(")") + 2 :].split()
             total += (int(fields[11]) + int(fields[12])) / self._tick
         return total
+
+
+def peak_rss(run_dir: Path) -> str:
+    """Peak resident memory of this process and of the server's JVMs (VmHWM), in MiB."""
+    out = [f"client {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}"]
+    for pid in server_module()._processes_of(run_dir):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if hwm:
+            out.append(f"server pid {pid} {int(hwm.group(1)) // 1024}")
+    return ", ".join(out)
 
 
 async def measured(cpu: Cpu, fn: Callable[[], Awaitable[object]]) -> tuple[float, float]:
@@ -542,7 +557,7 @@ async def import_table(
     print("|---|---|---|---|---|---|---|")
     for rep in range(args.repeats):
         order = list(labels)
-        if rep % 2:
+        if (rep + args.reverse) % 2:
             order.reverse()
         got: dict[str, tuple[float, float]] = {}
         for kind in order:
@@ -614,14 +629,25 @@ async def main() -> int:
         "--import-only", action="store_true", help="stop after the import table (step 2)"
     )
     parser.add_argument("--repeats", type=int, default=1, help="of the import table")
+    parser.add_argument(
+        "--reverse",
+        action="store_true",
+        help="start with the reversed order (a second run of one repeat, in another hold)",
+    )
+    parser.add_argument(
+        "--tx-memory",
+        default="",
+        help="the server's dbms.memory.transaction.total.max (default: 70%% of the heap)",
+    )
     args = parser.parse_args()
 
     server = server_module()
     jars = apoc_jars()
     print(f"apoc: {', '.join(j.name for j in jars)} in the benchmark server's plugins/")
-    extras = server.Extras(
-        plugins=tuple(jars), config=("dbms.security.procedures.unrestricted=apoc.*",)
-    )
+    config = ["dbms.security.procedures.unrestricted=apoc.*"]
+    if args.tx_memory:  # one transaction per import: 1M ties need more than 70% of 3g
+        config.append(f"dbms.memory.transaction.total.max={args.tx_memory}")
+    extras = server.Extras(plugins=tuple(jars), config=tuple(config))
     info = server.start(args.instance, extras)
     cpu = Cpu(server.RUN / args.instance)
     driver = AsyncGraphDatabase.driver(info.uri, auth=(info.user, info.password))
@@ -662,6 +688,7 @@ async def main() -> int:
         chosen = neo4j_store.BATCH_ROWS
 
         ws, old_ws = await import_table(args, cpu, driver, neo, before, batch, chosen)
+        print(f"peak resident MiB: {peak_rss(server.RUN / args.instance)}")
         if before is not None:  # the same workspace stored
             assert await neo.stats(ws) == await before.stats(old_ws)
         if args.import_only:

@@ -625,8 +625,8 @@ async def _unwind(
         await pending.consume()
 
 
-Ties = dict[str, list[tuple[str, Evidence]]]
-"""A write's ties by their first end: ``a -> [(b, evidence), ...]``."""
+Ties = dict[str, dict[tuple[str, str], Evidence]]
+"""A write's ties by their first end: ``a -> {(b, owner): evidence}``, the last row of each."""
 
 
 async def _write(
@@ -655,12 +655,15 @@ async def _write(
         stored = await _refs(tx, "people_refs", workspace, [p.id for p in people])
         update = [p for p in people if p.id in stored]
         await _unwind(tx, "update_people_refs", workspace, update, lambda p: _stored(p, stored))
-    evidence: list[tuple[tuple[str, str], Evidence]] = []
+    ties: Ties = {}
 
     def prepare() -> None:
         # One row per (pair, owner), the last one: what MERGE ... SET keeps.
-        last = {(pair, e.owner): (pair, e) for pair, e in rewrite_merged(batch, known)}
-        evidence.extend(last.values())
+        for (a, b), e in rewrite_merged(batch, known):
+            group = ties.get(a)
+            if group is None:
+                group = ties[a] = {}
+            group[b, e.owner] = e
 
     new = [p for p in people if p.id not in stored]
     refs = await _refs(tx, "create_people", workspace, new, _new_person, prepare)
@@ -671,20 +674,32 @@ async def _write(
     # Ties can already exist only between people stored before this write, and a merge's
     # kept person may have just received the merged one's ties.
     old = set(stored) | {m.kept for m in batch.merges}
-    ends = {end for pair, _ in evidence for end in pair} - refs.keys()
+    ends = {b for group in ties.values() for b, _ in group}.union(ties) - refs.keys()
     if ends and not fresh:
         found = await _refs(tx, "people_refs", workspace, sorted(ends))
         refs.update(found)
         old.update(found)
         ends -= found.keys()
     refs.update(await _refs(tx, "create_stubs", workspace, sorted(ends)))
-    create: Ties = {}
-    merge: Ties = {}
-    for (a, b), e in evidence:
-        (merge if a in old and b in old else create).setdefault(a, []).append((b, e))
+    create, merge = _split(ties, old)
     await _write_ties(tx, "create_evidence_refs", workspace, create, refs)
     await _write_ties(tx, "merge_evidence_refs", workspace, merge, refs)
-    return len({pair for pair, _ in evidence})
+    return sum(len({b for b, _ in group}) for group in ties.values())
+
+
+def _split(ties: Ties, old: set[str]) -> tuple[Ties, Ties]:
+    """The ties to CREATE (an end is not in ``old``) and those to MERGE (both are)."""
+    if not old:
+        return ties, {}
+    create: Ties = {}
+    merge: Ties = {}
+    for a, group in ties.items():
+        if a not in old:
+            create[a] = group
+            continue
+        for key, e in group.items():
+            (merge if key[0] in old else create).setdefault(a, {})[key] = e
+    return create, merge
 
 
 async def _refs(
@@ -757,7 +772,7 @@ async def _write_ties(
         rows = []
         for a, group in chunk:
             out = []
-            for b, e in group:
+            for (b, _), e in group.items():
                 data = memo.get(id(e))
                 if data is None:
                     data = memo[id(e)] = evidence_to_json(e)
@@ -776,9 +791,9 @@ def _tie_row(b: str, e: Evidence, data: str) -> dict[str, Any]:
     return {"b": b, "owner": e.owner, "data": data, "interactions": interactions_in(e) or None}
 
 
-def _grouped_chunks(by_first: Ties) -> Iterator[list[tuple[str, list[tuple[str, Evidence]]]]]:
+def _grouped_chunks(by_first: Ties) -> Iterator[list[tuple[str, dict[tuple[str, str], Evidence]]]]:
     """Groups in runs of about ``BATCH_ROWS`` ties (a group is never split)."""
-    chunk: list[tuple[str, list[tuple[str, Evidence]]]] = []
+    chunk: list[tuple[str, dict[tuple[str, str], Evidence]]] = []
     size = 0
     for item in by_first.items():
         chunk.append(item)
