@@ -517,6 +517,24 @@ async def one_import(
     return wall, used, 0.0, 0.0, ws
 
 
+def import_labels(args: argparse.Namespace, *, with_before: bool) -> dict[str, str]:
+    """The imports of the table, by kind, in their forward order."""
+    labels = {
+        "before": f"apply before ({args.before}), first write",
+        "before_later": f"apply before ({args.before}), later write",
+        "plain": "plain UNWIND ... CREATE, lean (id+name; owner+rating)",
+        "plain_full": "plain UNWIND ... CREATE, same information as apply",
+        "now": "apply now, first write",
+        "now_later": "apply now, later write",
+    }
+    if not with_before:  # --before none: only the baselines and now
+        del labels["before"], labels["before_later"]
+    if args.no_later:
+        for kind in ("before_later", "now_later"):
+            labels.pop(kind, None)
+    return labels
+
+
 async def import_table(
     args: argparse.Namespace,
     cpu: Cpu,
@@ -528,21 +546,13 @@ async def import_table(
 ) -> tuple[str, str]:
     """Before, the plain baselines and now, each into a fresh workspace, ``--repeats`` times.
 
-    Repeats alternate the order (forward / reversed), so no import always runs first,
-    while the store's files are still growing. Ratios are against the full plain
+    Repeats rotate and alternate the order, so no import always runs first (the first
+    import of a repeat is often the slow one: the store's files grow, the last one's
+    garbage is collected). Ratios are against the full plain
     baseline (the same information as ``apply``) of the same repeat, and the lean one
     beside it. Returns the last workspaces written by now and before (first writes)."""
     n_rel = len(batch.relationships)
-    labels = {
-        "before": f"apply before ({args.before}), first write",
-        "before_later": f"apply before ({args.before}), later write",
-        "plain": "plain UNWIND ... CREATE, lean (id+name; owner+rating)",
-        "plain_full": "plain UNWIND ... CREATE, same information as apply",
-        "now": "apply now, first write",
-        "now_later": "apply now, later write",
-    }
-    if before is None:  # --before none: only the baselines and now
-        del labels["before"], labels["before_later"]
+    labels = import_labels(args, with_before=before is not None)
     stores = {"now": neo, "before": before}
     walls: dict[str, list[float]] = {k: [] for k in labels}
     cpus: dict[str, list[float]] = {k: [] for k in labels}
@@ -555,8 +565,15 @@ async def import_table(
         "| ÷ plain full (same repeat) | ÷ plain lean |"
     )
     print("|---|---|---|---|---|---|---|")
+    if args.warm_round:  # one discarded full-size import of each kind: files, JIT, caches
+        for kind in labels:
+            await one_import(kind, cpu, driver, stores, batch, size)
+    kinds = list(labels)
     for rep in range(args.repeats):
-        order = list(labels)
+        # Rotated (and reversed every other repeat): with 2 x len(kinds) repeats every
+        # import takes every place in the order equally often.
+        shift = (rep // 2) % len(kinds)
+        order = kinds[shift:] + kinds[:shift]
         if (rep + args.reverse) % 2:
             order.reverse()
         got: dict[str, tuple[float, float]] = {}
@@ -593,6 +610,8 @@ async def import_table(
         )
     lean = [f / p for f, p in zip(walls["plain_full"], walls["plain"], strict=True)]
     for kind in ("now", "now_later"):
+        if kind not in walls:
+            continue
         r = [p / n for p, n in zip(walls["plain"], walls[kind], strict=True)]
         print(
             f"{kind} ÷ plain lean, per repeat: {', '.join(f'{x:.2f}x' for x in r)}; "
@@ -629,6 +648,10 @@ async def main() -> int:
         "--import-only", action="store_true", help="stop after the import table (step 2)"
     )
     parser.add_argument("--repeats", type=int, default=1, help="of the import table")
+    parser.add_argument(
+        "--warm-round", action="store_true", help="one discarded full-size round of imports"
+    )
+    parser.add_argument("--no-later", action="store_true", help="time first writes only")
     parser.add_argument(
         "--reverse",
         action="store_true",
