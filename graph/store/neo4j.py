@@ -40,6 +40,7 @@ from neo4j import (
 )
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
+from graph.bulk import collector_paused
 from graph.errors import StoreUnavailable
 from graph.model import (
     Evidence,
@@ -278,7 +279,11 @@ class Neo4jStore:
             await _unwind(tx, "insert_members", workspace, members)
             return n_ties
 
-        relationships = await self._transact(work, write=True)
+        # The encoding makes a few dicts per tie while the batch's millions of objects are
+        # alive: with the cyclic collector on, its passes walk them again and again (the
+        # embedded store's apply and the import service pause it too; graph.bulk).
+        with collector_paused():
+            relationships = await self._transact(work, write=True)
         return ApplyResult(len(people), relationships, len(batch.merges))
 
     async def set_sharing(self, workspace: str, person_id: str, sharing: Sharing) -> None:
