@@ -1,6 +1,6 @@
 // Ties that cannot exist yet (one end is a node this write created), as
 // create_evidence_grouped, but both ends named by elementId (create_people,
-// create_stubs, update_people and people_refs return them): a direct node lookup instead of a
+// create_stubs and people_refs return them): a direct node lookup instead of a
 // (workspace, id) index seek per end. Rows: {a, ties: [{b, owner, data, interactions}]}.
 UNWIND $rows AS r
 MATCH (a) WHERE elementId(a) = r.a

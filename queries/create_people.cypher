@@ -1,4 +1,4 @@
-// People not stored in the workspace yet (a first write, or those update_people did not
+// People not stored in the workspace yet (a first write, or those people_refs did not
 // find; apply holds the workspace's lock): CREATE, with no per-row MERGE lookup. Same properties as upsert_people,
 // except that an empty list, email or URL comes as null and is not stored (no index entry;
 // every read gives it back empty, as for a neo4j-admin import's empty lists). Returns each

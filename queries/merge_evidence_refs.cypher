@@ -1,5 +1,5 @@
 // upsert_evidence for ties whose two ends were both stored before this write (only they
-// can hold the tie already), the ends named by elementId (update_people, people_refs). Rows as
+// can hold the tie already), the ends named by elementId (people_refs). Rows as
 // create_evidence_refs: {a, ties: [{b, owner, data, interactions}]}.
 UNWIND $rows AS r
 MATCH (a) WHERE elementId(a) = r.a

@@ -646,7 +646,7 @@ async def _write(
     """Write the batch's people, merges and ties inside ``apply``'s transaction.
 
     What cannot be stored yet is CREATEd: the people the workspace does not hold (all
-    of them on a first write, else those ``update_people`` does not find) and every tie
+    of them on a first write, else those ``people_refs`` does not find) and every tie
     with such an end; only ties between two people stored before are MERGEd. Every end
     is named by its elementId, so no tie costs an index seek. The ties are sorted out
     while the server creates the people, and each statement's JSON is encoded while the
@@ -657,7 +657,9 @@ async def _write(
     if not fresh:
         # Read inside the transaction: a retry or a concurrent merge sees the same state.
         known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
-        stored = await _refs(tx, "update_people", workspace, people, person_to_dict)
+        stored = await _refs(tx, "people_refs", workspace, [p.id for p in people])
+        update = [p for p in people if p.id in stored]
+        await _unwind(tx, "update_people_refs", workspace, update, lambda p: _stored(p, stored))
     ties: Ties = {}
 
     def prepare() -> None:
@@ -713,7 +715,7 @@ async def _refs(
     encode: Callable[[X], Any] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, str]:
-    """Run ``name`` (``create_people``, ``create_stubs``, ``update_people``, ``people_refs``) as
+    """Run ``name`` (``create_people``, ``create_stubs``, ``people_refs``) as
     :func:`_unwind` does and return id -> elementId of the nodes it made or found (one
     record per batch: two lists). ``meanwhile`` runs once the last batch is sent,
     before its answer is awaited."""
@@ -743,6 +745,13 @@ def _new_person(p: Person) -> dict[str, Any]:
     row = person_to_dict(p)
     for key in ("email", "url", "schools", "employers"):
         row[key] = row[key] or None
+    return row
+
+
+def _stored(p: Person, refs: Mapping[str, str]) -> dict[str, Any]:
+    """:func:`person_to_dict` for ``update_people_refs``: the node named by elementId."""
+    row = person_to_dict(p)
+    row["ref"] = refs[p.id]
     return row
 
 
