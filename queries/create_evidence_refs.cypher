@@ -1,7 +1,7 @@
-// A first write into a workspace, as create_evidence_grouped, but the ends are the nodes
-// this transaction just created, named by the elementIds create_people and create_stubs
-// returned: a direct node lookup instead of a (workspace, id) index seek per end.
-// Rows: {a, ties: [{b, owner, data, interactions}]}, a and b elementIds.
+// Ties that cannot exist yet (one end is a node this write created), as
+// create_evidence_grouped, but both ends named by elementId (create_people,
+// create_stubs and people_refs return them): a direct node lookup instead of a
+// (workspace, id) index seek per end. Rows: {a, ties: [{b, owner, data, interactions}]}.
 UNWIND $rows AS r
 MATCH (a) WHERE elementId(a) = r.a
 UNWIND r.ties AS t

@@ -1,5 +1,5 @@
-// A first write into a workspace (nobody is stored there yet, and apply holds the
-// workspace's lock): CREATE, with no per-row MERGE lookup. Same properties as upsert_people,
+// People not stored in the workspace yet (a first write, or those people_refs did not
+// find; apply holds the workspace's lock): CREATE, with no per-row MERGE lookup. Same properties as upsert_people,
 // except that an empty list, email or URL comes as null and is not stored (no index entry;
 // every read gives it back empty, as for a neo4j-admin import's empty lists). Returns each
 // node's elementId beside its id (two lists collected from the same rows, so they line

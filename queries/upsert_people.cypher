@@ -1,4 +1,6 @@
-// New non-empty values win; empty ones keep what is stored (same as the embedded store).
+// Benchmark "before" only (scripts/bench_neo4j.py --before): apply now looks people up
+// once (people_refs) and sends update_people_refs and create_people. New non-empty values
+// win; empty ones keep what is stored (same as the embedded store).
 // A stub (a node made only because evidence named it) becomes a real person here.
 UNWIND $rows AS r
 MERGE (p:Person {workspace: $workspace, id: r.id})

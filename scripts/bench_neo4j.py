@@ -43,6 +43,7 @@ import math
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -76,6 +77,7 @@ from graph.model import (  # noqa: E402
 )
 from graph.store import neo4j as neo4j_store  # noqa: E402
 from graph.store.base import GraphStore  # noqa: E402
+from graph.store.codec import evidence_to_json, interactions_in, person_to_dict  # noqa: E402
 from graph.store.cypher import load_query  # noqa: E402
 from graph.store.embedded import EmbeddedStore  # noqa: E402
 from graph.store.neo4j import Neo4jStore  # noqa: E402
@@ -186,6 +188,20 @@ class Cpu:
         return total
 
 
+def peak_rss(run_dir: Path) -> str:
+    """Peak resident memory of this process and of the server's JVMs (VmHWM), in MiB."""
+    out = [f"client {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}"]
+    for pid in server_module()._processes_of(run_dir):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if hwm:
+            out.append(f"server pid {pid} {int(hwm.group(1)) // 1024}")
+    return ", ".join(out)
+
+
 async def measured(cpu: Cpu, fn: Callable[[], Awaitable[object]]) -> tuple[float, float]:
     """Wall and CPU seconds of ``fn``."""
     c0, t0 = cpu.now(), time.perf_counter()
@@ -279,13 +295,50 @@ def ranking(g: TrustGraph, s: str, t: str) -> list[float]:
         return []
 
 
-async def plain_load(driver: AsyncDriver, batch: ImportBatch, size: int) -> tuple[float, float]:
-    """Seconds to ship-and-count the tie rows, and to CREATE the batch plainly (one transaction)."""
-    people: list[dict[str, object]] = [{"id": p.id, "name": p.name} for p in batch.people]
+def plain_rows(batch: ImportBatch, *, full: bool) -> tuple[list[dict[str, object]], ...]:
+    """The plain baseline's rows. Lean (the published anchor): people with id and name,
+    one tie per relationship with its owner and rating. Full: the same information as
+    ``apply`` sends, the people with every property ``create_people`` stores (empty
+    ones as null) and one tie per evidence record with its owner, the evidence document
+    (``evidence_to_json``) and its interactions."""
+    if not full:
+        return (
+            [{"id": p.id, "name": p.name} for p in batch.people],
+            [
+                {"a": r.a, "b": r.b, "owner": "edges.csv", "rating": r.evidence[0].rating}
+                for r in batch.relationships
+            ],
+        )
+    people: list[dict[str, object]] = []
+    for p in batch.people:
+        row: dict[str, object] = dict(person_to_dict(p))
+        for key in ("email", "url", "schools", "employers"):
+            row[key] = row[key] or None
+        people.append(row)
     ties: list[dict[str, object]] = [
-        {"a": r.a, "b": r.b, "owner": "edges.csv", "rating": r.evidence[0].rating}
+        {
+            "a": r.a,
+            "b": r.b,
+            "owner": e.owner,
+            "data": evidence_to_json(e),
+            "interactions": interactions_in(e) or None,
+        }
         for r in batch.relationships
+        for e in r.evidence
     ]
+    return people, ties
+
+
+async def plain_load(
+    cpu: Cpu, driver: AsyncDriver, batch: ImportBatch, size: int, *, full: bool
+) -> tuple[float, float, float, float]:
+    """Seconds to build the rows, to ship-and-count the tie rows, and to CREATE the batch
+    plainly (one transaction; the rows are built before this timer), and the CPU seconds
+    (this process and the server's JVMs) of the CREATE alone."""
+    started = time.perf_counter()
+    people, ties = plain_rows(batch, full=full)
+    build = time.perf_counter() - started
+    suffix = "_full" if full else ""
     ws = f"plain{uuid.uuid4().hex[:8]}"
     async with driver.session() as session:
         started = time.perf_counter()
@@ -294,16 +347,20 @@ async def plain_load(driver: AsyncDriver, batch: ImportBatch, size: int) -> tupl
             result = await session.run(load_query("baseline_transfer").text, rows=chunk)
             await result.consume()
         transfer = time.perf_counter() - started
-        started = time.perf_counter()
+        c0, started = cpu.now(), time.perf_counter()
         tx = await session.begin_transaction()
-        for name, rows in (("baseline_create_people", people), ("baseline_create_ties", ties)):
+        for name, rows in (
+            (f"baseline_create_people{suffix}", people),
+            (f"baseline_create_ties{suffix}", ties),
+        ):
             for i in range(0, len(rows), size):
                 chunk = rows[i : i + size]
                 result = await tx.run(load_query(name).text, workspace=ws, rows=chunk)
                 await result.consume()
         await tx.commit()
         create = time.perf_counter() - started
-    return transfer, create
+        used = cpu.now() - c0
+    return build, transfer, create, used
 
 
 async def query_latencies(
@@ -433,22 +490,48 @@ async def bulk_path(
 
 
 async def one_import(
-    kind: str, cpu: Cpu, driver: AsyncDriver, neo: Any, before: Any, batch: ImportBatch, size: int
-) -> tuple[float, float, float, str]:
+    kind: str,
+    cpu: Cpu,
+    driver: AsyncDriver,
+    stores: dict[str, Any],
+    batch: ImportBatch,
+    size: int,
+) -> tuple[float, float, float, float, str]:
     """Wall and CPU seconds of one import into a fresh workspace, the plain baseline's
-    ship-and-count seconds (0 otherwise) and the workspace written."""
-    if kind == "plain":
-        box: list[float] = []
+    row building and ship-and-count seconds (0 otherwise) and the workspace written.
 
-        async def plain() -> None:
-            box.extend(await plain_load(driver, batch, size))
-
-        _, used = await measured(cpu, plain)
-        return box[1], used, box[0], ""  # the CREATE part: the transfer pass is apart
-    ws = f"{kind}{uuid.uuid4().hex[:8]}"
-    store = before if kind == "before" else neo
+    A ``*_later`` kind is a later write: the first tenth of the batch's ties (and their
+    ends) is applied first, outside the timer, so the timed ``apply`` of the whole batch
+    updates people and MERGEs ties already stored beside CREATE-ing the rest."""
+    if kind.startswith("plain"):
+        build, shipped, wall, used = await plain_load(
+            cpu, driver, batch, size, full=kind == "plain_full"
+        )
+        return wall, used, build, shipped, ""  # the CREATE part: build and transfer apart
+    ws = f"{kind.replace('_', '')}{uuid.uuid4().hex[:8]}"
+    store = stores[kind.removesuffix("_later")]
+    if kind.endswith("_later"):
+        await store.apply(ws, head(batch, len(batch.relationships) // 10))
     wall, used = await measured(cpu, lambda: store.apply(ws, batch))
-    return wall, used, 0.0, ws
+    return wall, used, 0.0, 0.0, ws
+
+
+def import_labels(args: argparse.Namespace, *, with_before: bool) -> dict[str, str]:
+    """The imports of the table, by kind, in their forward order."""
+    labels = {
+        "before": f"apply before ({args.before}), first write",
+        "before_later": f"apply before ({args.before}), later write",
+        "plain": "plain UNWIND ... CREATE, lean (id+name; owner+rating)",
+        "plain_full": "plain UNWIND ... CREATE, same information as apply",
+        "now": "apply now, first write",
+        "now_later": "apply now, later write",
+    }
+    if not with_before:  # --before none: only the baselines and now
+        del labels["before"], labels["before_later"]
+    if args.no_later:
+        for kind in ("before_later", "now_later"):
+            labels.pop(kind, None)
+    return labels
 
 
 async def import_table(
@@ -460,64 +543,97 @@ async def import_table(
     batch: ImportBatch,
     size: int,
 ) -> tuple[str, str]:
-    """Before, plain baseline and now, each into a fresh workspace, ``--repeats`` times.
+    """Before, the plain baselines and now, each into a fresh workspace, ``--repeats`` times.
 
-    Repeats alternate the order (before, plain, now / now, plain, before), so neither
-    apply always runs first, while the store's files are still growing. Returns the
-    last workspaces written by now and before."""
+    Repeats rotate and alternate the order, so no import always runs first (the first
+    import of a repeat is often the slow one: the store's files grow, the last one's
+    garbage is collected). Ratios are against the full plain
+    baseline (the same information as ``apply``) of the same repeat, and the lean one
+    beside it. Returns the last workspaces written by now and before (first writes)."""
     n_rel = len(batch.relationships)
-    labels = {
-        "before": f"apply before ({args.before})",
-        "plain": "plain UNWIND ... CREATE (baseline)",
-        "now": "apply now (first write)",
-    }
-    if before is None:  # --before none: only the baseline and now
-        del labels["before"]
+    labels = import_labels(args, with_before=before is not None)
+    stores = {"now": neo, "before": before}
     walls: dict[str, list[float]] = {k: [] for k in labels}
     cpus: dict[str, list[float]] = {k: [] for k in labels}
-    ratios: list[float] = []
+    ratios: dict[str, list[float]] = {k: [] for k in labels}
+    cpu_ratios: dict[str, list[float]] = {k: [] for k in labels}
+    built_ratios: dict[str, list[float]] = {k: [] for k in labels}
+    builds: dict[str, list[float]] = {"plain": [], "plain_full": []}
     transfer: list[float] = []
     written = {"now": "", "before": ""}
-    print("| repeat | import, one transaction | s | ties/s | CPU s | vs plain (same repeat) |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| repeat | import, one transaction | s | ties/s | CPU s "
+        "| ÷ plain full (same repeat) | ÷ plain lean |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    if args.warm_round:  # one discarded full-size import of each kind: files, JIT, caches
+        for kind in labels:
+            await one_import(kind, cpu, driver, stores, batch, size)
+    kinds = list(labels)
     for rep in range(args.repeats):
-        order: list[str] = [k for k in ("before", "plain", "now") if k in labels]
-        if rep % 2:
+        # Rotated (and reversed every other repeat): with 2 x len(kinds) repeats every
+        # import takes every place in the order equally often.
+        shift = (rep // 2) % len(kinds)
+        order = kinds[shift:] + kinds[:shift]
+        if (rep + args.reverse) % 2:
             order.reverse()
         got: dict[str, tuple[float, float]] = {}
         for kind in order:
-            wall, used, shipped, ws = await one_import(kind, cpu, driver, neo, before, batch, size)
+            out = await one_import(kind, cpu, driver, stores, batch, size)
+            wall, used, built, shipped, ws = out
             got[kind] = (wall, used)
+            if kind in builds:
+                builds[kind].append(built)
             if shipped:
                 transfer.append(shipped)
-            if ws:
+            if ws and kind in written:
                 written[kind] = ws
-        for kind, label in labels.items():
+        for kind in order:
             wall, used = got[kind]
             walls[kind].append(wall)
             cpus[kind].append(used)
+            ratios[kind].append(got["plain_full"][0] / wall)
+            cpu_ratios[kind].append(got["plain_full"][1] / used)
+            built_ratios[kind].append((got["plain_full"][0] + builds["plain_full"][-1]) / wall)
             print(
-                f"| {rep + 1} | {label} | {wall:.1f} | {n_rel / wall:,.0f} | "
-                f"{used:.1f} | {got['plain'][0] / wall:.2f}x |",
+                f"| {rep + 1} | {labels[kind]} | {wall:.2f} | {n_rel / wall:,.0f} | "
+                f"{used:.1f} | {got['plain_full'][0] / wall:.2f}x | "
+                f"{got['plain'][0] / wall:.2f}x |",
                 flush=True,
             )
-        ratios.append(got["plain"][0] / got["now"][0])
     print(f"\nmedian (min-max) of {args.repeats} repeat(s), load {os.getloadavg()[0]:.1f}:")
-    print("| import | s | ties/s | CPU s |")
-    print("|---|---|---|---|")
+    print(
+        "| import | s | ties/s | CPU s | ÷ plain full (wall), per repeat | ÷ plain full (CPU) "
+        "| ÷ plain full with its rows' building (wall) |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for kind, label in labels.items():
-        w = walls[kind]
+        w, r, c, b = walls[kind], ratios[kind], cpu_ratios[kind], built_ratios[kind]
         print(
-            f"| {label} | {statistics.median(w):.1f} ({min(w):.1f}-{max(w):.1f}) | "
-            f"{n_rel / statistics.median(w):,.0f} | {statistics.median(cpus[kind]):.1f} |"
+            f"| {label} | {statistics.median(w):.2f} ({min(w):.2f}-{max(w):.2f}) | "
+            f"{n_rel / statistics.median(w):,.0f} | {statistics.median(cpus[kind]):.2f} | "
+            f"{statistics.median(r):.2f}x ({min(r):.2f}-{max(r):.2f}) | "
+            f"{statistics.median(c):.2f}x ({min(c):.2f}-{max(c):.2f}) | "
+            f"{statistics.median(b):.2f}x ({min(b):.2f}-{max(b):.2f}) |"
+        )
+    lean = [f / p for f, p in zip(walls["plain_full"], walls["plain"], strict=True)]
+    for kind in ("now", "now_later"):
+        if kind not in walls:
+            continue
+        r = [p / n for p, n in zip(walls["plain"], walls[kind], strict=True)]
+        print(
+            f"{kind} ÷ plain lean, per repeat: {', '.join(f'{x:.2f}x' for x in r)}; "
+            f"median {statistics.median(r):.2f}x"
         )
     print(
-        f"apply now / plain, per repeat: {', '.join(f'{r:.2f}x' for r in ratios)}; "
-        f"median {statistics.median(ratios):.2f}x"
+        f"plain full ÷ plain lean wall: median {statistics.median(lean):.2f}x; rows built "
+        f"before the timer: lean {statistics.median(builds['plain']):.2f} s, full "
+        f"{statistics.median(builds['plain_full']):.2f} s (median)"
     )
     print(
-        f"(plain CPU includes a ship-and-count pass: median "
-        f"{n_rel / statistics.median(transfer):,.0f} rows/s)"
+        f"(plain CPU is the CREATE's alone, as its wall time; its rows' building and a "
+        f"ship-and-count pass, median {n_rel / statistics.median(transfer):,.0f} rows/s, "
+        f"are apart)"
     )
     return written["now"], written["before"]
 
@@ -541,14 +657,29 @@ async def main() -> int:
         "--import-only", action="store_true", help="stop after the import table (step 2)"
     )
     parser.add_argument("--repeats", type=int, default=1, help="of the import table")
+    parser.add_argument(
+        "--warm-round", action="store_true", help="one discarded full-size round of imports"
+    )
+    parser.add_argument("--no-later", action="store_true", help="time first writes only")
+    parser.add_argument(
+        "--reverse",
+        action="store_true",
+        help="start with the reversed order (a second run of one repeat, in another hold)",
+    )
+    parser.add_argument(
+        "--tx-memory",
+        default="",
+        help="the server's dbms.memory.transaction.total.max (default: 70%% of the heap)",
+    )
     args = parser.parse_args()
 
     server = server_module()
     jars = apoc_jars()
     print(f"apoc: {', '.join(j.name for j in jars)} in the benchmark server's plugins/")
-    extras = server.Extras(
-        plugins=tuple(jars), config=("dbms.security.procedures.unrestricted=apoc.*",)
-    )
+    config = ["dbms.security.procedures.unrestricted=apoc.*"]
+    if args.tx_memory:  # one transaction per import: 1M ties need more than 70% of 3g
+        config.append(f"dbms.memory.transaction.total.max={args.tx_memory}")
+    extras = server.Extras(plugins=tuple(jars), config=tuple(config))
     info = server.start(args.instance, extras)
     cpu = Cpu(server.RUN / args.instance)
     driver = AsyncGraphDatabase.driver(info.uri, auth=(info.user, info.password))
@@ -589,6 +720,7 @@ async def main() -> int:
         chosen = neo4j_store.BATCH_ROWS
 
         ws, old_ws = await import_table(args, cpu, driver, neo, before, batch, chosen)
+        print(f"peak resident MiB: {peak_rss(server.RUN / args.instance)}")
         if before is not None:  # the same workspace stored
             assert await neo.stats(ws) == await before.stats(old_ws)
         if args.import_only:

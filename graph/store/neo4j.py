@@ -40,6 +40,7 @@ from neo4j import (
 )
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
+from graph.bulk import collector_paused
 from graph.errors import StoreUnavailable
 from graph.model import (
     Evidence,
@@ -75,7 +76,6 @@ from graph.strength import StrengthWeights
 T = TypeVar("T")
 log = logging.getLogger("warmintro.store")
 X = TypeVar("X")
-Y = TypeVar("Y")
 
 # Rows per UNWIND statement, chosen by scripts/bench_neo4j.py on 100k ties: 5k/10k/20k/50k
 # gave 12-14k/16-18k/19k/16-20k ties/s (two runs); 20k is best or close to it in both.
@@ -113,11 +113,6 @@ def _evidence_row(a: str, b: str, e: Evidence) -> dict[str, Any]:
         "data": evidence_to_json(e),
         "interactions": interactions_in(e) or None,
     }
-
-
-def _evidence_row_of(item: tuple[tuple[str, str], Evidence]) -> dict[str, Any]:
-    (a, b), e = item
-    return _evidence_row(a, b, e)
 
 
 def _collect_evidence(record: dict[str, Any], into: Evidences) -> None:
@@ -265,11 +260,10 @@ class Neo4jStore:
     async def apply(self, workspace: str, batch: ImportBatch) -> ApplyResult:
         """Write the batch in one transaction (all or nothing).
 
-        The version bump runs first, so the workspace's writers queue on its lock; a
-        first write into a workspace (version 1 after the bump, and no person stored)
-        CREATEs people and ties instead of MERGE-ing them, which is what a first
-        load spends its time on. Rows are encoded a batch at a time while the server
-        runs the previous one.
+        The version bump runs first, so the workspace's writers queue on its lock. Then
+        whatever cannot be stored yet is CREATEd and only the rest MERGEd (:func:`_write`):
+        on a first write into a workspace (version 1 after the bump, and no person
+        stored) that is everything, with no lookup at all.
         """
         people = list({p.id: p for p in batch.people}.values())
         merges = [{"kept": m.kept, "merged": m.merged, "reason": m.reason} for m in batch.merges]
@@ -281,14 +275,15 @@ class Neo4jStore:
                 version == 1
                 and not (await _run(tx, "workspace_has_people", workspace=workspace))[0]["found"]
             )
-            if fresh:
-                n_ties = await _first_write(tx, workspace, batch, people, merges)
-            else:
-                n_ties = await _later_write(tx, workspace, batch, people, merges)
+            n_ties = await _write(tx, workspace, batch, people, merges, fresh=fresh)
             await _unwind(tx, "insert_members", workspace, members)
             return n_ties
 
-        relationships = await self._transact(work, write=True)
+        # The encoding makes a few dicts per tie while the batch's millions of objects are
+        # alive: with the cyclic collector on, its passes walk them again and again (the
+        # embedded store's apply and the import service pause it too; graph.bulk).
+        with collector_paused():
+            relationships = await self._transact(work, write=True)
         return ApplyResult(len(people), relationships, len(batch.merges))
 
     async def set_sharing(self, workspace: str, person_id: str, sharing: Sharing) -> None:
@@ -635,58 +630,84 @@ async def _unwind(
         await pending.consume()
 
 
-async def _first_write(
+Ties = dict[str, dict[tuple[str, str], Evidence]]
+"""A write's ties by their first end: ``a -> {(b, owner): evidence}``, the last row of each."""
+
+
+async def _write(
     tx: AsyncManagedTransaction,
     workspace: str,
     batch: ImportBatch,
     people: list[Person],
     merges: list[dict[str, str]],
+    *,
+    fresh: bool,
 ) -> int:
-    """A first write into a workspace (nothing stored there, its lock held): people and
-    ties CREATEd, each tie's ends named by the elementIds their CREATE returned; the ties'
-    rows are encoded while the server creates the people. Returns the ties written."""
-    evidence: list[tuple[tuple[str, str], Evidence]] = []
-    groups: dict[str, list[dict[str, Any]]] = {}
+    """Write the batch's people, merges and ties inside ``apply``'s transaction.
+
+    What cannot be stored yet is CREATEd: the people the workspace does not hold (all
+    of them on a first write, else those ``people_refs`` does not find) and every tie
+    with such an end; only ties between two people stored before are MERGEd. Every end
+    is named by its elementId, so no tie costs an index seek. The ties are sorted out
+    while the server creates the people, and each statement's JSON is encoded while the
+    server runs the one before. Returns the ties written.
+    """
+    known: dict[str, str] = {}
+    stored: dict[str, str] = {}
+    if not fresh:
+        # Read inside the transaction: a retry or a concurrent merge sees the same state.
+        known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
+        stored = await _refs(tx, "people_refs", workspace, [p.id for p in people])
+        update = [p for p in people if p.id in stored]
+        await _unwind(tx, "update_people_refs", workspace, update, lambda p: _stored(p, stored))
+    ties: Ties = {}
 
     def prepare() -> None:
         # One row per (pair, owner), the last one: what MERGE ... SET keeps.
-        last = {(pair, e.owner): (pair, e) for pair, e in rewrite_merged(batch, {})}
-        evidence.extend(last.values())
-        for (a, b), e in evidence:
-            groups.setdefault(a, []).append(_tie_of(b, e))
+        for (a, b), e in rewrite_merged(batch, known):
+            group = ties.get(a)
+            if group is None:
+                group = ties[a] = {}
+            group[b, e.owner] = e
 
-    refs = await _create(tx, "create_people", workspace, people, _new_person, prepare)
+    new = [p for p in people if p.id not in stored]
+    refs = await _refs(tx, "create_people", workspace, new, _new_person, prepare)
     for m in batch.merges:
         await _repoint(tx, workspace, m)
     await _unwind(tx, "upsert_merges", workspace, merges)
-    ends = {end for pair, _ in evidence for end in pair} - {p.id for p in people}
-    refs.update(await _create(tx, "create_stubs", workspace, sorted(ends)))
-    await _create_grouped(tx, workspace, groups, refs)
-    return len({pair for pair, _ in evidence})
+    refs.update(stored)
+    # Ties can already exist only between people stored before this write, and a merge's
+    # kept person may have just received the merged one's ties.
+    old = set(stored) | {m.kept for m in batch.merges}
+    ends = {b for group in ties.values() for b, _ in group}.union(ties) - refs.keys()
+    if ends and not fresh:
+        found = await _refs(tx, "people_refs", workspace, sorted(ends))
+        refs.update(found)
+        old.update(found)
+        ends -= found.keys()
+    refs.update(await _refs(tx, "create_stubs", workspace, sorted(ends)))
+    create, merge = _split(ties, old)
+    await _write_ties(tx, "create_evidence_refs", workspace, create, refs)
+    await _write_ties(tx, "merge_evidence_refs", workspace, merge, refs)
+    return sum(len({b for b, _ in group}) for group in ties.values())
 
 
-async def _later_write(
-    tx: AsyncManagedTransaction,
-    workspace: str,
-    batch: ImportBatch,
-    people: list[Person],
-    merges: list[dict[str, str]],
-) -> int:
-    """Any other write: people, merges and evidence MERGEd. Returns the ties written."""
-    # Read inside the transaction: a retry or a concurrent merge sees the same state.
-    known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
-    evidence = rewrite_merged(batch, known)
-    await _unwind(tx, "upsert_people", workspace, people, person_to_dict)
-    for m in batch.merges:
-        await _repoint(tx, workspace, m)
-    await _unwind(tx, "upsert_merges", workspace, merges)
-    ends = {end for pair, _ in evidence for end in pair} - {p.id for p in people}
-    await _ensure(tx, workspace, ends)
-    await _unwind(tx, "upsert_evidence", workspace, evidence, _evidence_row_of)
-    return len({pair for pair, _ in evidence})
+def _split(ties: Ties, old: set[str]) -> tuple[Ties, Ties]:
+    """The ties to CREATE (an end is not in ``old``) and those to MERGE (both are)."""
+    if not old:
+        return ties, {}
+    create: Ties = {}
+    merge: Ties = {}
+    for a, group in ties.items():
+        if a not in old:
+            create[a] = group
+            continue
+        for key, e in group.items():
+            (merge if key[0] in old else create).setdefault(a, {})[key] = e
+    return create, merge
 
 
-async def _create(
+async def _refs(
     tx: AsyncManagedTransaction,
     name: str,
     workspace: str,
@@ -694,9 +715,10 @@ async def _create(
     encode: Callable[[X], Any] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, str]:
-    """Run a CREATE query (``create_people``, ``create_stubs``) as :func:`_unwind` does,
-    and return id -> elementId of the nodes it made (one record per batch: two lists).
-    ``meanwhile`` runs once the last batch is sent, before its answer is awaited."""
+    """Run ``name`` (``create_people``, ``create_stubs``, ``people_refs``) as
+    :func:`_unwind` does and return id -> elementId of the nodes it made or found (one
+    record per batch: two lists). ``meanwhile`` runs once the last batch is sent,
+    before its answer is awaited."""
     refs: dict[str, str] = {}
     pending = None
     for i in range(0, len(items), BATCH_ROWS):
@@ -726,24 +748,41 @@ def _new_person(p: Person) -> dict[str, Any]:
     return row
 
 
-async def _create_grouped(
+def _stored(p: Person, refs: Mapping[str, str]) -> dict[str, Any]:
+    """:func:`person_to_dict` for ``update_people_refs``: the node named by elementId."""
+    row = person_to_dict(p)
+    row["ref"] = refs[p.id]
+    return row
+
+
+async def _write_ties(
     tx: AsyncManagedTransaction,
+    name: str,
     workspace: str,
-    groups: dict[str, list[dict[str, Any]]],
+    ties: Ties,
     refs: Mapping[str, str],
 ) -> None:
-    """CREATE a first write's ties (``create_evidence_refs``): ``groups`` maps each first
-    end to its ties' rows (:func:`_tie_of` of the second end's id); both ends are named
-    by the elementId their node was created with (``refs``). About ``BATCH_ROWS`` ties
-    per statement, each batch made while the server runs the last."""
-    query = _q("create_evidence_refs")
+    """Send ``ties`` through ``name`` (``create_evidence_refs``, ``merge_evidence_refs``),
+    both ends named by elementId (``refs``), about ``BATCH_ROWS`` ties per statement.
+
+    Each statement's rows, JSON included, are made while the server runs the one before,
+    and an evidence record shared by many ties (a loader's one rating for a whole file)
+    is encoded once: the memo is by identity, and ``ties`` holds every record, so no id
+    is reused while it lives.
+    """
+    query = _q(name)
+    memo: dict[int, str] = {}
     pending = None
-    for chunk in _grouped_chunks(groups):
+    for chunk in _grouped_chunks(ties):
         rows = []
-        for a, ties in chunk:
-            for t in ties:
-                t["b"] = refs[t["b"]]
-            rows.append({"a": refs[a], "ties": ties})
+        for a, group in chunk:
+            out = []
+            for (b, _), e in group.items():
+                data = memo.get(id(e))
+                if data is None:
+                    data = memo[id(e)] = evidence_to_json(e)
+                out.append(_tie_row(refs[b], e, data))
+            rows.append({"a": refs[a], "ties": out})
         if pending is not None:
             await pending.consume()
         pending = await tx.run(query, {"workspace": workspace, "rows": rows})
@@ -751,9 +790,15 @@ async def _create_grouped(
         await pending.consume()
 
 
-def _grouped_chunks(by_first: dict[str, list[Y]]) -> Iterator[list[tuple[str, list[Y]]]]:
+def _tie_row(b: str, e: Evidence, data: str) -> dict[str, Any]:
+    # No interactions property where there are none (most ties): one record less per
+    # tie, and the only reader, the stats' sum, skips missing values.
+    return {"b": b, "owner": e.owner, "data": data, "interactions": interactions_in(e) or None}
+
+
+def _grouped_chunks(by_first: Ties) -> Iterator[list[tuple[str, dict[tuple[str, str], Evidence]]]]:
     """Groups in runs of about ``BATCH_ROWS`` ties (a group is never split)."""
-    chunk: list[tuple[str, list[Y]]] = []
+    chunk: list[tuple[str, dict[tuple[str, str], Evidence]]] = []
     size = 0
     for item in by_first.items():
         chunk.append(item)
@@ -763,15 +808,6 @@ def _grouped_chunks(by_first: dict[str, list[Y]]) -> Iterator[list[tuple[str, li
             chunk, size = [], 0
     if chunk:
         yield chunk
-
-
-def _tie_of(b: str, e: Evidence) -> dict[str, Any]:
-    return {
-        "b": b,
-        "owner": e.owner,
-        "data": evidence_to_json(e),
-        "interactions": interactions_in(e) or None,
-    }
 
 
 async def _ensure(tx: AsyncManagedTransaction, workspace: str, ids: Iterable[str]) -> None:

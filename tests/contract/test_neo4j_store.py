@@ -13,7 +13,7 @@ from neo4j import AsyncDriver
 from neo4j.exceptions import Neo4jError
 
 from graph.errors import StoreUnavailable
-from graph.model import Evidence, ImportBatch, Person
+from graph.model import Evidence, ImportBatch, Merge, Person
 from graph.store import neo4j as neo4j_store
 from graph.store.embedded import EmbeddedStore
 from graph.store.neo4j import Neo4jStore
@@ -88,21 +88,76 @@ async def test_a_batch_that_fails_midway_leaves_nothing(
     before, v0 = await store.stats(ws), await version(neo4j_driver, ws)
     people = [Person(f"x{i}", f"X {i}") for i in range(10)]
     rels = [rel(f"x{i}", f"x{i + 1}", rating=0.5) for i in range(9)]
-    good_row = neo4j_store._evidence_row
+    good_row = neo4j_store._tie_row
+    rows = 0
 
-    def poisoned(a: str, b: str, e: Evidence) -> dict[str, Any]:
-        row = good_row(a, b, e)
-        if a == "x7":  # a map is not a storable property value: the server refuses it
+    def poisoned(b: str, e: Evidence, data: str) -> dict[str, Any]:
+        nonlocal rows
+        rows += 1
+        row = good_row(b, e, data)
+        if rows == 8:  # a map is not a storable property value: the server refuses it
             row["interactions"] = {"not": "storable"}
         return row
 
     monkeypatch.setattr(neo4j_store, "BATCH_ROWS", 2)  # several UNWINDs land before it fails
-    monkeypatch.setattr(neo4j_store, "_evidence_row", poisoned)
+    monkeypatch.setattr(neo4j_store, "_tie_row", poisoned)
     with pytest.raises(Neo4jError):
         await store.apply(ws, ImportBatch(people=people, relationships=rels))
     assert await store.stats(ws) == before
     assert await store.person(ws, "x0") is None
     assert await version(neo4j_driver, ws) == v0
+
+
+async def test_a_later_write_creates_what_is_new_and_merges_what_is_stored(
+    store: Neo4jStore, neo4j_driver: AsyncDriver, ws: str, tmp_path: Path
+) -> None:
+    """A later write CREATEs ties with a new end and MERGEs only ties between people
+    stored before it (a merge's kept person among them): no tie is doubled, every
+    repeated (tie, owner) keeps its last row, as in the embedded store."""
+    first = ImportBatch(
+        people=[Person("a", "A"), Person("b", "B", email="b@x.org"), Person("m", "M")],
+        relationships=[
+            rel("a", "b", rating=0.2),
+            rel("m", "b", rating=0.3),
+            rel("a", "s", rating=0.4),
+        ],
+    )
+    later = ImportBatch(
+        people=[
+            Person("b", "", company="Acme"),
+            Person("k", "K"),
+            Person("n", "N"),
+            Person("s", "S"),
+        ],
+        relationships=[
+            rel("a", "b", rating=0.6),  # stored tie, same owner: updated, not doubled
+            rel("a", "b", rating=0.7, owner="you"),  # stored ends, new owner
+            rel("a", "b", rating=0.8),  # repeated in the batch: the last row wins
+            rel("k", "b", rating=0.5),  # m's tie moves onto the new kept person k
+            rel("n", "a", rating=0.9),  # a new end
+            rel("a", "s", rating=0.1),  # s was a stub: stored before
+            rel("n", "z", rating=0.9),  # an end nobody described, not stored
+        ],
+        merges=[Merge("k", "m", "same email")],
+    )
+    embedded = EmbeddedStore(tmp_path / "db.sqlite", today=lambda: TODAY)
+    try:
+        for batch in (first, later):
+            assert await store.apply(ws, batch) == await embedded.apply(ws, batch)
+        assert await store.stats(ws) == await embedded.stats(ws)
+        assert sorted(await store.people(ws), key=lambda p: p.id) == sorted(
+            await embedded.people(ws), key=lambda p: p.id
+        )
+        for person in ("a", "b", "k", "n", "s", "z", "m"):
+            got = await store.relationships_of(ws, person)
+            want = await embedded.relationships_of(ws, person)
+            assert sorted(got, key=str) == sorted(want, key=str), person
+    finally:
+        await embedded.close()
+    records, _, _ = await neo4j_driver.execute_query(
+        "MATCH (:Person {workspace: $ws})-[k:KNOWS]->(:Person) RETURN count(k) AS n", ws=ws
+    )
+    assert records[0]["n"] == 6  # a-b twice (two owners), k-b, n-a, a-s, n-z
 
 
 async def test_every_write_bumps_the_version(
