@@ -88,6 +88,9 @@ def percentile(xs: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
 
 
+HOP_LIMITS: tuple[int, ...] = (3, 6)
+"""The hop limits of the trustedPath / introducers / alternativePaths series."""
+
 REPEAT = 1
 """How many times the penalty and reach series time each query (the fastest
 counts: other processes' load only adds); ``--repeat``."""
@@ -359,12 +362,12 @@ def bench(
     times = {}
     mismatches = 0
     checked = 0
-    found = {3: 0, 6: 0}
+    found = dict.fromkeys(HOP_LIMITS, 0)
     for s, t in [(q[0], q[1]) for q in queries[:5]]:  # warm-up
         timed(functools.partial(most_trusted_path, g, s, t, max_hops=3))
     for member, target, mask, _hops in queries:
         vis = ref.visible(mask)
-        for max_hops in (3, 6):
+        for max_hops in HOP_LIMITS:
             calls = {
                 "trustedPath": functools.partial(
                     most_trusted_path, g, member, target, max_hops=max_hops, owner_mask=mask
@@ -420,7 +423,8 @@ def bench(
     print(
         f"{len(queries)} member -> target queries (1/2/3 hops away: "
         f"{[sum(q[3] == h for q in queries) for h in (1, 2, 3)]}, half with a "
-        f"member's mask); with a path: {found[3]} at ≤3 hops, {found[6]} at ≤6 hops; "
+        f"member's mask); with a path: "
+        f"{', '.join(f'{n} at ≤{h} hops' for h, n in found.items())}; "
         f"answers checked against the exhaustive search: {checked}, mismatches: {mismatches}"
     )
     report(queries, ref, checked_p, mismatches_p, checked_r, mismatches_r, sizes, times)
@@ -626,9 +630,17 @@ def main() -> None:
         help="skip the introducers-with-penalty and reach series (their Python loops take "
         "seconds a query at 10M ties)",
     )
+    parser.add_argument(
+        "--hops",
+        type=int,
+        nargs="+",
+        default=[3, 6],
+        help="hop limits of the main series (at 10M the 6-hop ones take seconds a query)",
+    )
     args = parser.parse_args()
-    global REPEAT  # noqa: PLW0603 - a command-line setting
+    global REPEAT, HOP_LIMITS  # noqa: PLW0603 - command-line settings
     REPEAT = args.repeat
+    HOP_LIMITS = tuple(args.hops)
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, seed {args.seed}, "
         f"load average {os.getloadavg()[0]:.1f}"
