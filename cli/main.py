@@ -44,7 +44,7 @@ from services.imports import ImportKind, ImportRequest, import_owner, run_import
 from services.network import Network
 from services.outreach import Outreach
 from services.planner import Planner, describe
-from services.runtime import prepare_snapshot
+from services.runtime import prepare_snapshot_apart
 from services.settings import Backend, Settings
 from services.team import Team
 
@@ -979,9 +979,10 @@ def serve(
     settings = settings_of(ctx)
     listener = _listen(host or settings.host, port or settings.port)
     if workers > 1 and settings.backend is Backend.EMBEDDED:
-        # Build (or refresh) the workspace's planning snapshot once, here, so every
-        # worker memory-maps the same file instead of each building its own copy.
-        prepare_snapshot(settings)
+        # Build (or refresh) the workspace's planning snapshot once, before the workers
+        # start, so every worker memory-maps the same file instead of each building its
+        # own copy; in a child process, so this supervisor keeps none of it.
+        prepare_snapshot_apart(settings)
     _serve(settings, listener, workers=workers)
 
 

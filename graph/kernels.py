@@ -517,12 +517,25 @@ def _warm_locked() -> None:
     layout(np.zeros(1, np.int64), np.ones(1, np.int64), cost[:1], np.zeros(1, np.int32), 2)
     two = np.array([2], dtype=np.int64)
     colleague_pairs(
-        ptr[:2], ptr[:2] * 0, two * 0, two, two, 40, 8, ptr[:0], np.ones((2, 1), np.uint64)
+        ptr[:2],
+        ptr[:2] * 0,
+        two * 0,
+        two,
+        two,
+        40,
+        8,
+        ptr[:0],
+        np.arange(3, dtype=np.int64),
+        np.zeros(2, np.int32),
+        np.ones(2, np.uint64),
     )
     component_labels(ptr, nbr)
     one = np.zeros(1, dtype=np.int64)
-    node_best_words(
+    node_best_masks(
         one, one + 1, cost[:1], nbr[1:], np.ones(1, dtype=np.bool_), np.zeros((1, 1), np.uint64), 2
+    )
+    pair_ands(
+        np.arange(3, dtype=np.int64), np.zeros(2, np.int32), np.ones(2, np.uint64), one, one, 1
     )
     ball(
         ptr,
@@ -1154,20 +1167,79 @@ def by_neighbour(ptr: Any, nbr: Any) -> Any:
 
 
 @numba.njit(cache=True, nogil=True)
-def node_best_words(
+def node_best_masks(
     lo: Any, hi: Any, strength: Any, mid: Any, shown: Any, words: Any, n: int
 ) -> Any:
     """Per node, over the ties a source shows (``shown``): the strongest tie, and the
-    OR of those ties' masks as rows of 64-bit words (``words[mid[k]]`` per tie).
+    OR of those ties' masks (``words[mid[k]]`` per tie) as its nonzero 64-bit words
+    only: ``ptr`` (per node, into the next two), ``word`` (which word, ascending) and
+    ``bits`` (its value).
 
-    >>> best, w = node_best_words(np.array([0]), np.array([1]), np.array([0.5]),
-    ...     np.array([0]), np.array([True]), np.array([[6]], dtype=np.uint64), 3)
-    >>> best.tolist(), w[:, 0].tolist()
-    ([0.5, 0.5, 0.0], [6, 6, 0])
+    Sparse because a big team's masks are many words wide (66 at 4,200 members) and a
+    person's OR has a few owner bits: the ``(n, W)`` array of every node's words was
+    1.2 GiB at 10M ties. The ties are grouped by node first (one int per tie end),
+    each node's OR is made in a scratch row, then its nonzero words are kept.
+
+    >>> best, ptr, word, bits = node_best_masks(np.array([0]), np.array([1]),
+    ...     np.array([0.5]), np.array([0]), np.array([True]),
+    ...     np.array([[0, 6]], dtype=np.uint64), 3)
+    >>> best.tolist(), ptr.tolist(), word.tolist(), bits.tolist()
+    ([0.5, 0.5, 0.0], [0, 1, 2, 2], [1, 1], [6, 6])
     """
+    best, start, tie_mask = _shown_by_node(lo, hi, strength, mid, shown, n)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    _node_words(words, start, tie_mask, ptr, np.empty(0, np.int32), np.empty(0, np.uint64))
+    word = np.empty(ptr[n], dtype=np.int32)
+    bits = np.empty(ptr[n], dtype=np.uint64)
+    _node_words(words, start, tie_mask, ptr, word, bits)
+    return best, ptr, word, bits
+
+
+@numba.njit(cache=True, nogil=True)
+def _shown_by_node(lo: Any, hi: Any, strength: Any, mid: Any, shown: Any, n: int) -> Any:
+    """Per node, its strongest shown tie, and its shown ties' mask ids grouped by node
+    (``start`` per node, into ``tie_mask``)."""
+    best = np.zeros(n, dtype=np.float64)
+    start = np.zeros(n + 1, dtype=np.int64)
+    for k in range(len(lo)):
+        if shown[k]:
+            s = strength[k]
+            best[lo[k]] = max(best[lo[k]], s)
+            best[hi[k]] = max(best[hi[k]], s)
+            start[lo[k] + 1] += 1
+            start[hi[k] + 1] += 1
+    for i in range(n):
+        start[i + 1] += start[i]
+    tie_mask = np.empty(start[n], dtype=np.int32)  # per node, its shown ties' mask ids
+    fill = start[:n].copy()
+    for k in range(len(lo)):
+        if shown[k]:
+            tie_mask[fill[lo[k]]] = mid[k]
+            fill[lo[k]] += 1
+            tie_mask[fill[hi[k]]] = mid[k]
+            fill[hi[k]] += 1
+    return best, start, tie_mask
+
+
+@numba.njit(cache=True, nogil=True)
+def _sort_few(a: Any, n: int) -> None:
+    """Sort ``a[:n]`` in place (insertion sort: a node's OR has a few nonzero words)."""
+    for q in range(1, n):
+        x = a[q]
+        r = q - 1
+        while r >= 0 and a[r] > x:
+            a[r + 1] = a[r]
+            r -= 1
+        a[r + 1] = x
+
+
+@numba.njit(cache=True, nogil=True)
+def _node_words(words: Any, start: Any, tie_mask: Any, ptr: Any, word: Any, bits: Any) -> None:
+    """Each node's OR of its ties' masks, in a scratch row: with ``word`` empty, counts
+    its nonzero words into ``ptr`` (``ptr[i + 1] - ptr[i]``); else writes them (word
+    ascending) and their values into ``word`` and ``bits`` at ``ptr``."""
     width = words.shape[1]
-    # Each mask's nonzero words only: a tie's mask is a few owner bits, and a big team's
-    # masks are many words wide (66 at 4,200 members), almost all zero.
+    # Each mask's nonzero words only: a tie's mask is a few owner bits.
     nz_ptr = np.zeros(len(words) + 1, dtype=np.int64)
     for t in range(len(words)):
         nz_ptr[t + 1] = nz_ptr[t] + np.count_nonzero(words[t])
@@ -1178,18 +1250,71 @@ def node_best_words(
             if words[t, w] != 0:
                 nz_word[at] = w
                 at += 1
-    best = np.zeros(n, dtype=np.float64)
-    out = np.zeros((n, width), dtype=np.uint64)
-    for k in range(len(lo)):
-        if not shown[k]:
-            continue
-        s, t = strength[k], mid[k]
-        for end in (lo[k], hi[k]):
-            best[end] = max(best[end], s)
+    counting = len(word) == 0 and ptr[-1] == 0
+    scratch = np.zeros(width, dtype=np.uint64)
+    touched = np.empty(width, dtype=np.int64)
+    for i in range(len(start) - 1):
+        got = 0
+        for e in range(start[i], start[i + 1]):
+            t = tie_mask[e]
             for j in range(nz_ptr[t], nz_ptr[t + 1]):
                 w = nz_word[j]
-                out[end, w] |= words[t, w]
-    return best, out
+                if scratch[w] == 0:
+                    touched[got] = w
+                    got += 1
+                scratch[w] |= words[t, w]
+        if counting:
+            ptr[i + 1] = ptr[i] + got
+            for q in range(got):
+                scratch[touched[q]] = 0
+            continue
+        _sort_few(touched, got)
+        for q in range(got):
+            word[ptr[i] + q] = touched[q]
+            bits[ptr[i] + q] = scratch[touched[q]]
+            scratch[touched[q]] = 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _shares(ptr: Any, word: Any, bits: Any, a: int, b: int) -> bool:
+    """Whether nodes ``a`` and ``b``'s sparse masks (:func:`node_best_masks`) share a bit."""
+    p, q = ptr[a], ptr[b]
+    while p < ptr[a + 1] and q < ptr[b + 1]:
+        if word[p] < word[q]:
+            p += 1
+        elif word[p] > word[q]:
+            q += 1
+        else:
+            if bits[p] & bits[q]:
+                return True
+            p += 1
+            q += 1
+    return False
+
+
+@numba.njit(cache=True, nogil=True)
+def pair_ands(ptr: Any, word: Any, bits: Any, lo: Any, hi: Any, width: int) -> Any:
+    """Per pair, the AND of its ends' sparse masks (:func:`node_best_masks`) as a row of
+    ``width`` words.
+
+    >>> pair_ands(np.array([0, 1, 3]), np.array([1, 0, 1], np.int32),
+    ...     np.array([6, 9, 3], np.uint64), np.array([0]), np.array([1]), 2).tolist()
+    [[0, 2]]
+    """
+    out = np.zeros((len(lo), width), dtype=np.uint64)
+    for k in range(len(lo)):
+        a, b = lo[k], hi[k]
+        p, q = ptr[a], ptr[b]
+        while p < ptr[a + 1] and q < ptr[b + 1]:
+            if word[p] < word[q]:
+                p += 1
+            elif word[p] > word[q]:
+                q += 1
+            else:
+                out[k, word[p]] = bits[p] & bits[q]
+                p += 1
+                q += 1
+    return out
 
 
 @numba.njit(cache=True, nogil=True)
@@ -1215,7 +1340,9 @@ def colleague_pairs(
     clique_max: int,
     top: int,
     observed: Any,
-    words: Any,
+    mptr: Any,
+    mword: Any,
+    mbits: Any,
 ) -> Any:
     """The colleague rule's pairs (graph.store.layers.infer), filtered: ``nodes`` in rule
     order (by company, then best tie, then rank), ``comp`` their companies; per company
@@ -1223,14 +1350,14 @@ def colleague_pairs(
     one in a company of at most ``clique_max`` people, and in a bigger one the first
     ``top`` pairwise and everyone after them under one parent (positions ``top`` apart).
     A pair some source shows (its ``lo << 32 | hi`` in the sorted ``observed``) or that
-    no viewer may see (the AND of its ends' mask ``words`` is empty) is dropped.
-    Returns ``lo``, ``hi`` and company size, clique pairs first. The AND of the ends'
-    words is not returned: with thousands of members it is hundreds of bytes a pair
-    (graph.store.layers makes the mask ids from it in chunks).
+    no viewer may see (its ends' masks, sparse as :func:`node_best_masks` makes them,
+    share no bit) is dropped. Returns ``lo``, ``hi`` and company size, clique pairs
+    first. The AND of the ends' words is not returned: with thousands of members it is
+    hundreds of bytes a pair (graph.store.layers makes the mask ids from it in chunks).
 
     >>> lo, hi, size = colleague_pairs(np.array([0, 1, 2]), np.array([0, 0, 0]),
     ...     np.array([0]), np.array([3]), np.array([3]), 5, 2, np.array([1], np.int64),
-    ...     np.ones((3, 1), np.uint64))
+    ...     np.arange(4), np.zeros(3, np.int32), np.ones(3, np.uint64))
     >>> lo.tolist(), hi.tolist(), size.tolist()
     ([0, 1], [2, 2], [3, 3])
     """
@@ -1256,28 +1383,35 @@ def colleague_pairs(
         if size[c] >= 2:
             later = placed[c] - 1 - r if size[c] <= clique_max else min(top, placed[c]) - 1 - r
             for q in range(p + 1, p + 1 + max(later, 0)):
-                got = _keep(nodes[p], nodes[q], size[c], observed, words, out, got)
+                got = _keep(nodes[p], nodes[q], size[c], observed, mptr, mword, mbits, out, got)
     for p in range(len(nodes)):  # ... then the trees below the anchors
         c = comp[p]
         r = p - start[c]
         if size[c] > clique_max and r >= top:
             parent = nodes[start[c] + (r - top) // top]
-            got = _keep(parent, nodes[p], size[c], observed, words, out, got)
+            got = _keep(parent, nodes[p], size[c], observed, mptr, mword, mbits, out, got)
     lo, hi, sizes = out
     return lo[:got].copy(), hi[:got].copy(), sizes[:got].copy()
 
 
 @numba.njit(cache=True, nogil=True)
-def _keep(x: int, y: int, size: int, observed: Any, words: Any, out: Any, got: int) -> int:
+def _keep(
+    x: int,
+    y: int,
+    size: int,
+    observed: Any,
+    mptr: Any,
+    mword: Any,
+    mbits: Any,
+    out: Any,
+    got: int,
+) -> int:
     """Row ``got`` of ``out`` is the pair ``x``-``y`` unless observed or seen by no viewer."""
     lo, hi, sizes = out
     a, b = min(x, y), max(x, y)
-    seen = False
-    for w in range(words.shape[1]):
-        if words[a, w] & words[b, w]:
-            seen = True
-            break
-    if not seen or _observed_at(observed, (a << 32) | b):  # the cheap test first
+    if not _shares(mptr, mword, mbits, a, b) or _observed_at(
+        observed, (a << 32) | b
+    ):  # the cheap test first
         return got
     lo[got], hi[got], sizes[got] = a, b, size
     return got + 1

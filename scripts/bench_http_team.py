@@ -1,7 +1,13 @@
 """Issue 19's HTTP figures on the pooled-team shape: trustedPath and introducers over HTTP.
 
     .venv/bin/python scripts/bench_http_team.py [--ties 1000000] [--seconds 25]
-        [--connections 16] [--workers 1] [--queries 300]
+        [--connections 16] [--workers 1] [--queries 300] [--dir DATA_DIR]
+
+``--dir`` serves a copy of an existing embedded data dir instead (workspace ``team``,
+e.g. one written by ``scripts/bench_store.py`` at 10M ties; its ``baseline.db`` is not
+copied, nothing in it is changed). Then the expected answers are worked out first
+(each in-process ``trustedPath`` timed: the services' own latency, same queries) and
+the server starts only after, so its start to the first answer is timed alone.
 
 Builds (once, cached under .cache/bench-http-team-N) an embedded data dir holding a
 pooled-team graph (:func:`demo.team_graph.team_graph`): every member's ego network and
@@ -247,9 +253,12 @@ def rings(g: Any, start: int, mask: int | None, hops: int) -> list[np.ndarray]:
     out = []
     for _ in range(hops):
         nbrs, _ = g.gather(frontier, mask)
-        nbrs = np.unique(nbrs)
-        nbrs = nbrs[~seen[nbrs]]
-        seen[nbrs] = True
+        # Marked, not np.unique: numpy 2.4 hashes integers there (minutes at 10M ties).
+        fresh = np.zeros(len(g.ids), dtype=bool)
+        fresh[nbrs] = True
+        fresh &= ~seen
+        nbrs = np.flatnonzero(fresh)
+        seen |= fresh
         out.append(nbrs)
         frontier = nbrs
     return out
@@ -267,6 +276,7 @@ async def pick_queries(
     admin_from = sorted(rng.sample(members, min(len(members), 4 * KEYED_MEMBERS)))
     cache: dict[tuple[str, int | None], list[np.ndarray]] = {}
     queries: list[Query] = []
+    misses = dict.fromkeys(range(1, MAX_HOPS + 1), 0)
     while len(queries) < n_queries:
         n = len(queries)
         member = rng.choice(keyed) if n % 2 == 0 else rng.choice(admin_from)
@@ -274,11 +284,19 @@ async def pick_queries(
         viewer = Viewer(WORKSPACE, key_member)
         mask = await planner.owner_mask(viewer, view)
         want = 1 + (n // 2) % 3
+        # Some shapes have nobody that far (at 10M ties, default shape, every person is
+        # a member's contact): after 40 members in a row without, ask nearer targets.
+        while want > 1 and misses[want] >= 40:
+            want -= 1
         if (member, mask) not in cache:
             cache[(member, mask)] = rings(g, g.idx(member), mask, MAX_HOPS)
         ring = cache[(member, mask)][want - 1]
         if len(ring) == 0:
+            misses[want] += 1
+            if want == 1 and misses[1] >= 1000:
+                raise SystemExit("no member has a visible contact")
             continue
+        misses[want] = 0
         target = g.ids[int(ring[rng.randrange(len(ring))])]
         from_ref = None if key_member else member
         queries.append(Query(key_member, from_ref, target, want))
@@ -313,15 +331,16 @@ async def expected_answers(
                 )
             )
         paths, intros = [], []
+        took: list[float] = []
         for q in queries:
             viewer = Viewer(WORKSPACE, q.key_member)
+            started = time.perf_counter()
             try:
-                paths.append(
-                    path_answer(
-                        await planner.trusted_path(viewer, q.from_ref, q.target, max_hops=MAX_HOPS)
-                    )
-                )
+                found = await planner.trusted_path(viewer, q.from_ref, q.target, max_hops=MAX_HOPS)
+                took.append(time.perf_counter() - started)
+                paths.append(path_answer(found))
             except WarmintroError as err:
+                took.append(time.perf_counter() - started)
                 paths.append(problem(err))
             viewer = Viewer(WORKSPACE, q.key_member)
             try:
@@ -334,6 +353,14 @@ async def expected_answers(
                 )
             except WarmintroError as err:
                 intros.append(problem(err))
+        took.sort()
+        print(
+            f"in process, Planner.trusted_path (maxHops {MAX_HOPS}), {len(took)} queries: "
+            f"p50 {1000 * took[len(took) // 2]:.3f} ms, "
+            f"p99 {1000 * took[min(len(took) - 1, int(0.99 * len(took)))]:.3f} ms, "
+            f"max {1000 * took[-1]:.3f} ms",
+            flush=True,
+        )
         return queries, keyed, paths, intros
     finally:
         await services.close()
@@ -532,7 +559,8 @@ def report(
     """Print the run's table; the number of bad responses under load."""
     n, rss_before, pss_before, rss_after, pss_after = memory_figures
     print(
-        f"\nembedded, {args.workers} worker(s), ~{args.ties:,} ties (pooled team), "
+        f"\nembedded, {args.workers} worker(s), "
+        f"{args.dir or f'~{args.ties:,} ties (pooled team)'}, "
         f"{args.seconds} s per run, load avg {os.getloadavg()[0]:.2f}"
     )
     print(
@@ -555,6 +583,22 @@ def report(
     return sum(res["bad"] + res["non2xx"] for _, _, res in results)
 
 
+def prepare_data(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """The data dir to serve, and the scratch folder holding it (None: the cached build)."""
+    if args.dir is None:
+        data = ROOT / ".cache" / f"bench-http-team-{args.ties}"
+        build(data, args.ties, args.seed)
+        return data, None
+    work = Path(tempfile.mkdtemp(prefix="bench-http-team-"))
+    data = work / "data"
+    shutil.copytree(args.dir, data, ignore=shutil.ignore_patterns("baseline.db"))
+    db = AppDB(data / "app.db")
+    if not db.workspace_exists(WORKSPACE):
+        db.create_workspace(WORKSPACE)
+    db.close()
+    return data, work
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ties", type=int, default=1_000_000)
@@ -564,6 +608,12 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="serve a copy of this embedded data dir (workspace 'team') instead of building",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         help="folder for py-spy profiles (raw stacks) of the server during the loaded runs",
@@ -572,20 +622,22 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("error: wrk is needed (Debian: apt-get install wrk)", file=sys.stderr)
         return 2
-    data = ROOT / ".cache" / f"bench-http-team-{args.ties}"
-    build(data, args.ties, args.seed)
+    data, work = prepare_data(args)
 
     # The server loads while the expected answers are worked out here (wall time only:
-    # nothing is measured until both are done and the server is idle).
+    # nothing is measured until both are done and the server is idle). With --dir the
+    # answers come first and the server's start is timed alone.
     log_path = Path(tempfile.mkstemp(prefix="bench-http-team-", suffix=".log")[1])
-    server, base = start_server(data, args.workers, log_path)
+    if args.dir is None:
+        server, base = start_server(data, args.workers, log_path)
     t0 = time.perf_counter()
     try:
         queries, keyed, want_paths, want_intros = asyncio.run(
             expected_answers(data, args.queries, args.seed)
         )
     except BaseException:
-        server.terminate()
+        if args.dir is None:
+            server.terminate()
         raise
     gc.collect()
     hops = {h: sum(q.hops == h for q in queries) for h in (1, 2, 3)}
@@ -608,11 +660,30 @@ def main() -> int:
     intro_lines = [line(INTRO_QUERY, q) for q in queries]
     trivial = [f"{k}\t{json.dumps({'query': '{ __typename }'})}" for k in (keys[keyed[0]], admin)]
 
+    if args.dir is not None:
+        server, base = start_server(data, args.workers, log_path)
+        t0 = time.perf_counter()
     try:
         wait_serving(server, base, log_path)
+        first_line = path_lines[0].split("\t", 1)
+        first = httpx.post(
+            base + "/graphql",
+            content=first_line[1],
+            headers={
+                "Authorization": f"Bearer {first_line[0]}",
+                "Content-Type": "application/json",
+            },
+            timeout=120,
+        )
+        first.raise_for_status()
         cold = time.perf_counter() - t0
+        n0, rss0, pss0 = memory(server.pid)
+        print(
+            f"first trustedPath answered {cold:.2f} s after the server started; server tree "
+            f"{n0} process(es), RSS {rss0 / 2**20:.0f} MiB, PSS {pss0 / 2**20:.0f} MiB",
+            flush=True,
+        )
         wait_idle(server.pid)
-        print(f"serving after {cold:.0f} s (loaded beside the in-process answers)", flush=True)
         # Every answer once over HTTP, compared with the services' own.
         bad_paths, path_bodies = check_over_http(base, path_lines, want_paths, "trustedPath")
         bad_intros, intro_bodies = check_over_http(base, intro_lines, want_intros, "introducers")
@@ -655,6 +726,8 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=60)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     log_lines = sum(1 for _ in log_path.open("rb"))
     log_path.unlink()
     print(f"{log_lines:,} access-log lines written by the server")

@@ -88,6 +88,9 @@ def percentile(xs: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
 
 
+HOP_LIMITS: tuple[int, ...] = (3, 6)
+"""The hop limits of the trustedPath / introducers / alternativePaths series."""
+
 REPEAT = 1
 """How many times the penalty and reach series time each query (the fastest
 counts: other processes' load only adds); ``--repeat``."""
@@ -291,6 +294,7 @@ def bench(
     only_new: bool = False,
     with_nx: bool = True,
     max_members: int | None = None,
+    extras: bool = True,
 ) -> None:
     t0 = time.perf_counter()
     tg = team_graph(n_ties, seed, max_members)
@@ -358,12 +362,12 @@ def bench(
     times = {}
     mismatches = 0
     checked = 0
-    found = {3: 0, 6: 0}
+    found = dict.fromkeys(HOP_LIMITS, 0)
     for s, t in [(q[0], q[1]) for q in queries[:5]]:  # warm-up
         timed(functools.partial(most_trusted_path, g, s, t, max_hops=3))
     for member, target, mask, _hops in queries:
         vis = ref.visible(mask)
-        for max_hops in (3, 6):
+        for max_hops in HOP_LIMITS:
             calls = {
                 "trustedPath": functools.partial(
                     most_trusted_path, g, member, target, max_hops=max_hops, owner_mask=mask
@@ -412,16 +416,33 @@ def bench(
             times.setdefault(
                 "networkx.bidirectional_dijkstra (admin half, no hop limit)", []
             ).append(ms)
-    checked_p, mismatches_p = bench_penalty(g, ref, queries, seed, times)
-    checked_r, mismatches_r, sizes = bench_reach(g, ref, tg, len(queries), seed, times)
+    checked_p, mismatches_p, checked_r, mismatches_r, sizes = (
+        extra_series(g, ref, tg, queries, seed, times) if extras else (0, 0, 0, 0, [])
+    )
     gc.unfreeze()
     print(
         f"{len(queries)} member -> target queries (1/2/3 hops away: "
         f"{[sum(q[3] == h for q in queries) for h in (1, 2, 3)]}, half with a "
-        f"member's mask); with a path: {found[3]} at ≤3 hops, {found[6]} at ≤6 hops; "
+        f"member's mask); with a path: "
+        f"{', '.join(f'{n} at ≤{h} hops' for h, n in found.items())}; "
         f"answers checked against the exhaustive search: {checked}, mismatches: {mismatches}"
     )
     report(queries, ref, checked_p, mismatches_p, checked_r, mismatches_r, sizes, times)
+
+
+def extra_series(
+    g: TrustGraph,
+    ref: Reference,
+    tg: TeamGraph,
+    queries: list[tuple[str, str, int | None, int]],
+    seed: int,
+    times: dict[str, list[float]],
+) -> tuple[int, int, int, int, list[int]]:
+    """The introducers-with-penalty and reach series: (checked, mismatches) of each, and
+    the reach companies' sizes."""
+    checked_p, mismatches_p = bench_penalty(g, ref, queries, seed, times)
+    checked_r, mismatches_r, sizes = bench_reach(g, ref, tg, len(queries), seed, times)
+    return checked_p, mismatches_p, checked_r, mismatches_r, sizes
 
 
 def report(
@@ -434,17 +455,19 @@ def report(
     sizes: list[int],
     times: dict[str, list[float]],
 ) -> None:
-    asks = len(history(ref, queries[0][0], random.Random(0)))
-    print(
-        f"introducers with a penalty (a {asks}-request history of the member's contacts per "
-        f"query): answers checked against the exhaustive search: {checked_p}, mismatches: "
-        f"{mismatches_p}"
-    )
-    print(
-        f"reach: {len(queries)} member -> company queries (companies of {sizes[0]:,} to "
-        f"{sizes[-1]:,} people, median {statistics.median(sizes):,.0f}), 3 hops, top 20; "
-        f"answers checked against the exhaustive search: {checked_r}, mismatches: {mismatches_r}"
-    )
+    if sizes:  # the penalty and reach series ran
+        asks = len(history(ref, queries[0][0], random.Random(0)))
+        print(
+            f"introducers with a penalty (a {asks}-request history of the member's contacts "
+            f"per query): answers checked against the exhaustive search: {checked_p}, "
+            f"mismatches: {mismatches_p}"
+        )
+        print(
+            f"reach: {len(queries)} member -> company queries (companies of {sizes[0]:,} to "
+            f"{sizes[-1]:,} people, median {statistics.median(sizes):,.0f}), 3 hops, top 20; "
+            f"answers checked against the exhaustive search: {checked_r}, mismatches: "
+            f"{mismatches_r}"
+        )
     print("| query | p50 ms | p99 ms | max ms |\n|---|---|---|---|")
     for name, xs in times.items():
         print(
@@ -601,15 +624,37 @@ def main() -> None:
         help="cap the team's members (demo.team_graph: the rest of the ego share goes to "
         "contact-to-contact ties); the default shape has ~4,200 members at 10M ties",
     )
+    parser.add_argument(
+        "--no-extras",
+        action="store_true",
+        help="skip the introducers-with-penalty and reach series (their Python loops take "
+        "seconds a query at 10M ties)",
+    )
+    parser.add_argument(
+        "--hops",
+        type=int,
+        nargs="+",
+        default=[3, 6],
+        help="hop limits of the main series (at 10M the 6-hop ones take seconds a query)",
+    )
     args = parser.parse_args()
-    global REPEAT  # noqa: PLW0603 - a command-line setting
+    global REPEAT, HOP_LIMITS  # noqa: PLW0603 - command-line settings
     REPEAT = args.repeat
+    HOP_LIMITS = tuple(args.hops)
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, seed {args.seed}, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     for n in args.ties:
-        bench(n, args.queries, args.seed, args.only_new, not args.no_networkx, args.max_members)
+        bench(
+            n,
+            args.queries,
+            args.seed,
+            args.only_new,
+            not args.no_networkx,
+            args.max_members,
+            not args.no_extras,
+        )
 
 
 if __name__ == "__main__":

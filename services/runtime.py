@@ -76,6 +76,25 @@ def prepare_snapshot(settings: Settings) -> None:
         asyncio.run(store.close())  # saves the snapshot
 
 
+def prepare_snapshot_apart(settings: Settings) -> None:
+    """:func:`prepare_snapshot` in a child process, for a server's supervisor: the
+    supervisor that starts the workers then holds none of the graph. Done in-process,
+    its arrays stayed mapped and its ids stayed allocated for the server's life (at
+    10M ties: 1.8 GiB RSS in the supervisor beside two workers of ~0.7 GiB each)."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(
+        target=prepare_snapshot, args=(settings,), name="warmintro-prepare-snapshot"
+    )
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(
+            f"preparing the planning snapshot failed (exit code {child.exitcode}); "
+            "its error is printed above"
+        )
+
+
 def make_planner(settings: Settings, store: GraphStore) -> Planner:
     return Planner(
         store,

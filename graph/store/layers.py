@@ -167,13 +167,37 @@ class Observed:
             self.key[keep], self.strength[keep], self.mid[keep], self.table, self.evidenced[keep]
         )
 
-    def best_and_words(self, n: int) -> tuple[F64, U64]:
-        """Per node: the strongest tie a source shows, and the OR of those ties' masks
-        as fixed-width 64-bit words (``(n, W)``): no Python int per node."""
+    def best_and_masks(self, n: int) -> tuple[F64, NodeMasks]:
+        """Per node: the strongest tie a source shows, and the OR of those ties' masks as
+        its nonzero 64-bit words (no Python int per node, no ``(n, W)`` array)."""
         from graph import kernels  # numba loads with the first graph
 
-        return kernels.node_best_words(  # type: ignore[no-any-return]
-            self.lo, self.hi, self.strength, self.mid, self.evidenced, mask_words(self.table), n
+        words = mask_words(self.table)
+        best, ptr, word, bits = kernels.node_best_masks(
+            self.lo, self.hi, self.strength, self.mid, self.evidenced, words, n
+        )
+        return best, NodeMasks(ptr, word, bits, words.shape[1])
+
+
+@dataclass(frozen=True, slots=True)
+class NodeMasks:
+    """Each node's OR of masks, sparse: node ``i``'s nonzero words are ``word[ptr[i] :
+    ptr[i + 1]]`` (ascending), with values ``bits`` there; ``width`` words in all.
+
+    Sparse, not an ``(n, width)`` array: at 10M ties a team has 4,200 members (66
+    words) and a person's OR has a few bits, so the dense array was 1.2 GiB."""
+
+    ptr: I64
+    word: I32
+    bits: U64
+    width: int
+
+    def ands(self, lo: I64, hi: I64) -> U64:
+        """Per pair, the AND of its ends' masks as ``width`` words (``(len(lo), width)``)."""
+        from graph import kernels
+
+        return kernels.pair_ands(  # type: ignore[no-any-return]
+            self.ptr, self.word, self.bits, lo, hi, self.width
         )
 
 
@@ -373,10 +397,9 @@ def infer(
     size_c = companies.sizes()
     if not bool(np.any(companies.of_node[:n] >= 0)):
         return Implied.none()
-    best, words = observed.best_and_words(n)
-    lo, hi, size_of = _colleague_pairs(companies, size_c, best, words, observed.key, weights)
-    mid, table = _mask_ids(words, lo, hi)
-    del words
+    best, masks = observed.best_and_masks(n)
+    lo, hi, size_of = _colleague_pairs(companies, size_c, best, masks, observed.key, weights)
+    mid, table = _mask_ids(lambda a, b: masks.ands(lo[a:b], hi[a:b]), len(lo), masks.width)
     named = np.flatnonzero(size_c >= 2)
     sizes, _ = distinct(size_of)
     by_size = np.fromiter(
@@ -395,7 +418,12 @@ def infer(
 
 
 def _colleague_pairs(
-    companies: Companies, size_c: I64, best: F64, words: U64, observed: I64, w: StrengthWeights
+    companies: Companies,
+    size_c: I64,
+    best: F64,
+    masks: NodeMasks,
+    observed: I64,
+    w: StrengthWeights,
 ) -> tuple[I64, I64, I64]:
     """The pairs the rule proposes that no source shows and some viewer may see (``lo``,
     ``hi``, company size), from one compiled pass."""
@@ -419,7 +447,9 @@ def _colleague_pairs(
         w.colleague_clique_max,
         max(w.colleague_anchors, 1),
         observed,
-        words,
+        masks.ptr,
+        masks.word,
+        masks.bits,
     )
 
 
@@ -428,18 +458,21 @@ MASK_CHUNK = 1 << 16
 has ~4,500 members (70 words, 560 bytes a pair), and the whole array was gigabytes."""
 
 
-def _mask_ids(words: U64, lo: I64, hi: I64, chunk: int = MASK_CHUNK) -> tuple[I64, list[int]]:
-    """Per pair, an id into the table of the distinct ANDs of its ends' mask ``words``,
-    and that table as ints, ordered as a lexsort of the rows (lowest word first).
+def _mask_ids(
+    ands: Callable[[int, int], U64], count: int, width: int, chunk: int = MASK_CHUNK
+) -> tuple[I64, list[int]]:
+    """Per pair, an id into the table of the distinct ANDs of its ends' masks, and that
+    table as ints, ordered as a lexsort of the rows (lowest word first).
 
-    The ANDs are made ``chunk`` pairs at a time; only the distinct rows are kept."""
-    if not len(lo):
+    ``ands(a, b)`` gives pairs ``a`` to ``b``'s ANDs as rows of ``width`` words; they
+    are asked ``chunk`` pairs at a time and only the distinct rows are kept."""
+    if not count:
         return np.zeros(0, dtype=np.int64), []
-    mid = np.empty(len(lo), dtype=np.int64)
+    mid = np.empty(count, dtype=np.int64)
     known: dict[bytes, int] = {}
     kept: list[U64] = []
-    for start in range(0, len(lo), chunk):
-        both = words[lo[start : start + chunk]] & words[hi[start : start + chunk]]
+    for start in range(0, count, chunk):
+        both = ands(start, min(start + chunk, count))
         order = np.lexsort(both.T[::-1])
         ordered = both[order]
         new = np.ones(len(ordered), dtype=np.bool_)
@@ -453,7 +486,7 @@ def _mask_ids(words: U64, lo: I64, hi: I64, chunk: int = MASK_CHUNK) -> tuple[I6
                 kept.append(row.copy())  # not a view: it would keep the chunk
             ids[r] = got
         mid[start : start + chunk] = ids[local]
-    table = np.asarray(kept, dtype=np.uint64).reshape(len(kept), words.shape[1])
+    table = np.asarray(kept, dtype=np.uint64).reshape(len(kept), width)
     order = np.lexsort(table.T[::-1])
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))

@@ -462,3 +462,30 @@ def test_a_write_through_one_worker_is_seen_by_every_worker(
         query = PATH.replace('to: "c"', 'to: "d"')
         for _ in range(8):
             assert _path(gql(query)) == ("Path", 0.36, 3)
+
+
+def test_the_workers_snapshot_is_prepared_by_a_child_process(tmp_path: Path) -> None:
+    """``serve --workers N`` prepares the snapshot in a child process (so its supervisor
+    holds no graph): the child saves it; a child that fails is an error here."""
+    from services.runtime import prepare_snapshot_apart
+    from services.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, workspace="w")
+    store = EmbeddedStore(settings.db_path)
+    asyncio.run(
+        store.apply(
+            "w",
+            ImportBatch(
+                people=[Person("a", "A"), Person("b", "B")],
+                relationships=[Relationship("a", "b", (Evidence(owner="me", rating=0.6),))],
+            ),
+        )
+    )
+    asyncio.run(store.close())
+    snapshots = settings.db_path.with_name(settings.db_path.stem + ".snapshots")
+    shutil.rmtree(snapshots, ignore_errors=True)
+    prepare_snapshot_apart(settings)
+    assert any(p.is_file() for p in snapshots.rglob("*"))
+    (tmp_path / "not-a-dir").write_text("")
+    with pytest.raises(RuntimeError, match="preparing the planning snapshot failed"):
+        prepare_snapshot_apart(Settings(data_dir=tmp_path / "not-a-dir", workspace="w"))

@@ -18,7 +18,14 @@ import numpy as np
 import pytest
 
 from graph import kernels
-from graph.store.layers import Companies, Observed, _mask_ids, infer, inferred_evidence, mask_ints
+from graph.store.layers import (
+    Companies,
+    Observed,
+    _mask_ids,
+    infer,
+    inferred_evidence,
+    mask_ints,
+)
 from graph.strength import StrengthWeights, estimate_strength
 
 AS_OF = date(2026, 12, 1)
@@ -175,10 +182,61 @@ def test_mask_ids_in_chunks_equal_the_distinct_ands_of_the_whole(chunk: int) -> 
     words = rng.integers(0, 4, size=(30, 3)).astype(np.uint64) << np.uint64(62)
     lo = rng.integers(0, 30, 200)
     hi = rng.integers(0, 30, 200)
-    mid, table = _mask_ids(words, lo, hi, chunk)
+    mid, table = _mask_ids(lambda a, b: words[lo[a:b]] & words[hi[a:b]], len(lo), 3, chunk)
     ands = [
         mask_ints(words[[a]])[0] & mask_ints(words[[b]])[0] for a, b in zip(lo, hi, strict=True)
     ]
     want = sorted(set(ands), key=lambda m: [(m >> (64 * w)) & (2**64 - 1) for w in range(3)])
     assert table == want
     assert [table[t] for t in mid.tolist()] == ands
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_sparse_node_masks_hold_each_nodes_or_of_masks(seed: int) -> None:
+    """:func:`kernels.node_best_masks` gives each node the OR of the masks of the ties a
+    source shows, as the plain loop over the ties does, and the strongest of them, as
+    its nonzero words only (ascending); ``NodeMasks.ands`` gives a pair's AND."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 120))
+    width = int(rng.integers(1, 4))
+    masks = sorted({int(rng.integers(0, 6)) << int(rng.integers(0, 64 * width)) for _ in range(9)})
+    m = int(rng.integers(1, 6 * n))
+    lo = rng.integers(0, n, m)
+    hi = rng.integers(0, n, m)
+    strength = rng.choice(np.array([0.1, 0.5, 0.9, 1.0]), m)
+    mid = rng.integers(0, len(masks), m).astype(np.int32)
+    shown = rng.random(m) < 0.8
+    rows = [
+        (int(a), int(b), float(s), masks[int(t)], bool(e))
+        for a, b, s, t, e in zip(lo, hi, strength, mid, shown, strict=True)
+        if a != b
+    ]
+    observed = Observed.build(list({(min(r[0], r[1]), max(r[0], r[1])): r for r in rows}.values()))
+    best, node = observed.best_and_masks(n)
+    want_or = [0] * n
+    want_best = [0.0] * n
+    for i, j, s, mask, e in zip(
+        observed.lo.tolist(),
+        observed.hi.tolist(),
+        observed.strength.tolist(),
+        observed.masks(),
+        observed.evidenced.tolist(),
+        strict=True,
+    ):
+        if e:
+            for end in (i, j):
+                want_or[end] |= mask
+                want_best[end] = max(want_best[end], s)
+    assert best.tolist() == want_best
+    dense = mask_ints(node.ands(np.arange(n), np.arange(n)))
+    assert dense == want_or
+    for i in range(n):
+        seg = slice(int(node.ptr[i]), int(node.ptr[i + 1]))
+        assert node.word[seg].tolist() == sorted(
+            {w for w in range(node.width) if (want_or[i] >> (64 * w)) & (2**64 - 1)}
+        )
+        assert all(node.bits[seg] != 0)
+    a, b = rng.integers(0, n, 50), rng.integers(0, n, 50)
+    assert mask_ints(node.ands(a, b)) == [
+        want_or[x] & want_or[y] for x, y in zip(a.tolist(), b.tolist(), strict=True)
+    ]
