@@ -70,10 +70,11 @@ def prepare_snapshot(settings: Settings) -> None:
     appdb = AppDB(settings.data_dir / "app.db")
     try:
         store.use_view_options(appdb.view_options)
-        store.catch_up(settings.workspace)
+        store.catch_up(settings.workspace)  # maps a saved snapshot, even a day-old one
+        store.catch_up(settings.workspace)  # and rebuilds it here if it was a day old
     finally:
         appdb.close()
-        asyncio.run(store.close())  # saves the snapshot
+        asyncio.run(store.close())  # saves the snapshot unless it is saved already
 
 
 def prepare_snapshot_apart(settings: Settings) -> None:

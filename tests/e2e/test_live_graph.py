@@ -21,7 +21,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -486,6 +486,18 @@ def test_the_workers_snapshot_is_prepared_by_a_child_process(tmp_path: Path) -> 
     shutil.rmtree(snapshots, ignore_errors=True)
     prepare_snapshot_apart(settings)
     assert any(p.is_file() for p in snapshots.rglob("*"))
+    # A snapshot from another day is brought to today before the workers start (else
+    # each worker's first question would start a rebuild), and one of today is kept.
+    (snap,) = [p for p in snapshots.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    key, _day = snapshot.saved(snap) or ("", "")
+    manifest = json.loads((snap / "manifest.json").read_text())
+    manifest["meta"]["day"] = "2001-01-01"
+    (snap / "manifest.json").write_text(json.dumps(manifest))
+    prepare_snapshot_apart(settings)
+    assert snapshot.saved(snap) == (key, date.today().isoformat())
+    files = {p.name: p.stat().st_ino for p in snap.iterdir()}
+    prepare_snapshot_apart(settings)
+    assert {p.name: p.stat().st_ino for p in snap.iterdir()} == files  # not saved again
     (tmp_path / "not-a-dir").write_text("")
     with pytest.raises(RuntimeError, match="preparing the planning snapshot failed"):
         prepare_snapshot_apart(Settings(data_dir=tmp_path / "not-a-dir", workspace="w"))
