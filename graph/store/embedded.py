@@ -1161,9 +1161,11 @@ class EmbeddedStore:
 
     def catch_up(self, workspace: str) -> PlanningView:
         """Bring this process's graph to the stored version (blocking; call off the loop)."""
+        before = self._live.get(workspace)
         with self._build_lock(workspace):
             view = self._catch_up_locked(workspace)
-        give_back_freed_memory()  # the graph it replaced
+        if self._live.get(workspace) is not before:
+            give_back_freed_memory()  # the graph it replaced
         return view
 
     def _catch_up_locked(self, workspace: str) -> PlanningView:
