@@ -495,20 +495,35 @@ def _pair_rows(conn: sqlite3.Connection, workspace: str, a: str, b: str) -> dict
     return {owner: evidence_from_json(owner, data) for owner, data in rows}
 
 
+# Pairs looked up per join. With planner statistics (sqlite_stat1), SQLite puts a Bloom
+# filter on the evidence table once a join's outer side is large against the table
+# (from ~150 pairs at 100k rows, ~190 at 1M), and builds it by reading the whole
+# workspace: 55 ms per join at 1M ties, which made a 10k-tie patch 0.5 -> 2.0 s (issue
+# 19). 100 stays under it from ~10k rows on; below that, such a read costs little.
+PAIRS_PER_JOIN = 100
+
+
+def pairs_join(n: int) -> str:
+    """The join reading the evidence rows of ``n`` pairs (their ends, then the workspace)."""
+    values = ",".join("(?,?)" for _ in range(n))
+    return (
+        f"WITH want(a, b) AS (VALUES {values})"
+        " SELECT e.a, e.b, e.owner, e.data FROM want JOIN evidence e"
+        " ON e.workspace=? AND e.a=want.a AND e.b=want.b ORDER BY e.a, e.b, e.owner"
+    )
+
+
 def _pairs_rows(
     conn: sqlite3.Connection, workspace: str, pairs: list[tuple[str, str]]
 ) -> dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]:
     """The stored rows of many pairs as (owners, texts) in owner order, undecoded (a
-    patch scores them through the build's memo): one indexed join per 400 pairs."""
+    patch scores them through the build's memo): one indexed join per
+    :data:`PAIRS_PER_JOIN` pairs."""
     found: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    for start in range(0, len(pairs), 400):
-        chunk = pairs[start : start + 400]
-        values = ",".join("(?,?)" for _ in chunk)
+    for start in range(0, len(pairs), PAIRS_PER_JOIN):
+        chunk = pairs[start : start + PAIRS_PER_JOIN]
         rows = conn.execute(
-            f"WITH want(a, b) AS (VALUES {values})"
-            " SELECT e.a, e.b, e.owner, e.data FROM want JOIN evidence e"
-            " ON e.workspace=? AND e.a=want.a AND e.b=want.b ORDER BY e.a, e.b, e.owner",
-            [x for pair in chunk for x in pair] + [workspace],
+            pairs_join(len(chunk)), [x for pair in chunk for x in pair] + [workspace]
         )
         for a, b, owner, data in rows:
             owners, texts = found.get((a, b), ((), ()))
