@@ -145,8 +145,12 @@ def load(directory: Path, key: str) -> TrustGraph | None:
 Bundle = tuple[TrustGraph, dict[str, npt.NDArray[Any]], dict[str, Any]]
 
 
-def load_bundle(directory: Path, key: str) -> Bundle | None:
-    """Graph, extra arrays and meta of a whole snapshot built for ``key``; else None."""
+def load_bundle(directory: Path, key: str, ids: list[str] | None = None) -> Bundle | None:
+    """Graph, extra arrays and meta of a whole snapshot built for ``key``; else None.
+
+    ``ids``: the ids this process already holds for the graph saved there (a worker
+    mapping the snapshot of the version it has just patched); taken when equal to the
+    saved ones, so each write does not make ~300k new id strings per million ties."""
     from graph import kernels  # numba loads on the first graph, not on import
 
     kernels.warm_soon()  # while the files are hashed
@@ -167,7 +171,7 @@ def load_bundle(directory: Path, key: str) -> Bundle | None:
             path = directory / name
             if path.stat().st_size != meta["bytes"] or _digest(path) != meta["sha256"]:
                 return None
-        g = _assemble(directory, [int(m, 16) for m in manifest["masks"]])
+        g = _assemble(directory, [int(m, 16) for m in manifest["masks"]], ids)
         if g is None:
             return None
         arrays = {n: np.load(directory / f"{n}.npy", mmap_mode="c") for n in extra}
@@ -176,15 +180,15 @@ def load_bundle(directory: Path, key: str) -> Bundle | None:
         return None
 
 
-def _assemble(directory: Path, masks: list[int]) -> TrustGraph | None:
+def _assemble(directory: Path, masks: list[int], known: list[str] | None) -> TrustGraph | None:
     arrays = {n: np.load(directory / f"{n}.npy", mmap_mode="c") for n in ARRAYS}
     blob = (directory / "ids.bin").read_bytes()
-    offsets = arrays["id_offsets"].tolist()
-    n = len(offsets) - 1
+    n = len(arrays["id_offsets"]) - 1
     if len(arrays["ptr"]) != n + 1 or len(arrays["live"]) != n:
         return None
     g = TrustGraph()
-    ids = _ids(blob, arrays["id_offsets"])
+    same = known is not None and len(known) == n and _ids_blob(known) == blob
+    ids = list(known) if same and known is not None else _ids(blob, arrays["id_offsets"])
     if ids is None:
         return None
     g.ids = ids
@@ -199,6 +203,11 @@ def _assemble(directory: Path, masks: list[int]) -> TrustGraph | None:
     g.mask_table = masks
     g.restored()
     return g
+
+
+def _ids_blob(ids: list[str]) -> bytes:
+    """``ids.bin`` of ``ids``: each id's UTF-8 followed by a NUL."""
+    return ("\0".join(ids) + "\0").encode() if ids else b""
 
 
 def _ids(blob: bytes, offsets: npt.NDArray[np.int64]) -> list[str] | None:

@@ -1493,12 +1493,12 @@ class EmbeddedStore:
             if saved == (key, live.day.isoformat()):
                 if not share:
                     return
-                mapped = self._from_snapshot(workspace, live.version, live.options)
+                mapped = self._from_snapshot(workspace, live.version, live.options, live.ids)
             if mapped is None:  # none saved, another version's or day's, or a damaged one
                 self._write_snapshot(directory, key, live)
                 if not share:
                     return
-                mapped = self._from_snapshot(workspace, live.version, live.options)
+                mapped = self._from_snapshot(workspace, live.version, live.options, live.ids)
         except (OSError, sqlite3.Error, ValueError) as exc:
             log.warning("could not save the planning snapshot for %r: %s", workspace, exc)
             return
@@ -1538,9 +1538,11 @@ class EmbeddedStore:
             },
         )
 
-    def _from_snapshot(self, workspace: str, version: int, options: ViewOptions) -> _Live | None:
+    def _from_snapshot(
+        self, workspace: str, version: int, options: ViewOptions, ids: list[str] | None = None
+    ) -> _Live | None:
         found = snapshot.load_bundle(
-            self._snapshot_dir(workspace), self._snapshot_key(version, options)
+            self._snapshot_dir(workspace), self._snapshot_key(version, options), ids
         )
         if found is None:
             return None
