@@ -1468,6 +1468,13 @@ class EmbeddedStore:
         name = hashlib.blake2b(workspace.encode(), digest_size=10).hexdigest()
         return self._snapshots / name
 
+    def snapshot_current(self, workspace: str) -> bool:
+        """Whether a snapshot of the stored version, today's, with these view options
+        and weights is saved (by its manifest; loading it checks it whole)."""
+        version = self._version(self._reader.conn(), workspace)
+        wanted = (self._snapshot_key(version, self._options(workspace)), self._today().isoformat())
+        return snapshot.saved(self._snapshot_dir(workspace)) == wanted
+
     def _snapshot_key(self, version: int, options: ViewOptions) -> str:
         return f"v{version}|infer={options.infer_colleagues}|w={self._weights_key}"
 

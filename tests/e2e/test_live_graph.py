@@ -464,7 +464,9 @@ def test_a_write_through_one_worker_is_seen_by_every_worker(
             assert _path(gql(query)) == ("Path", 0.36, 3)
 
 
-def test_the_workers_snapshot_is_prepared_by_a_child_process(tmp_path: Path) -> None:
+def test_the_workers_snapshot_is_prepared_by_a_child_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``serve --workers N`` prepares the snapshot in a child process (so its supervisor
     holds no graph): the child saves it; a child that fails is an error here."""
     from services.runtime import prepare_snapshot_apart
@@ -498,6 +500,25 @@ def test_the_workers_snapshot_is_prepared_by_a_child_process(tmp_path: Path) -> 
     files = {p.name: p.stat().st_ino for p in snap.iterdir()}
     prepare_snapshot_apart(settings)
     assert {p.name: p.stat().st_ino for p in snap.iterdir()} == files  # not saved again
+    # A current snapshot starts no child at all; a write makes it stale again.
+    import multiprocessing
+
+    started: list[str] = []
+    real = multiprocessing.get_context
+
+    def counted(method: str | None = None) -> Any:
+        started.append("child")
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", counted)
+    prepare_snapshot_apart(settings)
+    assert started == []
+    store = EmbeddedStore(settings.db_path)
+    asyncio.run(store.apply("w", ImportBatch(people=[Person("c", "C")])))
+    asyncio.run(store.close())
+    prepare_snapshot_apart(settings)
+    assert started == ["child"]
+    assert snapshot.saved(snap) != (key, date.today().isoformat())  # the new version's
     (tmp_path / "not-a-dir").write_text("")
     with pytest.raises(RuntimeError, match="preparing the planning snapshot failed"):
         prepare_snapshot_apart(Settings(data_dir=tmp_path / "not-a-dir", workspace="w"))
