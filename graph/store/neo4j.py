@@ -261,7 +261,7 @@ class Neo4jStore:
         """Write the batch in one transaction (all or nothing).
 
         The version bump runs first, so the workspace's writers queue on its lock. Then
-        whatever cannot be stored yet is CREATEd and only the rest MERGEd (:func:`_write`):
+        whatever cannot be stored yet is CREATEd and the rest looked up (:func:`_write`):
         on a first write into a workspace (version 1 after the bump, and no person
         stored) that is everything, with no lookup at all.
         """
@@ -647,8 +647,9 @@ async def _write(
 
     What cannot be stored yet is CREATEd: the people the workspace does not hold (all
     of them on a first write, else those ``people_refs`` does not find) and every tie
-    with such an end; only ties between two people stored before are MERGEd. Every end
-    is named by its elementId, so no tie costs an index seek. The ties are sorted out
+    with such an end; ties between two people stored before are looked up and only the
+    missing CREATEd, the changed SET (:func:`_settle_stored`; no MERGE). Every end is
+    named by its elementId, so no tie costs an index seek. The ties are sorted out
     while the server creates the people, and each statement's JSON is encoded while the
     server runs the one before. Returns the ties written.
     """
@@ -686,25 +687,75 @@ async def _write(
         old.update(found)
         ends -= found.keys()
     refs.update(await _refs(tx, "create_stubs", workspace, sorted(ends)))
-    create, merge = _split(ties, old)
+    create, maybe_stored = _split(ties, old)
+    changed = await _settle_stored(tx, workspace, maybe_stored, refs, create)
     await _write_ties(tx, "create_evidence_refs", workspace, create, refs)
-    await _write_ties(tx, "merge_evidence_refs", workspace, merge, refs)
+    await _unwind(tx, "set_evidence_refs", workspace, changed)
     return sum(len({b for b, _ in group}) for group in ties.values())
 
 
 def _split(ties: Ties, old: set[str]) -> tuple[Ties, Ties]:
-    """The ties to CREATE (an end is not in ``old``) and those to MERGE (both are)."""
+    """The ties to CREATE (an end is not in ``old``) and those that may be stored (both are)."""
     if not old:
         return ties, {}
     create: Ties = {}
-    merge: Ties = {}
+    maybe_stored: Ties = {}
     for a, group in ties.items():
         if a not in old:
             create[a] = group
             continue
         for key, e in group.items():
-            (merge if key[0] in old else create).setdefault(a, {})[key] = e
-    return create, merge
+            (maybe_stored if key[0] in old else create).setdefault(a, {})[key] = e
+    return create, maybe_stored
+
+
+async def _settle_stored(
+    tx: AsyncManagedTransaction,
+    workspace: str,
+    maybe_stored: Ties,
+    refs: Mapping[str, str],
+    create: Ties,
+) -> list[dict[str, Any]]:
+    """Sort the ties between people stored before this write without a MERGE.
+
+    ``stored_ties_refs`` reads the stored ones (expand between the two known ends, as
+    MERGE's own check does); a missing tie moves to ``create``, a stored one whose
+    document or interactions differ becomes a ``set_evidence_refs`` row (returned), and
+    an unchanged one is left as it is, which is what MERGE ... SET would leave. Saves
+    MERGE's second check and locks, and the writes that would not change anything.
+    """
+    if not maybe_stored:
+        return []
+    by_ref: dict[tuple[str, str, str], tuple[str, str, Evidence]] = {}
+    found: dict[tuple[str, str, str], list[tuple[str, str, int]]] = {}
+    for chunk in _grouped_chunks(maybe_stored):
+        rows = []
+        for a, group in chunk:
+            ra = refs[a]
+            bs = []
+            for (b, owner), e in group.items():
+                rb = refs[b]
+                by_ref[ra, rb, owner] = (a, b, e)
+                bs.append(rb)
+            rows.append({"a": ra, "bs": list(dict.fromkeys(bs))})
+        result = await tx.run(_q("stored_ties_refs"), {"workspace": workspace, "rows": rows})
+        record = await result.single(strict=True)
+        columns = (record["a"], record["b"], record["owner"], record["data"])
+        for ra, rb, owner, data, n, ref in zip(
+            *columns, record["interactions"], record["refs"], strict=True
+        ):
+            found.setdefault((ra, rb, owner), []).append((ref, data, n))
+    changed: list[dict[str, Any]] = []
+    for key, (a, b, e) in by_ref.items():
+        stored = found.get(key)
+        if stored is None:
+            create.setdefault(a, {})[b, e.owner] = e
+            continue
+        data, n = evidence_to_json(e), interactions_in(e)
+        for ref, old_data, old_n in stored:
+            if old_data != data or old_n != n:
+                changed.append({"ref": ref, "data": data, "interactions": n or None})
+    return changed
 
 
 async def _refs(
@@ -762,7 +813,7 @@ async def _write_ties(
     ties: Ties,
     refs: Mapping[str, str],
 ) -> None:
-    """Send ``ties`` through ``name`` (``create_evidence_refs``, ``merge_evidence_refs``),
+    """Send ``ties`` through ``name`` (``create_evidence_refs``),
     both ends named by elementId (``refs``), about ``BATCH_ROWS`` ties per statement.
 
     Each statement's rows, JSON included, are made while the server runs the one before,
