@@ -658,8 +658,7 @@ async def _write(
     if not fresh:
         # Read inside the transaction: a retry or a concurrent merge sees the same state.
         known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
-        stored = await _refs(tx, "people_refs", workspace, [p.id for p in people])
-        update = [p for p in people if p.id in stored]
+        stored, update = await _stored_people(tx, workspace, people)
         await _unwind(tx, "update_people_refs", workspace, update, lambda p: _stored(p, stored))
     ties: Ties = {}
 
@@ -707,6 +706,44 @@ def _split(ties: Ties, old: set[str]) -> tuple[Ties, Ties]:
         for key, e in group.items():
             (maybe_stored if key[0] in old else create).setdefault(a, {})[key] = e
     return create, maybe_stored
+
+
+async def _stored_people(
+    tx: AsyncManagedTransaction, workspace: str, people: list[Person]
+) -> tuple[dict[str, str], list[Person]]:
+    """id -> elementId of the batch's people the workspace stores, and those of them
+    ``update_people_refs`` would change: a person re-sent as stored is not written."""
+    refs: dict[str, str] = {}
+    update: list[Person] = []
+    by_id = {p.id: p for p in people}
+    for i in range(0, len(people), BATCH_ROWS):
+        ids = [p.id for p in people[i : i + BATCH_ROWS]]
+        result = await tx.run(_q("stored_people_refs"), {"workspace": workspace, "rows": ids})
+        record = await result.single(strict=True)
+        for pid, ref, old in zip(record["ids"], record["refs"], record["stored"], strict=True):
+            refs[pid] = ref
+            if _would_change(by_id[pid], old):
+                update.append(by_id[pid])
+    return refs, update
+
+
+def _would_change(p: Person, old: Mapping[str, Any]) -> bool:
+    """Whether ``update_people_refs`` changes the stored person ``old``: a stub becomes
+    real, and a non-empty new value replaces a different one. (Where it would only write
+    an empty value over a missing one, every read gives back empty either way.)"""
+    if old["stub"]:
+        return True
+    texts = (
+        ("name", p.name),
+        ("company", p.company),
+        ("position", p.position),
+        ("email", p.email),
+        ("url", p.url),
+    )
+    if any(new and new != old[key] for key, new in texts):
+        return True
+    lists = (("schools", p.schools), ("employers", p.employers))
+    return any(new and list(new) != old[key] for key, new in lists)
 
 
 async def _settle_stored(

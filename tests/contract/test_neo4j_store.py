@@ -166,9 +166,10 @@ async def test_a_later_write_sets_changed_stored_ties_and_leaves_unchanged_ones(
     """Ties between stored people are read, not MERGEd: an unchanged one keeps its
     relationship untouched, a changed document or interaction count is SET on the
     stored relationship (interactions back to none included), and the result equals
-    the embedded store's."""
+    the embedded store's; so do the people (one unchanged, one re-sent without a name,
+    one with a new position)."""
     first = ImportBatch(
-        people=[Person("a", "A"), Person("b", "B"), Person("c", "C")],
+        people=[Person("a", "A"), Person("b", "B"), Person("c", "C", company="Acme")],
         relationships=[
             rel("a", "b", rating=0.2),
             rel("a", "c", messages_ab=3),
@@ -176,7 +177,7 @@ async def test_a_later_write_sets_changed_stored_ties_and_leaves_unchanged_ones(
         ],
     )
     later = ImportBatch(
-        people=[Person("a", "A"), Person("b", "B"), Person("c", "C")],
+        people=[Person("a", "A"), Person("b", ""), Person("c", "C", position="CTO")],
         relationships=[
             rel("a", "b", rating=0.2),  # unchanged
             rel("a", "c", rating=0.5),  # document changed, no interactions any more
@@ -195,6 +196,9 @@ async def test_a_later_write_sets_changed_stored_ties_and_leaves_unchanged_ones(
         before = {r["pair"]: r["ref"] for r in records}
         assert await store.apply(ws, later) == await embedded.apply(ws, later)
         assert await store.stats(ws) == await embedded.stats(ws)
+        assert sorted(await store.people(ws), key=lambda p: p.id) == sorted(
+            await embedded.people(ws), key=lambda p: p.id
+        )
         for person in ("a", "b", "c"):
             got = await store.relationships_of(ws, person)
             want = await embedded.relationships_of(ws, person)
