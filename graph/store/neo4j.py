@@ -687,8 +687,16 @@ async def _write(
         ends -= found.keys()
     refs.update(await _refs(tx, "create_stubs", workspace, sorted(ends)))
     create, maybe_stored = _split(ties, old)
-    changed = await _settle_stored(tx, workspace, maybe_stored, refs, create)
-    await _write_ties(tx, "create_evidence_refs", workspace, create, refs)
+    # The lookup of the stored ties runs while the first CREATE statement is encoded.
+    results, by_ref = await _look_up_stored(tx, workspace, maybe_stored, refs)
+    missing: Ties = {}
+    changed: list[dict[str, Any]] = []
+
+    async def settle() -> None:
+        changed.extend(await _settle(results, by_ref, missing))
+
+    await _write_ties(tx, "create_evidence_refs", workspace, create, refs, settle)
+    await _write_ties(tx, "create_evidence_refs", workspace, missing, refs)
     await _unwind(tx, "set_evidence_refs", workspace, changed)
     return sum(len({b for b, _ in group}) for group in ties.values())
 
@@ -746,25 +754,15 @@ def _would_change(p: Person, old: Mapping[str, Any]) -> bool:
     return any(new and list(new) != old[key] for key, new in lists)
 
 
-async def _settle_stored(
-    tx: AsyncManagedTransaction,
-    workspace: str,
-    maybe_stored: Ties,
-    refs: Mapping[str, str],
-    create: Ties,
-) -> list[dict[str, Any]]:
-    """Sort the ties between people stored before this write without a MERGE.
-
-    ``stored_ties_refs`` reads the stored ones (expand between the two known ends, as
-    MERGE's own check does); a missing tie moves to ``create``, a stored one whose
-    document or interactions differ becomes a ``set_evidence_refs`` row (returned), and
-    an unchanged one is left as it is, which is what MERGE ... SET would leave. Saves
-    MERGE's second check and locks, and the writes that would not change anything.
-    """
-    if not maybe_stored:
-        return []
+async def _look_up_stored(
+    tx: AsyncManagedTransaction, workspace: str, maybe_stored: Ties, refs: Mapping[str, str]
+) -> tuple[list[AsyncResult], dict[tuple[str, str, str], tuple[str, str, Evidence]]]:
+    """Send ``stored_ties_refs`` for the ties between people stored before this write
+    (expand between the two known ends, as MERGE's own check does) and return the
+    pending answers, with each tie by (elementId of a, of b, owner) to read them by
+    (:func:`_settle`). The client encodes the first CREATE statement meanwhile."""
     by_ref: dict[tuple[str, str, str], tuple[str, str, Evidence]] = {}
-    found: dict[tuple[str, str, str], list[tuple[str, str, int]]] = {}
+    results = []
     for chunk in _grouped_chunks(maybe_stored):
         rows = []
         for a, group in chunk:
@@ -775,7 +773,22 @@ async def _settle_stored(
                 by_ref[ra, rb, owner] = (a, b, e)
                 bs.append(rb)
             rows.append({"a": ra, "bs": list(dict.fromkeys(bs))})
-        result = await tx.run(_q("stored_ties_refs"), {"workspace": workspace, "rows": rows})
+        results.append(await tx.run(_q("stored_ties_refs"), {"workspace": workspace, "rows": rows}))
+    return results, by_ref
+
+
+async def _settle(
+    results: list[AsyncResult],
+    by_ref: Mapping[tuple[str, str, str], tuple[str, str, Evidence]],
+    missing: Ties,
+) -> list[dict[str, Any]]:
+    """Sort the looked-up ties without a MERGE: a tie not stored goes to ``missing``
+    (to CREATE), a stored one whose document or interactions differ becomes a
+    ``set_evidence_refs`` row (returned), and an unchanged one is left as it is, which
+    is what MERGE ... SET would leave. Saves MERGE's second check and node locks, and
+    the writes that would change nothing."""
+    found: dict[tuple[str, str, str], list[tuple[str, str, int]]] = {}
+    for result in results:
         record = await result.single(strict=True)
         columns = (record["a"], record["b"], record["owner"], record["data"])
         for ra, rb, owner, data, n, ref in zip(
@@ -786,7 +799,7 @@ async def _settle_stored(
     for key, (a, b, e) in by_ref.items():
         stored = found.get(key)
         if stored is None:
-            create.setdefault(a, {})[b, e.owner] = e
+            missing.setdefault(a, {})[b, e.owner] = e
             continue
         data, n = evidence_to_json(e), interactions_in(e)
         for ref, old_data, old_n in stored:
@@ -849,14 +862,17 @@ async def _write_ties(
     workspace: str,
     ties: Ties,
     refs: Mapping[str, str],
+    before_first: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Send ``ties`` through ``name`` (``create_evidence_refs``),
     both ends named by elementId (``refs``), about ``BATCH_ROWS`` ties per statement.
 
-    Each statement's rows, JSON included, are made while the server runs the one before,
-    and an evidence record shared by many ties (a loader's one rating for a whole file)
-    is encoded once: the memo is by identity, and ``ties`` holds every record, so no id
-    is reused while it lives.
+    Each statement's rows, JSON included, are made while the server runs the one before
+    (the first while it runs whatever was sent last; ``before_first`` is awaited once
+    that first statement is encoded, and before it is sent, even if there is none), and
+    an evidence record shared by many ties (a loader's one rating for a whole file) is
+    encoded once: the memo is by identity, and ``ties`` holds every record, so no id is
+    reused while it lives.
     """
     query = _q(name)
     memo: dict[int, str] = {}
@@ -871,9 +887,14 @@ async def _write_ties(
                     data = memo[id(e)] = evidence_to_json(e)
                 out.append(_tie_row(refs[b], e, data))
             rows.append({"a": refs[a], "ties": out})
+        if before_first is not None:
+            await before_first()
+            before_first = None
         if pending is not None:
             await pending.consume()
         pending = await tx.run(query, {"workspace": workspace, "rows": rows})
+    if before_first is not None:
+        await before_first()
     if pending is not None:
         await pending.consume()
 
