@@ -655,12 +655,8 @@ async def _write(
     """
     known: dict[str, str] = {}
     stored: dict[str, str] = {}
-    if not fresh:
-        # Read inside the transaction: a retry or a concurrent merge sees the same state.
-        known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
-        stored, update = await _stored_people(tx, workspace, people)
-        await _unwind(tx, "update_people_refs", workspace, update, lambda p: _stored(p, stored))
     ties: Ties = {}
+    memo: dict[int, str] = {}  # evidence JSON by id(record); ties keeps every record alive
 
     def prepare() -> None:
         # One row per (pair, owner), the last one: what MERGE ... SET keeps.
@@ -670,8 +666,20 @@ async def _write(
                 group = ties[a] = {}
             group[b, e.owner] = e
 
+    meanwhile = prepare
+    if not fresh:
+        # Read inside the transaction: a retry or a concurrent merge sees the same state.
+        known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
+        # The ties are grouped while the server finds the stored people, and the first
+        # statement's JSON is made while it creates the new ones.
+        stored, update = await _stored_people(tx, workspace, people, prepare)
+        await _unwind(tx, "update_people_refs", workspace, update, lambda p: _stored(p, stored))
+
+        def meanwhile() -> None:
+            _encode_first(ties, memo)
+
     new = [p for p in people if p.id not in stored]
-    refs = await _refs(tx, "create_people", workspace, new, _new_person, prepare)
+    refs = await _refs(tx, "create_people", workspace, new, _new_person, meanwhile)
     for m in batch.merges:
         await _repoint(tx, workspace, m)
     await _unwind(tx, "upsert_merges", workspace, merges)
@@ -693,10 +701,10 @@ async def _write(
     changed: list[dict[str, Any]] = []
 
     async def settle() -> None:
-        changed.extend(await _settle(results, by_ref, missing))
+        changed.extend(await _settle(results, by_ref, missing, memo))
 
-    await _write_ties(tx, "create_evidence_refs", workspace, create, refs, settle)
-    await _write_ties(tx, "create_evidence_refs", workspace, missing, refs)
+    await _write_ties(tx, "create_evidence_refs", workspace, create, refs, memo, settle)
+    await _write_ties(tx, "create_evidence_refs", workspace, missing, refs, memo)
     await _unwind(tx, "set_evidence_refs", workspace, changed)
     return sum(len({b for b, _ in group}) for group in ties.values())
 
@@ -717,16 +725,24 @@ def _split(ties: Ties, old: set[str]) -> tuple[Ties, Ties]:
 
 
 async def _stored_people(
-    tx: AsyncManagedTransaction, workspace: str, people: list[Person]
+    tx: AsyncManagedTransaction,
+    workspace: str,
+    people: list[Person],
+    meanwhile: Callable[[], None],
 ) -> tuple[dict[str, str], list[Person]]:
     """id -> elementId of the batch's people the workspace stores, and those of them
-    ``update_people_refs`` would change: a person re-sent as stored is not written."""
+    ``update_people_refs`` would change: a person re-sent as stored is not written.
+    ``meanwhile`` runs once, while the server looks up the last batch."""
     refs: dict[str, str] = {}
     update: list[Person] = []
     by_id = {p.id: p for p in people}
+    if not people:
+        meanwhile()
     for i in range(0, len(people), BATCH_ROWS):
         ids = [p.id for p in people[i : i + BATCH_ROWS]]
         result = await tx.run(_q("stored_people_refs"), {"workspace": workspace, "rows": ids})
+        if i + BATCH_ROWS >= len(people):
+            meanwhile()
         record = await result.single(strict=True)
         for pid, ref, old in zip(record["ids"], record["refs"], record["stored"], strict=True):
             refs[pid] = ref
@@ -781,6 +797,7 @@ async def _settle(
     results: list[AsyncResult],
     by_ref: Mapping[tuple[str, str, str], tuple[str, str, Evidence]],
     missing: Ties,
+    memo: dict[int, str],
 ) -> list[dict[str, Any]]:
     """Sort the looked-up ties without a MERGE: a tie not stored goes to ``missing``
     (to CREATE), a stored one whose document or interactions differ becomes a
@@ -801,7 +818,10 @@ async def _settle(
         if stored is None:
             missing.setdefault(a, {})[b, e.owner] = e
             continue
-        data, n = evidence_to_json(e), interactions_in(e)
+        data = memo.get(id(e))
+        if data is None:
+            data = memo[id(e)] = evidence_to_json(e)
+        n = interactions_in(e)
         for ref, old_data, old_n in stored:
             if old_data != data or old_n != n:
                 changed.append({"ref": ref, "data": data, "interactions": n or None})
@@ -862,6 +882,7 @@ async def _write_ties(
     workspace: str,
     ties: Ties,
     refs: Mapping[str, str],
+    memo: dict[int, str],
     before_first: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Send ``ties`` through ``name`` (``create_evidence_refs``),
@@ -871,11 +892,10 @@ async def _write_ties(
     (the first while it runs whatever was sent last; ``before_first`` is awaited once
     that first statement is encoded, and before it is sent, even if there is none), and
     an evidence record shared by many ties (a loader's one rating for a whole file) is
-    encoded once: the memo is by identity, and ``ties`` holds every record, so no id is
-    reused while it lives.
+    encoded once: ``memo`` is by identity, and ``ties`` holds every record, so no id is
+    reused while it lives (:func:`_encode_first` may have filled it ahead).
     """
     query = _q(name)
-    memo: dict[int, str] = {}
     pending = None
     for chunk in _grouped_chunks(ties):
         rows = []
@@ -897,6 +917,19 @@ async def _write_ties(
         await before_first()
     if pending is not None:
         await pending.consume()
+
+
+def _encode_first(ties: Ties, memo: dict[int, str]) -> None:
+    """Encode the evidence of the first ``BATCH_ROWS`` ties into ``memo`` ahead of
+    :func:`_write_ties`, while the server is busy with something else."""
+    size = 0
+    for group in ties.values():
+        for e in group.values():
+            if id(e) not in memo:
+                memo[id(e)] = evidence_to_json(e)
+        size += len(group)
+        if size >= BATCH_ROWS:
+            return
 
 
 def _tie_row(b: str, e: Evidence, data: str) -> dict[str, Any]:
