@@ -666,12 +666,7 @@ async def _write(
                 group = ties[a] = {}
             group[b, e.owner] = e
 
-    def meanwhile() -> None:
-        # A first write groups the ties, then makes the first statement's JSON, while
-        # the server creates the people.
-        prepare()
-        _encode_first(ties, memo)
-
+    meanwhile = prepare
     if not fresh:
         # Read inside the transaction: a retry or a concurrent merge sees the same state.
         known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
@@ -680,7 +675,7 @@ async def _write(
         stored, update = await _stored_people(tx, workspace, people, prepare)
         await _unwind(tx, "update_people_refs", workspace, update, lambda p: _stored(p, stored))
 
-        def meanwhile() -> None:  # the ties are grouped already
+        def meanwhile() -> None:
             _encode_first(ties, memo)
 
     new = [p for p in people if p.id not in stored]
