@@ -646,9 +646,10 @@ async def _write(
     """Write the batch's people, merges and ties inside ``apply``'s transaction.
 
     What cannot be stored yet is CREATEd: the people the workspace does not hold (all
-    of them on a first write, else those ``people_refs`` does not find) and every tie
-    with such an end; ties between two people stored before are looked up and only the
-    missing CREATEd, the changed SET (:func:`_settle_stored`; no MERGE). Every end is
+    of them on a first write, else those ``stored_people_refs`` does not find) and every
+    tie with such an end; ties between two people stored before are looked up and only
+    the missing CREATEd, the changed SET (:func:`_look_up_stored`, :func:`_settle`; no
+    MERGE). Every end is
     named by its elementId, so no tie costs an index seek. The ties are sorted out
     while the server creates the people, and each statement's JSON is encoded while the
     server runs the one before. Returns the ties written.
