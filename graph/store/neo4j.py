@@ -261,7 +261,7 @@ class Neo4jStore:
         """Write the batch in one transaction (all or nothing).
 
         The version bump runs first, so the workspace's writers queue on its lock. Then
-        whatever cannot be stored yet is CREATEd and only the rest MERGEd (:func:`_write`):
+        whatever cannot be stored yet is CREATEd and the rest looked up (:func:`_write`):
         on a first write into a workspace (version 1 after the bump, and no person
         stored) that is everything, with no lookup at all.
         """
@@ -646,21 +646,18 @@ async def _write(
     """Write the batch's people, merges and ties inside ``apply``'s transaction.
 
     What cannot be stored yet is CREATEd: the people the workspace does not hold (all
-    of them on a first write, else those ``people_refs`` does not find) and every tie
-    with such an end; only ties between two people stored before are MERGEd. Every end
-    is named by its elementId, so no tie costs an index seek. The ties are sorted out
+    of them on a first write, else those ``stored_people_refs`` does not find) and every
+    tie with such an end; ties between two people stored before are looked up and only
+    the missing CREATEd, the changed SET (:func:`_look_up_stored`, :func:`_settle`; no
+    MERGE). Every end is
+    named by its elementId, so no tie costs an index seek. The ties are sorted out
     while the server creates the people, and each statement's JSON is encoded while the
     server runs the one before. Returns the ties written.
     """
     known: dict[str, str] = {}
     stored: dict[str, str] = {}
-    if not fresh:
-        # Read inside the transaction: a retry or a concurrent merge sees the same state.
-        known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
-        stored = await _refs(tx, "people_refs", workspace, [p.id for p in people])
-        update = [p for p in people if p.id in stored]
-        await _unwind(tx, "update_people_refs", workspace, update, lambda p: _stored(p, stored))
     ties: Ties = {}
+    memo: dict[int, str] = {}  # evidence JSON by id(record); ties keeps every record alive
 
     def prepare() -> None:
         # One row per (pair, owner), the last one: what MERGE ... SET keeps.
@@ -670,8 +667,20 @@ async def _write(
                 group = ties[a] = {}
             group[b, e.owner] = e
 
+    meanwhile = prepare
+    if not fresh:
+        # Read inside the transaction: a retry or a concurrent merge sees the same state.
+        known = {r["merged"]: r["kept"] for r in await _run(tx, "merges", workspace=workspace)}
+        # The ties are grouped while the server finds the stored people, and the first
+        # statement's JSON is made while it creates the new ones.
+        stored, update = await _stored_people(tx, workspace, people, prepare)
+        await _unwind(tx, "update_people_refs", workspace, update, lambda p: _stored(p, stored))
+
+        def meanwhile() -> None:
+            _encode_first(ties, memo)
+
     new = [p for p in people if p.id not in stored]
-    refs = await _refs(tx, "create_people", workspace, new, _new_person, prepare)
+    refs = await _refs(tx, "create_people", workspace, new, _new_person, meanwhile)
     for m in batch.merges:
         await _repoint(tx, workspace, m)
     await _unwind(tx, "upsert_merges", workspace, merges)
@@ -686,25 +695,138 @@ async def _write(
         old.update(found)
         ends -= found.keys()
     refs.update(await _refs(tx, "create_stubs", workspace, sorted(ends)))
-    create, merge = _split(ties, old)
-    await _write_ties(tx, "create_evidence_refs", workspace, create, refs)
-    await _write_ties(tx, "merge_evidence_refs", workspace, merge, refs)
+    create, maybe_stored = _split(ties, old)
+    # The lookup of the stored ties runs while the first CREATE statement is encoded.
+    results, by_ref = await _look_up_stored(tx, workspace, maybe_stored, refs)
+    missing: Ties = {}
+    changed: list[dict[str, Any]] = []
+
+    async def settle() -> None:
+        changed.extend(await _settle(results, by_ref, missing, memo))
+
+    await _write_ties(tx, "create_evidence_refs", workspace, create, refs, memo, settle)
+    await _write_ties(tx, "create_evidence_refs", workspace, missing, refs, memo)
+    await _unwind(tx, "set_evidence_refs", workspace, changed)
     return sum(len({b for b, _ in group}) for group in ties.values())
 
 
 def _split(ties: Ties, old: set[str]) -> tuple[Ties, Ties]:
-    """The ties to CREATE (an end is not in ``old``) and those to MERGE (both are)."""
+    """The ties to CREATE (an end is not in ``old``) and those that may be stored (both are)."""
     if not old:
         return ties, {}
     create: Ties = {}
-    merge: Ties = {}
+    maybe_stored: Ties = {}
     for a, group in ties.items():
         if a not in old:
             create[a] = group
             continue
         for key, e in group.items():
-            (merge if key[0] in old else create).setdefault(a, {})[key] = e
-    return create, merge
+            (maybe_stored if key[0] in old else create).setdefault(a, {})[key] = e
+    return create, maybe_stored
+
+
+async def _stored_people(
+    tx: AsyncManagedTransaction,
+    workspace: str,
+    people: list[Person],
+    meanwhile: Callable[[], None],
+) -> tuple[dict[str, str], list[Person]]:
+    """id -> elementId of the batch's people the workspace stores, and those of them
+    ``update_people_refs`` would change: a person re-sent as stored is not written.
+    ``meanwhile`` runs once, while the server looks up the last batch."""
+    refs: dict[str, str] = {}
+    update: list[Person] = []
+    by_id = {p.id: p for p in people}
+    if not people:
+        meanwhile()
+    for i in range(0, len(people), BATCH_ROWS):
+        ids = [p.id for p in people[i : i + BATCH_ROWS]]
+        result = await tx.run(_q("stored_people_refs"), {"workspace": workspace, "rows": ids})
+        if i + BATCH_ROWS >= len(people):
+            meanwhile()
+        record = await result.single(strict=True)
+        for pid, ref, old in zip(record["ids"], record["refs"], record["stored"], strict=True):
+            refs[pid] = ref
+            if _would_change(by_id[pid], old):
+                update.append(by_id[pid])
+    return refs, update
+
+
+def _would_change(p: Person, old: Mapping[str, Any]) -> bool:
+    """Whether ``update_people_refs`` changes the stored person ``old``: a stub becomes
+    real, and a non-empty new value replaces a different one. (Where it would only write
+    an empty value over a missing one, every read gives back empty either way.)"""
+    if old["stub"]:
+        return True
+    texts = (
+        ("name", p.name),
+        ("company", p.company),
+        ("position", p.position),
+        ("email", p.email),
+        ("url", p.url),
+    )
+    if any(new and new != old[key] for key, new in texts):
+        return True
+    lists = (("schools", p.schools), ("employers", p.employers))
+    return any(new and list(new) != old[key] for key, new in lists)
+
+
+async def _look_up_stored(
+    tx: AsyncManagedTransaction, workspace: str, maybe_stored: Ties, refs: Mapping[str, str]
+) -> tuple[list[AsyncResult], dict[tuple[str, str, str], tuple[str, str, Evidence]]]:
+    """Send ``stored_ties_refs`` for the ties between people stored before this write
+    (expand between the two known ends, as MERGE's own check does) and return the
+    pending answers, with each tie by (elementId of a, of b, owner) to read them by
+    (:func:`_settle`). The client encodes the first CREATE statement meanwhile."""
+    by_ref: dict[tuple[str, str, str], tuple[str, str, Evidence]] = {}
+    results = []
+    for chunk in _grouped_chunks(maybe_stored):
+        rows = []
+        for a, group in chunk:
+            ra = refs[a]
+            bs = []
+            for (b, owner), e in group.items():
+                rb = refs[b]
+                by_ref[ra, rb, owner] = (a, b, e)
+                bs.append(rb)
+            rows.append({"a": ra, "bs": list(dict.fromkeys(bs))})
+        results.append(await tx.run(_q("stored_ties_refs"), {"workspace": workspace, "rows": rows}))
+    return results, by_ref
+
+
+async def _settle(
+    results: list[AsyncResult],
+    by_ref: Mapping[tuple[str, str, str], tuple[str, str, Evidence]],
+    missing: Ties,
+    memo: dict[int, str],
+) -> list[dict[str, Any]]:
+    """Sort the looked-up ties without a MERGE: a tie not stored goes to ``missing``
+    (to CREATE), a stored one whose document or interactions differ becomes a
+    ``set_evidence_refs`` row (returned), and an unchanged one is left as it is, which
+    is what MERGE ... SET would leave. Saves MERGE's second check and node locks, and
+    the writes that would change nothing."""
+    found: dict[tuple[str, str, str], list[tuple[str, str, int]]] = {}
+    for result in results:
+        record = await result.single(strict=True)
+        columns = (record["a"], record["b"], record["owner"], record["data"])
+        for ra, rb, owner, data, n, ref in zip(
+            *columns, record["interactions"], record["refs"], strict=True
+        ):
+            found.setdefault((ra, rb, owner), []).append((ref, data, n))
+    changed: list[dict[str, Any]] = []
+    for key, (a, b, e) in by_ref.items():
+        stored = found.get(key)
+        if stored is None:
+            missing.setdefault(a, {})[b, e.owner] = e
+            continue
+        data = memo.get(id(e))
+        if data is None:
+            data = memo[id(e)] = evidence_to_json(e)
+        n = interactions_in(e)
+        for ref, old_data, old_n in stored:
+            if old_data != data or old_n != n:
+                changed.append({"ref": ref, "data": data, "interactions": n or None})
+    return changed
 
 
 async def _refs(
@@ -761,17 +883,20 @@ async def _write_ties(
     workspace: str,
     ties: Ties,
     refs: Mapping[str, str],
+    memo: dict[int, str],
+    before_first: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Send ``ties`` through ``name`` (``create_evidence_refs``, ``merge_evidence_refs``),
+    """Send ``ties`` through ``name`` (``create_evidence_refs``),
     both ends named by elementId (``refs``), about ``BATCH_ROWS`` ties per statement.
 
-    Each statement's rows, JSON included, are made while the server runs the one before,
-    and an evidence record shared by many ties (a loader's one rating for a whole file)
-    is encoded once: the memo is by identity, and ``ties`` holds every record, so no id
-    is reused while it lives.
+    Each statement's rows, JSON included, are made while the server runs the one before
+    (the first while it runs whatever was sent last; ``before_first`` is awaited once
+    that first statement is encoded, and before it is sent, even if there is none), and
+    an evidence record shared by many ties (a loader's one rating for a whole file) is
+    encoded once: ``memo`` is by identity, and ``ties`` holds every record, so no id is
+    reused while it lives (:func:`_encode_first` may have filled it ahead).
     """
     query = _q(name)
-    memo: dict[int, str] = {}
     pending = None
     for chunk in _grouped_chunks(ties):
         rows = []
@@ -783,11 +908,29 @@ async def _write_ties(
                     data = memo[id(e)] = evidence_to_json(e)
                 out.append(_tie_row(refs[b], e, data))
             rows.append({"a": refs[a], "ties": out})
+        if before_first is not None:
+            await before_first()
+            before_first = None
         if pending is not None:
             await pending.consume()
         pending = await tx.run(query, {"workspace": workspace, "rows": rows})
+    if before_first is not None:
+        await before_first()
     if pending is not None:
         await pending.consume()
+
+
+def _encode_first(ties: Ties, memo: dict[int, str]) -> None:
+    """Encode the evidence of the first ``BATCH_ROWS`` ties into ``memo`` ahead of
+    :func:`_write_ties`, while the server is busy with something else."""
+    size = 0
+    for group in ties.values():
+        for e in group.values():
+            if id(e) not in memo:
+                memo[id(e)] = evidence_to_json(e)
+        size += len(group)
+        if size >= BATCH_ROWS:
+            return
 
 
 def _tie_row(b: str, e: Evidence, data: str) -> dict[str, Any]:

@@ -160,6 +160,57 @@ async def test_a_later_write_creates_what_is_new_and_merges_what_is_stored(
     assert records[0]["n"] == 6  # a-b twice (two owners), k-b, n-a, a-s, n-z
 
 
+async def test_a_later_write_sets_changed_stored_ties_and_leaves_unchanged_ones(
+    store: Neo4jStore, neo4j_driver: AsyncDriver, ws: str, tmp_path: Path
+) -> None:
+    """Ties between stored people are read, not MERGEd: an unchanged one keeps its
+    relationship untouched, a changed document or interaction count is SET on the
+    stored relationship (interactions back to none included), and the result equals
+    the embedded store's; so do the people (one unchanged, one re-sent without a name,
+    one with a new position)."""
+    first = ImportBatch(
+        people=[Person("a", "A"), Person("b", "B"), Person("c", "C", company="Acme")],
+        relationships=[
+            rel("a", "b", rating=0.2),
+            rel("a", "c", messages_ab=3),
+            rel("b", "c", rating=0.4, messages_ba=2),
+        ],
+    )
+    later = ImportBatch(
+        people=[Person("a", "A"), Person("b", ""), Person("c", "C", position="CTO")],
+        relationships=[
+            rel("a", "b", rating=0.2),  # unchanged
+            rel("a", "c", rating=0.5),  # document changed, no interactions any more
+            rel("b", "c", rating=0.4, messages_ba=7),  # interactions changed
+        ],
+    )
+    query = (
+        "MATCH (x:Person {workspace: $ws})-[k:KNOWS]->(y:Person) "
+        "RETURN x.id + '-' + y.id AS pair, elementId(k) AS ref, k.interactions AS n"
+    )
+    embedded = EmbeddedStore(tmp_path / "db.sqlite", today=lambda: TODAY)
+    try:
+        await store.apply(ws, first)
+        await embedded.apply(ws, first)
+        records, _, _ = await neo4j_driver.execute_query(query, ws=ws)
+        before = {r["pair"]: r["ref"] for r in records}
+        assert await store.apply(ws, later) == await embedded.apply(ws, later)
+        assert await store.stats(ws) == await embedded.stats(ws)
+        assert sorted(await store.people(ws), key=lambda p: p.id) == sorted(
+            await embedded.people(ws), key=lambda p: p.id
+        )
+        for person in ("a", "b", "c"):
+            got = await store.relationships_of(ws, person)
+            want = await embedded.relationships_of(ws, person)
+            assert sorted(got, key=str) == sorted(want, key=str), person
+    finally:
+        await embedded.close()
+    records, _, _ = await neo4j_driver.execute_query(query, ws=ws)
+    after = {r["pair"]: (r["ref"], r["n"]) for r in records}
+    assert {pair: ref for pair, (ref, _) in after.items()} == before  # none re-created
+    assert after["a-c"][1] is None and after["b-c"][1] == 7
+
+
 async def test_every_write_bumps_the_version(
     store: Neo4jStore, neo4j_driver: AsyncDriver, ws: str
 ) -> None:
