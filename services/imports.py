@@ -21,7 +21,7 @@ from pathlib import Path
 
 from graph.bulk import collector_paused, give_back_freed_memory
 from graph.errors import InvalidInput, PersonNotFound, WarmintroError
-from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
+from graph.identity import PersonKeys, normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import (
     ADDRESS_BOOK_FIELDS,
     CALENDAR_FIELDS,
@@ -99,8 +99,12 @@ def build_batch(
     progress: Progress | None = None,
     weights: StrengthWeights | None = None,
     now: datetime | None = None,
+    asked: PersonKeys | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
-    """Parse a source into a batch without touching the store (pure apart from reading files)."""
+    """Parse a source into a batch without touching the store (pure apart from reading files).
+
+    ``asked``, when given, collects every key the load looked a known person up by
+    (see :func:`load_resolved`)."""
     reported = 0
 
     def counting(rows: int) -> None:
@@ -117,6 +121,7 @@ def build_batch(
         aliases=request.aliases,
         weights=weights or StrengthWeights(),
         now=now,
+        asked=asked,
     )
     try:
         batch, report = loader_named(request.kind.value).load(request.path, options)
@@ -137,18 +142,25 @@ async def keep_other_sources(
     kind: ImportKind,
     batch: ImportBatch,
     known: set[str] | None = None,
+    *,
+    known_from_store: bool = False,
 ) -> ImportBatch:
     """The batch with each evidence record overlaid on the same owner's stored one, so an
     import replaces only its own source's fields (a mail import keeps the LinkedIn
     messages of the same member and tie, and a LinkedIn re-import keeps the mail).
 
     ``known``: the ids already stored, when the caller has them; a pair with a new
-    end has nothing stored, so it is not looked up (a first import reads nothing)."""
+    end has nothing stored, so it is not looked up (a first import reads nothing).
+    ``known_from_store``: read which ends are stored people (by id) instead."""
     if (await planner.store.stats(workspace)).relationships == 0:
         return batch  # a first import: nothing stored to keep, no planning view to build
     owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
     merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}
     merged.update({m.merged: m.kept for m in batch.merges})
+    if known_from_store:
+        ends = {merged.get(end, end) for rel in batch.relationships for end in (rel.a, rel.b)}
+        stored_people = await planner.store.people_for_keys(workspace, PersonKeys(ids=ends))
+        known = {p.id for p in stored_people}
     wanted = sorted(_stored_pairs(batch, merged, known))
     stored = await planner.store.evidence_of(workspace, wanted)
     return await asyncio.to_thread(_overlay, batch, stored, merged, owned)
@@ -213,44 +225,111 @@ async def run_import(
         with collector_paused():
             return await _run_import(planner, viewer, request, progress)
     finally:
-        # The workspace's people read for identity resolution (300k at 1M ties) are
-        # garbage now: hand their heap back rather than keep it resident in a worker.
+        # The batch and the people read for identity resolution are garbage now:
+        # hand their heap back rather than keep it resident in a worker.
         give_back_freed_memory()
 
 
 async def _run_import(
     planner: Planner, viewer: Viewer, request: ImportRequest, progress: Progress | None
 ) -> ImportReport:
-    everyone = await planner.store.people(viewer.workspace)
-    existing = everyone
-    generic = request.kind in (ImportKind.EDGES, ImportKind.GRAPHML)
-    restricted = False
-    if viewer.member is not None:
-        if generic and request.owner is None:
-            me = await planner.store.person(viewer.workspace, viewer.member)
-            request = replace(request, owner=me or Person(viewer.member, viewer.member))
-        visible = await planner.visible_ids(viewer, browse=True)
-        if visible is not None:
-            restricted = True
-            existing = [p for p in everyone if p.id in visible]
-    batch, report = await asyncio.to_thread(
-        build_batch, request, existing, progress, planner.weights, _noon(planner.today)
-    )
-    if generic and restricted:
-        # Every id the member cannot already browse gets the member's own node, whether
-        # or not someone hidden holds it: a hidden id and a free one look the same.
-        seen = {p.id for p in existing}
-        named = {p.id for p in batch.people}
-        named.update(end for rel in batch.relationships for end in (rel.a, rel.b))
-        batch = shadow_hidden(batch, named - seen, viewer)
-    known = {p.id for p in everyone}
-    batch = await keep_other_sources(planner, viewer.workspace, request.kind, batch, known)
+    batch, report = await prepare_import(planner, viewer, request, progress)
     if planner.suppressions is not None:  # erased people stay erased
         batch = await asyncio.to_thread(
             planner.suppressions.filter, viewer.workspace, batch, report
         )
     await planner.store.apply(viewer.workspace, batch)
     return report
+
+
+async def prepare_import(
+    planner: Planner, viewer: Viewer, request: ImportRequest, progress: Progress | None = None
+) -> tuple[ImportBatch, ImportReport]:
+    """The batch and report an import writes (before erased people are filtered out):
+    loaded against the people its file could resolve to, hidden ids shadowed, other
+    sources' fields kept."""
+    generic = request.kind in (ImportKind.EDGES, ImportKind.GRAPHML)
+    visible: set[str] | None = None
+    if viewer.member is not None:
+        if generic and request.owner is None:
+            me = await planner.store.person(viewer.workspace, viewer.member)
+            request = replace(request, owner=me or Person(viewer.member, viewer.member))
+        visible = await planner.visible_ids(viewer, browse=True)
+    batch, report, existing = await load_resolved(
+        planner, viewer.workspace, request, visible, progress
+    )
+    if generic and visible is not None:
+        # Every id the member cannot already browse gets the member's own node, whether
+        # or not someone hidden holds it: a hidden id and a free one look the same.
+        # (load_resolved read every stored person the batch names: ``existing`` holds
+        # each one the member may browse.)
+        seen = {p.id for p in existing}
+        batch = shadow_hidden(batch, _named(batch) - seen, viewer)
+    batch = await keep_other_sources(
+        planner, viewer.workspace, request.kind, batch, known_from_store=True
+    )
+    return batch, report
+
+
+async def load_resolved(
+    planner: Planner,
+    workspace: str,
+    request: ImportRequest,
+    visible: set[str] | None,
+    progress: Progress | None = None,
+) -> tuple[ImportBatch, ImportReport, list[Person]]:
+    """Load ``request`` against only the stored people its file could resolve to, with
+    the batch and report a load against every person (``visible``: every one of
+    those) gives. Also returns the people it was loaded against.
+
+    A load notes every key it looks a known person up by (its id, URL, email, name
+    and the resolver's fuzzy blocks: :class:`~graph.identity.PersonKeys`). A first
+    load against nobody names the keys; the store reads the people they name, and the
+    load runs again against those (the visible ones, in id order as a store lists
+    everyone). A load whose every lookup was answered by everyone the store holds for
+    that key went exactly as against the whole workspace, so its outcome, batch or
+    error, is that one's; a load that asked something new (an answer changed what it
+    asked next) gets those people read too and runs again. The batch's own ids count
+    as asked, so ``existing`` holds each visible stored person the batch names.
+    """
+    weights, now = planner.weights, _noon(planner.today)
+    asked = PersonKeys()
+    fetched = PersonKeys()
+    found: dict[str, Person] = {}
+    existing: list[Person] = []
+    passes = 0
+    while True:
+        passes += 1
+        try:
+            batch, report = await asyncio.to_thread(
+                build_batch,
+                request,
+                existing,
+                progress if passes > 1 else None,
+                weights,
+                now,
+                asked,
+            )
+        except WarmintroError:
+            if not asked.minus(fetched):
+                raise  # every lookup before it was answered in full: the same error
+        else:
+            asked.ids.update(_named(batch))
+            if not asked.minus(fetched):
+                return batch, report, existing
+        new = asked.minus(fetched)
+        for p in await planner.store.people_for_keys(workspace, new):
+            found[p.id] = p
+        fetched.update(new)
+        existing = [found[pid] for pid in sorted(found) if visible is None or pid in visible]
+        asked = PersonKeys()
+
+
+def _named(batch: ImportBatch) -> set[str]:
+    """Every id a batch describes or ties."""
+    named = {p.id for p in batch.people}
+    named.update(end for rel in batch.relationships for end in (rel.a, rel.b))
+    return named
 
 
 def shadow_hidden(batch: ImportBatch, hidden: set[str], viewer: Viewer) -> ImportBatch:

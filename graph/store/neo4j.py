@@ -42,6 +42,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from graph.bulk import collector_paused
 from graph.errors import StoreUnavailable
+from graph.identity import PersonKeys
 from graph.model import (
     Evidence,
     ImportBatch,
@@ -336,6 +337,27 @@ class Neo4jStore:
     async def people(self, workspace: str) -> list[Person]:
         rows = await self._read("all_people", workspace=workspace)
         return [person_from_dict(p) for p in rows[0]["people"]]
+
+    async def people_for_keys(self, workspace: str, keys: PersonKeys) -> list[Person]:
+        found: dict[str, Person] = {}
+        for query, param, values in (
+            ("people_by_ids", "ids", keys.ids),
+            ("people_by_urls", "urls", keys.urls),
+            ("people_by_emails", "emails", keys.emails),
+        ):
+            wanted = sorted(v for v in values if v)  # empty values are not stored
+            if wanted:
+                rows = await self._read(query, workspace=workspace, **{param: wanted})
+                for item in rows[0]["people"]:
+                    person = person_from_dict(item)
+                    found[person.id] = person
+        if keys.names or keys.blocks:
+            # Nodes hold no folded name or company to index: the fuzzy blocks still
+            # cost a read of every described person here (the embedded store has them).
+            for person in await self.people(workspace):
+                if keys.matches(person):
+                    found[person.id] = person
+        return [found[pid] for pid in sorted(found)]
 
     async def search_people(
         self, workspace: str, text: str, *, limit: int, offset: int = 0
