@@ -143,7 +143,7 @@ async def keep_other_sources(
     batch: ImportBatch,
     known: set[str] | None = None,
     *,
-    known_from_store: bool = False,
+    known_among: set[str] | None = None,
 ) -> ImportBatch:
     """The batch with each evidence record overlaid on the same owner's stored one, so an
     import replaces only its own source's fields (a mail import keeps the LinkedIn
@@ -151,18 +151,25 @@ async def keep_other_sources(
 
     ``known``: the ids already stored, when the caller has them; a pair with a new
     end has nothing stored, so it is not looked up (a first import reads nothing).
-    ``known_from_store``: read which ends are stored people (by id) instead."""
-    if (await planner.store.stats(workspace)).relationships == 0:
+    ``known_among``: the ids whose being stored ``known`` already tells; the other
+    ends (after merges) are looked up in the store by id. A first import then finds
+    nothing to read without counting the workspace's ties."""
+    if known_among is None and (await planner.store.stats(workspace)).relationships == 0:
         return batch  # a first import: nothing stored to keep, no planning view to build
     owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
     merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}
     merged.update({m.merged: m.kept for m in batch.merges})
-    if known_from_store:
+    if known_among is not None:
         ends = {merged.get(end, end) for rel in batch.relationships for end in (rel.a, rel.b)}
-        stored_people = await planner.store.people_for_keys(workspace, PersonKeys(ids=ends))
-        known = {p.id for p in stored_people}
+        known = set(known or ())
+        unknown = ends - known_among
+        if unknown:
+            more = await planner.store.people_for_keys(workspace, PersonKeys(ids=unknown))
+            known.update(p.id for p in more)
     wanted = sorted(_stored_pairs(batch, merged, known))
-    stored = await planner.store.evidence_of(workspace, wanted)
+    stored = await planner.store.evidence_of(workspace, wanted) if wanted else {}
+    if not stored:
+        return batch  # nothing of the batch's pairs is stored: nothing to overlay
     return await asyncio.to_thread(_overlay, batch, stored, merged, owned)
 
 
@@ -255,20 +262,35 @@ async def prepare_import(
             me = await planner.store.person(viewer.workspace, viewer.member)
             request = replace(request, owner=me or Person(viewer.member, viewer.member))
         visible = await planner.visible_ids(viewer, browse=True)
-    batch, report, existing = await load_resolved(
-        planner, viewer.workspace, request, visible, progress
-    )
+    loaded = await load_resolved(planner, viewer.workspace, request, visible, progress)
+    batch = loaded.batch
     if generic and visible is not None:
         # Every id the member cannot already browse gets the member's own node, whether
         # or not someone hidden holds it: a hidden id and a free one look the same.
         # (load_resolved read every stored person the batch names: ``existing`` holds
         # each one the member may browse.)
-        seen = {p.id for p in existing}
+        seen = {p.id for p in loaded.existing}
         batch = shadow_hidden(batch, _named(batch) - seen, viewer)
     batch = await keep_other_sources(
-        planner, viewer.workspace, request.kind, batch, known_from_store=True
+        planner,
+        viewer.workspace,
+        request.kind,
+        batch,
+        loaded.stored,
+        known_among=loaded.looked_up,
     )
-    return batch, report
+    return batch, loaded.report
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A load resolved against the people its file could name (:func:`load_resolved`)."""
+
+    batch: ImportBatch
+    report: ImportReport
+    existing: list[Person]  # the people it was loaded against (visible ones, id order)
+    stored: set[str]  # the ids of every stored person read, visible or not
+    looked_up: set[str]  # the ids read by id: a stored person with any of them is in stored
 
 
 async def load_resolved(
@@ -277,10 +299,10 @@ async def load_resolved(
     request: ImportRequest,
     visible: set[str] | None,
     progress: Progress | None = None,
-) -> tuple[ImportBatch, ImportReport, list[Person]]:
+) -> Loaded:
     """Load ``request`` against only the stored people its file could resolve to, with
     the batch and report a load against every person (``visible``: every one of
-    those) gives. Also returns the people it was loaded against.
+    those) gives.
 
     A load notes every key it looks a known person up by (its id, URL, email, name
     and the resolver's fuzzy blocks: :class:`~graph.identity.PersonKeys`). A first
@@ -316,7 +338,7 @@ async def load_resolved(
         else:
             asked.ids.update(_named(batch))
             if not asked.minus(fetched):
-                return batch, report, existing
+                return Loaded(batch, report, existing, set(found), fetched.ids)
         new = asked.minus(fetched)
         for p in await planner.store.people_for_keys(workspace, new):
             found[p.id] = p

@@ -318,8 +318,8 @@ async def test_a_member_import_reads_only_candidates_they_may_browse(
         assert visible is not None and "li:hidden" not in visible
         owner = None if kind is ImportKind.EDGES else Person("me", "Me")
         request = ImportRequest(kind, path, owner=owner)
-        _batch, _report, existing = await load_resolved(planner, ws, request, visible)
-        assert {p.id for p in existing} <= visible
+        loaded = await load_resolved(planner, ws, request, visible)
+        assert {p.id for p in loaded.existing} <= visible
         batch, report = await prepare_import(planner, viewer, request)
         assert "Spy" not in repr((batch, report))
         suffix = shadow_id("", viewer)  # the member's own ids differ per workspace only
