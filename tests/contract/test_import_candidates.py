@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import WarmintroError
-from graph.identity import normalize_email, person_id_for
+from graph.identity import PersonKeys, normalize_email, person_id_for
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, Sharing
 from graph.store.base import GraphStore
 from services.access import Viewer, shadow_id
@@ -325,3 +325,21 @@ async def test_a_member_import_reads_only_candidates_they_may_browse(
         suffix = shadow_id("", viewer)  # the member's own ids differ per workspace only
         outcomes.append((repr(batch).replace(suffix, "~member"), report.as_dict()))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_people_for_keys_is_everyone_the_keys_name(store: GraphStore, seed: int) -> None:
+    """The store's lookup equals a filter of every person (PersonKeys.matches), id order."""
+    rng = random.Random(seed)
+    ws = f"k{seed}"
+    await store.apply(ws, world(rng))
+    everyone = sorted(await store.people(ws), key=lambda p: p.id)
+    for _ in range(20):
+        keys = PersonKeys()
+        for p in rng.sample(everyone, 3):
+            keys.add_person(replace(p, name=f"{rng.choice(FIRST)} {p.name.split()[-1]}"))
+        keys.ids.add("nobody")
+        keys.emails.add(rng.choice(["shared1@x.example", "none@x.example"]))
+        want = [p for p in everyone if keys.matches(p)]
+        assert await store.people_for_keys(ws, keys) == want
+    assert await store.people_for_keys(ws, PersonKeys()) == []
