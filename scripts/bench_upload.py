@@ -45,10 +45,14 @@ def _reset_peak() -> None:
 
 def prepare(base: Path, out: Path, ties: list[int], seed: int) -> None:
     """Edge lists of ``n`` ties each: one end a stored person (by id), the other a stored
-    person, a new LinkedIn URL or a new email (half, a quarter, a quarter)."""
+    person, a new LinkedIn URL or a new email (half, a quarter, a quarter). And LinkedIn
+    Connections.csv files of ``n`` rows: half stored people by name and company (no URL:
+    the resolver's name+company match), half new people with a profile URL."""
     conn = sqlite3.connect(f"file:{base / 'warmintro.db'}?mode=ro", uri=True)
     (workspace,) = conn.execute("SELECT workspace FROM people LIMIT 1").fetchone()
-    ids = [pid for (pid,) in conn.execute("SELECT id FROM people WHERE workspace=?", (workspace,))]
+    rows = conn.execute("SELECT id, name, company FROM people WHERE workspace=?", (workspace,))
+    people = rows.fetchall()
+    ids = [pid for pid, _, _ in people]
     conn.close()
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -68,9 +72,26 @@ def prepare(base: Path, out: Path, ties: list[int], seed: int) -> None:
         path = out / f"edges-{n}.csv"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(json.dumps({"file": str(path), "ties": len(lines) - 1, "workspace": workspace}))
+    rng = random.Random(seed + 1)  # the edge lists stay what they were before these files
+    for n in ties:
+        lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+        for i in range(n):
+            if rng.random() < 0.5:
+                _, name, company = rng.choice(people)
+                first, _, last = name.partition(" ")
+                lines.append(f'{first},{last},,,"{company}",Engineer,16 Dec 2024')
+            else:
+                url = f"https://www.linkedin.com/in/upload-{seed}-{n}-{i}"
+                lines.append(f"New,Contact {i},{url},,Company {i % 97},Engineer,16 Dec 2024")
+        folder = out / f"linkedin-{n}"
+        folder.mkdir(exist_ok=True)
+        (folder / "Connections.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(json.dumps({"file": str(folder), "rows": n}))
 
 
-async def run(data_dir: Path, file: Path, kind: str, member: str | None) -> dict[str, Any]:
+async def run(
+    data_dir: Path, file: Path, kind: str, member: str | None, owner: str | None
+) -> dict[str, Any]:
     from graph.store.embedded import EmbeddedStore
     from services.access import Viewer
     from services.imports import ImportKind, ImportRequest, run_import
@@ -110,7 +131,8 @@ async def run(data_dir: Path, file: Path, kind: str, member: str | None) -> dict
     viewer = Viewer(workspace, member)
     if member is not None:
         await store.planning_view(workspace)  # a server holds it already
-    request = ImportRequest(ImportKind(kind), file)
+    owner_person = await store.person(workspace, owner) if owner else None
+    request = ImportRequest(ImportKind(kind), file, owner=owner_person)
     rss_before = _status("VmRSS")
     _reset_peak()
     t = time.perf_counter()
@@ -149,11 +171,12 @@ def main() -> None:
     r.add_argument("--file", type=Path, required=True)
     r.add_argument("--kind", default="edges")
     r.add_argument("--member", default=None, help="import as this member (default: operator)")
+    r.add_argument("--owner", default=None, help="whose export this is (LinkedIn), by id")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.dir, args.out, args.ties, args.seed)
     else:
-        print(json.dumps(asyncio.run(run(args.dir, args.file, args.kind, args.member))))
+        print(json.dumps(asyncio.run(run(args.dir, args.file, args.kind, args.member, args.owner))))
 
 
 if __name__ == "__main__":

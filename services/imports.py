@@ -343,6 +343,7 @@ async def load_resolved(
         for p in await planner.store.people_for_keys(workspace, new):
             found[p.id] = p
         fetched.update(new)
+        fetched.ids.update(found)  # a person read by any key is also read by its id
         existing = [found[pid] for pid in sorted(found) if visible is None or pid in visible]
         asked = PersonKeys()
 
