@@ -311,41 +311,51 @@ async def load_resolved(
     everyone). A load whose every lookup was answered by everyone the store holds for
     that key went exactly as against the whole workspace, so its outcome, batch or
     error, is that one's; a load that asked something new (an answer changed what it
-    asked next) gets those people read too and runs again. The batch's own ids count
-    as asked, so ``existing`` holds each visible stored person the batch names.
+    asked next) gets those people read too and runs again. A read that finds nobody
+    new the load may use needs no new load (a first import is loaded once). The
+    batch's own ids count as asked, so ``existing`` holds each visible stored person
+    the batch names. Loaders are deterministic: the same file and people, the same
+    outcome.
     """
     weights, now = planner.weights, _noon(planner.today)
     asked = PersonKeys()
     fetched = PersonKeys()
     found: dict[str, Person] = {}
     existing: list[Person] = []
-    passes = 0
+    first = True
     while True:
-        passes += 1
+        outcome: tuple[ImportBatch, ImportReport] | WarmintroError
         try:
-            batch, report = await asyncio.to_thread(
+            outcome = await asyncio.to_thread(
                 build_batch,
                 request,
                 existing,
-                progress if passes > 1 else None,
+                progress if first else None,  # the rows are counted once
                 weights,
                 now,
                 asked,
             )
-        except WarmintroError:
-            if not asked.minus(fetched):
-                raise  # every lookup before it was answered in full: the same error
+        except WarmintroError as err:
+            outcome = err  # the same error if every lookup before it was answered in full
         else:
-            asked.ids.update(_named(batch))
-            if not asked.minus(fetched):
-                return Loaded(batch, report, existing, set(found), fetched.ids)
+            asked.ids.update(_named(outcome[0]))
+        first = False
         new = asked.minus(fetched)
-        for p in await planner.store.people_for_keys(workspace, new):
-            found[p.id] = p
-        fetched.update(new)
-        fetched.ids.update(found)  # a person read by any key is also read by its id
-        existing = [found[pid] for pid in sorted(found) if visible is None or pid in visible]
-        asked = PersonKeys()
+        if new:
+            for p in await planner.store.people_for_keys(workspace, new):
+                found[p.id] = p
+            fetched.update(new)
+            fetched.ids.update(found)  # a person read by any key is also read by its id
+            wider = [found[pid] for pid in sorted(found) if visible is None or pid in visible]
+            if len(wider) > len(existing):  # (a superset: longer unless equal)
+                existing, asked = wider, PersonKeys()
+                continue
+            # The read found nobody new the load may use: it already ran against exactly
+            # the people it would run against now (a first import: nobody, loaded once).
+        if isinstance(outcome, WarmintroError):
+            raise outcome
+        batch, report = outcome
+        return Loaded(batch, report, existing, set(found), fetched.ids)
 
 
 def _named(batch: ImportBatch) -> set[str]:
