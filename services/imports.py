@@ -152,9 +152,11 @@ async def keep_other_sources(
     ``known``: the ids already stored, when the caller has them; a pair with a new
     end has nothing stored, so it is not looked up (a first import reads nothing).
     ``known_among``: the ids whose being stored ``known`` already tells; the other
-    ends (after merges) are looked up in the store by id. A first import then finds
-    nothing to read without counting the workspace's ties."""
-    if known_among is None and (await planner.store.stats(workspace)).relationships == 0:
+    ends (after merges) are looked up in the store by id. The workspace's ties are
+    counted (to spot a first import) only when ``known`` holds nobody."""
+    if (known_among is None or not known) and (
+        await planner.store.stats(workspace)
+    ).relationships == 0:
         return batch  # a first import: nothing stored to keep, no planning view to build
     owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
     merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}
@@ -318,6 +320,9 @@ async def load_resolved(
     outcome.
     """
     weights, now = planner.weights, _noon(planner.today)
+    if not await planner.store.has_people(workspace):  # a first import: nobody to find
+        batch, report = await asyncio.to_thread(build_batch, request, [], progress, weights, now)
+        return Loaded(batch, report, [], set(), set())
     asked = PersonKeys()
     fetched = PersonKeys()
     found: dict[str, Person] = {}

@@ -169,6 +169,10 @@ class GraphStore(Protocol):
     async def people(self, workspace: str) -> list[Person]:
         """Every person (exports and bulk jobs; an import reads :meth:`people_for_keys`)."""
 
+    async def has_people(self, workspace: str) -> bool:
+        """Whether the workspace stores anyone (a first import then resolves against
+        nobody and need not note what it looks people up by)."""
+
     async def people_for_keys(self, workspace: str, keys: PersonKeys) -> list[Person]:
         """The described people ``keys`` name (:meth:`PersonKeys.matches`), in id order:
         the only people an import's identity resolution may need."""

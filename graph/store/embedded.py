@@ -1019,6 +1019,14 @@ class EmbeddedStore:
     async def people(self, workspace: str) -> list[Person]:
         return await asyncio.to_thread(lambda: list(_People(self._reader, workspace).values()))
 
+    async def has_people(self, workspace: str) -> bool:
+        row = (
+            self._reader.conn()
+            .execute("SELECT 1 FROM people WHERE workspace=? LIMIT 1", (workspace,))
+            .fetchone()
+        )
+        return row is not None
+
     async def people_for_keys(self, workspace: str, keys: PersonKeys) -> list[Person]:
         return await asyncio.to_thread(self._people_for_keys, workspace, keys)
 

@@ -341,6 +341,10 @@ class Neo4jStore:
         rows = await self._read("all_people", workspace=workspace)
         return [person_from_dict(p) for p in rows[0]["people"]]
 
+    async def has_people(self, workspace: str) -> bool:
+        rows = await self._read("workspace_has_people", workspace=workspace)
+        return bool(rows[0]["found"])
+
     async def people_for_keys(self, workspace: str, keys: PersonKeys) -> list[Person]:
         found: dict[str, Person] = {}
         for query, param, values in (

@@ -343,3 +343,10 @@ async def test_people_for_keys_is_everyone_the_keys_name(store: GraphStore, seed
         want = [p for p in everyone if keys.matches(p)]
         assert await store.people_for_keys(ws, keys) == want
     assert await store.people_for_keys(ws, PersonKeys()) == []
+
+
+async def test_has_people(store: GraphStore) -> None:
+    assert not await store.has_people("empty")
+    await store.apply("one", ImportBatch(people=[Person("a", "A")]))
+    assert await store.has_people("one")
+    assert not await store.has_people("empty")
