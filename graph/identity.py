@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
+
+from graph.model import Person
 
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]+$")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://")
@@ -242,3 +245,79 @@ def person_id_for(url: str, email: str, name: str, company: str) -> str:
         return "em:" + e
     key = f"{normalize_name(name)}|{normalize_name(company)}"
     return "nm:" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+@dataclass(slots=True)
+class PersonKeys:
+    """What an import looks known people up by, so a store reads only the people
+    these keys name instead of the whole workspace (see :meth:`matches`).
+
+    ``names`` are :func:`normalize_name` keys; ``blocks`` are
+    ``(normalize_company, one token of normalize_name)``: the identity resolver's
+    fuzzy blocks.
+
+    Examples
+    --------
+    >>> keys = PersonKeys()
+    >>> keys.add_person(Person("nm:x", "Ana Perez", "ACME Inc."))
+    >>> keys.matches(Person("li:ana", "Ana Pérez-Ruiz", "Acme", url="https://www.linkedin.com/in/ana"))
+    True
+    >>> keys.matches(Person("li:bo", "Bo", "Acme"))
+    False
+    """
+
+    ids: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)
+    emails: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    blocks: set[tuple[str, str]] = field(default_factory=set)
+
+    def add_person(self, p: Person) -> None:
+        """Every key an identity resolver may look ``p`` up by (its id, URL, email and,
+        with both a name and a company, its name and its fuzzy blocks)."""
+        self.ids.add(p.id)
+        if p.url:
+            self.urls.add(p.url)
+        if p.email:
+            self.emails.add(p.email)
+        name = normalize_name(p.name)
+        company = normalize_company(p.company)
+        if name and company:
+            self.names.add(name)
+            self.blocks.update((company, token) for token in name.split())
+
+    def update(self, other: PersonKeys) -> None:
+        self.ids |= other.ids
+        self.urls |= other.urls
+        self.emails |= other.emails
+        self.names |= other.names
+        self.blocks |= other.blocks
+
+    def minus(self, other: PersonKeys) -> PersonKeys:
+        """The keys of ``self`` that ``other`` lacks."""
+        return PersonKeys(
+            self.ids - other.ids,
+            self.urls - other.urls,
+            self.emails - other.emails,
+            self.names - other.names,
+            self.blocks - other.blocks,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.urls or self.emails or self.names or self.blocks)
+
+    def matches(self, p: Person) -> bool:
+        """Whether a stored ``p`` is one of the people these keys name."""
+        if p.id in self.ids or (p.url and p.url in self.urls):
+            return True
+        if p.email and p.email in self.emails:
+            return True
+        name = normalize_name(p.name)
+        if not name:
+            return False
+        if name in self.names:
+            return True
+        if not self.blocks:
+            return False
+        company = normalize_company(p.company)
+        return bool(company) and any((company, token) in self.blocks for token in name.split())

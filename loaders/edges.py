@@ -26,7 +26,7 @@ from typing import Any
 
 from graph.bulk import collector_paused
 from graph.errors import InvalidInput
-from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
+from graph.identity import PersonKeys, normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import Evidence, ImportBatch, Person, Relationship, ordered_relationship
 from loaders.csvsource import check_width, norm_header
 from loaders.csvsource import decode_text as decode
@@ -408,9 +408,13 @@ def parse_edges_json(text: str, file: str) -> tuple[list[EdgeRow], list[Person]]
 
 
 class _Directory:
-    """Who an endpoint names: an id, else a LinkedIn URL or email of a known person."""
+    """Who an endpoint names: an id, else a LinkedIn URL or email of a known person.
 
-    def __init__(self, people: Iterable[Person]) -> None:
+    ``asked`` collects every key :meth:`resolve` looks a known person up by.
+    """
+
+    def __init__(self, people: Iterable[Person], asked: PersonKeys | None = None) -> None:
+        self.asked = asked
         self.ids: dict[str, Person] = {}
         self.urls: dict[str, str] = {}
         self.emails: dict[str, str] = {}
@@ -426,16 +430,25 @@ class _Directory:
 
     def resolve(self, ref: str) -> tuple[str, Person | None]:
         """The id ``ref`` names, and a new person to create when it names nobody known."""
+        asked = self.asked
+        if asked is not None:
+            asked.ids.add(ref)
         if ref in self.ids:
             return ref, None
         url = normalize_linkedin_url(ref) if "linkedin" in ref.casefold() else ""
         if url:
+            if asked is not None:
+                asked.urls.add(url)
+                asked.ids.add(person_id_for(url, "", "", ""))
             if url in self.urls:
                 return self.urls[url], None
             pid = person_id_for(url, "", "", "")
             return pid, None if pid in self.ids else Person(pid, name=url, url=url)
         email = normalize_email(ref) if "@" in ref else ""
         if email:
+            if asked is not None:
+                asked.emails.add(email)
+                asked.ids.add(person_id_for("", email, "", ""))
             if email in self.emails:
                 return self.emails[email], None
             pid = person_id_for("", email, "", "")
@@ -459,22 +472,25 @@ def resolve_endpoints(
     file: str,
     existing: Iterable[Person] = (),
     report: ImportReport,
+    asked: PersonKeys | None = None,
 ) -> Resolution:
     """Resolve every row's endpoints (see :func:`assemble_batch` for the rules).
 
     An endpoint that is a known id costs one dict lookup; any other text (a URL, an
     email, a new name) is resolved once and remembered, which gives the same answer
     as resolving it again: the directory only ever learns what that first answer
-    made it learn.
+    made it learn. ``asked`` collects every key a known person is looked up by.
     """
     known = {p.id: p for p in existing}
+    if asked is not None:  # a listed person without a name takes the known one's
+        asked.ids.update(p.id for p in people)
     listed: dict[str, Person] = {}
     for p in people:
         if p.id in listed:
             report.notes.append(f"{file}: person {p.id!r} listed twice: the later entry wins")
         name = p.name or (known[p.id].name if p.id in known else p.id)
         listed[p.id] = p if name == p.name else replace(p, name=name)
-    directory = _Directory([*known.values(), *listed.values()])
+    directory = _Directory([*known.values(), *listed.values()], asked)
     ids = directory.ids
     created: dict[str, Person] = {}
     memo: dict[str, str] = {}
@@ -562,6 +578,7 @@ def assemble_batch(
     owner: str,
     existing: Iterable[Person] = (),
     report: ImportReport,
+    asked: PersonKeys | None = None,
 ) -> ImportBatch:
     """Resolve endpoints, build relationships with ``owner`` provenance, fill ``report``.
 
@@ -569,7 +586,9 @@ def assemble_batch(
     LinkedIn URL or email of a known person (PersonRef rules); failing that a new
     person named by the endpoint. Duplicate edges: the later row wins.
     """
-    resolution = resolve_endpoints(edges, people, file=file, existing=existing, report=report)
+    resolution = resolve_endpoints(
+        edges, people, file=file, existing=existing, report=report, asked=asked
+    )
     return batch_of(edges, resolution, file=file, owner=owner, report=report)
 
 
@@ -591,6 +610,7 @@ def load_edges(
     owner: str | None = None,
     existing: Iterable[Person] = (),
     progress: Callable[[int], None] | None = None,
+    asked: PersonKeys | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """Read an edge list (CSV or JSON) and an optional people CSV into one batch.
 
@@ -606,6 +626,8 @@ def load_edges(
         re-importing the same file replaces its earlier evidence.
     existing : iterable of Person
         People already in the store (endpoints may name them by id, URL or email).
+    asked : PersonKeys, optional
+        Collects every key the load looks a known person up by.
 
     Raises
     ------
@@ -627,7 +649,13 @@ def load_edges(
             progress(len(edges) + len(people))
         report = ImportReport(source=path.name)  # never a server path
         batch = assemble_batch(
-            edges, people, file=path.name, owner=owner, existing=existing, report=report
+            edges,
+            people,
+            file=path.name,
+            owner=owner,
+            existing=existing,
+            report=report,
+            asked=asked,
         )
     return batch, report
 
@@ -657,4 +685,5 @@ class EdgesLoader:
             owner=owner,
             existing=options.existing,
             progress=options.progress,
+            asked=options.asked,
         )

@@ -22,6 +22,7 @@ from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
 from graph.errors import InvalidInput
+from graph.identity import PersonKeys
 from graph.model import Evidence, ImportBatch, Person, Relationship, canonical_pair
 from loaders.edges import parse_person, parse_strength
 from loaders.options import LoadOptions
@@ -113,7 +114,13 @@ def _locate(message: str, data: bytes) -> tuple[int | None, str | None]:
 
 
 def graph_to_batch(
-    g: Any, *, file: str, owner: str, existing: Iterable[Person] = (), report: ImportReport
+    g: Any,
+    *,
+    file: str,
+    owner: str,
+    existing: Iterable[Person] = (),
+    report: ImportReport,
+    asked: PersonKeys | None = None,
 ) -> ImportBatch:
     """A networkx graph (as read from GraphML) to a batch; fills ``report``.
 
@@ -129,6 +136,8 @@ def graph_to_batch(
     (('weight', '3.0'), ('since', '2019'))
     """
     people = _people(g, file, {p.id: p for p in existing}, report)
+    if asked is not None:  # a nameless node takes a known person's name, by id
+        asked.ids.update(p.id for p in people)
     edges: dict[tuple[str, str], Relationship] = {}
     for u, v, eid, data in _edges(g):
         where = f"edge[{eid}]" if eid is not None else f"edge[{u}-{v}]"
@@ -204,7 +213,11 @@ def _weight_rating(value: object) -> float | None:
 
 
 def load_graphml(
-    path: Path, *, owner: str | None = None, existing: Iterable[Person] = ()
+    path: Path,
+    *,
+    owner: str | None = None,
+    existing: Iterable[Person] = (),
+    asked: PersonKeys | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """Read a GraphML file into one batch.
 
@@ -216,6 +229,8 @@ def load_graphml(
         Provenance label; default ``file:<basename>``.
     existing : iterable of Person
         People already known, so a node without a name does not blank theirs.
+    asked : PersonKeys, optional
+        Collects the ids the load looks known people up by.
 
     Raises
     ------
@@ -233,6 +248,7 @@ def load_graphml(
         owner=owner or f"file:{path.name}",
         existing=existing,
         report=report,
+        asked=asked,
     )
     return batch, report
 
@@ -253,4 +269,4 @@ class GraphMLLoader:
 
     def load(self, path: Path, options: LoadOptions) -> tuple[ImportBatch, ImportReport]:
         owner = options.owner.id if options.owner else None
-        return load_graphml(path, owner=owner, existing=options.existing)
+        return load_graphml(path, owner=owner, existing=options.existing, asked=options.asked)

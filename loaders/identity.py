@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from graph.identity import (
+    PersonKeys,
     normalize_company,
     normalize_name,
 )
@@ -38,7 +39,14 @@ class IdentityResolver:
     Parameters
     ----------
     existing
-        People already in the workspace; they keep their ids.
+        People already in the workspace; they keep their ids. Given in id order, the
+        order a store lists them: the first of several people sharing a URL or an
+        email is the one that URL or email resolves to.
+    asked
+        When given, every key :meth:`resolve` looks people up by is added to it, so
+        ``existing`` may be only the people those keys name (see
+        :func:`services.imports.resolution_people`): the answers are the same as
+        with the whole workspace whenever ``existing`` holds everyone they name.
 
     Examples
     --------
@@ -49,7 +57,8 @@ class IdentityResolver:
     "name+company match 'Ana Perez' @ 'ACME Inc.' (score 100)"
     """
 
-    def __init__(self, existing: Iterable[Person] = ()) -> None:
+    def __init__(self, existing: Iterable[Person] = (), asked: PersonKeys | None = None) -> None:
+        self.asked = asked
         self.people: dict[str, Person] = {}
         self.merges: list[Merge] = []
         self.alias: dict[str, str] = {}  # incoming id -> resolved id
@@ -142,6 +151,8 @@ class IdentityResolver:
             A :class:`~graph.model.Merge` is recorded when ``p.id`` was folded
             into a different id.
         """
+        if self.asked is not None:
+            self.asked.add_person(p)
         known_id: str | None = None
         reason = ""
         if p.id in self.people:

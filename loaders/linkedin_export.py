@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from graph.errors import InvalidInput
-from graph.identity import normalize_linkedin_url, person_id_for
+from graph.identity import PersonKeys, normalize_linkedin_url, person_id_for
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, canonical_pair
 from loaders import linkedin as li
 from loaders.csvsource import decode_text
@@ -577,6 +577,7 @@ def build_linkedin_batch(
     owner: Person | None,
     existing: Iterable[Person],
     progress: Progress | None = None,
+    asked: PersonKeys | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """Turn an export into one batch whose evidence all carries the owner's provenance.
 
@@ -591,6 +592,9 @@ def build_linkedin_batch(
         export against the people of a first run gives the same ids and evidence.
     progress
         Called with the cumulative number of rows processed, every few thousand.
+    asked
+        Collects what the export looks known people up by (see
+        :class:`~loaders.identity.IdentityResolver`).
 
     Returns
     -------
@@ -604,7 +608,7 @@ def build_linkedin_batch(
         No owner, or a file-level problem (no header, empty Connections.csv …).
     """
     owner_person, owner_schools = _owner_of(export, owner)
-    resolver = IdentityResolver(existing)
+    resolver = IdentityResolver(existing, asked)
     owner_person = resolver.resolve(owner_person)
     report = ImportReport(source=export.source, notes=list(export.notes))
 
@@ -663,5 +667,9 @@ class LinkedInLoader:
     def load(self, path: Path, options: LoadOptions) -> tuple[ImportBatch, ImportReport]:
         export = read_linkedin_export(path, progress=options.progress)
         return build_linkedin_batch(
-            export, owner=options.owner, existing=options.existing, progress=options.progress
+            export,
+            owner=options.owner,
+            existing=options.existing,
+            progress=options.progress,
+            asked=options.asked,
         )

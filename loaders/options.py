@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from graph.identity import PersonKeys
 from graph.model import Person
 from graph.strength import StrengthWeights
 
@@ -17,6 +18,9 @@ class LoadOptions:
 
     owner: Person | None = None  # whose data this is: the provenance of its evidence
     existing: Sequence[Person] = ()  # people already in the workspace, for identity resolution
+    # When given, the load adds every key it looks a known person up by: ``existing`` may
+    # then be only the people those keys name (services.imports.resolution_people).
+    asked: PersonKeys | None = None
     people_path: Path | None = None  # edge lists: an optional people file
     progress: Callable[[int], None] | None = None  # rows read so far
     # Mail, calendar and address books (loaders.personal):

@@ -36,7 +36,13 @@ from itertools import islice
 from pathlib import Path
 
 from graph.errors import InvalidInput
-from graph.identity import normalize_company, normalize_email, normalize_name, person_id_for
+from graph.identity import (
+    PersonKeys,
+    normalize_company,
+    normalize_email,
+    normalize_name,
+    person_id_for,
+)
 from graph.model import (
     SMALL_MEETING,
     Evidence,
@@ -139,8 +145,10 @@ class _Builder:
     ids: dict[str, str] = field(default_factory=dict)  # address -> person id
 
     @classmethod
-    def start(cls, owner: Person, existing: Iterable[Person], source: str) -> _Builder:
-        resolver = IdentityResolver(existing)
+    def start(
+        cls, owner: Person, existing: Iterable[Person], source: str, asked: PersonKeys | None
+    ) -> _Builder:
+        resolver = IdentityResolver(existing, asked)
         builder = cls(owner, resolver, ImportReport(source=source))
         for p in resolver.people.values():
             if p.url:
@@ -179,6 +187,17 @@ class _Builder:
         ]
         return hits[0] if len(hits) == 1 else None
 
+    def _ask(self, emails: tuple[str, ...], name: str, url: str) -> None:
+        """Note the keys :meth:`person` may look known people up by (its own indexes)."""
+        asked = self.resolver.asked
+        if asked is None:
+            return
+        asked.emails.update(emails)
+        if url:
+            asked.urls.add(url)
+        if emails and name:  # _domain_match
+            asked.names.add(normalize_name(name))
+
     def person(
         self,
         emails: tuple[str, ...],
@@ -190,6 +209,7 @@ class _Builder:
     ) -> Person | None:
         """The person behind an address (or a card's addresses); None for the owner."""
         primary = emails[0] if emails else ""
+        self._ask(emails, name, url)
         if primary and primary in self.ids:
             pid = self.ids[primary]
             return None if pid == self.owner.id else self.people[pid]
@@ -375,7 +395,9 @@ class MailLoader:
         summary = agg.summary()
         if options.progress is not None:
             options.progress(summary.messages)
-        return build_mail_batch(summary, owner, options.existing, w, str(path), notes)
+        return build_mail_batch(
+            summary, owner, options.existing, w, str(path), notes, asked=options.asked
+        )
 
 
 def build_mail_batch(
@@ -385,9 +407,11 @@ def build_mail_batch(
     weights: StrengthWeights,
     source: str,
     notes: Iterable[str] = (),
+    *,
+    asked: PersonKeys | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """People and ties from one owner's mail summary (pure)."""
-    b = _Builder.start(owner, existing, source)
+    b = _Builder.start(owner, existing, source, asked)
     b.report.notes.extend(notes)
     b.report.notes.extend(summary.notes)
     relationships: list[Relationship] = []
@@ -506,7 +530,9 @@ class CalendarLoader:
         summary = agg.summary(window=window, notes=parse_notes)
         if options.progress is not None:
             options.progress(len(meetings))
-        return build_calendar_batch(summary, small, owner, options.existing, w, str(path), notes)
+        return build_calendar_batch(
+            summary, small, owner, options.existing, w, str(path), notes, asked=options.asked
+        )
 
 
 def build_calendar_batch(
@@ -517,10 +543,12 @@ def build_calendar_batch(
     weights: StrengthWeights,
     source: str,
     notes: Iterable[str] = (),
+    *,
+    asked: PersonKeys | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """People and ties from one owner's meetings (pure); ``small`` counts each address's
     meetings of at most :data:`~graph.model.SMALL_MEETING` people."""
-    b = _Builder.start(owner, existing, source)
+    b = _Builder.start(owner, existing, source, asked)
     b.report.notes.extend(notes)
     b.report.notes.extend(summary.notes)
     if summary.window is not None:
@@ -574,7 +602,9 @@ class _AddressBookLoader:
         found = list(cards.iter_contacts(path, salt=salt))
         if options.progress is not None:
             options.progress(len(found))
-        return build_address_book_batch(found, owner, options.existing, str(path), options.aliases)
+        return build_address_book_batch(
+            found, owner, options.existing, str(path), options.aliases, asked=options.asked
+        )
 
 
 def build_address_book_batch(
@@ -583,9 +613,11 @@ def build_address_book_batch(
     existing: Iterable[Person],
     source: str,
     aliases: Iterable[str] = (),
+    *,
+    asked: PersonKeys | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
     """People and "in the address book" ties from contact cards (pure)."""
-    b = _Builder.start(owner, existing, source)
+    b = _Builder.start(owner, existing, source, asked)
     own = _addresses(b.owner, aliases)
     for address in own:
         b.ids[address] = b.owner.id

@@ -7,6 +7,7 @@
 UNWIND $rows AS r
 CREATE (p:Person {
   workspace: $workspace, id: r.id, name: r.name, company: r.company, position: r.position,
-  email: r.email, url: r.url, schools: r.schools, employers: r.employers
+  email: r.email, url: r.url, schools: r.schools, employers: r.employers,
+  name_key: r.name_key, company_norm: r.company_norm
 })
 RETURN collect(r.id) AS ids, collect(elementId(p)) AS refs

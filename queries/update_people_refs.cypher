@@ -9,4 +9,6 @@ SET p.name = CASE WHEN r.name <> '' THEN r.name ELSE coalesce(p.name, '') END,
     p.url = CASE WHEN r.url <> '' THEN r.url ELSE coalesce(p.url, '') END,
     p.schools = CASE WHEN size(r.schools) > 0 THEN r.schools ELSE coalesce(p.schools, []) END,
     p.employers = CASE WHEN size(r.employers) > 0 THEN r.employers ELSE coalesce(p.employers, []) END,
+    p.name_key = CASE WHEN r.name <> '' THEN r.name_key ELSE coalesce(p.name_key, '') END,
+    p.company_norm = CASE WHEN r.company <> '' THEN r.company_norm ELSE coalesce(p.company_norm, '') END,
     p.stub = null

@@ -70,7 +70,7 @@ CREATE TABLE people (
     schools TEXT NOT NULL DEFAULT '[]', employers TEXT NOT NULL DEFAULT '[]',
     name_key TEXT NOT NULL DEFAULT '', company_key TEXT NOT NULL DEFAULT '',
     company_fold TEXT NOT NULL DEFAULT '', position_fold TEXT NOT NULL DEFAULT '',
-    search TEXT NOT NULL DEFAULT ''
+    search TEXT NOT NULL DEFAULT '', company_norm TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE owners (pk INTEGER PRIMARY KEY, workspace TEXT NOT NULL, id TEXT NOT NULL);
 CREATE UNIQUE INDEX owners_id ON owners (workspace, id);

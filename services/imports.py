@@ -21,7 +21,7 @@ from pathlib import Path
 
 from graph.bulk import collector_paused, give_back_freed_memory
 from graph.errors import InvalidInput, PersonNotFound, WarmintroError
-from graph.identity import normalize_email, normalize_linkedin_url, person_id_for
+from graph.identity import PersonKeys, normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import (
     ADDRESS_BOOK_FIELDS,
     CALENDAR_FIELDS,
@@ -99,8 +99,12 @@ def build_batch(
     progress: Progress | None = None,
     weights: StrengthWeights | None = None,
     now: datetime | None = None,
+    asked: PersonKeys | None = None,
 ) -> tuple[ImportBatch, ImportReport]:
-    """Parse a source into a batch without touching the store (pure apart from reading files)."""
+    """Parse a source into a batch without touching the store (pure apart from reading files).
+
+    ``asked``, when given, collects every key the load looked a known person up by
+    (see :func:`load_resolved`)."""
     reported = 0
 
     def counting(rows: int) -> None:
@@ -117,6 +121,7 @@ def build_batch(
         aliases=request.aliases,
         weights=weights or StrengthWeights(),
         now=now,
+        asked=asked,
     )
     try:
         batch, report = loader_named(request.kind.value).load(request.path, options)
@@ -137,20 +142,36 @@ async def keep_other_sources(
     kind: ImportKind,
     batch: ImportBatch,
     known: set[str] | None = None,
+    *,
+    known_among: set[str] | None = None,
 ) -> ImportBatch:
     """The batch with each evidence record overlaid on the same owner's stored one, so an
     import replaces only its own source's fields (a mail import keeps the LinkedIn
     messages of the same member and tie, and a LinkedIn re-import keeps the mail).
 
     ``known``: the ids already stored, when the caller has them; a pair with a new
-    end has nothing stored, so it is not looked up (a first import reads nothing)."""
-    if (await planner.store.stats(workspace)).relationships == 0:
+    end has nothing stored, so it is not looked up (a first import reads nothing).
+    ``known_among``: the ids whose being stored ``known`` already tells; the other
+    ends (after merges) are looked up in the store by id. The workspace's ties are
+    counted (to spot a first import) only when ``known`` holds nobody."""
+    if (known_among is None or not known) and (
+        await planner.store.stats(workspace)
+    ).relationships == 0:
         return batch  # a first import: nothing stored to keep, no planning view to build
     owned = OWNED_FIELDS.get(kind, LINKEDIN_FIELDS)
     merged = {m.merged: m.kept for m in await planner.store.merges(workspace)}
     merged.update({m.merged: m.kept for m in batch.merges})
+    if known_among is not None:
+        ends = {merged.get(end, end) for rel in batch.relationships for end in (rel.a, rel.b)}
+        known = set(known or ())
+        unknown = ends - known_among
+        if unknown:
+            more = await planner.store.people_for_keys(workspace, PersonKeys(ids=unknown))
+            known.update(p.id for p in more)
     wanted = sorted(_stored_pairs(batch, merged, known))
-    stored = await planner.store.evidence_of(workspace, wanted)
+    stored = await planner.store.evidence_of(workspace, wanted) if wanted else {}
+    if not stored:
+        return batch  # nothing of the batch's pairs is stored: nothing to overlay
     return await asyncio.to_thread(_overlay, batch, stored, merged, owned)
 
 
@@ -213,44 +234,140 @@ async def run_import(
         with collector_paused():
             return await _run_import(planner, viewer, request, progress)
     finally:
-        # The workspace's people read for identity resolution (300k at 1M ties) are
-        # garbage now: hand their heap back rather than keep it resident in a worker.
+        # The batch and the people read for identity resolution are garbage now:
+        # hand their heap back rather than keep it resident in a worker.
         give_back_freed_memory()
 
 
 async def _run_import(
     planner: Planner, viewer: Viewer, request: ImportRequest, progress: Progress | None
 ) -> ImportReport:
-    everyone = await planner.store.people(viewer.workspace)
-    existing = everyone
-    generic = request.kind in (ImportKind.EDGES, ImportKind.GRAPHML)
-    restricted = False
-    if viewer.member is not None:
-        if generic and request.owner is None:
-            me = await planner.store.person(viewer.workspace, viewer.member)
-            request = replace(request, owner=me or Person(viewer.member, viewer.member))
-        visible = await planner.visible_ids(viewer, browse=True)
-        if visible is not None:
-            restricted = True
-            existing = [p for p in everyone if p.id in visible]
-    batch, report = await asyncio.to_thread(
-        build_batch, request, existing, progress, planner.weights, _noon(planner.today)
-    )
-    if generic and restricted:
-        # Every id the member cannot already browse gets the member's own node, whether
-        # or not someone hidden holds it: a hidden id and a free one look the same.
-        seen = {p.id for p in existing}
-        named = {p.id for p in batch.people}
-        named.update(end for rel in batch.relationships for end in (rel.a, rel.b))
-        batch = shadow_hidden(batch, named - seen, viewer)
-    known = {p.id for p in everyone}
-    batch = await keep_other_sources(planner, viewer.workspace, request.kind, batch, known)
+    batch, report = await prepare_import(planner, viewer, request, progress)
     if planner.suppressions is not None:  # erased people stay erased
         batch = await asyncio.to_thread(
             planner.suppressions.filter, viewer.workspace, batch, report
         )
     await planner.store.apply(viewer.workspace, batch)
     return report
+
+
+async def prepare_import(
+    planner: Planner, viewer: Viewer, request: ImportRequest, progress: Progress | None = None
+) -> tuple[ImportBatch, ImportReport]:
+    """The batch and report an import writes (before erased people are filtered out):
+    loaded against the people its file could resolve to, hidden ids shadowed, other
+    sources' fields kept."""
+    generic = request.kind in (ImportKind.EDGES, ImportKind.GRAPHML)
+    visible: set[str] | None = None
+    if viewer.member is not None:
+        if generic and request.owner is None:
+            me = await planner.store.person(viewer.workspace, viewer.member)
+            request = replace(request, owner=me or Person(viewer.member, viewer.member))
+        visible = await planner.visible_ids(viewer, browse=True)
+    loaded = await load_resolved(planner, viewer.workspace, request, visible, progress)
+    batch = loaded.batch
+    if generic and visible is not None:
+        # Every id the member cannot already browse gets the member's own node, whether
+        # or not someone hidden holds it: a hidden id and a free one look the same.
+        # (load_resolved read every stored person the batch names: ``existing`` holds
+        # each one the member may browse.)
+        seen = {p.id for p in loaded.existing}
+        batch = shadow_hidden(batch, _named(batch) - seen, viewer)
+    batch = await keep_other_sources(
+        planner,
+        viewer.workspace,
+        request.kind,
+        batch,
+        loaded.stored,
+        known_among=loaded.looked_up,
+    )
+    return batch, loaded.report
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A load resolved against the people its file could name (:func:`load_resolved`)."""
+
+    batch: ImportBatch
+    report: ImportReport
+    existing: list[Person]  # the people it was loaded against (visible ones, id order)
+    stored: set[str]  # the ids of every stored person read, visible or not
+    looked_up: set[str]  # the ids read by id: a stored person with any of them is in stored
+
+
+async def load_resolved(
+    planner: Planner,
+    workspace: str,
+    request: ImportRequest,
+    visible: set[str] | None,
+    progress: Progress | None = None,
+) -> Loaded:
+    """Load ``request`` against only the stored people its file could resolve to, with
+    the batch and report a load against every person (``visible``: every one of
+    those) gives.
+
+    A load notes every key it looks a known person up by (its id, URL, email, name
+    and the resolver's fuzzy blocks: :class:`~graph.identity.PersonKeys`). A first
+    load against nobody names the keys; the store reads the people they name, and the
+    load runs again against those (the visible ones, in id order as a store lists
+    everyone). A load whose every lookup was answered by everyone the store holds for
+    that key went exactly as against the whole workspace, so its outcome, batch or
+    error, is that one's; a load that asked something new (an answer changed what it
+    asked next) gets those people read too and runs again. A read that finds nobody
+    new the load may use needs no new load (a first import is loaded once). The
+    batch's own ids count as asked, so ``existing`` holds each visible stored person
+    the batch names. Loaders are deterministic: the same file and people, the same
+    outcome.
+    """
+    weights, now = planner.weights, _noon(planner.today)
+    if not await planner.store.has_people(workspace):  # a first import: nobody to find
+        batch, report = await asyncio.to_thread(build_batch, request, [], progress, weights, now)
+        return Loaded(batch, report, [], set(), set())
+    asked = PersonKeys()
+    fetched = PersonKeys()
+    found: dict[str, Person] = {}
+    existing: list[Person] = []
+    first = True
+    while True:
+        outcome: tuple[ImportBatch, ImportReport] | WarmintroError
+        try:
+            outcome = await asyncio.to_thread(
+                build_batch,
+                request,
+                existing,
+                progress if first else None,  # the rows are counted once
+                weights,
+                now,
+                asked,
+            )
+        except WarmintroError as err:
+            outcome = err  # the same error if every lookup before it was answered in full
+        else:
+            asked.ids.update(_named(outcome[0]))
+        first = False
+        new = asked.minus(fetched)
+        if new:
+            for p in await planner.store.people_for_keys(workspace, new):
+                found[p.id] = p
+            fetched.update(new)
+            fetched.ids.update(found)  # a person read by any key is also read by its id
+            wider = [found[pid] for pid in sorted(found) if visible is None or pid in visible]
+            if len(wider) > len(existing):  # (a superset: longer unless equal)
+                existing, asked = wider, PersonKeys()
+                continue
+            # The read found nobody new the load may use: it already ran against exactly
+            # the people it would run against now (a first import: nobody, loaded once).
+        if isinstance(outcome, WarmintroError):
+            raise outcome
+        batch, report = outcome
+        return Loaded(batch, report, existing, set(found), fetched.ids)
+
+
+def _named(batch: ImportBatch) -> set[str]:
+    """Every id a batch describes or ties."""
+    named = {p.id for p in batch.people}
+    named.update(end for rel in batch.relationships for end in (rel.a, rel.b))
+    return named
 
 
 def shadow_hidden(batch: ImportBatch, hidden: set[str], viewer: Viewer) -> ImportBatch:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from graph.colleagues import company_key
-from graph.identity import normalize_company
+from graph.identity import PersonKeys, normalize_company
 from graph.model import (
     Evidence,
     ImportBatch,
@@ -167,7 +167,15 @@ class GraphStore(Protocol):
     async def people_by_email(self, workspace: str, email: str) -> list[Person]: ...
 
     async def people(self, workspace: str) -> list[Person]:
-        """Every person (identity resolution needs them all)."""
+        """Every person (exports and bulk jobs; an import reads :meth:`people_for_keys`)."""
+
+    async def has_people(self, workspace: str) -> bool:
+        """Whether the workspace stores anyone (a first import then resolves against
+        nobody and need not note what it looks people up by)."""
+
+    async def people_for_keys(self, workspace: str, keys: PersonKeys) -> list[Person]:
+        """The described people ``keys`` name (:meth:`PersonKeys.matches`), in id order:
+        the only people an import's identity resolution may need."""
 
     async def search_people(
         self, workspace: str, text: str, *, limit: int, offset: int = 0

@@ -47,7 +47,7 @@ from graph import snapshot
 from graph.bulk import collector_paused, give_back_freed_memory
 from graph.colleagues import TEAM_OWNER, company_key
 from graph.errors import StoreUnavailable
-from graph.identity import normalize_name
+from graph.identity import PersonKeys, normalize_company, normalize_name
 from graph.model import (
     Evidence,
     ImportBatch,
@@ -92,7 +92,7 @@ from graph.trustgraph import TrustGraph
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS people (
     workspace TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
@@ -127,18 +127,25 @@ CREATE TABLE IF NOT EXISTS changes (
 """
 # Folded copies of the fields people are looked up by (v2): exact-name references,
 # company and title filters and search run on indexes instead of a scan in Python.
+# v3 adds company_norm (graph.identity.normalize_company, which unlike company_key
+# keeps "self-employed" and the like): with name_key, the identity resolver's fuzzy
+# blocks, so an import reads only the people its file could resolve to.
 FOLDED = {
     "name_key": "TEXT NOT NULL DEFAULT ''",
     "company_key": "TEXT NOT NULL DEFAULT ''",
     "company_fold": "TEXT NOT NULL DEFAULT ''",
     "position_fold": "TEXT NOT NULL DEFAULT ''",
     "search": "TEXT NOT NULL DEFAULT ''",
+    "company_norm": "TEXT NOT NULL DEFAULT ''",
 }
 FOLDED_INDEXES = """
 CREATE INDEX IF NOT EXISTS people_name_key ON people (workspace, name_key) WHERE name_key <> '';
 CREATE INDEX IF NOT EXISTS people_company_key ON people (workspace, company_key)
     WHERE company_key <> '';
+CREATE INDEX IF NOT EXISTS people_company_norm ON people (workspace, company_norm, name_key)
+    WHERE company_norm <> '';
 """
+KEYS_PER_QUERY = 500  # values per IN (...) list when people are read by their keys
 PERSON_COLUMNS = "id, name, company, position, email, url, schools, employers"
 EVERYTHING = "*"  # a change-log row saying "rebuild from scratch"
 CHANGE_LOG_LIMIT = 200_000  # a write touching more pairs and people logs EVERYTHING
@@ -174,12 +181,15 @@ def _migrate(conn: sqlite3.Connection) -> None:
         for column, kind in FOLDED.items():
             if column not in have:
                 conn.execute(f"ALTER TABLE people ADD COLUMN {column} {kind}")
-        rows = conn.execute(f"SELECT workspace, {PERSON_COLUMNS} FROM people").fetchall()
-        conn.executemany(
-            "UPDATE people SET name_key=?, company_key=?, company_fold=?, position_fold=?,"
-            " search=? WHERE workspace=? AND id=?",
-            [(*_folded(_person(row[1:])), row[0], row[1]) for row in rows],
-        )
+        if current < 2:  # v2 filled every folded column but company_norm
+            rows = conn.execute(f"SELECT workspace, {PERSON_COLUMNS} FROM people").fetchall()
+            conn.executemany(
+                "UPDATE people SET name_key=?, company_key=?, company_fold=?, position_fold=?,"
+                " search=?, company_norm=? WHERE workspace=? AND id=?",
+                [(*_folded(_person(row[1:])), row[0], row[1]) for row in rows],
+            )
+        else:
+            _fill_company_norm(conn)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
@@ -188,6 +198,19 @@ def _migrate(conn: sqlite3.Connection) -> None:
         raise
     conn.executescript(FOLDED_INDEXES)
     _analyze_if_missing(conn)
+
+
+def _fill_company_norm(conn: sqlite3.Connection) -> None:
+    """v2 -> v3: company_norm is company_key except where company_key drops a company
+    that names no workplace; only those rows are normalised in Python."""
+    conn.execute("UPDATE people SET company_norm=company_key WHERE company_key<>''")
+    rows = conn.execute(
+        "SELECT workspace, id, company FROM people WHERE company_key='' AND company<>''"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE people SET company_norm=? WHERE workspace=? AND id=?",
+        [(normalize_company(company), ws, pid) for ws, pid, company in rows],
+    )
 
 
 def _analyze_if_missing(conn: sqlite3.Connection) -> None:
@@ -245,19 +268,19 @@ def _person(row: tuple[Any, ...]) -> Person:
     )
 
 
-def _folded(p: Person) -> tuple[str, str, str, str, str]:
+def _folded(p: Person) -> tuple[str, str, str, str, str, str]:
     """The indexed and searched columns of a person row."""
-    key, company = _company_folds(p.company)
+    key, company, norm = _company_folds(p.company)
     position = _casefold(p.position)
     search = f"{p.name.casefold()}\n{company}\n{position}\n{p.email}\n{p.url}"
-    return normalize_name(p.name), key, company, position, search
+    return normalize_name(p.name), key, company, position, search, norm
 
 
 # A big import repeats a few thousand companies and titles over hundreds of thousands
 # of people: each is folded once.
 @lru_cache(maxsize=1 << 16)
-def _company_folds(company: str) -> tuple[str, str]:
-    return company_key(company), company.casefold()
+def _company_folds(company: str) -> tuple[str, str, str]:
+    return company_key(company), company.casefold(), normalize_company(company)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -286,8 +309,8 @@ def _person_row(workspace: str, p: Person) -> tuple[Any, ...]:
 
 INSERT_PERSON = (
     "INSERT OR REPLACE INTO people (workspace, id, name, company, position, email, url,"
-    " schools, employers, name_key, company_key, company_fold, position_fold, search)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " schools, employers, name_key, company_key, company_fold, position_fold, search,"
+    " company_norm) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -995,6 +1018,56 @@ class EmbeddedStore:
 
     async def people(self, workspace: str) -> list[Person]:
         return await asyncio.to_thread(lambda: list(_People(self._reader, workspace).values()))
+
+    async def has_people(self, workspace: str) -> bool:
+        row = (
+            self._reader.conn()
+            .execute("SELECT 1 FROM people WHERE workspace=? LIMIT 1", (workspace,))
+            .fetchone()
+        )
+        return row is not None
+
+    async def people_for_keys(self, workspace: str, keys: PersonKeys) -> list[Person]:
+        return await asyncio.to_thread(self._people_for_keys, workspace, keys)
+
+    def _people_for_keys(self, workspace: str, keys: PersonKeys) -> list[Person]:
+        """Index reads only: ids on the primary key, URLs, emails and names on their
+        partial indexes, blocks on (company_norm, name_key) without touching a row."""
+        conn = self._reader.conn()
+        rows: dict[str, tuple[Any, ...]] = {}
+
+        def read(where: str, values: Iterable[str]) -> None:
+            ordered = sorted(values)
+            for i in range(0, len(ordered), KEYS_PER_QUERY):
+                chunk = ordered[i : i + KEYS_PER_QUERY]
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(
+                    f"SELECT {PERSON_COLUMNS} FROM people WHERE workspace=? AND {where} ({marks})",
+                    (workspace, *chunk),
+                ):
+                    rows[row[0]] = row
+
+        read("id IN", keys.ids)
+        read("url<>'' AND url IN", keys.urls)  # the partial indexes' own conditions
+        read("email<>'' AND email IN", keys.emails)
+        read("name_key<>'' AND name_key IN", keys.names)
+        tokens: dict[str, set[str]] = {}
+        for company, token in keys.blocks:
+            tokens.setdefault(company, set()).add(token)
+        in_blocks: set[str] = set()
+        companies = sorted(tokens)
+        for i in range(0, len(companies), KEYS_PER_QUERY):
+            chunk = companies[i : i + KEYS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            for pid, company, name in conn.execute(
+                "SELECT id, company_norm, name_key FROM people INDEXED BY people_company_norm"
+                f" WHERE workspace=? AND company_norm<>'' AND company_norm IN ({marks})",
+                (workspace, *chunk),
+            ):
+                if pid not in rows and not tokens[company].isdisjoint(name.split()):
+                    in_blocks.add(pid)
+        read("id IN", in_blocks)
+        return [_person(rows[pid]) for pid in sorted(rows)]
 
     async def search_people(
         self, workspace: str, text: str, *, limit: int, offset: int = 0

@@ -42,6 +42,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from graph.bulk import collector_paused
 from graph.errors import StoreUnavailable
+from graph.identity import PersonKeys, normalize_company, normalize_name
 from graph.model import (
     Evidence,
     ImportBatch,
@@ -89,6 +90,8 @@ SCHEMA = (
     "schema_member_key",
     "schema_merge_key",
     "schema_workspace_key",
+    "schema_person_name_key",
+    "schema_person_company_norm",
 )
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, AuthError, OSError)
 
@@ -158,6 +161,7 @@ class Neo4jStore:
         self._today = today
         self._owns_driver = owns_driver
         self._schema_ready = False
+        self._keyed_workspaces: set[str] = set()  # nodes all carry name_key, company_norm
         self._schema_lock = asyncio.Lock()
         self.views = ViewCache(view_budget)
         self._view_options: ViewOptionsSource = default_view_options
@@ -336,6 +340,78 @@ class Neo4jStore:
     async def people(self, workspace: str) -> list[Person]:
         rows = await self._read("all_people", workspace=workspace)
         return [person_from_dict(p) for p in rows[0]["people"]]
+
+    async def has_people(self, workspace: str) -> bool:
+        rows = await self._read("workspace_has_people", workspace=workspace)
+        return bool(rows[0]["found"])
+
+    async def people_for_keys(self, workspace: str, keys: PersonKeys) -> list[Person]:
+        found: dict[str, Person] = {}
+        for query, param, values in (
+            ("people_by_ids", "ids", keys.ids),
+            ("people_by_urls", "urls", keys.urls),
+            ("people_by_emails", "emails", keys.emails),
+        ):
+            wanted = sorted(v for v in values if v)  # empty values are not stored
+            if wanted:
+                rows = await self._read(query, workspace=workspace, **{param: wanted})
+                for item in rows[0]["people"]:
+                    person = person_from_dict(item)
+                    found[person.id] = person
+        if keys.names or keys.blocks:
+            await self._fill_person_keys(workspace)
+        if keys.names:
+            rows = await self._read(
+                "people_by_name_keys", workspace=workspace, names=sorted(keys.names)
+            )
+            for item in rows[0]["people"]:
+                person = person_from_dict(item)
+                found[person.id] = person
+        if keys.blocks:
+            tokens: dict[str, set[str]] = {}
+            for company, token in keys.blocks:
+                tokens.setdefault(company, set()).add(token)
+            rows = await self._read(
+                "people_in_companies", workspace=workspace, companies=sorted(tokens)
+            )
+            in_blocks = sorted(
+                pid
+                for pid, company, name in rows[0]["rows"]
+                if pid not in found and not tokens[company].isdisjoint((name or "").split())
+            )
+            if in_blocks:
+                rows = await self._read("people_by_ids", workspace=workspace, ids=in_blocks)
+                for item in rows[0]["people"]:
+                    person = person_from_dict(item)
+                    found[person.id] = person
+        return [found[pid] for pid in sorted(found)]
+
+    async def _fill_person_keys(self, workspace: str) -> None:
+        """Once per workspace and process: give nodes written before name_key and
+        company_norm existed their keys (every write now sets them)."""
+        if workspace in self._keyed_workspaces:
+            return
+        while True:
+            rows = await self._read("people_without_keys", workspace=workspace, limit=BATCH_ROWS)
+            todo = rows[0]["rows"]
+            if not todo:
+                break
+            filled = [
+                {
+                    "id": pid,
+                    "name_key": normalize_name(name),
+                    "company_norm": normalize_company(company),
+                }
+                for pid, name, company in todo
+            ]
+
+            async def work(
+                tx: AsyncManagedTransaction, filled: list[dict[str, Any]] = filled
+            ) -> None:
+                await _run(tx, "set_person_keys", workspace=workspace, rows=filled)
+
+            await self._transact(work, write=True)
+        self._keyed_workspaces.add(workspace)
 
     async def search_people(
         self, workspace: str, text: str, *, limit: int, offset: int = 0
@@ -864,15 +940,23 @@ async def _refs_of(result: AsyncResult) -> Iterator[tuple[str, str]]:
 def _new_person(p: Person) -> dict[str, Any]:
     """:func:`person_to_dict` for ``create_people``: an empty list, email or URL is not
     stored (no index entry for it); every read gives it back as empty."""
-    row = person_to_dict(p)
+    row = _keyed(person_to_dict(p))
     for key in ("email", "url", "schools", "employers"):
         row[key] = row[key] or None
     return row
 
 
+def _keyed(row: dict[str, Any]) -> dict[str, Any]:
+    """A person row with the folded keys people are looked up by on import (always
+    strings, so a node without them is one written before they existed)."""
+    row["name_key"] = normalize_name(row["name"])
+    row["company_norm"] = normalize_company(row["company"])
+    return row
+
+
 def _stored(p: Person, refs: Mapping[str, str]) -> dict[str, Any]:
     """:func:`person_to_dict` for ``update_people_refs``: the node named by elementId."""
-    row = person_to_dict(p)
+    row = _keyed(person_to_dict(p))
     row["ref"] = refs[p.id]
     return row
 

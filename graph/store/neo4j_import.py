@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.identity import normalize_company, normalize_name
 from graph.model import Evidence, Member, Merge, Person
 from graph.store.codec import evidence_to_json, interactions_in
 
@@ -35,7 +36,7 @@ ARRAY_DELIMITER_ARG = "U+001F"  # how neo4j-admin's --array-delimiter spells it
 
 PEOPLE_HEADER = (
     "id:ID(Person{s}),workspace,name,company,position,email,url,"
-    "schools:string[],employers:string[],stub:boolean"
+    "schools:string[],employers:string[],stub:boolean,name_key,company_norm"
 )
 KNOWS_HEADER = ":START_ID(Person{s}),:END_ID(Person{s}),workspace,owner,data,interactions:long"
 MEMBERS_HEADER = ":ID(Member{s}),workspace,person_id,sharing"
@@ -152,6 +153,7 @@ def write_import_files(
             out.row(
                 t(p.id), ws, t(p.name), t(p.company), t(p.position), t(p.email), t(p.url),
                 out.array(p.schools), out.array(p.employers), "",
+                t(normalize_name(p.name)), t(normalize_company(p.company)),
             )  # fmt: skip
         counts["people"] = len(described)
         stubs: set[str] = set()
@@ -168,7 +170,7 @@ def write_import_files(
                 counts["evidence"] += 1
             stubs.update(x for x in (a, b) if x not in described)
         for pid in sorted(stubs):
-            out.row(out.text(pid), ws, "", "", "", "", "", "", "", "true")
+            out.row(out.text(pid), ws, "", "", "", "", "", "", "", "true", "", "")
         counts["stubs"] = len(stubs)
         member_file, merge_file, workspace_file = others
         for i, m in enumerate(members):

@@ -308,3 +308,31 @@ async def test_concurrent_misses_rebuild_the_view_and_counts_once(
         assert len(set(stats)) == 1
         await store.apply(ws, ImportBatch(relationships=[rel("me", "eve", rating=0.3)]))
     assert (await store.planning_view(ws)).relationship("me", "eve") is not None
+
+
+async def test_people_written_before_name_keys_are_found_by_name_and_block(
+    store: Neo4jStore, neo4j_driver: AsyncDriver, ws: str
+) -> None:
+    """Nodes without name_key / company_norm (a database from before they existed) get
+    them on the first lookup by name or fuzzy block, and are found like the others."""
+    from graph.identity import PersonKeys
+
+    ana = Person("li:ana", "Ana Pérez", "ACME Inc.", url="https://www.linkedin.com/in/ana")
+    bo = Person("bo", "Bo Lee", "Self-employed")
+    await store.apply(ws, ImportBatch(people=[ana, bo], relationships=[rel("li:ana", "bo")]))
+    await neo4j_driver.execute_query(
+        "MATCH (p:Person {workspace: $ws}) REMOVE p.name_key, p.company_norm", ws=ws
+    )
+    keys = PersonKeys()
+    keys.add_person(Person("x", "Ana Perez-Ruiz", "Acme"))  # block (acme, ana)
+    keys.names.add("bo lee")
+    assert await store.people_for_keys(ws, keys) == [bo, ana]
+    records, _, _ = await neo4j_driver.execute_query(
+        "MATCH (p:Person {workspace: $ws}) RETURN p.id AS id, p.name_key AS n,"
+        " p.company_norm AS c ORDER BY id",
+        ws=ws,
+    )
+    assert [(r["id"], r["n"], r["c"]) for r in records] == [
+        ("bo", "bo lee", "self employed"),
+        ("li:ana", "ana perez", "acme"),
+    ]

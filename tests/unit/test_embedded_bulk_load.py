@@ -117,7 +117,7 @@ def test_deferred_indexes_give_the_same_database(
     monkeypatch.setattr(embedded, "BIG_WRITE", 10)  # every write is big: the fast path
     apply(tmp_path / "bulk.db", batch())
     # every secondary index of people and evidence was dropped and made again
-    assert calls == [5]  # people: url, email, name_key, company_key; evidence: b
+    assert calls == [6]  # people: url, email, name_key, company_key, company_norm; evidence: b
     plain, bulk = dump(tmp_path / "plain.db"), dump(tmp_path / "bulk.db")
     assert bulk["integrity"] == [("ok",)]
     assert len(bulk["evidence"]) == len(batch().relationships)

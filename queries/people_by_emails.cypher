@@ -1,0 +1,6 @@
+// Described people whose email is one of $emails, as one list: an import reads only the
+// people its file could resolve to (GraphStore.people_for_keys), not the workspace.
+UNWIND $emails AS value
+MATCH (p:Person {workspace: $workspace, email: value})
+WHERE p.stub IS NULL
+RETURN collect(p {.id, .name, .company, .position, .email, .url, .schools, .employers}) AS people
