@@ -741,38 +741,31 @@ class EmbeddedStore:
 
     def _bump(self, workspace: str, pairs: set[tuple[str, str]], people: set[str]) -> int:
         """Inside a write transaction: the next version, and what it touched."""
-        conn = self._conn
-        version = self._version(conn, workspace) + 1
-        conn.execute(
-            "INSERT INTO versions VALUES (?, ?) ON CONFLICT(workspace) DO UPDATE SET version=?",
-            (workspace, version, version),
-        )
-        if EVERYTHING in people or len(pairs) + len(people) > CHANGE_LOG_LIMIT:
-            rows: list[tuple[str, int, str, str]] = [(workspace, version, EVERYTHING, "")]
-        else:
-            rows = [(workspace, version, a, b) for a, b in pairs]
-            rows += [(workspace, version, pid, "") for pid in people]
-        conn.executemany("INSERT OR IGNORE INTO changes VALUES (?,?,?,?)", rows)
-        oldest = version - CHANGE_LOG_KEEP
-        if len(rows) > CHANGE_LOG_ROWS // 1_000:  # a big write: bound the log's rows too
-            kept = 0
-            for v, count in conn.execute(
-                "SELECT version, COUNT(*) FROM changes WHERE workspace=?"
-                " GROUP BY version ORDER BY version DESC",
-                (workspace,),
-            ):
-                kept += count
-                if kept > CHANGE_LOG_ROWS and v < version:
-                    oldest = max(oldest, v + 1)  # a process behind v rebuilds instead
-                    break
-        conn.execute("DELETE FROM changes WHERE workspace=? AND version<?", (workspace, oldest))
-        return version
+        return bump_version(self._conn, workspace, pairs, people)
 
     def _build_lock(self, workspace: str) -> threading.Lock:
         with self._building_guard:
             return self._building.setdefault(workspace, threading.Lock())
 
     # -- writes --------------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def is_empty(self) -> bool:
+        """No person and no evidence in any workspace (a first load may take the
+        two-process path, graph.store.first_load)."""
+        return _empty(self._reader.conn())
+
+    @contextlib.contextmanager
+    def writing(self, workspace: str) -> Iterator[None]:
+        """This process's write locks, for a write made outside :meth:`apply_sync` (the
+        first-load writer process); the live graph catches up when the block ends."""
+        with self._build_lock(workspace), self._lock:
+            yield
+            if workspace in self._live:
+                self._catch_up_locked(workspace)
+
     async def apply(self, workspace: str, batch: ImportBatch) -> ApplyResult:
         return await asyncio.to_thread(self.apply_sync, workspace, batch)
 
@@ -1585,3 +1578,35 @@ class EmbeddedStore:
             return None
         view = self._view(workspace, graph, graph.ids, members, observed, companies, options)
         return _Live(version, day, options, members, graph.ids, graph.index, observed, works, view)
+
+
+def bump_version(
+    conn: sqlite3.Connection, workspace: str, pairs: set[tuple[str, str]], people: set[str]
+) -> int:
+    """Inside a write transaction: the next version, and what it touched (also used by
+    the first-load writer process, graph.store.first_load)."""
+    version = EmbeddedStore._version(conn, workspace) + 1
+    conn.execute(
+        "INSERT INTO versions VALUES (?, ?) ON CONFLICT(workspace) DO UPDATE SET version=?",
+        (workspace, version, version),
+    )
+    if EVERYTHING in people or len(pairs) + len(people) > CHANGE_LOG_LIMIT:
+        rows: list[tuple[str, int, str, str]] = [(workspace, version, EVERYTHING, "")]
+    else:
+        rows = [(workspace, version, a, b) for a, b in pairs]
+        rows += [(workspace, version, pid, "") for pid in people]
+    conn.executemany("INSERT OR IGNORE INTO changes VALUES (?,?,?,?)", rows)
+    oldest = version - CHANGE_LOG_KEEP
+    if len(rows) > CHANGE_LOG_ROWS // 1_000:  # a big write: bound the log's rows too
+        kept = 0
+        for v, count in conn.execute(
+            "SELECT version, COUNT(*) FROM changes WHERE workspace=?"
+            " GROUP BY version ORDER BY version DESC",
+            (workspace,),
+        ):
+            kept += count
+            if kept > CHANGE_LOG_ROWS and v < version:
+                oldest = max(oldest, v + 1)  # a process behind v rebuilds instead
+                break
+    conn.execute("DELETE FROM changes WHERE workspace=? AND version<?", (workspace, oldest))
+    return version
