@@ -21,6 +21,7 @@ child's stdin; replies on its stdout. Both ends are this module, over a private 
 from __future__ import annotations
 
 import contextlib
+import logging
 import marshal
 import os
 import queue
@@ -49,6 +50,7 @@ from graph.store.embedded import (  # the store's own statements and rows
     connect,
 )
 
+log = logging.getLogger(__name__)
 _HEAD = struct.Struct("<Q")
 PersonFields = tuple[str, str, str, str, str, str]
 """``(id, name, company, position, email, url)`` of a person with no schools or employers."""
@@ -111,15 +113,19 @@ class FirstLoad:
             self.abort()
 
     def ready(self) -> bool:
-        """Whether the writer holds the write lock on an empty database (False: not
-        empty, so the caller takes the ordinary path); waits for the writer's start."""
+        """Whether the writer holds the write lock on an empty database; waits for the
+        writer's start. False (the caller takes the batch path, which reports any real
+        problem with the store itself): the database is not empty, or the writer could
+        not start."""
         if self._ready is None:
             stdout = self._proc.stdout
             assert stdout is not None
             reply = _receive(stdout)
             self._ready = reply == ("ready",)
-            if not self._ready and reply != ("not-empty",):
-                raise self._failed(reply)
+            if not self._ready:
+                if reply != ("not-empty",):
+                    log.warning("the first-load writer did not start: %s", self._failed(reply))
+                self.abort()
         return self._ready
 
     def people(self, rows: list[PersonFields]) -> None:

@@ -149,3 +149,9 @@ def test_a_killed_writer_writes_nothing(tmp_path: Path) -> None:
     finally:
         asyncio.run(store.close())
     assert rows(db) == {t: [] for t in TABLES}
+
+
+def test_a_writer_that_cannot_start_leaves_the_batch_path(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    with FirstLoad(tmp_path / "a-file" / "db.sqlite", WS) as load:
+        assert not load.ready()
