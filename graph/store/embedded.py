@@ -247,10 +247,16 @@ def _person(row: tuple[Any, ...]) -> Person:
 
 def _folded(p: Person) -> tuple[str, str, str, str, str]:
     """The indexed and searched columns of a person row."""
-    key, company = _company_folds(p.company)
-    position = _casefold(p.position)
-    search = f"{p.name.casefold()}\n{company}\n{position}\n{p.email}\n{p.url}"
-    return normalize_name(p.name), key, company, position, search
+    return _folded_fields(p.name, p.company, p.position, p.email, p.url)
+
+
+def _folded_fields(
+    name: str, company: str, position: str, email: str, url: str
+) -> tuple[str, str, str, str, str]:
+    key, company_fold = _company_folds(company)
+    position_fold = _casefold(position)
+    search = f"{name.casefold()}\n{company_fold}\n{position_fold}\n{email}\n{url}"
+    return normalize_name(name), key, company_fold, position_fold, search
 
 
 # A big import repeats a few thousand companies and titles over hundreds of thousands
@@ -281,6 +287,25 @@ def _person_row(workspace: str, p: Person) -> tuple[Any, ...]:
         _json_list(p.schools),
         _json_list(p.employers),
         *_folded(p),
+    )
+
+
+def person_fields_row(
+    workspace: str, pid: str, name: str, company: str, position: str, email: str, url: str
+) -> tuple[Any, ...]:
+    """:func:`_person_row` of a person with no schools or employers, from its fields (a
+    first load of 300k people skips 300k ``Person`` objects: ~0.5 CPU s)."""
+    return (
+        workspace,
+        pid,
+        name,
+        company,
+        position,
+        email,
+        url,
+        "[]",
+        "[]",
+        *_folded_fields(name, company, position, email, url),
     )
 
 

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph.errors import StoreUnavailable
-from graph.model import Person
 from graph.store import embedded
 from graph.store.embedded import (  # the store's own statements and rows
     BIG_WRITE_CACHE_KIB,
@@ -45,9 +44,9 @@ from graph.store.embedded import (  # the store's own statements and rows
     _drop_secondary_indexes,
     _empty,
     _migrate,
-    _person_row,
     bump_version,
     connect,
+    person_fields_row,
 )
 
 log = logging.getLogger(__name__)
@@ -236,8 +235,8 @@ class _Writer:
         return None
 
     def people(self, fields: list[PersonFields]) -> None:
-        rows = (_person_row(self.workspace, Person(*f)) for f in fields)
-        self.conn.executemany(INSERT_PERSON, rows)
+        workspace = self.workspace
+        self.conn.executemany(INSERT_PERSON, (person_fields_row(workspace, *f) for f in fields))
 
     def people_done(self) -> None:
         """The people file's rows are in: its indexes are built while the edges come."""
@@ -251,10 +250,12 @@ class _Writer:
         table = self.table
         table.extend(records)
         workspace = self.workspace
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)",
-            ((workspace, x, y, *table[k]) for x, y, k in zip(a, b, kinds, strict=True)),
-        )
+        rows: list[tuple[str, str, str, str, int, str]] = []
+        append = rows.append
+        for x, y, k in zip(a, b, kinds, strict=True):
+            owner, interactions, data = table[k]
+            append((workspace, x, y, owner, interactions, data))
+        self.conn.executemany("INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)", rows)
 
     def commit(self, pairs: list[list[str]] | None, people: list[str]) -> int:
         """The remaining indexes, the change log (None: a rebuild of everything),
