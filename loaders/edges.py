@@ -684,7 +684,9 @@ class RowSink(Protocol):
         self, a: list[str], b: list[str], kinds: list[int], records: list[tuple[str, int, str]]
     ) -> None: ...
 
-    def commit(self, pairs: Collection[tuple[str, str]], people: Collection[str]) -> int: ...
+    def finish(self, pairs: Collection[tuple[str, str]], people: Collection[str]) -> None: ...
+
+    def commit(self) -> int: ...
 
 
 def _fields(p: Person) -> PersonFields:
@@ -728,13 +730,15 @@ def stream_edges_csv(
     )
     if created:
         sink.people([_fields(created[pid]) for pid in sorted(created)])
-    sink.commit(seen.keys(), [*listed, *created])
+    sink.finish(seen.keys(), [*listed, *created])
     report.people = len(listed) + len(created)
     report.relationships = len(seen)
     if created:
         report.notes.append(
             f"{len(created)} endpoints not in a people file became people named by their id"
         )
+    del seen, listed, created  # freed (~0.2 s at 1M ties) while the writer commits
+    sink.commit()
     return report
 
 

@@ -141,13 +141,17 @@ class FirstLoad:
         extends the table of distinct records (each is sent once)."""
         self._write(("evidence", a, b, kinds, records))
 
-    def commit(self, pairs: Collection[tuple[str, str]], people: Collection[str]) -> int:
-        """Build the remaining indexes, log the pairs and people written (a write this
-        big logs a rebuild of everything, as ``apply_sync`` does), commit; the version."""
+    def finish(self, pairs: Collection[tuple[str, str]], people: Collection[str]) -> None:
+        """The last frame: build the remaining indexes, log the pairs and people
+        written (a write this big logs a rebuild of everything, as ``apply_sync``
+        does), commit. The caller may free its tables meanwhile, then :meth:`commit`."""
         if len(pairs) + len(people) > embedded.CHANGE_LOG_LIMIT:
             self._write(("commit", None, []))
         else:
             self._write(("commit", list(pairs), list(people)))
+
+    def commit(self) -> int:
+        """Wait for the writer's commit (after :meth:`finish`); the new version."""
         reply = self._reply()
         self._done = True
         self._proc.wait()
