@@ -295,17 +295,22 @@ def _first_load(
     store = planner.store
     assert isinstance(store, EmbeddedStore)
     workspace = viewer.workspace
-    with store.writing(workspace), FirstLoad(store.path, workspace) as load:
+    with store.writing(workspace):
         try:
-            report = stream_edges_csv(
-                request.path, people_path=request.people_path, sink=load, progress=progress
-            )
-        except (InvalidInput, RecursionError, ValueError, OverflowError, LookupError, EOFError):
+            load = FirstLoad(store.path, workspace)
+        except OSError as err:  # no process to start: the batch path does it all
+            log.warning("the first-load writer could not start: %s", err)
             return None
-        except OSError as err:  # a file that cannot be read: the batch path says so
-            log.info("first load of %s left to the batch path: %s", request.path.name, err)
-            return None
-    return report
+        with load:
+            try:
+                return stream_edges_csv(
+                    request.path, people_path=request.people_path, sink=load, progress=progress
+                )
+            except (InvalidInput, RecursionError, ValueError, OverflowError, LookupError, EOFError):
+                return None
+            except OSError as err:  # a file that cannot be read: the batch path says so
+                log.info("first load of %s left to the batch path: %s", request.path.name, err)
+                return None
 
 
 def shadow_hidden(batch: ImportBatch, hidden: set[str], viewer: Viewer) -> ImportBatch:

@@ -18,10 +18,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from graph.model import canonical_pair
 from graph.store.embedded import EmbeddedStore
+from graph.store.first_load import FirstLoad
 from loaders.edges import load_edges
-from services.imports import FIRST_LOAD_MIN_BYTES
+from services import imports
+from services.access import Viewer
+from services.imports import FIRST_LOAD_MIN_BYTES, ImportKind, ImportRequest, run_import
+from services.planner import Planner
 
 WS = "w"
 TABLES = ("people", "evidence", "members", "merges", "versions", "changes")
@@ -115,3 +121,44 @@ def test_a_store_open_on_the_data_dir_sees_the_import(tmp_path: Path) -> None:
         assert canonical_pair("p0", "p13") in pairs  # an endpoint the file named by URL
     finally:
         asyncio.run(server.close())
+
+
+def _service_import(db: Path, e: Path, p: Path) -> dict[str, Any]:
+    store = EmbeddedStore(db, today=lambda: date(2026, 12, 3))
+    try:
+        planner = Planner(store, today=date(2026, 12, 3))
+        request = ImportRequest(ImportKind.EDGES, e, people_path=p)
+        return asyncio.run(run_import(planner, Viewer(WS), request)).as_dict()
+    finally:
+        asyncio.run(store.close())
+
+
+def test_the_service_takes_the_writer_or_falls_back_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through services.imports in process: the file takes the writer process; a writer
+    that cannot even be started leaves it to the batch path, with the same result."""
+    e, p = write_files(tmp_path)
+    batch, report = load_edges(e, people_path=p)
+    store = EmbeddedStore(tmp_path / "batch.db")
+    store.apply_sync(WS, batch)
+    asyncio.run(store.close())
+    started: list[int] = []
+    real = FirstLoad
+
+    def counted(path: Path, workspace: str) -> FirstLoad:
+        started.append(1)
+        return real(path, workspace)
+
+    monkeypatch.setattr(imports, "FirstLoad", counted)
+    assert _service_import(tmp_path / "writer.db", e, p) == report.as_dict()
+    assert started == [1]
+    assert rows(tmp_path / "writer.db") == rows(tmp_path / "batch.db")
+
+    def no_process(*_args: object, **_kw: object) -> None:
+        raise OSError("no interpreter here")
+
+    monkeypatch.setattr("graph.store.first_load.subprocess.Popen", no_process)
+    assert _service_import(tmp_path / "fallback.db", e, p) == report.as_dict()
+    assert started == [1, 1]
+    assert rows(tmp_path / "fallback.db") == rows(tmp_path / "batch.db")
