@@ -95,6 +95,14 @@ class Suppressions:
         finally:
             db.close()
 
+    def any(self, workspace: str) -> bool:
+        """Whether anyone in the workspace was erased (an import must then filter)."""
+        db = AppDB(self.path)
+        try:
+            return bool(db.suppression_list(workspace))
+        finally:
+            db.close()
+
     def filter(self, workspace: str, batch: ImportBatch, report: ImportReport) -> ImportBatch:
         """The batch without anyone on the list (nor their ties, evidence or membership);
         each one left out is a skipped row of the report."""

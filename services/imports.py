@@ -34,9 +34,12 @@ from graph.model import (
     canonical_pair,
     overlay_evidence,
 )
+from graph.store.embedded import EmbeddedStore
+from graph.store.first_load import FirstLoad
 from graph.store.view import flip
 from graph.strength import StrengthWeights
 from loaders.base import loader_named
+from loaders.edges import stream_edges_csv
 from loaders.options import LoadOptions
 from loaders.report import ImportReport, SkippedRow
 from services.access import Viewer, import_owner_ref, shadow_id
@@ -242,6 +245,10 @@ async def run_import(
 async def _run_import(
     planner: Planner, viewer: Viewer, request: ImportRequest, progress: Progress | None
 ) -> ImportReport:
+    if _first_load_applies(planner, viewer, request):
+        streamed = await asyncio.to_thread(_first_load, planner, viewer, request, progress)
+        if streamed is not None:
+            return streamed
     batch, report = await prepare_import(planner, viewer, request, progress)
     if planner.suppressions is not None:  # erased people stay erased
         batch = await asyncio.to_thread(
@@ -368,6 +375,59 @@ def _named(batch: ImportBatch) -> set[str]:
     named = {p.id for p in batch.people}
     named.update(end for rel in batch.relationships for end in (rel.a, rel.b))
     return named
+
+
+FIRST_LOAD_MIN_BYTES = 4 << 20
+"""An edge list this big (~80k ties) into an empty store takes the two-process path."""
+
+
+def _first_load_applies(planner: Planner, viewer: Viewer, request: ImportRequest) -> bool:
+    """A big CSV edge list, imported by the operator into an empty embedded store with
+    nobody erased: nothing stored to keep, shadow or filter, so the rows can be
+    streamed to a writer process (graph.store.first_load) as they are parsed."""
+    store = planner.store
+    path = request.path
+    return (
+        request.kind is ImportKind.EDGES
+        and viewer.member is None
+        and request.owner is None
+        and isinstance(store, EmbeddedStore)
+        and path.suffix.casefold() != ".json"
+        and path.is_file()
+        and path.stat().st_size >= FIRST_LOAD_MIN_BYTES
+        and store.is_empty()
+        and (planner.suppressions is None or not planner.suppressions.any(viewer.workspace))
+    )
+
+
+def _first_load(
+    planner: Planner, viewer: Viewer, request: ImportRequest, progress: Progress | None
+) -> ImportReport | None:
+    """The import streamed to a writer process; None: take the batch path instead.
+
+    A bad file aborts the writer (nothing is written) and returns None, so the batch
+    path parses it again and names the error exactly as it always has (the streamed
+    parser reads the people file first, the batch path the edge list). A writer that
+    fails or dies raises :class:`StoreUnavailable`, also with nothing written."""
+    store = planner.store
+    assert isinstance(store, EmbeddedStore)
+    workspace = viewer.workspace
+    with store.writing(workspace):
+        try:
+            load = FirstLoad(store.path, workspace)
+        except OSError as err:  # no process to start: the batch path does it all
+            log.warning("the first-load writer could not start: %s", err)
+            return None
+        with load:
+            try:
+                return stream_edges_csv(
+                    request.path, people_path=request.people_path, sink=load, progress=progress
+                )
+            except (InvalidInput, RecursionError, ValueError, OverflowError, LookupError, EOFError):
+                return None
+            except OSError as err:  # a file that cannot be read: the batch path says so
+                log.info("first load of %s left to the batch path: %s", request.path.name, err)
+                return None
 
 
 def shadow_hidden(batch: ImportBatch, hidden: set[str], viewer: Viewer) -> ImportBatch:
