@@ -469,6 +469,25 @@ class Resolution:
     created: int
 
 
+def _resolving(
+    directory: _Directory,
+) -> tuple[Callable[[str], str], dict[str, Person], dict[str, str]]:
+    """``resolve(ref)``: the id an endpoint names, a new person added to ``directory``
+    (and to ``created``) when nobody known has it; ``memo`` keeps each ref's id."""
+    created: dict[str, Person] = {}
+    memo: dict[str, str] = {}
+
+    def resolve(ref: str) -> str:
+        pid, new = directory.resolve(ref)
+        if new is not None:
+            directory.add(new)
+            created[pid] = new
+        memo[ref] = pid
+        return pid
+
+    return resolve, created, memo
+
+
 def resolve_endpoints(
     edges: Sequence[EdgeRow],
     people: Sequence[Person],
@@ -496,16 +515,7 @@ def resolve_endpoints(
         listed[p.id] = p if name == p.name else replace(p, name=name)
     directory = _Directory([*known.values(), *listed.values()], asked)
     ids = directory.ids
-    created: dict[str, Person] = {}
-    memo: dict[str, str] = {}
-
-    def resolve(ref: str) -> str:
-        pid, new = directory.resolve(ref)
-        if new is not None:
-            directory.add(new)
-            created[pid] = new
-        memo[ref] = pid
-        return pid
+    resolve, created, memo = _resolving(directory)
 
     pairs: list[tuple[str, str]] = []
     append = pairs.append
@@ -808,16 +818,7 @@ def _stream_edges(  # noqa: PLR0912, PLR0915 -- one loop: a million rows make ev
     (two dict lookups, no tuple per row)."""
     directory = _Directory(listed.values())
     ids = directory.ids
-    created: dict[str, Person] = {}
-    memo: dict[str, str] = {}
-
-    def resolve(ref: str) -> str:
-        pid, new = directory.resolve(ref)
-        if new is not None:
-            directory.add(new)
-            created[pid] = new
-        memo[ref] = pid
-        return pid
+    resolve, created, memo = _resolving(directory)
 
     seen: dict[tuple[str, str], int] = {}  # pair -> the line of its latest row
     setdefault = seen.setdefault

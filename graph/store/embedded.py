@@ -186,7 +186,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
             conn.executemany(
                 "UPDATE people SET name_key=?, company_key=?, company_fold=?, position_fold=?,"
                 " search=?, company_norm=? WHERE workspace=? AND id=?",
-                [(*_folded(_person(row[1:])), row[0], row[1]) for row in rows],
+                [(*_folded_fields(*row[2:7]), row[0], row[1]) for row in rows],
             )
         else:
             _fill_company_norm(conn)
@@ -268,14 +268,10 @@ def _person(row: tuple[Any, ...]) -> Person:
     )
 
 
-def _folded(p: Person) -> tuple[str, str, str, str, str, str]:
-    """The indexed and searched columns of a person row."""
-    return _folded_fields(p.name, p.company, p.position, p.email, p.url)
-
-
 def _folded_fields(
     name: str, company: str, position: str, email: str, url: str
 ) -> tuple[str, str, str, str, str, str]:
+    """The indexed and searched columns of a person row."""
     key, company_fold, norm = _company_folds(company)
     position_fold = _casefold(position)
     search = f"{name.casefold()}\n{company_fold}\n{position_fold}\n{email}\n{url}"
@@ -299,7 +295,7 @@ def _json_list(items: tuple[str, ...]) -> str:
 
 
 def _person_row(workspace: str, p: Person) -> tuple[Any, ...]:
-    return (
+    return person_fields_row(
         workspace,
         p.id,
         p.name,
@@ -309,15 +305,22 @@ def _person_row(workspace: str, p: Person) -> tuple[Any, ...]:
         p.url,
         _json_list(p.schools),
         _json_list(p.employers),
-        *_folded(p),
     )
 
 
 def person_fields_row(
-    workspace: str, pid: str, name: str, company: str, position: str, email: str, url: str
+    workspace: str,
+    pid: str,
+    name: str,
+    company: str,
+    position: str,
+    email: str,
+    url: str,
+    schools: str = "[]",
+    employers: str = "[]",
 ) -> tuple[Any, ...]:
-    """:func:`_person_row` of a person with no schools or employers, from its fields (a
-    first load of 300k people skips 300k ``Person`` objects: ~0.5 CPU s)."""
+    """A people row from a person's fields (a first load of 300k people skips 300k
+    ``Person`` objects: ~0.5 CPU s); ``schools`` and ``employers`` as JSON lists."""
     return (
         workspace,
         pid,
@@ -326,8 +329,8 @@ def person_fields_row(
         position,
         email,
         url,
-        "[]",
-        "[]",
+        schools,
+        employers,
         *_folded_fields(name, company, position, email, url),
     )
 
