@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import logging
@@ -53,6 +54,7 @@ from api.web import WEB_HANDLERS, graphiql_response
 from graph.algorithms import Budget
 from graph.errors import StoreUnavailable
 from graph.store.base import GraphStore
+from graph.store.embedded import EmbeddedStore
 from services.access import Viewer
 from services.appdb import KeyOwner, hash_key
 from services.planner import PLANNING_BUDGET
@@ -510,9 +512,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         # graph would otherwise land inside some unlucky request.
         await services.store.planning_view(settings.workspace)
         gc.freeze()
+        follower = None
+        if isinstance(services.store, EmbeddedStore):  # other workers' and the CLI's writes
+            follower = asyncio.create_task(services.store.follow_writes(settings.workspace))
         try:
             yield
         finally:
+            if follower is not None:
+                follower.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await follower
             if store is None:
                 await services.close()
             else:

@@ -151,6 +151,7 @@ EVERYTHING = "*"  # a change-log row saying "rebuild from scratch"
 CHANGE_LOG_LIMIT = 200_000  # a write touching more pairs and people logs EVERYTHING
 CHANGE_LOG_KEEP = 2_000  # versions of the log kept for processes that fell behind
 CHANGE_LOG_ROWS = 1_000_000  # and at most about this many rows (older versions go first)
+FOLLOW_SECONDS = 0.1  # how often a server's process looks for other processes' writes
 PATCH_WAIT_SECONDS = 0.25  # questions this soon after a catch-up starts wait for it
 BIG_WRITE = 50_000  # rows; a write this big gets a larger page cache while it runs
 BIG_WRITE_CACHE_KIB = 256 * 1024
@@ -1238,11 +1239,7 @@ class EmbeddedStore:
         live = self._live.get(workspace)
         if live is not None and self._current(workspace, live):
             return live.view
-        task = self._tasks.get(workspace)
-        if task is None or task.done():
-            task = asyncio.ensure_future(asyncio.to_thread(self.catch_up, workspace))
-            self._tasks[workspace] = task
-            self._task_started[workspace] = time.monotonic()
+        task = self._catching_up(workspace)
         if live is None:
             return await asyncio.shield(task)
         # Only the questions in the first moments of a catch-up wait for it (a big patch
@@ -1254,6 +1251,30 @@ class EmbeddedStore:
             return await asyncio.wait_for(asyncio.shield(task), wait)
         except TimeoutError:
             return live.view
+
+    def _catching_up(self, workspace: str) -> asyncio.Future[PlanningView]:
+        """This process's catch-up of ``workspace`` (off the loop), started if none runs."""
+        task = self._tasks.get(workspace)
+        if task is None or task.done():
+            task = asyncio.ensure_future(asyncio.to_thread(self.catch_up, workspace))
+            # Retrieved here too, so one nobody awaits (started by follow_writes) does not
+            # log "never retrieved"; a question awaiting it still gets its error.
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            self._tasks[workspace] = task
+            self._task_started[workspace] = time.monotonic()
+        return task
+
+    async def follow_writes(self, workspace: str, every: float = FOLLOW_SECONDS) -> None:
+        """Catch up as soon as another process writes, not at this process's next
+        question about it: an idle worker then answers its first question after a write
+        from the new graph, and every worker shows a write within a second however the
+        questions are spread (issue 19). Checks the stored version every ``every``
+        seconds (one indexed read); runs until cancelled."""
+        while True:
+            await asyncio.sleep(every)
+            live = self._live.get(workspace)
+            if live is not None and not self._current(workspace, live):
+                self._catching_up(workspace)
 
     def _current(self, workspace: str, live: _Live) -> bool:
         return (

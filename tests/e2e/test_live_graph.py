@@ -299,6 +299,37 @@ def test_a_write_from_another_process_is_seen_by_the_next_question(tmp_path: Pat
     asyncio.run(reader.close())
 
 
+def test_a_process_following_writes_catches_up_before_anyone_asks(tmp_path: Path) -> None:
+    """``follow_writes`` (started by every server process) patches the graph after
+    another process's write with no question asked: a worker nobody asked since still
+    answers its next question from the new graph, not the old one."""
+    db = _team(tmp_path)
+    worker, writer = _store(db), _store(db)
+
+    async def scenario() -> tuple[int, int]:
+        await worker.planning_view("w")
+        follower = asyncio.create_task(worker.follow_writes("w", every=0.02))
+        r = Relationship("p0", "p2", (Evidence(owner="me", rating=0.9),))
+        await writer.apply("w", ImportBatch(relationships=[r]))
+        stored = writer.version("w")
+        for _ in range(500):  # up to 10 s; no question is asked meanwhile
+            live = worker._live.get("w")
+            if live is not None and live.version == stored:
+                break
+            await asyncio.sleep(0.02)
+        follower.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await follower
+        live = worker._live["w"]
+        assert live.view.graph.strength("p0", "p2") is not None
+        return live.version, stored
+
+    seen, stored = asyncio.run(scenario())
+    assert seen == stored
+    asyncio.run(worker.close())
+    asyncio.run(writer.close())
+
+
 def _mapped_inodes(name: str) -> set[int]:
     """Inodes of the files named ``name`` this process has memory-mapped."""
     found = set()
