@@ -187,8 +187,10 @@ def _assemble(directory: Path, masks: list[int], known: list[str] | None) -> Tru
     if len(arrays["ptr"]) != n + 1 or len(arrays["live"]) != n:
         return None
     g = TrustGraph()
-    same = known is not None and len(known) == n and _ids_blob(known) == blob
-    ids = list(known) if same and known is not None else _ids(blob, arrays["id_offsets"])
+    if known is not None and len(known) == n and _ids_blob(known) == blob:
+        ids: list[str] | None = list(known)
+    else:
+        ids = _ids(blob, arrays["id_offsets"])
     if ids is None:
         return None
     g.ids = ids

@@ -45,7 +45,7 @@ class IdentityResolver:
     asked
         When given, every key :meth:`resolve` looks people up by is added to it, so
         ``existing`` may be only the people those keys name (see
-        :func:`services.imports.resolution_people`): the answers are the same as
+        :func:`services.imports.load_resolved`): the answers are the same as
         with the whole workspace whenever ``existing`` holds everyone they name.
 
     Examples

@@ -19,7 +19,7 @@ class LoadOptions:
     owner: Person | None = None  # whose data this is: the provenance of its evidence
     existing: Sequence[Person] = ()  # people already in the workspace, for identity resolution
     # When given, the load adds every key it looks a known person up by: ``existing`` may
-    # then be only the people those keys name (services.imports.resolution_people).
+    # then be only the people those keys name (services.imports.load_resolved).
     asked: PersonKeys | None = None
     people_path: Path | None = None  # edge lists: an optional people file
     progress: Callable[[int], None] | None = None  # rows read so far
