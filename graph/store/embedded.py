@@ -155,12 +155,19 @@ FOLLOW_SECONDS = 0.1  # how often a server's process looks for other processes' 
 PATCH_WAIT_SECONDS = 0.25  # questions this soon after a catch-up starts wait for it
 BIG_WRITE = 50_000  # rows; a write this big gets a larger page cache while it runs
 BIG_WRITE_CACHE_KIB = 256 * 1024
+SORT_THREADS = 2  # SQLite's helper threads for a big write's index builds
+SORT_CACHE_KIB = 8 * 1024  # the page cache while they run (see _build_indexes)
+PAGE_SIZE = 16_384
+"""Bytes per page of a new database. People rows are ~300 bytes: on SQLite's default 4 KiB
+pages a WITHOUT ROWID table of them splits often, and a 1M-tie first load wrote 15% slower
+(BENCHMARKS.md, issue 19). A database made before keeps its page size."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open the database the way every embedded component must: WAL, FULL sync."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # takes effect only in a new database
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives power loss
     conn.execute("PRAGMA foreign_keys=ON")
@@ -412,6 +419,27 @@ def _drop_secondary_indexes(conn: sqlite3.Connection) -> list[str]:
     for name, _sql in found:
         conn.execute(f'DROP INDEX "{name}"')
     return [sql for _name, sql in found]
+
+
+def _build_indexes(conn: sqlite3.Connection, statements: list[str]) -> None:
+    """Make the indexes of a big write, its rows in: SQLite's sorter on two threads.
+
+    The sorter sorts in memory, single-threaded, while the keys fit the page cache; with
+    a small cache it sorts runs on helper threads and merges them. At the end of a 1M-tie
+    first load, when the parser's core is idle, ``evidence_b`` took 0.62-0.65 s that way
+    against 0.88-0.92 s (BENCHMARKS.md, issue 19). The write's own cache size is restored.
+    """
+    if not statements:
+        return
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA threads={SORT_THREADS}")
+    conn.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+    try:
+        for sql in statements:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA cache_size={cache}")
+        conn.execute("PRAGMA threads=0")
 
 
 ROWS_BY_A = "SELECT a, b, owner, data FROM evidence WHERE workspace=?1 AND a=?2"
@@ -866,8 +894,7 @@ class EmbeddedStore:
                     [(workspace, m.kept, m.merged, m.reason) for m in batch.merges],
                 )
                 conn.executemany("INSERT OR REPLACE INTO evidence VALUES (?,?,?,?,?,?)", rows)
-                for sql in deferred:
-                    conn.execute(sql)
+                _build_indexes(conn, deferred)
                 conn.executemany(
                     "INSERT OR IGNORE INTO members VALUES (?,?,?)",
                     [(workspace, m.person_id, m.sharing.value) for m in batch.members],
