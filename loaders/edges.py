@@ -28,7 +28,6 @@ from graph.bulk import collector_paused
 from graph.errors import InvalidInput
 from graph.identity import PersonKeys, normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import Evidence, ImportBatch, Person, Relationship, ordered_relationship
-from graph.store.codec import evidence_to_json, interactions_in
 from loaders.csvsource import check_width, norm_header
 from loaders.csvsource import decode_text as decode
 from loaders.options import LoadOptions
@@ -706,7 +705,12 @@ class EdgesLoader:
 # -- a first load, streamed -----------------------------------------------------------
 STREAM_CHUNK = 50_000
 """Evidence rows per chunk handed to a :class:`RowSink` (a few MiB on the wire)."""
+FIRST_CHUNK = 2_000
+"""People in the first chunk; each next one is twice as big, up to :data:`STREAM_CHUNK`."""
 PersonFields = tuple[str, str, str, str, str, str]
+EdgeRecord = tuple[str, float | None, Notes]
+"""``(owner, rating, notes)``: the evidence a distinct record of an edge list gives its
+rows (the sink encodes it)."""
 
 
 class RowSink(Protocol):
@@ -720,7 +724,7 @@ class RowSink(Protocol):
     def people_done(self) -> None: ...
 
     def evidence(
-        self, a: list[str], b: list[str], kinds: list[int], records: list[tuple[str, int, str]]
+        self, a: list[str], b: list[str], kinds: list[int], records: list[EdgeRecord]
     ) -> None: ...
 
     def finish(self, pairs: Collection[tuple[str, str]], people: Collection[str]) -> None: ...
@@ -790,14 +794,16 @@ def _stream_people(
     if people_path is None:
         return listed
     chunk: list[PersonFields] = []
+    size = FIRST_CHUNK  # small at first: the writer starts while the parser goes on
     for p in iter_people_csv(_text(people_path), people_path.name):
         if p.id in listed:
             report.notes.append(f"{file}: person {p.id!r} listed twice: the later entry wins")
         person = listed[p.id] = p if p.name else replace(p, name=p.id)
         chunk.append(_fields(person))
-        if len(chunk) == STREAM_CHUNK:
+        if len(chunk) == size:
             sink.people(chunk)
             chunk = []
+            size = min(2 * size, STREAM_CHUNK)
     if chunk:
         sink.people(chunk)
     return listed
@@ -827,7 +833,7 @@ def _stream_edges(  # noqa: PLR0912, PLR0915 -- one loop: a million rows make ev
     # strength text -> (rating, note key -> record index); a record is sent once.
     by_strength: dict[str, tuple[float | None, dict[object, int]]] = {}
     shared: dict[tuple[float | None, Notes], int] = {}
-    records: list[tuple[str, int, str]] = []
+    records: list[EdgeRecord] = []
     col_a: list[str] = []
     col_b: list[str] = []
     col_k: list[int] = []
@@ -876,8 +882,7 @@ def _stream_edges(  # noqa: PLR0912, PLR0915 -- one loop: a million rows make ev
                 kind = shared.get((rating, notes))
                 if kind is None:
                     kind = shared[rating, notes] = len(shared)
-                    e = Evidence(owner, rating=rating, notes=notes)
-                    records.append((owner, interactions_in(e), evidence_to_json(e)))
+                    records.append((owner, rating, notes))
                 known[1][key] = kind
             a = memo.get(source) or resolve(source)
             b = memo.get(target) or resolve(target)

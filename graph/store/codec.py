@@ -112,6 +112,24 @@ def evidence_to_json(e: Evidence) -> str:
     return _encode(evidence_to_dict(e))
 
 
+def rated_evidence_json(rating: float | None, notes: tuple[tuple[str, str], ...]) -> str:
+    """:func:`evidence_to_json` of ``Evidence(owner, rating=rating, notes=notes)`` (an
+    edge list's record; its interactions are 0) without building the record: a 1M-tie
+    first load encodes ~86k of them on its busiest core, ~10 µs each the long way.
+
+    >>> rated_evidence_json(0.5, (("context", "café"),))
+    '{"rating":0.5,"notes":[["context","café"]]}'
+    >>> rated_evidence_json(None, ()) == evidence_to_json(Evidence(owner="o"))
+    True
+    """
+    out: dict[str, Any] = {}
+    if rating is not None:
+        out["rating"] = rating
+    if notes:
+        out["notes"] = _notes(notes)
+    return _encode(out)
+
+
 def evidence_json_column(evidence: Iterable[Evidence]) -> list[str]:
     """:func:`evidence_to_json` of each record, encoding a record shared by many rows once.
 

@@ -16,6 +16,8 @@ from graph.store.codec import (
     evidence_json_column,
     evidence_to_dict,
     evidence_to_json,
+    interactions_in,
+    rated_evidence_json,
 )
 
 
@@ -146,3 +148,16 @@ def test_json_column_encodes_a_shared_record_once_and_keeps_order() -> None:
     assert generated == [
         evidence_to_json(Evidence(owner="f", rating=i / 100)) for i in range(1, 50)
     ]
+
+
+@given(
+    rating=st.none() | st.floats(min_value=0.0, max_value=1.0, allow_nan=False),
+    notes=st.lists(st.tuples(st.text(max_size=8), st.text(max_size=12)), max_size=3).map(tuple),
+)
+def test_rated_evidence_json_is_the_records_own_encoding(
+    rating: float | None, notes: tuple[tuple[str, str], ...]
+) -> None:
+    """The first-load writer's short cut writes the bytes the long way writes."""
+    e = Evidence(owner="file:edges.csv", rating=rating, notes=notes)
+    assert rated_evidence_json(rating, notes) == evidence_to_json(e)
+    assert interactions_in(e) == 0
