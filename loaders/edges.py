@@ -28,6 +28,7 @@ from graph.bulk import collector_paused
 from graph.errors import InvalidInput
 from graph.identity import PersonKeys, normalize_email, normalize_linkedin_url, person_id_for
 from graph.model import Evidence, ImportBatch, Person, Relationship, ordered_relationship
+from graph.store.codec import rated_evidence_json
 from loaders.csvsource import check_width, norm_header
 from loaders.csvsource import decode_text as decode
 from loaders.options import LoadOptions
@@ -708,9 +709,9 @@ STREAM_CHUNK = 50_000
 FIRST_CHUNK = 2_000
 """People in the first chunk; each next one is twice as big, up to :data:`STREAM_CHUNK`."""
 PersonFields = tuple[str, str, str, str, str, str]
-EdgeRecord = tuple[str, float | None, Notes]
-"""``(owner, rating, notes)``: the evidence a distinct record of an edge list gives its
-rows (the sink encodes it)."""
+EdgeRecord = tuple[str, int, str]
+"""``(owner, interactions, data)``: the columns a distinct record of an edge list gives
+its rows (its interactions are 0: an edge list has no counts)."""
 
 
 class RowSink(Protocol):
@@ -882,7 +883,7 @@ def _stream_edges(  # noqa: PLR0912, PLR0915 -- one loop: a million rows make ev
                 kind = shared.get((rating, notes))
                 if kind is None:
                     kind = shared[rating, notes] = len(shared)
-                    records.append((owner, rating, notes))
+                    records.append((owner, 0, rated_evidence_json(rating, notes)))
                 known[1][key] = kind
             a = memo.get(source) or resolve(source)
             b = memo.get(target) or resolve(target)

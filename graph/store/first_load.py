@@ -37,7 +37,6 @@ from typing import IO, Any
 
 from graph.errors import StoreUnavailable
 from graph.store import embedded
-from graph.store.codec import rated_evidence_json
 from graph.store.embedded import (  # the store's own statements and rows
     BIG_WRITE_CACHE_KIB,
     EVERYTHING,
@@ -56,9 +55,8 @@ log = logging.getLogger(__name__)
 _HEAD = struct.Struct("<Q")
 PersonFields = tuple[str, str, str, str, str, str]
 """``(id, name, company, position, email, url)`` of a person with no schools or employers."""
-EvidenceRecord = tuple[str, float | None, tuple[tuple[str, str], ...]]
-"""``(owner, rating, notes)`` of an edge list's evidence; the writer encodes it (the
-parser's core is the busier one: ~0.4 CPU s for the ~86k distinct records of 1M ties)."""
+EvidenceRecord = tuple[str, int, str]
+"""``(owner, interactions, data)``: the columns an evidence record gives its rows."""
 QUEUED_FRAMES = 8
 """Frames the parser may run ahead of the pipe (each a chunk of rows, a few MiB)."""
 PIPE_BYTES = 1 << 20
@@ -238,7 +236,7 @@ class _Writer:
         self.conn = conn
         self.workspace = workspace
         self.deferred = _drop_secondary_indexes(conn)
-        self.table: list[tuple[str, int, str]] = []  # (owner, interactions, data) per record
+        self.table: list[EvidenceRecord] = []
 
     def apply(self, message: tuple[Any, ...]) -> int | None:
         """One frame; the new version once committed."""
@@ -269,7 +267,7 @@ class _Writer:
         self, a: list[str], b: list[str], kinds: list[int], records: list[EvidenceRecord]
     ) -> None:
         table = self.table
-        table.extend((owner, 0, rated_evidence_json(r, notes)) for owner, r, notes in records)
+        table.extend(records)
         workspace = self.workspace
         rows: list[tuple[str, str, str, str, int, str]] = []
         append = rows.append

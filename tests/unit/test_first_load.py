@@ -149,7 +149,7 @@ def test_a_killed_writer_writes_nothing(tmp_path: Path) -> None:
             assert load.ready()
             load.people([("ana", "Ana", "", "", "", "")])
             os.kill(load.pid, signal.SIGKILL)
-            load.evidence(["ana"], ["bo"], [0], [("o", None, ())])
+            load.evidence(["ana"], ["bo"], [0], [("o", 0, "{}")])
             with pytest.raises(StoreUnavailable, match="nothing was written"):
                 finish_and_commit(load)
     finally:
