@@ -326,3 +326,45 @@ def test_errors_name_cli_flags_not_api_fields(team: Path) -> None:
     assert code == 2
     assert "error: --goal:" in err
     assert "field 'goal'" not in err
+
+
+RUN_COMMAND = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('exit handlers ran', file=sys.stderr))\n"
+    "from cli.main import run_command\n"
+    "sys.argv = ['warmintro', *sys.argv[1:]]\n"
+    "run_command()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "code"),
+    [
+        (["stats", "--json"], None, 0),
+        (["search", "a", "--json"], None, 0),
+        (["export", "--ego", "maya-chen", "--format", "graphml"], None, 0),
+        (["lint", "-"], "Hi! Quick question: can we hop on a 15 min call this week?", 1),
+        (["path", "--to", "nobody-of-that-name"], None, 2),
+        (["no-such-command"], None, 2),
+    ],
+)
+def test_the_command_exits_without_teardown_but_completely(
+    team: Path, args: list[str], stdin: str | None, code: int
+) -> None:
+    """``warmintro`` skips the interpreter's teardown: same exit status and output as
+    the command itself gives, every byte of a large output through a pipe, and the exit
+    handlers run."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_COMMAND, "--data-dir", str(team), "--workspace", "t", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    expected = runner.invoke(app, ["--data-dir", str(team), "--workspace", "t", *args], input=stdin)
+    assert done.returncode == expected.exit_code == code, done.stderr
+    assert done.stdout == expected.stdout
+    assert done.stderr.endswith("exit handlers ran\n")
+    if args[0] == "export":
+        assert len(done.stdout) > 100_000  # more than a pipe holds
