@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -332,6 +333,8 @@ async def expected_answers(
             )
         paths, intros = [], []
         took: list[float] = []
+        warm: list[float] = []  # all but each viewer's first question (which builds its view)
+        asked: set[str | None] = set()
         for q in queries:
             viewer = Viewer(WORKSPACE, q.key_member)
             started = time.perf_counter()
@@ -342,6 +345,9 @@ async def expected_answers(
             except WarmintroError as err:
                 took.append(time.perf_counter() - started)
                 paths.append(problem(err))
+            if q.key_member in asked:
+                warm.append(took[-1])
+            asked.add(q.key_member)
             viewer = Viewer(WORKSPACE, q.key_member)
             try:
                 intros.append(
@@ -353,14 +359,26 @@ async def expected_answers(
                 )
             except WarmintroError as err:
                 intros.append(problem(err))
-        took.sort()
-        print(
-            f"in process, Planner.trusted_path (maxHops {MAX_HOPS}), {len(took)} queries: "
-            f"p50 {1000 * took[len(took) // 2]:.3f} ms, "
-            f"p99 {1000 * took[min(len(took) - 1, int(0.99 * len(took)))]:.3f} ms, "
-            f"max {1000 * took[-1]:.3f} ms",
-            flush=True,
-        )
+        again: list[float] = []  # the same questions once more: the snapshot's pages mapped in
+        for q in queries:
+            viewer = Viewer(WORKSPACE, q.key_member)
+            started = time.perf_counter()
+            with contextlib.suppress(WarmintroError):
+                await planner.trusted_path(viewer, q.from_ref, q.target, max_hops=MAX_HOPS)
+            again.append(time.perf_counter() - started)
+        for label, times in (
+            (f"{len(took)} queries", took),
+            (f"the {len(warm)} after each viewer's first", warm),
+            (f"the {len(again)} asked again", again),
+        ):
+            times.sort()
+            print(
+                f"in process, Planner.trusted_path (maxHops {MAX_HOPS}), {label}: "
+                f"p50 {1000 * times[len(times) // 2]:.3f} ms, "
+                f"p99 {1000 * times[min(len(times) - 1, int(0.99 * len(times)))]:.3f} ms, "
+                f"max {1000 * times[-1]:.3f} ms",
+                flush=True,
+            )
         return queries, keyed, paths, intros
     finally:
         await services.close()
