@@ -22,6 +22,7 @@ from graph.errors import WarmintroError
 from graph.identity import PersonKeys, normalize_email, person_id_for
 from graph.model import Evidence, ImportBatch, Member, Person, Relationship, Sharing
 from graph.store.base import GraphStore
+from services import imports
 from services.access import Viewer, shadow_id
 from services.imports import (
     ImportKind,
@@ -236,6 +237,30 @@ async def new_import(planner: Planner, viewer: Viewer, request: ImportRequest) -
 async def test_candidates_give_the_former_batches_reports_and_errors(
     store: GraphStore, tmp_path: Path, seed: int
 ) -> None:
+    await _compare_with_former(store, tmp_path, seed)
+
+
+@pytest.mark.parametrize("seed", range(2))
+async def test_reading_everyone_for_many_keys_gives_the_same(
+    store: GraphStore, tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose keys name a good part of the workspace is loaded against everyone,
+    read in one scan (services.imports._people_named): the same batches, reports and
+    errors, for the operator and every member."""
+    monkeypatch.setattr("services.imports.MANY_KEYS", 1)
+    answers: list[bool] = []
+    decide = imports._reads_everyone
+
+    async def counted(planner: Planner, ws: str, keys: PersonKeys) -> bool:
+        answers.append(await decide(planner, ws, keys))
+        return answers[-1]
+
+    monkeypatch.setattr(imports, "_reads_everyone", counted)
+    await _compare_with_former(store, tmp_path, seed)
+    assert True in answers and False in answers  # both ways taken
+
+
+async def _compare_with_former(store: GraphStore, tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     ws = f"w{seed}"
     batch = world(rng)
