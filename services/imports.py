@@ -197,7 +197,11 @@ def _overlay(
     owned: frozenset[str],
 ) -> ImportBatch:
     """``batch`` with each evidence record overlaid on the same owner's ``stored`` one
-    (only the pairs :func:`_stored_pairs` chose were read: a new end has none)."""
+    (only the pairs :func:`_stored_pairs` chose were read: a new end has none).
+
+    A record the overlay leaves exactly as stored is left out, and a tie with none left
+    is too: writing it again changes nothing but would rewrite its rows and make every
+    server re-plan the pair (a re-import of an unchanged 1M-tie file rewrote every row)."""
     out: list[Relationship] = []
     for rel in batch.relationships:
         a, b = merged.get(rel.a, rel.a), merged.get(rel.b, rel.b)
@@ -209,10 +213,16 @@ def _overlay(
         evidence = []
         for e in rel.evidence:
             old = owners.get(e.owner)
-            if old is not None and flipped:
+            if old is None:
+                evidence.append(e)
+                continue
+            if flipped:
                 old = flip(old)
-            evidence.append(e if old is None else overlay_evidence(old, e, owned))
-        out.append(Relationship(rel.a, rel.b, tuple(evidence)))
+            new = overlay_evidence(old, e, owned)
+            if new != old:
+                evidence.append(new)
+        if evidence:
+            out.append(Relationship(rel.a, rel.b, tuple(evidence)))
     return replace(batch, relationships=out)
 
 
