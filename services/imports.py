@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -32,6 +32,7 @@ from graph.model import (
     Person,
     Relationship,
     canonical_pair,
+    merge_person,
     overlay_evidence,
 )
 from graph.store.embedded import EmbeddedStore
@@ -298,7 +299,26 @@ async def prepare_import(
         loaded.stored,
         known_among=loaded.looked_up,
     )
-    return batch, loaded.report
+    return unchanged_people_left_out(batch, loaded.existing), loaded.report
+
+
+def unchanged_people_left_out(batch: ImportBatch, stored: Iterable[Person]) -> ImportBatch:
+    """``batch`` without the people whose write would leave their stored record as it is
+    (the store keeps ``merge_person(stored, latest record)``): a re-import of an unchanged
+    1M-tie file rewrote its 300k people and logged a change to each, so every server
+    rebuilt its planning graph from scratch."""
+    if not batch.people:
+        return batch
+    by_id = {p.id: p for p in stored}
+    latest = {p.id: p for p in batch.people}
+    same = {
+        pid
+        for pid, p in latest.items()
+        if (old := by_id.get(pid)) is not None and merge_person(old, p) == old
+    }
+    if not same:
+        return batch
+    return replace(batch, people=[p for p in batch.people if p.id not in same])
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from services.imports import (
     load_resolved,
     prepare_import,
     shadow_hidden,
+    unchanged_people_left_out,
 )
 from services.planner import Planner
 from tests.personal_files import Mbox, event, write_ics
@@ -220,6 +221,7 @@ async def former_import(planner: Planner, viewer: Viewer, request: ImportRequest
             batch = shadow_hidden(batch, named - seen, viewer)
         known = {p.id for p in everyone}
         batch = await keep_other_sources(planner, ws, request.kind, batch, known)
+        batch = unchanged_people_left_out(batch, existing)  # the write step both paths share
     except WarmintroError as err:
         return f"{type(err).__name__}: {err}"
     return batch, report.as_dict()

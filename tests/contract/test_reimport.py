@@ -4,6 +4,7 @@ backends; what is stored afterwards is what writing everything again would store
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +40,7 @@ async def test_a_reimport_writes_only_the_changed_ties(store: GraphStore, tmp_pa
     same = edges(tmp_path / "mine.csv", first)
     batch, report = await prepare_import(planner, viewer, same)
     assert batch.relationships == []  # nothing to write again
+    assert batch.people == []
     assert report.relationships == 2  # the report still counts the file's ties
     await run_import(planner, viewer, same)
     assert await stored(store) == before
@@ -53,3 +55,21 @@ async def test_a_reimport_writes_only_the_changed_ties(store: GraphStore, tmp_pa
     assert after[("ana", "bo")] == {"file:mine.csv": (0.9, ()), "file:other.csv": (0.2, ())}
     assert after[("bo", "cy")] == before[("bo", "cy")]
     assert after[("cy", "dee")] == before[("cy", "dee")]
+
+
+async def test_a_reimport_writes_only_the_changed_people(store: GraphStore, tmp_path: Path) -> None:
+    planner, viewer = Planner(store, today=TODAY), Viewer(WS)
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,company\nana,Ana,Acme\nbo,Bo,Initech\n")
+    request = replace(edges(tmp_path / "e.csv", ["ana,bo,0.5,"]), people_path=people)
+    await run_import(planner, viewer, request)
+    batch, _ = await prepare_import(planner, viewer, request)
+    assert (batch.people, batch.relationships) == ([], [])
+
+    people.write_text("id,name,company\nana,Ana,Acme\nbo,Bo,Globex\n")
+    batch, _ = await prepare_import(planner, viewer, request)
+    assert [(p.id, p.company) for p in batch.people] == [("bo", "Globex")]
+    assert batch.relationships == []
+    await run_import(planner, viewer, request)
+    bo = await store.person(WS, "bo")
+    assert bo is not None and (bo.name, bo.company) == ("Bo", "Globex")
