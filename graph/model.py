@@ -6,9 +6,11 @@ planner and the API without defensive copies.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from operator import attrgetter
 
 DEFAULT_MAX_HOPS = 3  # LinkedIn's "3rd degree": the default reach of every path query
 MAX_HOPS = 6  # the most any query may ask for; search cost grows fast with each hop
@@ -165,6 +167,29 @@ def overlay_evidence(old: Evidence, new: Evidence, owned: frozenset[str]) -> Evi
     values["owner"] = new.owner
     values["together_from"] = tuple(dict.fromkeys((*old.together_from, *new.together_from)))
     return Evidence(**values)
+
+
+def overlay_leaves_as_is(owned: frozenset[str]) -> Callable[[Evidence, Evidence], bool]:
+    """A quick test that ``overlay_evidence(old, new, owned) == old`` without building
+    the overlay (~10 µs a record, a million times in a re-import): ``new`` agrees with
+    ``old`` on every field it owns and brings no one ``together_from`` does not have
+    (which lists nobody twice: the overlay's union would drop the repeat). False may
+    still be an unchanged overlay; the caller then builds it and compares.
+
+    >>> same = overlay_leaves_as_is(MAIL_FIELDS)
+    >>> old = Evidence(owner="m", messages_ab=3, emails_ab=9)
+    >>> same(old, Evidence(owner="m", emails_ab=9)), same(old, Evidence(owner="m", emails_ab=2))
+    (True, False)
+    """
+    owned_values = attrgetter(*sorted(owned - {"owner", "together_from"}))
+
+    def test(old: Evidence, new: Evidence) -> bool:
+        if owned_values(new) != owned_values(old):
+            return False
+        together = set(old.together_from)  # the overlay's union, if it has no repeats
+        return len(together) == len(old.together_from) and together.issuperset(new.together_from)
+
+    return test
 
 
 def canonical_pair(x: str, y: str) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""The re-import's quick test (services.imports._leaves_as_is) never calls an overlay
+"""The re-import's quick test (graph.model.overlay_leaves_as_is) never calls an overlay
 unchanged when it is not: where it says "as is", ``overlay_evidence`` gives ``old``."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from graph.model import (
     MAIL_FIELDS,
     Evidence,
     overlay_evidence,
+    overlay_leaves_as_is,
 )
-from services.imports import _leaves_as_is
 from tests.unit.test_codec import evidence
 
 NAMES = [f.name for f in fields(Evidence) if f.name != "owner"]
@@ -37,7 +37,7 @@ def test_as_is_means_the_overlay_is_the_stored_record(
     # ``kept`` (so both answers of the quick test come up often).
     new = replace(other, owner=old.owner, **{name: getattr(old, name) for name in kept})
     overlay = overlay_evidence(old, new, owned)
-    if _leaves_as_is(owned)(old, new):
+    if overlay_leaves_as_is(owned)(old, new):
         assert overlay == old
     if set(NAMES) <= kept:  # the same record again: the quick test must see it
-        assert _leaves_as_is(owned)(old, new)
+        assert overlay_leaves_as_is(owned)(old, new)
